@@ -1,0 +1,1 @@
+"""Checks: one small function per check id, each returning a CheckResult."""

@@ -1,0 +1,25 @@
+"""Lazily loaded OpenCV DNN networks, one instance per model file and thread.
+
+cv2.dnn.Net objects are not safe to share between threads, so each thread keeps its own copy;
+loading one takes a few milliseconds and happens on first use only.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from photocheck.resources import resource_path
+
+_local = threading.local()
+
+
+def net(model_file: str) -> Any:
+    """The cv2.dnn.Net for `resources/models/<model_file>`, loaded once per thread."""
+    cache: dict[str, Any] = getattr(_local, "nets", None) or {}
+    _local.nets = cache
+    if model_file not in cache:
+        import cv2
+
+        cache[model_file] = cv2.dnn.readNetFromTFLite(str(resource_path("models", model_file)))
+    return cache[model_file]
