@@ -1,0 +1,307 @@
+"""Exam profiles: TOML files in resources/profiles -> frozen dataclasses, validated on load.
+
+Every exam rule lives in the profile; code only knows how to measure. Unknown keys are errors so a
+typo in a profile cannot silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from photocheck.resources import resource_path
+
+SCHEMA = 1
+
+
+class ProfileError(ValueError):
+    """A profile that is missing or malformed; the message names the file and the key."""
+
+
+def _num(lo: float | None = None, hi: float | None = None) -> dict[str, Any]:
+    return {"range": (lo, hi)}
+
+
+def _band(lo: float | None = None, hi: float | None = None) -> dict[str, Any]:
+    return {"range": (lo, hi), "band": True}
+
+
+@dataclass(frozen=True)
+class InputRules:
+    max_megapixels: float = field(metadata=_num(1, 1000))
+    analysis_side: int = field(metadata=_num(256, 4096))
+
+
+@dataclass(frozen=True)
+class OutputRules:
+    max_bytes: int = field(metadata=_num(1000, None))
+    formats: tuple[str, ...]
+    progressive: bool
+    subsampling: str
+    max_quality: int = field(metadata=_num(1, 100))
+    min_quality: int = field(metadata=_num(1, 100))
+    floor_quality: int = field(metadata=_num(1, 100))
+    max_upscale: float = field(metadata=_num(1.0, 4.0))
+    original_quality: int = field(metadata=_num(1, 100))
+    strip_metadata: bool
+    min_bytes: int = field(default=0, metadata=_num(0, None))
+    width: int | None = field(default=None, metadata=_num(16, 10000))
+    height: int | None = field(default=None, metadata=_num(16, 10000))
+    min_width: int | None = field(default=None, metadata=_num(16, 10000))
+    min_height: int | None = field(default=None, metadata=_num(16, 10000))
+
+    @property
+    def exact_size(self) -> tuple[int, int] | None:
+        return (self.width, self.height) if self.width and self.height else None
+
+
+@dataclass(frozen=True)
+class Geometry:
+    head_height: tuple[float, float] = field(metadata=_band(0.05, 1.0))
+    head_height_target: float = field(metadata=_num(0.05, 1.0))
+    crown_margin: tuple[float, float] = field(metadata=_band(0.0, 0.6))
+    crown_margin_target: float = field(metadata=_num(0.0, 0.6))
+    eye_line: tuple[float, float] = field(metadata=_band(0.0, 1.0))
+    center_tolerance: float = field(metadata=_num(0.0, 0.5))
+    chin_margin: float = field(metadata=_num(0.0, 0.5))
+
+
+@dataclass(frozen=True)
+class FaceCountRules:
+    min_score: float = field(metadata=_num(0.0, 1.0))
+    min_relative_area: float = field(metadata=_num(0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class FaceCompleteRules:
+    edge_margin: float = field(metadata=_num(0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class PoseRules:
+    max_yaw: float = field(metadata=_num(0, 90))
+    warn_yaw: float = field(metadata=_num(0, 90))
+    max_pitch: float = field(metadata=_num(0, 90))
+    warn_pitch: float = field(metadata=_num(0, 90))
+    max_roll: float = field(metadata=_num(0, 90))
+    tolerance_roll: float = field(metadata=_num(0, 90))
+
+
+@dataclass(frozen=True)
+class EyesRules:
+    min_openness: float = field(metadata=_num(0.0, 1.0))
+    warn_openness: float = field(metadata=_num(0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class MouthRules:
+    max_openness: float = field(metadata=_num(0.0, 1.0))
+    warn_openness: float = field(metadata=_num(0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class SharpnessRules:
+    min: float = field(metadata=_num(0, None))
+    warn: float = field(metadata=_num(0, None))
+
+
+@dataclass(frozen=True)
+class ExposureRules:
+    max_dark_share: float = field(metadata=_num(0.0, 1.0))
+    max_bright_share: float = field(metadata=_num(0.0, 1.0))
+    face_luma: tuple[float, float] = field(metadata=_band(0, 255))
+
+
+@dataclass(frozen=True)
+class LightingRules:
+    warn_asymmetry: float = field(metadata=_num(0.0, 1.0))
+    max_asymmetry: float = field(metadata=_num(0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class ColorRules:
+    min_chroma: float = field(metadata=_num(0, 100))
+
+
+@dataclass(frozen=True)
+class BackgroundRules:
+    white_luma: float = field(metadata=_num(0, 255))
+    white_chroma: float = field(metadata=_num(0, 100))
+    min_white_share: float = field(metadata=_num(0.0, 1.0))
+    max_std: float = field(metadata=_num(0, 128))
+    max_gradient: float = field(metadata=_num(0, 128))
+
+
+@dataclass(frozen=True)
+class CheckRules:
+    face_count: FaceCountRules
+    face_complete: FaceCompleteRules
+    pose: PoseRules
+    eyes_open: EyesRules
+    mouth_closed: MouthRules
+    sharpness: SharpnessRules
+    exposure: ExposureRules
+    lighting: LightingRules
+    color: ColorRules
+    background: BackgroundRules
+
+
+@dataclass(frozen=True)
+class Profile:
+    schema: int
+    id: str
+    name: str
+    name_en: str
+    source: str
+    default: bool
+    can_fix: bool
+    next_step: str
+    next_step_en: str
+    input: InputRules
+    output: OutputRules
+    geometry: Geometry
+    checks: CheckRules
+    fix_refusal: str = ""
+    fix_refusal_en: str = ""
+    materials: dict[str, Any] = field(default_factory=dict, compare=False)
+    path: Path | None = field(default=None, compare=False)
+
+
+def _check_value(where: str, tp: Any, value: Any, meta: dict[str, Any]) -> Any:
+    """Coerce one TOML value to the field's type, or raise naming `where`."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = next(a for a in typing.get_args(tp) if a is not type(None))
+        return _check_value(where, inner, value, meta)
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise ProfileError(f"{where}: expected a table")
+        return _build(tp, value, where)
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if not isinstance(value, list):
+            raise ProfileError(f"{where}: expected a list, got {value!r}")
+        if args[-1] is Ellipsis:
+            return tuple(_check_value(f"{where}[{i}]", args[0], v, {}) for i, v in enumerate(value))
+        if len(value) != len(args):
+            raise ProfileError(f"{where}: expected {len(args)} values, got {value!r}")
+        items = tuple(
+            _check_value(f"{where}[{i}]", a, v, meta) for i, (a, v) in enumerate(zip(args, value, strict=True))
+        )
+        if meta.get("band") and not items[0] < items[1]:
+            raise ProfileError(f"{where}: expected [min, max] with min < max, got {value!r}")
+        return items
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ProfileError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if tp in (int, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ProfileError(f"{where}: expected a number, got {value!r}")
+        if tp is int and not isinstance(value, int):
+            raise ProfileError(f"{where}: expected a whole number, got {value!r}")
+        lo, hi = meta.get("range", (None, None))
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise ProfileError(f"{where}: {value!r} is outside [{lo}, {hi}]")
+        return tp(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise ProfileError(f"{where}: expected text, got {value!r}")
+        return value
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ProfileError(f"{where}: expected a table")
+        return value
+    raise ProfileError(f"{where}: unsupported type {tp!r}")  # a programming error in this module
+
+
+def _build(cls: type, table: dict[str, Any], where: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "path"}
+    unknown = sorted(set(table) - set(fields))
+    if unknown:
+        raise ProfileError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    kwargs: dict[str, Any] = {}
+    for name, f in fields.items():
+        key = f"{where}.{name}"
+        if name not in table:
+            has_default = (
+                f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+            )
+            if not has_default:
+                raise ProfileError(f"{key}: missing")
+            continue
+        kwargs[name] = _check_value(key, hints[name], table[name], dict(f.metadata))
+    return cls(**kwargs)
+
+
+def _validate(p: Profile, where: str) -> None:
+    o, g = p.output, p.geometry
+    if p.schema != SCHEMA:
+        raise ProfileError(f"{where}.schema: this version reads schema {SCHEMA}, got {p.schema}")
+    if not (o.exact_size or (o.min_width and o.min_height)):
+        raise ProfileError(f"{where}.output: give width and height, or min_width and min_height")
+    if p.can_fix and not o.exact_size:
+        raise ProfileError(f"{where}.output: a profile that can fix needs an exact width and height")
+    if not p.can_fix and not p.fix_refusal:
+        raise ProfileError(f"{where}.fix_refusal: a check-only profile must say why it cannot fix")
+    if not o.floor_quality <= o.min_quality <= o.max_quality:
+        raise ProfileError(f"{where}.output: need floor_quality <= min_quality <= max_quality")
+    if o.subsampling not in ("4:2:0", "4:2:2", "4:4:4"):
+        raise ProfileError(f"{where}.output.subsampling: one of 4:2:0, 4:2:2, 4:4:4")
+    if o.min_bytes >= o.max_bytes:
+        raise ProfileError(f"{where}.output: min_bytes must be below max_bytes")
+    for name, lo_hi, target in (
+        ("head_height", g.head_height, g.head_height_target),
+        ("crown_margin", g.crown_margin, g.crown_margin_target),
+    ):
+        if not lo_hi[0] <= target <= lo_hi[1]:
+            raise ProfileError(f"{where}.geometry.{name}_target: {target} is outside {list(lo_hi)}")
+    if g.crown_margin_target + g.head_height_target >= 1.0:
+        raise ProfileError(f"{where}.geometry: crown margin + head height must leave room below")
+
+
+def load_profile_file(path: Path) -> Profile:
+    where = f"profile {path.name}"
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{where}: cannot read ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{where}: not valid TOML ({exc})") from exc
+    profile = _build(Profile, table, where)
+    if profile.id != path.stem:
+        raise ProfileError(f"{where}.id: {profile.id!r} must match the file name {path.stem!r}")
+    _validate(profile, where)
+    return dataclasses.replace(profile, path=path)
+
+
+def profiles_dir() -> Path:
+    return resource_path("profiles")
+
+
+def list_profiles() -> list[Profile]:
+    """Every bundled profile, the default first, then by id."""
+    found = [load_profile_file(p) for p in sorted(profiles_dir().glob("*.toml")) if not p.name.startswith("materials-")]  # TEMP
+    defaults = [p for p in found if p.default]
+    if len(defaults) != 1:
+        raise ProfileError(f"exactly one profile must say default = true, found {len(defaults)}")
+    return sorted(found, key=lambda p: (not p.default, p.id))
+
+
+def load_profile(profile_id: str | None = None) -> Profile:
+    """A bundled profile by id (the default one when None), or a profile file given by path."""
+    if profile_id and (profile_id.endswith(".toml") or "/" in profile_id or "\\" in profile_id):
+        return load_profile_file(Path(profile_id))
+    if profile_id is None:
+        return list_profiles()[0]
+    path = profiles_dir() / f"{profile_id}.toml"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in sorted(profiles_dir().glob("*.toml")))
+        raise ProfileError(f"未知的规格 {profile_id!r}（可用：{known}） / unknown profile")
+    return load_profile_file(path)

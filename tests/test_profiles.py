@@ -1,0 +1,76 @@
+"""Profiles: every bundled one loads; malformed ones fail naming the key; rules come only from data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from photocheck.profiles import ProfileError, list_profiles, load_profile, load_profile_file, profiles_dir
+
+BUNDLED = {"nmec-2026-hubei", "xiao2cun-35x45", "yicun-25x35", "weisheng-original"}
+
+
+def test_bundled_profiles_load_with_the_issue_sizes():
+    profiles = {p.id: p for p in list_profiles()}
+    assert BUNDLED <= set(profiles)
+    assert list_profiles()[0].id == "nmec-2026-hubei"  # the default comes first
+    assert load_profile().id == "nmec-2026-hubei"
+    nmec = profiles["nmec-2026-hubei"]
+    assert nmec.output.exact_size == (390, 567)
+    assert nmec.output.max_bytes == 30000
+    assert nmec.output.progressive is False
+    assert profiles["xiao2cun-35x45"].output.exact_size == (413, 531)
+    assert profiles["yicun-25x35"].output.exact_size == (295, 413)
+    weisheng = profiles["weisheng-original"]
+    assert weisheng.can_fix is False and "原始照片" in weisheng.fix_refusal
+    assert (weisheng.output.min_width, weisheng.output.min_height, weisheng.output.min_bytes) == (420, 600, 50000)
+
+
+def _variant(tmp_path: Path, old: str, new: str, name: str = "nmec-2026-hubei") -> Path:
+    text = (profiles_dir() / "nmec-2026-hubei.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ("width = 390", "widht = 390", "unknown key(s) widht"),
+        ("max_bytes = 30000", "max_bytes = \"30k\"", "output.max_bytes: expected a number"),
+        ("head_height = [0.56, 0.74]", "head_height = [0.74, 0.56]", "geometry.head_height: expected [min, max]"),
+        ("head_height_target = 0.64", "head_height_target = 0.9", "head_height_target: 0.9 is outside"),
+        ("max_quality = 95", "max_quality = 120", "output.max_quality: 120 is outside"),
+        ("min_openness = 0.022", "", "checks.eyes_open.min_openness: missing"),
+        ("schema = 1", "schema = 2", "schema: this version reads schema 1"),
+        ("can_fix = true", "can_fix = false", "fix_refusal: a check-only profile must say why"),
+    ],
+)
+def test_malformed_profile_names_the_key(tmp_path, old, new, needle):
+    with pytest.raises(ProfileError) as err:
+        load_profile_file(_variant(tmp_path, old, new))
+    assert needle in str(err.value)
+    assert "nmec-2026-hubei.toml" in str(err.value)
+
+
+def test_id_must_match_file_name_and_toml_must_parse(tmp_path):
+    with pytest.raises(ProfileError, match="must match the file name"):
+        load_profile_file(_variant(tmp_path, "width = 390", "width = 390", name="other"))
+    broken = tmp_path / "broken.toml"
+    broken.write_text("id = [", encoding="utf-8")
+    with pytest.raises(ProfileError, match="not valid TOML"):
+        load_profile_file(broken)
+
+
+def test_unknown_profile_id_lists_the_known_ones():
+    with pytest.raises(ProfileError) as err:
+        load_profile("no-such-exam")
+    assert "nmec-2026-hubei" in str(err.value)
+
+
+def test_profile_file_given_by_path(tmp_path):
+    path = _variant(tmp_path, "width = 390\nheight = 567", "width = 300\nheight = 400")
+    prof = load_profile(str(path))
+    assert prof.output.exact_size == (300, 400)
