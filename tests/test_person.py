@@ -1,0 +1,229 @@
+"""Person segmentation and the white-background matte, on real photos."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from photocheck.vision.person import composite_on_white, matte, person_mask, upscale_alpha
+
+OUT_W, OUT_H = 390, 567
+# Rough face boxes (x0, y0, x1, y1 as fractions of the source) standing in for the face detector.
+FACE_BOXES = {
+    "hivision-test0.jpg": (0.38, 0.12, 0.63, 0.43),
+    "hivision-test1.jpg": (0.36, 0.30, 0.70, 0.62),
+    "hivision-test2.jpg": (0.34, 0.22, 0.66, 0.52),
+    "hivision-test3.jpg": (0.29, 0.15, 0.67, 0.47),
+    "hivision-test4.jpg": (0.40, 0.10, 0.60, 0.35),
+    "fr-obama.jpg": (0.40, 0.10, 0.69, 0.30),
+}
+
+
+def _load_rgb(path) -> np.ndarray:
+    """Any format Pillow sniffs; transparency composited onto white."""
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as im:
+        im = ImageOps.exif_transpose(im)
+        if im.mode in ("RGBA", "LA", "P", "PA"):
+            im = im.convert("RGBA")
+            im = Image.alpha_composite(Image.new("RGBA", im.size, "white"), im)
+        return np.asarray(im.convert("RGB")).copy()
+
+
+def _head_and_shoulders(rgb: np.ndarray, face: tuple[float, float, float, float]):
+    """Output-size crop around a face box (face ~40 % of the height), with the model's mask of
+    the whole photo cropped alike (the pipeline's prior) and the box in crop pixels."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    x0, y0, x1, y1 = face[0] * w, face[1] * h, face[2] * w, face[3] * h
+    ch = min(h, (y1 - y0) / 0.4)
+    cw = min(w, ch * OUT_W / OUT_H)
+    ch = cw * OUT_H / OUT_W
+    left = min(max(0.0, (x0 + x1) / 2 - cw / 2), w - cw)
+    top = min(max(0.0, y0 - 0.22 * ch), h - ch)
+    c0, r0, c1, r1 = int(left), int(top), int(left + cw), int(top + ch)
+    size = (OUT_W, OUT_H)
+    crop = cv2.resize(rgb[r0:r1, c0:c1], size, interpolation=cv2.INTER_AREA)
+    prior = cv2.resize(person_mask(rgb)[r0:r1, c0:c1], size, interpolation=cv2.INTER_LINEAR)
+    sx, sy = OUT_W / (c1 - c0), OUT_H / (r1 - r0)
+    box = ((x0 - c0) * sx, (y0 - r0) * sy, (x1 - c0) * sx, (y1 - r0) * sy)
+    return crop, prior, box
+
+
+def _texture(h: int, w: int, colour: tuple[int, int, int], seed: int) -> np.ndarray:
+    """A saturated backdrop with stripes and noise, so the colour model has to work for it."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:h, 0:w]
+    stripes = 25.0 * np.sin(xx / 9.0 + yy / 23.0)
+    base = np.array(colour, np.float32) + stripes[..., None] + rng.normal(0, 8, (h, w, 3))
+    return np.clip(base, 0, 255).astype(np.uint8)
+
+
+def _on_backdrop(rgb: np.ndarray, colour: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """`rgb` with what the raw model calls background replaced by a coloured texture; the model's
+    wide soft edge is narrowed first, as a sharp photo's edge would be."""
+    prob = person_mask(rgb)
+    back = _texture(*rgb.shape[:2], colour, seed=1)
+    a = np.clip((prob - 0.3) / 0.4, 0.0, 1.0)[..., None]
+    return (rgb * a + back * (1 - a)).astype(np.uint8), prob
+
+
+def _far_from(mask: np.ndarray, px: int) -> np.ndarray:
+    """Pixels more than `px` away from `mask`."""
+    import cv2
+
+    dist = cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 3)
+    return dist > px
+
+
+def _not_white(rgb: np.ndarray, tol: int = 10) -> np.ndarray:
+    return (255 - rgb.astype(np.int16)).max(axis=2) > tol
+
+
+@pytest.fixture(scope="module")
+def grace_green(grace_hopper_rgb):
+    composed, prob = _on_backdrop(grace_hopper_rgb, (30, 190, 50))
+    return composed, prob
+
+
+def test_astronaut_face_is_person_corners_are_not(astronaut_rgb):
+    prob = person_mask(astronaut_rgb)
+    alpha = matte(astronaut_rgb)
+    face_centre = (110, 223)  # row, column of the nose
+    for a in (prob, alpha):
+        assert a.shape == astronaut_rgb.shape[:2] and a.dtype == np.float32
+        assert a[face_centre] > 0.9
+        assert a[:20, :20].max() < 0.1
+        assert a[:20, -20:].max() < 0.1
+
+
+def test_person_mask_on_a_wide_canvas(astronaut_rgb):
+    """A 2:1 image is letterboxed, not squeezed: the person is found where she is, only there."""
+    wide = np.full((512, 1024, 3), 128, np.uint8)
+    wide[:, 256:768] = astronaut_rgb
+    prob = person_mask(wide)
+    assert prob.shape == (512, 1024)
+    assert prob[110, 256 + 223] > 0.9
+    assert prob[:, :200].max() < 0.1 and prob[:, -200:].max() < 0.1
+    alone = person_mask(astronaut_rgb) > 0.5
+    inside = prob[:, 256:768] > 0.5
+    assert (alone & inside).sum() / (alone | inside).sum() > 0.7
+
+
+@pytest.mark.parametrize("colour", [(30, 190, 50), (20, 60, 210)], ids=["green", "blue"])
+def test_coloured_backdrop_becomes_white(grace_hopper_rgb, colour):
+    composed, prob = _on_backdrop(grace_hopper_rgb, colour)
+    alpha = matte(composed)
+    out = composite_on_white(composed, alpha)
+    background = _far_from(prob > 0.5, 8)
+    assert out[background].mean() > 250
+    assert _not_white(out)[background].mean() < 0.005
+    face = (slice(170, 300), slice(200, 330))
+    assert np.abs(out[face].astype(int) - composed[face]).mean() < 1.0
+
+
+def test_no_green_fringe(grace_green):
+    import cv2
+
+    composed, _ = grace_green
+    alpha = matte(composed)
+    out = composite_on_white(composed, alpha).astype(int)
+    person = (alpha > 0.5).astype(np.uint8)
+    ring = cv2.dilate(person, np.ones((7, 7), np.uint8)) > person
+    green_excess = out[..., 1] - np.maximum(out[..., 0], out[..., 2])
+    assert ring.sum() > 1000
+    assert (green_excess[ring] > 20).sum() == 0
+
+
+def test_detached_blob_becomes_white(grace_green):
+    """A skin-coloured blob in a corner that the mask wrongly calls person is still dropped."""
+    import cv2
+
+    composed, prob = grace_green
+    with_blob = composed.copy()
+    blob = np.zeros(prob.shape, np.uint8)
+    cv2.ellipse(blob, (60, 70), (34, 44), 0, 0, 360, 1, -1)
+    assert prob[blob > 0].max() < 0.5  # it really sits on the backdrop
+    with_blob[blob > 0] = (224, 172, 140)
+    prior = np.maximum(person_mask(with_blob), blob.astype(np.float32))
+    out = composite_on_white(with_blob, matte(with_blob, prior=prior))
+    assert not _not_white(out)[blob > 0].any()
+    assert (out[170:300, 200:330] == with_blob[170:300, 200:330]).all()
+
+
+def test_attached_remnant_becomes_white(grace_green):
+    """Backdrop the mask wrongly adds to the person (a band hugging her left side, like leaves at a
+    shoulder) is given back to the background by the colour model."""
+    import cv2
+
+    composed, prob = grace_green
+    person = prob > 0.5
+    dist = cv2.distanceTransform((~person).astype(np.uint8), cv2.DIST_L2, 3)
+    remnant = (dist > 0) & (dist < 40)
+    remnant[:, composed.shape[1] // 2 :] = False
+    prior = prob.copy()
+    prior[remnant] = 0.8
+    out = composite_on_white(composed, matte(composed, prior=prior))
+    check = remnant & (prob < 0.02)  # pure backdrop, no blend with the old background
+    check[int(0.9 * len(check)) :] = False  # the frame's bottom edge stays person by design
+    assert check.sum() > 3000
+    assert _not_white(out)[check].mean() < 0.01
+
+
+def test_hole_in_the_body_is_filled(grace_green):
+    """A hole the mask punches into the jacket (a model miss) is filled, not shown as white."""
+    import cv2
+
+    composed, prob = grace_green
+    hole = np.zeros(prob.shape, np.uint8)
+    cv2.circle(hole, (150, 450), 25, 1, -1)
+    assert prob[hole > 0].min() > 0.9  # it really is inside the person
+    prior = np.where(hole > 0, 0.0, prob).astype(np.float32)
+    alpha = matte(composed, prior=prior)
+    assert alpha[hole > 0].min() == 1.0
+
+
+def test_upscaled_alpha_keeps_background_white(grace_green):
+    import cv2
+
+    composed, prob = grace_green
+    h, w = composed.shape[:2]
+    small = cv2.resize(composed, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    alpha = upscale_alpha(matte(small), composed)
+    assert alpha.shape == (h, w) and alpha.dtype == np.float32
+    out = composite_on_white(composed, alpha)
+    background = _far_from(prob > 0.5, 8)
+    assert _not_white(out)[background].mean() < 0.005
+    face = (slice(170, 300), slice(200, 330))
+    assert alpha[face].min() == 1.0
+
+
+def test_composite_identity_and_white():
+    rgb = np.random.default_rng(0).integers(0, 256, (40, 30, 3), dtype=np.uint8)
+    ones, zeros = np.ones((40, 30), np.float32), np.zeros((40, 30), np.float32)
+    assert np.array_equal(composite_on_white(rgb, ones), rgb)
+    assert (composite_on_white(rgb, zeros) == 255).all()
+
+
+def test_prior_skips_the_model_and_is_used(astronaut_rgb):
+    """A prior that says "nobody here" must give an empty matte: it replaces the model run."""
+    empty = matte(astronaut_rgb, prior=np.zeros(astronaut_rgb.shape[:2], np.float32))
+    assert empty.max() == 0.0
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", sorted(FACE_BOXES))
+def test_real_photo_background_is_clean(shared_photos, name):
+    crop, prior, box = _head_and_shoulders(_load_rgb(shared_photos / name), FACE_BOXES[name])
+    alpha = matte(crop, face_box=box, prior=prior)
+    out = composite_on_white(crop, alpha)
+    assert not _not_white(out[:20, :20]).any()
+    assert not _not_white(out[:20, -20:]).any()
+    shoulders = int(box[3])  # the chin line: above it the frame's sides are background
+    sides = np.concatenate([out[:shoulders, :10], out[:shoulders, -10:]], axis=1)
+    assert _not_white(sides).mean() < 0.02
+    x0, y0, x1, y1 = box
+    dx, dy = (x1 - x0) / 4, (y1 - y0) / 4  # the central half of the face box, no corners
+    assert alpha[int(y0 + dy) : int(y1 - dy), int(x0 + dx) : int(x1 - dx)].min() == 1.0
