@@ -1,0 +1,5 @@
+import sys
+
+from photocheck.cli import main
+
+sys.exit(main())

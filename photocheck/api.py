@@ -1,0 +1,175 @@
+"""The few entry points the CLI and the GUI share. They return dataclasses and never print."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from photocheck.checks.result import CheckResult, Status
+from photocheck.profiles import Profile, load_profile
+
+
+class InputError(Exception):
+    """Input that cannot be used at all (exit code 2): names the file and the problem."""
+
+    def __init__(self, path: Path | str, message: str, message_en: str = "") -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = Path(path)
+        self.message = message
+        self.message_en = message_en
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: Path
+    bytes: int
+    width: int
+    height: int
+    quality: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path), "bytes": self.bytes, "width": self.width,
+            "height": self.height, "quality": self.quality,
+        }
+
+
+@dataclass(frozen=True)
+class PhotoReport:
+    input: Path
+    profile: Profile
+    checks: list[CheckResult]
+    output: OutputFile | None = None
+    original: OutputFile | None = None
+    notes: list[str] = field(default_factory=list)  # what the fixer did, in Chinese
+
+    @property
+    def ok(self) -> bool:
+        return not any(c.status is Status.FAIL for c in self.checks)
+
+    @property
+    def failures(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.status is Status.FAIL]
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "input": str(self.input),
+            "profile": self.profile.id,
+            "ok": self.ok,
+            "checks": [c.to_dict() for c in self.checks],
+            "output": self.output.to_dict() if self.output else None,
+        }
+        if self.original:
+            d["original"] = self.original.to_dict()
+        if self.notes:
+            d["notes"] = self.notes
+        return d
+
+
+def _profile(profile: Profile | str | None) -> Profile:
+    return profile if isinstance(profile, Profile) else load_profile(profile)
+
+
+def _open(path: Path, profile: Profile):
+    from photocheck.loading import LoadError, Source
+
+    try:
+        return Source.open(path, max_pixels=int(profile.input.max_megapixels * 1_000_000))
+    except LoadError as exc:
+        raise InputError(path, exc.message, exc.message_en) from exc
+
+
+def _decode(source, max_side: int | None):
+    from photocheck.loading import LoadError
+
+    try:
+        return source.decode(max_side)
+    except LoadError as exc:
+        raise InputError(source.info.path, exc.message, exc.message_en) from exc
+
+
+def check_photo(path: str | Path, profile: Profile | str | None = None) -> PhotoReport:
+    """Every photo check on one file as it is."""
+    from photocheck.analysis import analyse
+    from photocheck.checks.photo import run_checks
+
+    prof = _profile(profile)
+    path = Path(path)
+    source = _open(path, prof)
+    picture = _decode(source, prof.input.analysis_side)
+    analysis = analyse(picture, prof)
+    return PhotoReport(input=path, profile=prof, checks=run_checks(source.info, analysis, prof))
+
+
+def fix_photo(
+    path: str | Path,
+    out: str | Path,
+    *,
+    original: str | Path | None = None,
+    profile: Profile | str | None = None,
+) -> PhotoReport:
+    """Crop, level, whiten and compress a photo; the output is written only if it passes.
+
+    The full-resolution decode runs in a worker thread while the reduced copy is analysed, so the
+    two overlap on separate cores (Pillow and OpenCV release the GIL while they work).
+    """
+    from photocheck.analysis import analyse
+    from photocheck.checks.photo import run_checks
+    from photocheck.fixing import FixError, fix_from_analysis
+
+    prof = _profile(profile)
+    path, out = Path(path), Path(out)
+    if not prof.can_fix:
+        raise InputError(path, prof.fix_refusal, prof.fix_refusal_en)
+    if out.suffix.lower() not in (".jpg", ".jpeg"):
+        raise InputError(out, "输出文件名须以 .jpg 结尾", "the output name must end in .jpg")
+    for target in (out, Path(original) if original else None):
+        if target is not None and not target.parent.is_dir():
+            raise InputError(target, "输出文件夹不存在", "the output folder does not exist")
+        if target is not None and target.resolve() == path.resolve():
+            raise InputError(target, "不能覆盖原始照片，请换一个输出文件名", "refusing to overwrite the input")
+
+    source = _open(path, prof)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        full = pool.submit(_decode, source, None)
+        picture = _decode(source, prof.input.analysis_side)
+        analysis = analyse(picture, prof)
+        checks = run_checks(source.info, analysis, prof)
+        blocking = [c for c in checks if c.failed and not c.fixable]
+        if blocking:
+            full.cancel()
+            return PhotoReport(input=path, profile=prof, checks=checks)
+        try:
+            result = fix_from_analysis(full.result(), analysis, prof)
+        except FixError as exc:
+            return PhotoReport(input=path, profile=prof, checks=[*checks, exc.result])
+
+    written = _stage(result.upload.data, out)
+    report = check_photo(written, prof)
+    resolution = next(c for c in checks if c.id == "image.resolution")
+    final = [resolution if c.id == "image.resolution" else c for c in report.checks]
+    if any(c.failed for c in final):
+        os.unlink(written)
+        return PhotoReport(input=path, profile=prof, checks=final, notes=result.notes)
+    os.replace(written, out)
+    upload = OutputFile(out, len(result.upload.data), *prof.output.exact_size, result.upload.quality)
+    hires = None
+    if original is not None:
+        from photocheck.encoding import write_atomic
+
+        data, (w, h) = result.render_original()
+        write_atomic(original, data)
+        hires = OutputFile(Path(original), len(data), w, h, prof.output.original_quality)
+    return PhotoReport(input=path, profile=prof, checks=final, output=upload, original=hires, notes=result.notes)
+
+
+def _stage(data: bytes, out: Path) -> Path:
+    """Write beside the destination under a hidden name; renamed into place only once it passes."""
+    from photocheck.encoding import write_atomic
+
+    staged = out.with_name(f".{out.stem}.photocheck-staged{out.suffix}")
+    write_atomic(staged, data)
+    return staged

@@ -1,0 +1,409 @@
+"""Photo checks: one small function per check id, each judging a raw measure against the profile.
+
+The ids are a contract shared with the GUI, the reports and the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from photocheck.analysis import PhotoAnalysis
+from photocheck.checks.result import CheckResult, Status
+from photocheck.loading import SourceInfo
+from photocheck.profiles import Profile
+
+PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
+
+ORDER = (
+    "file.readable",
+    "image.resolution",
+    "image.color",
+    "image.sharpness",
+    "image.exposure",
+    "image.lighting",
+    "face.count",
+    "face.complete",
+    "face.pose",
+    "face.eyes_open",
+    "face.mouth_closed",
+    "face.size",
+    "face.position",
+    "background.white",
+    "background.uniform",
+    "output.file",
+)
+
+
+def _r(v: float, nd: int = 3) -> float:
+    return round(float(v), nd)
+
+
+def file_readable(info: SourceInfo) -> CheckResult:
+    return CheckResult(
+        "file.readable", PASS, info.format, "JPEG/PNG/WebP/HEIC/BMP/TIFF",
+        f"文件可读取：{info.format}，{info.width}×{info.height}",
+        message_en=f"Readable {info.format}, {info.width}x{info.height}",
+    )
+
+
+def face_count(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    n = len(a.faces)
+    limit = 1
+    if n == 0:
+        return CheckResult(
+            "face.count", FAIL, 0, limit, "未检测到人脸：请使用本人正面、面部清晰的照片",
+            "正对镜头重新拍摄，面部不要被遮挡", message_en="No face found",
+        )
+    if n > 1:
+        return CheckResult(
+            "face.count", FAIL, n, limit, f"检测到{n}张人脸：请使用只有本人的照片",
+            "换一张只有本人的照片，或让他人离开画面后重拍", message_en=f"{n} faces found: use a photo of you alone",
+        )
+    if a.ignored:
+        return CheckResult(
+            "face.count", WARN, 1, limit,
+            f"检测到1张人脸；背景中另有{len(a.ignored)}处很小的类人脸图案，已忽略",
+            "背景会被换成白色；如背景里有人像海报，最好换个地方拍",
+            message_en="One face; tiny face-like patterns in the background were ignored",
+        )
+    return CheckResult("face.count", PASS, 1, limit, "检测到1张人脸", message_en="One face")
+
+
+def face_complete(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    lm, head = a.landmarks, a.head
+    assert lm is not None and head is not None
+    h, w = a.picture.rgb.shape[:2]
+    margin = p.checks.face_complete.edge_margin * head.head_px
+    from photocheck.analysis import face_polygon
+
+    oval = face_polygon(lm)
+    outside = (
+        (oval[:, 0] < margin) | (oval[:, 0] > w - 1 - margin)
+        | (oval[:, 1] < margin) | (oval[:, 1] > h - 1 - margin)
+    )
+    share = float(outside.mean())
+    limit = {"edge_margin": p.checks.face_complete.edge_margin, "chin_margin": p.geometry.chin_margin}
+    if share > 0:
+        return CheckResult(
+            "face.complete", FAIL, {"outside_share": _r(share)}, limit,
+            "面部不完整：脸部被照片边缘截断", "让整个头部和双肩都在画面内，重新拍摄",
+            message_en="The face is cut by the edge of the photo",
+        )
+    if head.crown_cut:
+        return CheckResult(
+            "face.complete", FAIL, {"crown_cut": True}, limit,
+            "头顶被照片上边缘截断", "拍摄时在头顶上方留出空间",
+            message_en="The top of the head is cut off",
+        )
+    if head.below_chin < p.geometry.chin_margin:
+        return CheckResult(
+            "face.complete", FAIL, {"below_chin": _r(head.below_chin)}, limit,
+            "下巴以下空间不足：照片需要包含脖子和肩膀", "后退一些重新拍摄，让肩膀进入画面",
+            message_en="Not enough room below the chin: include neck and shoulders",
+        )
+    return CheckResult(
+        "face.complete", PASS, {"below_chin": _r(head.below_chin)}, limit, "头部完整，未被截断",
+        message_en="The whole head is in the frame",
+    )
+
+
+def face_pose(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    lm = a.landmarks
+    assert lm is not None
+    r = p.checks.pose
+    roll = lm.roll - 90.0 * a.quarter_turns  # as the photo was, before any quarter turn
+    roll = (roll + 180.0) % 360.0 - 180.0
+    value = {"yaw": _r(lm.yaw, 1), "pitch": _r(lm.pitch, 1), "roll": _r(roll, 1)}
+    limit = {"yaw": r.max_yaw, "pitch": r.max_pitch, "roll": r.max_roll}
+    if abs(lm.yaw) > r.max_yaw or abs(lm.pitch) > r.max_pitch:
+        what = "左右转头" if abs(lm.yaw) / r.max_yaw >= abs(lm.pitch) / r.max_pitch else "抬头或低头"
+        return CheckResult(
+            "face.pose", FAIL, value, limit, f"头部姿态不正：{what}",
+            "正对镜头，头部保持端正，下巴自然", message_en="Head not facing the camera",
+        )
+    if a.quarter_turns:
+        fixable = p.can_fix
+        return CheckResult(
+            "face.pose", FAIL, value, limit, f"照片方向不对：需要顺时针旋转{90 * a.quarter_turns}°",
+            "自动修复会旋转照片" if fixable else "用看图软件把照片转正后再检查",
+            fixable=fixable, message_en=f"Photo is sideways: rotate {90 * a.quarter_turns} deg clockwise",
+        )
+    if abs(roll) > r.max_roll:
+        return CheckResult(
+            "face.pose", FAIL, value, limit, f"头部歪斜{abs(roll):.0f}°，超出可自动校正的范围",
+            "头部摆正后重新拍摄", message_en="Head tilted too far",
+        )
+    if abs(roll) > r.tolerance_roll:
+        fixable = p.can_fix
+        return CheckResult(
+            "face.pose", FAIL, value, limit, f"头部歪斜{abs(roll):.1f}°",
+            "自动修复会把双眼摆平" if fixable else "头部摆正后重新拍摄",
+            fixable=fixable, message_en=f"Head tilted {abs(roll):.1f} deg",
+        )
+    if abs(lm.yaw) > r.warn_yaw or abs(lm.pitch) > r.warn_pitch:
+        return CheckResult(
+            "face.pose", WARN, value, limit, "头部略有偏转，建议正对镜头",
+            message_en="Head slightly turned",
+        )
+    return CheckResult(
+        "face.pose", PASS, value, limit, "头部端正，正对镜头", message_en="Head level, facing the camera"
+    )
+
+
+def face_eyes_open(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    lm = a.landmarks
+    assert lm is not None
+    r = p.checks.eyes_open
+    v = min(lm.eye_openness)
+    if v < r.min_openness:
+        return CheckResult(
+            "face.eyes_open", FAIL, _r(v), r.min_openness, "眼睛未睁开或被遮挡",
+            "自然睁眼，摘掉有色或反光的眼镜后重拍", message_en="Eyes closed or covered",
+        )
+    if v < r.warn_openness:
+        return CheckResult(
+            "face.eyes_open", WARN, _r(v), r.min_openness, "眼睛睁得较小，请确认双眼清晰可见",
+            message_en="Eyes narrowly open",
+        )
+    return CheckResult("face.eyes_open", PASS, _r(v), r.min_openness, "双眼睁开", message_en="Eyes open")
+
+
+def face_mouth_closed(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    lm = a.landmarks
+    assert lm is not None
+    r = p.checks.mouth_closed
+    v = lm.mouth_openness
+    if v > r.max_openness:
+        return CheckResult(
+            "face.mouth_closed", FAIL, _r(v), r.max_openness, "嘴巴张开：证件照要求表情自然、闭嘴",
+            "合上嘴，表情自然后重拍", message_en="Mouth open",
+        )
+    if v > r.warn_openness:
+        return CheckResult(
+            "face.mouth_closed", WARN, _r(v), r.max_openness, "嘴巴微张，建议闭嘴",
+            message_en="Mouth slightly open",
+        )
+    return CheckResult("face.mouth_closed", PASS, _r(v), r.max_openness, "嘴巴闭合", message_en="Mouth closed")
+
+
+def face_size(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    head = a.head
+    assert head is not None
+    lo, hi = p.geometry.head_height
+    v = head.head_ratio
+    if lo <= v <= hi:
+        return CheckResult("face.size", PASS, _r(v), [lo, hi], "头部大小合适", message_en="Head size fits")
+    what = "头部太小" if v < lo else "头部太大"
+    return CheckResult(
+        "face.size", FAIL, _r(v), [lo, hi],
+        f"{what}：头顶到下巴占照片高度的{v:.0%}，要求{lo:.0%}～{hi:.0%}",
+        "自动修复会按规格重新裁剪" if p.can_fix else "调整拍摄距离后重拍",
+        fixable=p.can_fix, message_en=f"Head height {v:.0%} of the photo, needs {lo:.0%}-{hi:.0%}",
+    )
+
+
+def face_position(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    head = a.head
+    assert head is not None
+    g = p.geometry
+    value = {
+        "crown_margin": _r(head.crown_margin), "eye_line": _r(head.eye_line),
+        "centre_offset": _r(head.centre_offset),
+    }
+    limit = {"crown_margin": list(g.crown_margin), "eye_line": list(g.eye_line), "centre_offset": g.center_tolerance}
+    problems = []
+    if not g.crown_margin[0] <= head.crown_margin <= g.crown_margin[1]:
+        problems.append("头顶上方留白太少" if head.crown_margin < g.crown_margin[0] else "头顶上方留白太多")
+    if not g.eye_line[0] <= head.eye_line <= g.eye_line[1]:
+        problems.append("眼睛位置太高" if head.eye_line < g.eye_line[0] else "眼睛位置太低")
+    if abs(head.centre_offset) > g.center_tolerance:
+        problems.append("人像没有左右居中")
+    if not problems:
+        return CheckResult("face.position", PASS, value, limit, "人像位置居中、高度合适", message_en="Head well placed")
+    return CheckResult(
+        "face.position", FAIL, value, limit, "人像位置不合规格：" + "，".join(problems),
+        "自动修复会按规格重新裁剪" if p.can_fix else "调整构图后重拍",
+        fixable=p.can_fix, message_en="Head position outside the profile's frame",
+    )
+
+
+def image_resolution(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    """How much the source must be enlarged for the head to reach the profile's minimum size."""
+    head = a.head
+    assert head is not None
+    out_h = p.output.height or p.output.min_height or 0
+    source_head_px = head.head_px / a.picture.scale
+    need = p.geometry.head_height[0] * out_h / source_head_px
+    limit = p.output.max_upscale
+    value = _r(need, 2)
+    if need <= 1.0:
+        return CheckResult(
+            "image.resolution", PASS, value, limit, "像素足够，无需放大", message_en="Enough pixels",
+        )
+    if need <= limit:
+        return CheckResult(
+            "image.resolution", WARN, value, limit, f"人像像素偏少，需要放大{need:.2f}倍，清晰度会略降",
+            "有条件时用更高分辨率或更近的照片", message_en=f"Needs {need:.2f}x enlargement",
+        )
+    return CheckResult(
+        "image.resolution", FAIL, value, limit,
+        f"照片分辨率太低：人像需要放大{need:.1f}倍（最多{limit:g}倍）",
+        "换一张更清晰、人像更大的原图（手机原图，不要用截图或聊天软件压缩过的图）",
+        message_en=f"Resolution too low: needs {need:.1f}x enlargement (max {limit:g}x)",
+    )
+
+
+def image_color(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    f = a.face
+    assert f is not None
+    lim = p.checks.color.min_chroma
+    if f.chroma < lim:
+        return CheckResult(
+            "image.color", FAIL, _r(f.chroma, 1), lim, "照片是黑白的：要求彩色照片",
+            "使用彩色原图", message_en="Grey-scale photo: a colour photo is required",
+        )
+    return CheckResult("image.color", PASS, _r(f.chroma, 1), lim, "彩色照片", message_en="Colour photo")
+
+
+def image_sharpness(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    f = a.face
+    assert f is not None
+    r = p.checks.sharpness
+    v = _r(f.sharpness, 1)
+    if f.sharpness < r.min:
+        return CheckResult(
+            "image.sharpness", FAIL, v, r.min, "照片模糊：面部不清晰",
+            "对焦到面部，保持手机稳定，光线充足时重拍", message_en="Blurred face",
+        )
+    if f.sharpness < r.warn:
+        return CheckResult(
+            "image.sharpness", WARN, v, r.min, "面部略显模糊", message_en="Face slightly soft",
+        )
+    return CheckResult("image.sharpness", PASS, v, r.min, "面部清晰", message_en="Face sharp")
+
+
+def image_exposure(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    f = a.face
+    assert f is not None
+    r = p.checks.exposure
+    value = {"dark_share": _r(f.dark_share), "bright_share": _r(f.bright_share), "face_luma": _r(f.face_luma, 1)}
+    limit = {"dark_share": r.max_dark_share, "bright_share": r.max_bright_share, "face_luma": list(r.face_luma)}
+    if f.dark_share > r.max_dark_share or f.face_luma < r.face_luma[0]:
+        return CheckResult(
+            "image.exposure", FAIL, value, limit, "照片太暗：面部曝光不足",
+            "在明亮、均匀的光线下重拍（面向窗户或灯光）", message_en="Under-exposed face",
+        )
+    if f.bright_share > r.max_bright_share or f.face_luma > r.face_luma[1]:
+        return CheckResult(
+            "image.exposure", FAIL, value, limit, "照片过亮：面部曝光过度，细节丢失",
+            "避开强光直射，关闭闪光灯后重拍", message_en="Over-exposed face",
+        )
+    return CheckResult("image.exposure", PASS, value, limit, "面部曝光正常", message_en="Exposure fine")
+
+
+def image_lighting(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    f = a.face
+    assert f is not None
+    r = p.checks.lighting
+    v = _r(f.asymmetry)
+    if f.asymmetry > r.max_asymmetry:
+        return CheckResult(
+            "image.lighting", FAIL, v, r.max_asymmetry, "面部光线不均：一侧有明显阴影",
+            "面向光源、避免侧光后重拍", message_en="Uneven light: strong shadow on one side",
+        )
+    if f.asymmetry > r.warn_asymmetry:
+        return CheckResult(
+            "image.lighting", WARN, v, r.max_asymmetry, "面部两侧亮度略有差异", message_en="Slightly uneven light",
+        )
+    return CheckResult("image.lighting", PASS, v, r.max_asymmetry, "面部光线均匀", message_en="Even light")
+
+
+def background_white(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    b = a.background
+    assert b is not None
+    lim = p.checks.background.min_white_share
+    v = _r(b.white_share)
+    if b.white_share >= lim:
+        return CheckResult("background.white", PASS, v, lim, "背景为白色", message_en="White background")
+    return CheckResult(
+        "background.white", FAIL, v, lim, f"背景不是白色（白色仅占{b.white_share:.0%}）",
+        "自动修复会把背景换成纯白" if p.can_fix else "在白墙或白色背景布前重拍",
+        fixable=p.can_fix, message_en=f"Background not white ({b.white_share:.0%} white)",
+    )
+
+
+def background_uniform(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    b = a.background
+    assert b is not None
+    r = p.checks.background
+    value = {"std": _r(b.std, 1), "gradient": _r(b.gradient, 2)}
+    limit = {"std": r.max_std, "gradient": r.max_gradient}
+    if b.std <= r.max_std and b.gradient <= r.max_gradient:
+        return CheckResult("background.uniform", PASS, value, limit, "背景干净均匀", message_en="Plain background")
+    return CheckResult(
+        "background.uniform", FAIL, value, limit, "背景不均匀：有阴影、杂物或纹理",
+        "自动修复会换成纯白背景" if p.can_fix else "在干净的纯色背景前重拍",
+        fixable=p.can_fix, message_en="Background not plain: shadows, objects or texture",
+    )
+
+
+def output_file(info: SourceInfo, p: Profile) -> CheckResult:
+    o = p.output
+    problems: list[str] = []
+    if info.format not in o.formats:
+        problems.append(f"格式为{info.format}，要求{'/'.join(o.formats)}")
+    if o.exact_size and (info.width, info.height) != o.exact_size:
+        problems.append(f"尺寸{info.width}×{info.height}，要求{o.exact_size[0]}×{o.exact_size[1]}")
+    if o.min_width and o.min_height and (info.width < o.min_width or info.height < o.min_height):
+        problems.append(f"尺寸{info.width}×{info.height}，至少需要{o.min_width}×{o.min_height}")
+    if info.file_bytes > o.max_bytes:
+        problems.append(f"文件{info.file_bytes:,}字节，超过上限{o.max_bytes:,}")
+    if info.file_bytes < o.min_bytes:
+        problems.append(f"文件{info.file_bytes:,}字节，小于下限{o.min_bytes:,}")
+    if info.format == "JPEG" and info.progressive and not o.progressive:
+        problems.append("渐进式JPEG，要求基线（baseline）JPEG")
+    if info.mode not in ("RGB",):
+        problems.append(f"颜色模式{info.mode}，要求RGB彩色")
+    if info.has_alpha:
+        problems.append("带透明通道")
+    value = {
+        "format": info.format, "width": info.width, "height": info.height,
+        "bytes": info.file_bytes, "progressive": info.progressive, "mode": info.mode,
+    }
+    limit = {
+        "formats": list(o.formats), "size": list(o.exact_size) if o.exact_size else [o.min_width, o.min_height],
+        "max_bytes": o.max_bytes, "min_bytes": o.min_bytes,
+    }
+    if problems:
+        return CheckResult(
+            "output.file", FAIL, value, limit, "文件不符合上传要求：" + "；".join(problems),
+            "自动修复会输出符合要求的文件" if p.can_fix else "用相机原图，不要压缩或转换",
+            fixable=p.can_fix, message_en="File does not meet the upload rules",
+        )
+    if o.strip_metadata and info.has_metadata:
+        return CheckResult(
+            "output.file", WARN, value, limit, "文件符合要求，但含有拍摄信息（EXIF/GPS等）",
+            "自动修复会去掉这些信息", fixable=True, message_en="File fits but carries EXIF/GPS metadata",
+        )
+    return CheckResult(
+        "output.file", PASS, value, limit, "文件格式、尺寸和大小符合要求", message_en="File fits the rules"
+    )
+
+
+FaceCheck = Callable[[PhotoAnalysis, Profile], CheckResult]
+FACE_CHECKS: tuple[FaceCheck, ...] = (
+    image_resolution, image_color, image_sharpness, image_exposure, image_lighting,
+    face_complete, face_pose, face_eyes_open, face_mouth_closed, face_size, face_position,
+)
+
+
+def run_checks(info: SourceInfo, a: PhotoAnalysis, p: Profile) -> list[CheckResult]:
+    """Every check that can be measured, in the contract's order.
+
+    Face checks need exactly one face; with none or several, face.count explains why they are absent.
+    """
+    results = [file_readable(info), face_count(a, p)]
+    if a.single_face:
+        results += [check(a, p) for check in FACE_CHECKS]
+    results += [background_white(a, p), background_uniform(a, p), output_file(info, p)]
+    return sorted(results, key=lambda r: ORDER.index(r.id))

@@ -1,0 +1,215 @@
+"""Command line: argument parsing and printing only; the work happens in photocheck.api.
+
+Exit codes: 0 passed (warnings allowed), 1 a check failed, 2 unusable input or bad usage.
+Imports of the image stack happen inside the commands so `--version` and `--help` stay instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from photocheck import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+STATUS_ZH = {"pass": "通过", "warn": "提示", "fail": "不合格"}
+STATUS_EN = {"pass": "pass", "warn": "warn", "fail": "FAIL"}
+
+
+class Printer:
+    """Chinese by default, English with --lang en; everything goes through here."""
+
+    def __init__(self, lang: str) -> None:
+        self.en = lang == "en"
+
+    def say(self, zh: str, en: str = "", *, err: bool = False) -> None:
+        print(en if self.en and en else zh, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+def _utf8_streams() -> None:
+    # A GBK Windows console or a redirected stream must not turn Chinese text into a crash.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            reconfigure(errors="replace")
+
+
+def _print_report(report, out: Printer, *, fixed: bool) -> None:
+    prof = report.profile
+    out.say(f"照片：{report.input}", f"Photo: {report.input}")
+    out.say(f"规格：{prof.id}（{prof.name}）", f"Profile: {prof.id} ({prof.name_en})")
+    for c in report.checks:
+        label = (STATUS_EN if out.en else STATUS_ZH)[c.status.value]
+        msg = c.message_en if out.en and c.message_en else c.message
+        line = f"  [{label}] {c.id:<20} {msg}"
+        if c.status.value != "pass" and c.hint and not out.en:
+            line += f"（{c.hint}）"
+        out.say(line)
+    for note in report.notes:
+        out.say(f"  · {note}")
+    if report.output:
+        o = report.output
+        out.say(
+            f"已保存：{o.path}（{o.width}×{o.height}，{o.bytes:,}字节，质量{o.quality}）",
+            f"Saved: {o.path} ({o.width}x{o.height}, {o.bytes:,} bytes, quality {o.quality})",
+        )
+    if report.original:
+        o = report.original
+        out.say(f"高分辨率原图：{o.path}（{o.width}×{o.height}）", f"High-resolution original: {o.path}")
+    failures = report.failures
+    if not failures:
+        out.say("结果：通过。" + prof.next_step, "Result: passed. " + prof.next_step_en)
+        return
+    fixable = [c for c in failures if c.fixable]
+    text = f"结果：未通过，{len(failures)}项不合格"
+    if fixable and not fixed and len(fixable) == len(failures):
+        text += f"，均可自动修复：photocheck photo fix {report.input} -o 输出.jpg"
+    elif fixable and not fixed:
+        text += f"（其中{len(fixable)}项可自动修复，其余需要重新拍摄）"
+    out.say(text, f"Result: failed ({len(failures)} checks)")
+
+
+def _json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_profiles(args: argparse.Namespace, out: Printer) -> int:
+    from photocheck.profiles import list_profiles
+
+    profiles = list_profiles()
+    if args.json:
+        _json([
+            {"id": p.id, "name": p.name, "name_en": p.name_en, "default": p.default, "can_fix": p.can_fix,
+             "size": list(p.output.exact_size or (p.output.min_width, p.output.min_height)),
+             "max_bytes": p.output.max_bytes}
+            for p in profiles
+        ])
+        return EXIT_OK
+    for p in profiles:
+        size = p.output.exact_size
+        dims = f"{size[0]}×{size[1]}" if size else f"≥{p.output.min_width}×{p.output.min_height}"
+        mark = "（默认）" if p.default else ""
+        mode = "检查+修复" if p.can_fix else "仅检查"
+        out.say(f"{p.id:<20} {dims:<10} ≤{p.output.max_bytes:,}字节  {mode}  {p.name}{mark}",
+                f"{p.id:<20} {dims:<10} <={p.output.max_bytes:,} B  {p.name_en}")
+    return EXIT_OK
+
+
+def cmd_photo_check(args: argparse.Namespace, out: Printer) -> int:
+    from photocheck.api import check_photo
+
+    report = check_photo(args.image, args.profile)
+    if args.json:
+        _json(report.to_dict())
+    else:
+        _print_report(report, out, fixed=False)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_photo_fix(args: argparse.Namespace, out: Printer) -> int:
+    from photocheck.api import fix_photo
+
+    report = fix_photo(args.image, args.output, original=args.original, profile=args.profile)
+    if args.json:
+        _json(report.to_dict())
+    else:
+        _print_report(report, out, fixed=True)
+    return EXIT_OK if report.ok and report.output else EXIT_FAILED
+
+
+def cmd_photo_batch(args: argparse.Namespace, out: Printer) -> int:
+    from photocheck.batch import run_batch
+
+    summary = run_batch(
+        Path(args.input_dir), Path(args.output), workers=args.workers, profile=args.profile,
+        progress=not args.quiet,
+    )
+    out.say(
+        f"共{summary.total}张：{summary.passed}张通过，{summary.failed}张未通过，{summary.unreadable}张无法读取。"
+        f"明细见 {summary.csv_path}",
+        f"{summary.total} photos: {summary.passed} passed, {summary.failed} failed, "
+        f"{summary.unreadable} unreadable. Details: {summary.csv_path}",
+    )
+    return EXIT_OK if summary.passed == summary.total else EXIT_FAILED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="photocheck",
+        description="医师资格考试报名照片与材料离线检查修复工具 / offline checker for NMEC photos and materials",
+    )
+    parser.add_argument("--version", action="version", version=f"photocheck {__version__}")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / output language")
+    parser.add_argument("--debug", action="store_true", help="出错时显示完整调用栈 / show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("profiles", help="列出考试规格 / list exam profiles")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_profiles)
+
+    photo = sub.add_parser("photo", help="报名照片 / registration photo").add_subparsers(
+        dest="photo_command", required=True
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--profile", help="考试规格 id 或 .toml 路径（默认 nmec-2026-hubei）")
+
+    p = photo.add_parser("check", parents=[common], help="检查照片 / check a photo")
+    p.add_argument("image")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_photo_check)
+
+    p = photo.add_parser("fix", parents=[common], help="修复照片 / fix a photo")
+    p.add_argument("image")
+    p.add_argument("-o", "--output", required=True, help="输出 JPEG 路径")
+    p.add_argument("--original", help="另存一份高分辨率原图（供官方检测工具使用）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_photo_fix)
+
+    p = photo.add_parser("batch", parents=[common], help="批量处理文件夹 / fix a folder")
+    p.add_argument("input_dir")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p.add_argument("--workers", type=int, default=None, help="并行进程数（默认：全部核心）")
+    p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    p.set_defaults(func=cmd_photo_batch)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _utf8_streams()
+    args = build_parser().parse_args(argv)
+    out = Printer(args.lang)
+    try:
+        return args.func(args, out)
+    except KeyboardInterrupt:
+        out.say("已取消", "cancelled", err=True)
+        return 130
+    except Exception as exc:  # every failure becomes one line naming the file and the problem
+        if args.debug:
+            raise
+        return _report_error(exc, out)
+
+
+def _report_error(exc: Exception, out: Printer) -> int:
+    from photocheck.api import InputError
+    from photocheck.profiles import ProfileError
+
+    if isinstance(exc, InputError):
+        out.say(f"错误：{exc.path}：{exc.message}", f"error: {exc.path}: {exc.message_en or exc.message}", err=True)
+        return EXIT_UNUSABLE
+    if isinstance(exc, ProfileError):
+        out.say(f"错误：考试规格有误：{exc}", f"error: bad profile: {exc}", err=True)
+        return EXIT_UNUSABLE
+    if isinstance(exc, OSError):
+        name = exc.filename or ""
+        out.say(f"错误：{name}：{exc.strerror or exc}", f"error: {name}: {exc.strerror or exc}", err=True)
+        return EXIT_UNUSABLE
+    out.say(f"错误：内部错误（{type(exc).__name__}: {exc}），加 --debug 查看详情",
+            f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug", err=True)
+    return EXIT_UNUSABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Crop geometry: from the analysed head to an affine map of the source onto the profile's frame.
+
+The map combines the quarter turn, the roll correction (eyes level), the scale that gives the
+profile's head height and the offset that puts the crown margin and the face centre in place, so
+the full-resolution source is resampled once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from photocheck.analysis import PhotoAnalysis
+from photocheck.profiles import Profile
+
+
+@dataclass(frozen=True)
+class Framing:
+    matrix: np.ndarray  # 2x3: upright-source px (after the quarter turn) -> output px
+    size: tuple[int, int]  # output width, height
+    scale: float  # output px per source px (> 1 means enlarging)
+    angle: float  # degrees of roll removed
+    head_ratio: float  # head height the crop gives, as a share of the output height
+
+    def scaled(self, factor: float) -> Framing:
+        """The same framing rendered `factor` times larger (the high-resolution original)."""
+        m = self.matrix * factor
+        w, h = self.size
+        return Framing(m, (round(w * factor), round(h * factor)), self.scale * factor, self.angle, self.head_ratio)
+
+    def for_analysis(self, analysis_scale: float) -> np.ndarray:
+        """The matrix taking analysis-image px (instead of source px) to output px."""
+        m = self.matrix.copy()
+        m[:, :2] /= analysis_scale
+        return m
+
+
+def plan(a: PhotoAnalysis, p: Profile) -> Framing:
+    """Where to crop, in upright full-resolution source pixels."""
+    import cv2
+
+    lm, head = a.landmarks, a.head
+    assert lm is not None and head is not None and p.output.exact_size is not None
+    out_w, out_h = p.output.exact_size
+    g = p.geometry
+    k = 1.0 / a.picture.scale  # analysis px -> source px
+
+    eye_mid = lm.eye_mid * k
+    angle = lm.roll if abs(lm.roll) > p.checks.pose.tolerance_roll / 2 else 0.0
+    rot = cv2.getRotationMatrix2D((float(eye_mid[0]), float(eye_mid[1])), angle, 1.0)
+
+    def turn(x: float, y: float) -> np.ndarray:
+        return rot @ np.array([x * k, y * k, 1.0])
+
+    # Crown and chin measured along the face's own vertical axis once the eyes are level.
+    crown = turn(head.centre_x, head.crown_y)
+    chin = turn(float(lm.chin[0]), float(lm.chin[1]))
+    centre = turn(head.centre_x, float(lm.eye_mid[1]))
+    head_px = max(chin[1] - crown[1], 1.0)
+
+    ratio = g.head_height_target
+    scale = ratio * out_h / head_px
+    if scale > p.output.max_upscale:  # a small source: accept a smaller head within the band
+        ratio = max(g.head_height[0], p.output.max_upscale * head_px / out_h)
+        scale = ratio * out_h / head_px
+
+    x0 = centre[0] - (out_w / scale) / 2.0
+    y0 = crown[1] - g.crown_margin_target * out_h / scale
+    matrix = np.array(
+        [
+            [scale * rot[0, 0], scale * rot[0, 1], scale * (rot[0, 2] - x0)],
+            [scale * rot[1, 0], scale * rot[1, 1], scale * (rot[1, 2] - y0)],
+        ]
+    )
+    return Framing(matrix=matrix, size=(out_w, out_h), scale=scale, angle=angle, head_ratio=ratio)
+
+
+def turn_matrix(turns: int, width: int, height: int) -> np.ndarray:
+    """3x3 map from raw source px to the source turned clockwise by `turns` quarter turns."""
+    t = turns % 4
+    if t == 0:
+        return np.eye(3)
+    if t == 1:
+        return np.array([[0, -1, height - 1], [1, 0, 0], [0, 0, 1]], float)
+    if t == 2:
+        return np.array([[-1, 0, width - 1], [0, -1, height - 1], [0, 0, 1]], float)
+    return np.array([[0, 1, 0], [-1, 0, width - 1], [0, 0, 1]], float)
+
+
+def render(src: np.ndarray, framing: Framing, turns: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Resample the raw source `src` into the frame in one pass, quarter turn included.
+
+    Returns (rgb, outside): outside is True for output pixels beyond the upright source's top or
+    sides, which become background. Below the source the last rows repeat: a few missing rows of
+    clothing at the bottom edge are invisible, a white band would not be.
+    """
+    import cv2
+
+    w, h = framing.size
+    sh, sw = src.shape[:2]
+    m = framing.matrix @ turn_matrix(turns, sw, sh)  # raw px -> output px
+    inv = cv2.invertAffineTransform(m)
+    # Pre-shrink the region the frame covers with area averaging, so the warp never decimates.
+    corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], float) @ inv.T
+    bx0 = int(np.clip(np.floor(corners[:, 0].min()) - 2, 0, sw - 1))
+    by0 = int(np.clip(np.floor(corners[:, 1].min()) - 2, 0, sh - 1))
+    bx1 = int(np.clip(np.ceil(corners[:, 0].max()) + 2, bx0 + 1, sw))
+    by1 = int(np.clip(np.ceil(corners[:, 1].max()) + 2, by0 + 1, sh))
+    region = src[by0:by1, bx0:bx1]
+    to_region = np.array([[1, 0, -bx0], [0, 1, -by0], [0, 0, 1]], float)
+    pre = min(1.0, 2.0 * framing.scale)
+    if pre < 1.0:
+        size = (max(1, round(region.shape[1] * pre)), max(1, round(region.shape[0] * pre)))
+        region = cv2.resize(region, size, interpolation=cv2.INTER_AREA)
+        to_region = np.diag([size[0] / (bx1 - bx0), size[1] / (by1 - by0), 1.0]) @ to_region
+    m_region = np.vstack([m, [0, 0, 1]]) @ np.linalg.inv(to_region)
+    interp = cv2.INTER_LINEAR if framing.scale < 1.0 else cv2.INTER_CUBIC
+    rgb = cv2.warpAffine(region, m_region[:2], (w, h), flags=interp, borderMode=cv2.BORDER_REPLICATE)
+    return rgb, outside_source(framing, sw, sh, turns)
+
+
+def outside_source(framing: Framing, raw_w: int, raw_h: int, turns: int) -> np.ndarray:
+    """Output pixels that fall beyond the upright source's top, left or right edge."""
+    import cv2
+
+    w, h = framing.size
+    uw = raw_h if turns % 2 else raw_w
+    inv = cv2.invertAffineTransform(framing.matrix)
+    xs = np.arange(w, dtype=np.float32)[None, :]
+    ys = np.arange(h, dtype=np.float32)[:, None]
+    ux = inv[0, 0] * xs + inv[0, 1] * ys + inv[0, 2]
+    uy = inv[1, 0] * xs + inv[1, 1] * ys + inv[1, 2]
+    return (ux < 0) | (ux > uw - 1) | (uy < 0)
+
+
+def warp_mask(mask: np.ndarray, matrix: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The analysis-size person mask carried into the frame (rows below the source repeat)."""
+    import cv2
+
+    return cv2.warpAffine(mask, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
