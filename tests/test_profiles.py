@@ -13,8 +13,8 @@ BUNDLED = {"nmec-2026-hubei", "xiao2cun-35x45", "yicun-25x35", "weisheng-origina
 
 def test_bundled_profiles_load_with_the_issue_sizes():
     profiles = {p.id: p for p in list_profiles()}
-    assert BUNDLED <= set(profiles)
-    assert list_profiles()[0].id == "nmec-2026-hubei"  # the default comes first
+    assert set(profiles) >= BUNDLED
+    assert list_profiles()[0].id == "nmec-2026-hubei", "the default comes first"
     assert load_profile().id == "nmec-2026-hubei"
     nmec = profiles["nmec-2026-hubei"]
     assert nmec.output.exact_size == (390, 567)

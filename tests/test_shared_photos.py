@@ -1,0 +1,77 @@
+"""The real photos in ../shared/testdata: each gives what a user would expect (see its README)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from photocheck.api import check_photo, fix_photo
+from photocheck.checks.result import Status
+from photocheck.loading import load
+
+pytestmark = pytest.mark.shared
+
+FIXABLE = ["hivision-test0.jpg", "hivision-test1.jpg", "hivision-test2.jpg", "hivision-test3.jpg",
+           "hivision-test4.jpg", "fr-obama.jpg"]
+UNFIXABLE = {
+    "fr-two_people.jpg": "face.count",
+    "fr-obama_small.jpg": "image.resolution",
+    "fr-obama_partial_face.jpg": "face.complete",
+}
+
+
+@pytest.mark.parametrize("name", FIXABLE)
+def test_fixable_photo_gives_a_passing_output(shared_photos, tmp_path, name):
+    src = shared_photos / name
+    before = src.read_bytes()
+    out, hires = tmp_path / "photo.jpg", tmp_path / "original.jpg"
+    report = fix_photo(src, out, original=hires)
+    assert report.ok, [(c.id, c.message) for c in report.failures]
+    assert out.stat().st_size <= 30000
+    with Image.open(out) as im:
+        assert (im.format, im.size, im.mode) == ("JPEG", (390, 567), "RGB")
+        rgb = np.asarray(im)
+    assert rgb[:15, :15].min() >= 245 and rgb[:15, -15:].min() >= 245  # white corners
+    with Image.open(hires) as im:
+        assert im.width >= 390 * 0.6 and abs(im.width / im.height - 390 / 567) < 0.01
+    assert src.read_bytes() == before
+    again = check_photo(out)
+    assert again.ok
+
+
+@pytest.mark.parametrize(("name", "check_id"), UNFIXABLE.items())
+def test_unfixable_photo_fails_with_the_right_check(shared_photos, tmp_path, name, check_id):
+    report = check_photo(shared_photos / name)
+    failed = {c.id: c for c in report.failures}
+    assert check_id in failed, [(c.id, c.message) for c in report.failures]
+    assert failed[check_id].fixable is False
+    out = tmp_path / "x.jpg"
+    fixed = fix_photo(shared_photos / name, out)
+    assert not fixed.ok and not out.exists()
+    assert check_id in {c.id for c in fixed.failures}
+
+
+def test_two_people_message(shared_photos):
+    report = check_photo(shared_photos / "fr-two_people.jpg")
+    count = next(c for c in report.checks if c.id == "face.count")
+    assert count.message == "检测到2张人脸：请使用只有本人的照片"
+
+
+def test_alpha_is_composited_on_white_before_checks(shared_photos, tmp_path):
+    src = shared_photos / "fr-32bit.png"
+    with Image.open(src) as im:
+        rgba = np.asarray(im).copy()
+    assert load(src, max_pixels=10**8).rgb.tolist() == rgba[..., :3].tolist()  # opaque pixels kept as they are
+    rgba[:200, :200, 3] = 0  # a transparent corner must read as white, not as the hidden colour
+    holed = tmp_path / "holed.png"
+    Image.fromarray(rgba, "RGBA").save(holed)
+    assert load(holed, max_pixels=10**8).rgb[:200, :200].min() == 255
+    report = check_photo(src)
+    assert next(c for c in report.checks if c.id == "file.readable").status is Status.PASS
+    assert next(c for c in report.checks if c.id == "face.count").status is Status.PASS
+
+
+def test_names_that_lie_are_read_by_content(shared_photos):
+    assert load(shared_photos / "hivision-test1.jpg", max_pixels=10**8).info.format == "WEBP"
+    assert load(shared_photos / "hivision-test2.jpg", max_pixels=10**8).info.format == "PNG"
