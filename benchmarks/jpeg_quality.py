@@ -1,6 +1,7 @@
 """Quality search vs the naive "start at 95, step down by 5" loop, under a 30,000-byte cap.
 
-For each photo: a 390x567 crop, then both encoders; SSIM is measured against the crop itself.
+For each photo: the 390x567 image the fixer hands to the encoder (a centred crop where the fixer
+refuses the photo), then both encoders; SSIM is measured against that uncompressed image.
 Run from the checkout: .venv/bin/python benchmarks/jpeg_quality.py
 """
 
@@ -23,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import photocheck.encoding
 from photocheck.encoding import encode_jpeg, encode_jpeg_under
-from photocheck.loading import load
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "photos"
 MAX_BYTES, MIN_Q, MAX_Q, FLOOR_Q = 30_000, 70, 95, 30
@@ -37,8 +37,8 @@ class Result:
     ssim: float
 
 
-def crop(rgb: np.ndarray, size: tuple[int, int] = SIZE) -> np.ndarray:
-    """Centred crop at the target aspect, resized with INTER_AREA (stand-in for the fixer crop)."""
+def centre_crop(rgb: np.ndarray, size: tuple[int, int] = SIZE) -> np.ndarray:
+    """Centred crop at the target aspect (for photos the fixer refuses, e.g. two faces)."""
     w_out, h_out = size
     h, w = rgb.shape[:2]
     cw = min(w, round(h * w_out / h_out))
@@ -47,17 +47,39 @@ def crop(rgb: np.ndarray, size: tuple[int, int] = SIZE) -> np.ndarray:
     return np.ascontiguousarray(cv2.resize(rgb[y : y + ch, x : x + cw], size, interpolation=cv2.INTER_AREA))
 
 
-def photos() -> Iterator[tuple[str, np.ndarray]]:
-    if SHARED.is_dir():
-        for path in sorted(p for p in SHARED.iterdir() if p.suffix in (".jpg", ".png")):
-            yield path.name, load(path, max_pixels=50_000_000).rgb
-    from skimage import data
+def fixer_crop(path: Path) -> tuple[np.ndarray, str]:
+    """The exact image `photo fix` hands to the encoder: framed, levelled, on white."""
+    from photocheck.analysis import analyse
+    from photocheck.fixing import prepare
+    from photocheck.framing import render
+    from photocheck.loading import Source
+    from photocheck.profiles import load_profile
+    from photocheck.vision.person import composite_on_white
 
-    yield "astronaut", data.astronaut()
+    prof = load_profile()
+    src = Source.open(path, max_pixels=50_000_000)
+    a = analyse(src.decode(prof.input.analysis_side), prof)
+    if not a.single_face:
+        return centre_crop(src.decode().rgb), "centre"
+    prep = prepare(a, prof)
+    return composite_on_white(render(src.decode().rgb, prep.framing, a.quarter_turns), prep.alpha), "fixer"
+
+
+def photos() -> Iterator[tuple[str, np.ndarray, str]]:
+    import tempfile
+
+    paths = sorted(p for p in SHARED.iterdir() if p.suffix in (".jpg", ".png")) if SHARED.is_dir() else []
     import matplotlib
 
-    gh = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
-    yield "grace_hopper", load(gh, max_pixels=50_000_000).rgb
+    paths.append(Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg")
+    for path in paths:
+        yield (path.name, *fixer_crop(path))
+    from skimage import data
+
+    with tempfile.TemporaryDirectory() as tmp:
+        astro = Path(tmp) / "astronaut.png"
+        Image.fromarray(data.astronaut()).save(astro)
+        yield ("astronaut", *fixer_crop(astro))
 
 
 def ssim(ref: np.ndarray, data: bytes) -> float:
@@ -103,16 +125,15 @@ def main() -> None:
     print(".venv/bin/python benchmarks/jpeg_quality.py")
     print(f"cap {MAX_BYTES} B, size {SIZE[0]}x{SIZE[1]}, search [{FLOOR_Q}, {MAX_Q}], denoise below {MIN_Q}")
     print(
-        f"{'photo':28s} {'naive q':>7s} {'bytes':>6s} {'ssim':>6s} | {'ours q':>6s} {'bytes':>6s} "
+        f"{'photo':36s} {'naive q':>7s} {'bytes':>6s} {'ssim':>6s} | {'ours q':>6s} {'bytes':>6s} "
         f"{'ssim':>6s} {'denoised':>8s} {'encodes':>7s} {'ms':>5s}"
     )
     worse = []
-    for name, rgb in photos():
-        img = crop(rgb)
+    for name, img, how in photos():
         a = naive(img)
         b, denoised, ms = ours(img)
         print(
-            f"{name:28s} {a.quality:7d} {a.size:6d} {a.ssim:6.4f} | {b.quality:6d} {b.size:6d} "
+            f"{name + ' (' + how + ')':36s} {a.quality:7d} {a.size:6d} {a.ssim:6.4f} | {b.quality:6d} {b.size:6d} "
             f"{b.ssim:6.4f} {denoised!s:>8s} {count_encodes(img):7d} {ms:5.1f}"
         )
         if b.ssim < a.ssim:

@@ -82,13 +82,15 @@ def rotate_quarter(rgb: np.ndarray, turns: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(rgb, -turns)) if turns % 4 else rgb
 
 
-def _find_faces(rgb: np.ndarray, min_score: float) -> tuple[int, np.ndarray, list[Detection]]:
+def _find_faces(
+    rgb: np.ndarray, min_score: float, full_range_below: float
+) -> tuple[int, np.ndarray, list[Detection]]:
     """Faces in the photo, and the clockwise quarter turns that make them upright.
 
     The detector finds many sideways faces as they are; their eye line then gives the turn. Faces
     it misses sideways are looked for in the other three orientations.
     """
-    faces = detect_faces(rgb, min_score=min_score)
+    faces = detect_faces(rgb, min_score=min_score, full_range_below=full_range_below)
     if faces:
         kp = faces[0].keypoints  # subject's right eye, left eye: left to right in an upright face
         tilt = float(np.degrees(np.arctan2(kp[1, 1] - kp[0, 1], kp[1, 0] - kp[0, 0])))
@@ -96,10 +98,10 @@ def _find_faces(rgb: np.ndarray, min_score: float) -> tuple[int, np.ndarray, lis
         if turns == 0:
             return 0, rgb, faces
         turned = rotate_quarter(rgb, turns)
-        return turns, turned, detect_faces(turned, min_score=min_score)
+        return turns, turned, detect_faces(turned, min_score=min_score, full_range_below=full_range_below)
     for turns in (1, 3, 2):
         turned = rotate_quarter(rgb, turns)
-        faces = detect_faces(turned, min_score=min_score)
+        faces = detect_faces(turned, min_score=min_score, full_range_below=full_range_below)
         if faces:
             return turns, turned, faces
     return 0, rgb, []
@@ -109,13 +111,17 @@ def face_polygon(lm: FaceLandmarks) -> np.ndarray:
     return lm.points[list(FACE_OVAL), :2].astype(np.float32)
 
 
-def face_region(shape: tuple[int, int], lm: FaceLandmarks, shrink: float = 1.0) -> np.ndarray:
-    """Boolean mask of the face oval, optionally shrunk toward its centre (skin only)."""
+def face_region(shape: tuple[int, int], lm: FaceLandmarks, shrink: float = 1.0,
+                offset: tuple[int, int] = (0, 0)) -> np.ndarray:
+    """Boolean mask of the face oval, optionally shrunk toward its centre (skin only).
+
+    `offset` is the top-left corner of the image `shape` describes, for masks of a crop.
+    """
     import cv2
 
     poly = face_polygon(lm)
     centre = poly.mean(axis=0)
-    poly = centre + (poly - centre) * shrink
+    poly = centre + (poly - centre) * shrink - np.asarray(offset, np.float32)
     mask = np.zeros(shape, np.uint8)
     cv2.fillPoly(mask, [np.round(poly).astype(np.int32)], 1)
     return mask.astype(bool)
@@ -131,8 +137,12 @@ def measure_face(rgb: np.ndarray, lm: FaceLandmarks) -> FaceMeasures:
     import cv2
 
     h, w = rgb.shape[:2]
-    skin = face_region((h, w), lm, shrink=0.85)
-    grey = _luma(rgb)
+    oval = face_polygon(lm)
+    x0, y0 = np.clip(np.floor(oval.min(axis=0)).astype(int), 0, [w - 1, h - 1])
+    x1, y1 = np.clip(np.ceil(oval.max(axis=0)).astype(int) + 1, [x0 + 1, y0 + 1], [w, h])
+    crop = rgb[y0:y1, x0:x1]  # every face measure looks only at the face's box
+    grey = _luma(crop)
+    skin = face_region(grey.shape, lm, shrink=0.85, offset=(x0, y0))
     values = grey[skin].astype(np.float32)
     if values.size == 0:  # the oval lies outside the frame
         values = np.array([0.0], np.float32)
@@ -140,19 +150,16 @@ def measure_face(rgb: np.ndarray, lm: FaceLandmarks) -> FaceMeasures:
     # Sharpness: Laplacian variance of the face box reduced to at most 256 px high, so large faces are
     # comparable; small faces are measured as they are (enlarging would blur them twice over: the
     # resolution check already judges their size).
-    x0, y0 = np.floor(face_polygon(lm).min(axis=0)).astype(int)
-    x1, y1 = np.ceil(face_polygon(lm).max(axis=0)).astype(int)
-    box = grey[max(y0, 0) : min(y1, h), max(x0, 0) : min(x1, w)]
     sharpness = 0.0
-    if box.size and box.shape[0] > 8 and box.shape[1] > 8:
-        k = min(1.0, 256.0 / box.shape[0])
-        size = (max(8, round(box.shape[1] * k)), max(8, round(box.shape[0] * k)))
-        norm = cv2.resize(box, size, interpolation=cv2.INTER_AREA) if k < 1 else box
+    if grey.shape[0] > 8 and grey.shape[1] > 8:
+        k = min(1.0, 256.0 / grey.shape[0])
+        size = (max(8, round(grey.shape[1] * k)), max(8, round(grey.shape[0] * k)))
+        norm = cv2.resize(grey, size, interpolation=cv2.INTER_AREA) if k < 1 else grey
         sharpness = float(cv2.Laplacian(norm, cv2.CV_64F).var())
 
     # Lighting: the two halves of the skin either side of the nose bridge.
-    mid_x = float(lm.points[NOSE_BRIDGE, 0])
-    cols = np.arange(w)[None, :]
+    mid_x = float(lm.points[NOSE_BRIDGE, 0]) - x0
+    cols = np.arange(grey.shape[1])[None, :]
     left = grey[skin & (cols < mid_x)]
     right = grey[skin & (cols >= mid_x)]
     asymmetry = 0.0
@@ -160,7 +167,7 @@ def measure_face(rgb: np.ndarray, lm: FaceLandmarks) -> FaceMeasures:
         a, b = float(left.mean()), float(right.mean())
         asymmetry = abs(a - b) / max(a, b, 1.0)
 
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab = cv2.cvtColor(crop, cv2.COLOR_RGB2LAB).astype(np.float32)
     ab = lab[..., 1:][skin] - 128.0
     chroma = float(np.sqrt((ab**2).sum(axis=1)).mean()) if ab.size else 0.0
 
@@ -207,10 +214,19 @@ def measure_head(mask: np.ndarray, lm: FaceLandmarks) -> HeadGeometry:
     )
 
 
+BACKGROUND_SIDE = 512  # px: background statistics need no more, and full size costs 10x
+
+
 def measure_background(rgb: np.ndarray, mask: np.ndarray, profile: Profile) -> BackgroundMeasures:
     import cv2
 
     h, w = mask.shape
+    k = min(1.0, BACKGROUND_SIDE / max(h, w))
+    if k < 1.0:
+        size = (max(1, round(w * k)), max(1, round(h * k)))
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        mask = cv2.resize(mask, size, interpolation=cv2.INTER_LINEAR)
+        h, w = mask.shape
     rules = profile.checks.background
     # Keep clear of the person's edge: hair and shoulders blend into the background there.
     margin = max(3, round(0.02 * max(h, w)))
@@ -239,7 +255,7 @@ def measure_background(rgb: np.ndarray, mask: np.ndarray, profile: Profile) -> B
 
 def analyse(picture: Picture, profile: Profile) -> PhotoAnalysis:
     rules = profile.checks.face_count
-    turns, rgb, found = _find_faces(picture.rgb, rules.min_score)
+    turns, rgb, found = _find_faces(picture.rgb, rules.min_score, rules.full_range_below)
     if turns:
         picture = Picture(rgb=rgb, info=picture.info, scale=picture.scale)
     largest = found[0].area if found else 0.0

@@ -118,7 +118,7 @@ def fix_photo(
     """
     from photocheck.analysis import analyse
     from photocheck.checks.photo import run_checks
-    from photocheck.fixing import FixError, fix_from_analysis
+    from photocheck.fixing import FixError, finish, prepare
 
     prof = _profile(profile)
     path, out = Path(path), Path(out)
@@ -142,8 +142,9 @@ def fix_photo(
         if blocking:
             full.cancel()
             return PhotoReport(input=path, profile=prof, checks=checks)
+        prepared = prepare(analysis, prof)  # overlaps the full decode
         try:
-            result = fix_from_analysis(full.result(), analysis, prof)
+            result = finish(full.result(), analysis, prof, prepared)
         except FixError as exc:
             return PhotoReport(input=path, profile=prof, checks=[*checks, exc.result])
 

@@ -1,8 +1,13 @@
-"""The photo fixer: frame, level, put on white, compress. It never judges; the checks do."""
+"""The photo fixer: frame, level, put on white, compress. It never judges; the checks do.
+
+Work is split so the slow full-resolution decode overlaps everything that does not need it:
+`prepare` frames and mattes from the reduced analysis image (the matte is needed only at output
+size), `finish` resamples the full-resolution source into the same frame and composites.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,56 +28,61 @@ class FixError(Exception):
         self.result = result
 
 
-@dataclass
+@dataclass(frozen=True)
+class Prepared:
+    framing: Framing  # in upright full-resolution source px
+    alpha: np.ndarray  # person alpha at output size, 0 beyond the source
+    face: np.ndarray  # bool, the face oval at output size (kept out of any denoising)
+
+
+@dataclass(frozen=True)
 class FixResult:
     upload: Encoded
     framing: Framing
     notes: list[str]
-    _source: Picture = field(repr=False)
-    _turns: int = 0
-    _alpha: np.ndarray | None = field(default=None, repr=False)
-    _quality: int = 95
+    source: Picture
+    turns: int
+    alpha: np.ndarray
+    original_quality: int
 
     def render_original(self) -> tuple[bytes, tuple[int, int]]:
         """The same framing at the source's own resolution (never enlarged), on white, high quality."""
-        factor = max(1.0, 1.0 / self.framing.scale)
-        hi = self.framing.scaled(factor)
-        rgb, _ = render(self._source.rgb, hi, self._turns)
-        sh, sw = self._source.rgb.shape[:2]
-        alpha = upscale_alpha(self._alpha, rgb) if self._alpha is not None else np.ones(rgb.shape[:2], np.float32)
-        alpha[outside_source(hi, sw, sh, self._turns)] = 0.0
-        out = composite_on_white(rgb, alpha)
-        return encode_jpeg(out, self._quality), hi.size
+        hi = self.framing.scaled(max(1.0, 1.0 / self.framing.scale))
+        rgb = render(self.source.rgb, hi, self.turns)
+        sh, sw = self.source.rgb.shape[:2]
+        alpha = upscale_alpha(self.alpha, rgb)
+        alpha[outside_source(hi, sw, sh, self.turns)] = 0.0
+        return encode_jpeg(composite_on_white(rgb, alpha), self.original_quality), hi.size
 
 
-def _output_polygon(a: PhotoAnalysis, m: np.ndarray) -> np.ndarray:
-    poly = face_polygon(a.landmarks)  # analysis px
-    return poly @ m[:, :2].T + m[:, 2]
-
-
-def fix_from_analysis(full: Picture, a: PhotoAnalysis, p: Profile) -> FixResult:
-    """Render the upload photo from the full-resolution source, using the analysis for geometry."""
+def prepare(a: PhotoAnalysis, p: Profile) -> Prepared:
+    """Frame and matte from the analysis image alone."""
     import cv2
 
     framing = plan(a, p)
-    rgb, outside = render(full.rgb, framing, a.quarter_turns)
-    to_out = framing.for_analysis(a.picture.scale)
-    prior = warp_mask(a.mask, to_out, framing.size)
-    poly = _output_polygon(a, to_out)
-    x0, y0 = poly.min(axis=0)
-    x1, y1 = poly.max(axis=0)
-    alpha = matte(rgb, face_box=(float(x0), float(y0), float(x1), float(y1)), prior=prior)
-    alpha[outside] = 0.0
-    out = composite_on_white(rgb, alpha)
-
-    face = np.zeros(out.shape[:2], np.uint8)
+    view = framing.for_analysis(a.picture.scale)
+    preview = render(a.picture.rgb, view)
+    poly = face_polygon(a.landmarks) @ view.matrix[:, :2].T + view.matrix[:, 2]
+    (x0, y0), (x1, y1) = poly.min(axis=0), poly.max(axis=0)
+    prior = warp_mask(a.mask, view.matrix, framing.size)
+    alpha = matte(preview, face_box=(float(x0), float(y0), float(x1), float(y1)), prior=prior)
+    h, w = a.picture.rgb.shape[:2]
+    alpha[outside_source(view, w, h, 0)] = 0.0
+    face = np.zeros(alpha.shape, np.uint8)
     cv2.fillPoly(face, [np.round(poly).astype(np.int32)], 1)
+    return Prepared(framing=framing, alpha=alpha, face=face.astype(bool))
+
+
+def finish(full: Picture, a: PhotoAnalysis, p: Profile, prep: Prepared) -> FixResult:
+    """Resample the full-resolution source into the frame, put it on white and compress it."""
+    framing = prep.framing
+    out = composite_on_white(render(full.rgb, framing, a.quarter_turns), prep.alpha)
     o = p.output
     try:
         upload = encode_jpeg_under(
             out, o.max_bytes, min_quality=o.min_quality, max_quality=o.max_quality,
             floor_quality=o.floor_quality, subsampling=o.subsampling, progressive=o.progressive,
-            protect=face.astype(bool),
+            protect=prep.face,
         )
     except EncodeError as exc:
         raise FixError(
@@ -81,7 +91,14 @@ def fix_from_analysis(full: Picture, a: PhotoAnalysis, p: Profile) -> FixResult:
                 "换一件纯色、无条纹的衣服重拍", message_en=exc.message_en,
             )
         ) from exc
+    return FixResult(
+        upload=upload, framing=framing, notes=_notes(a, framing, upload, o.max_bytes), source=full,
+        turns=a.quarter_turns, alpha=prep.alpha, original_quality=o.original_quality,
+    )
 
+
+def _notes(a: PhotoAnalysis, framing: Framing, upload: Encoded, max_bytes: int) -> list[str]:
+    """What the fixer did, in the user's words."""
     notes = [f"裁剪为{framing.size[0]}×{framing.size[1]}，头部占高度{framing.head_ratio:.0%}"]
     if a.quarter_turns:
         notes.append(f"照片已顺时针旋转{90 * a.quarter_turns}°")
@@ -92,8 +109,5 @@ def fix_from_analysis(full: Picture, a: PhotoAnalysis, p: Profile) -> FixResult:
     notes.append("背景已换成纯白")
     if upload.denoised:
         notes.append("衣服和背景已降噪，以便在大小上限内保持面部画质")
-    notes.append(f"JPEG质量{upload.quality}，{len(upload.data):,}字节（上限{o.max_bytes:,}）")
-    return FixResult(
-        upload=upload, framing=framing, notes=notes, _source=full, _turns=a.quarter_turns,
-        _alpha=alpha, _quality=o.original_quality,
-    )
+    notes.append(f"JPEG质量{upload.quality}，{len(upload.data):,}字节（上限{max_bytes:,}）")
+    return notes

@@ -29,11 +29,11 @@ class Framing:
         w, h = self.size
         return Framing(m, (round(w * factor), round(h * factor)), self.scale * factor, self.angle, self.head_ratio)
 
-    def for_analysis(self, analysis_scale: float) -> np.ndarray:
-        """The matrix taking analysis-image px (instead of source px) to output px."""
+    def for_analysis(self, analysis_scale: float) -> Framing:
+        """The same frame taken from the analysis image (source px x analysis_scale)."""
         m = self.matrix.copy()
         m[:, :2] /= analysis_scale
-        return m
+        return Framing(m, self.size, self.scale / analysis_scale, self.angle, self.head_ratio)
 
 
 def plan(a: PhotoAnalysis, p: Profile) -> Framing:
@@ -88,12 +88,12 @@ def turn_matrix(turns: int, width: int, height: int) -> np.ndarray:
     return np.array([[0, 1, 0], [-1, 0, width - 1], [0, 0, 1]], float)
 
 
-def render(src: np.ndarray, framing: Framing, turns: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def render(src: np.ndarray, framing: Framing, turns: int = 0) -> np.ndarray:
     """Resample the raw source `src` into the frame in one pass, quarter turn included.
 
-    Returns (rgb, outside): outside is True for output pixels beyond the upright source's top or
-    sides, which become background. Below the source the last rows repeat: a few missing rows of
-    clothing at the bottom edge are invisible, a white band would not be.
+    Beyond the source the edge pixels repeat: below it, a few missing rows of clothing are
+    invisible where a white band would not be; above and beside it `outside_source` marks them
+    as background.
     """
     import cv2
 
@@ -116,8 +116,7 @@ def render(src: np.ndarray, framing: Framing, turns: int = 0) -> tuple[np.ndarra
         to_region = np.diag([size[0] / (bx1 - bx0), size[1] / (by1 - by0), 1.0]) @ to_region
     m_region = np.vstack([m, [0, 0, 1]]) @ np.linalg.inv(to_region)
     interp = cv2.INTER_LINEAR if framing.scale < 1.0 else cv2.INTER_CUBIC
-    rgb = cv2.warpAffine(region, m_region[:2], (w, h), flags=interp, borderMode=cv2.BORDER_REPLICATE)
-    return rgb, outside_source(framing, sw, sh, turns)
+    return cv2.warpAffine(region, m_region[:2], (w, h), flags=interp, borderMode=cv2.BORDER_REPLICATE)
 
 
 def outside_source(framing: Framing, raw_w: int, raw_h: int, turns: int) -> np.ndarray:

@@ -7,6 +7,7 @@ typo in a profile cannot silently fall back to a default.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import tomllib
 import types
 import typing
@@ -75,6 +76,7 @@ class Geometry:
 class FaceCountRules:
     min_score: float = field(metadata=_num(0.0, 1.0))
     min_relative_area: float = field(metadata=_num(0.0, 1.0))
+    full_range_below: float = field(metadata=_num(0.0, 1.0))
 
 
 @dataclass(frozen=True)
@@ -267,6 +269,13 @@ def _validate(p: Profile, where: str) -> None:
 
 
 def load_profile_file(path: Path) -> Profile:
+    stat = path.stat() if path.is_file() else None
+    return _load_cached(path.resolve(), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_cached(path: Path, _mtime_ns: int, _size: int) -> Profile:
+    """Parsed once per file version: the key includes mtime and size, so an edited file reloads."""
     where = f"profile {path.name}"
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,51 @@
+"""Warm in-process `fix` on a 12 MP JPEG against Pillow's full decode of the same file, same run.
+
+Target (issue 2): median fix <= 1.5x the Pillow decode median.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import median_time, portrait_12mp, print_command  # noqa: E402
+
+
+def main() -> int:
+    from PIL import Image
+
+    from photocheck.api import fix_photo
+
+    print_command()
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    with tempfile.TemporaryDirectory() as tmp:
+        src = portrait_12mp(Path(tmp) / "phone.jpg")
+        out = Path(tmp) / "out.jpg"
+
+        def decode() -> None:
+            with Image.open(src) as im:
+                im.load()
+
+        def fix() -> None:
+            report = fix_photo(src, out)
+            assert report.ok, [c.message for c in report.failures]
+
+        # Interleave so both see the same machine load.
+        d, f = [], []
+        for _ in range(3):
+            d.append(median_time(decode, runs // 3 or 1))
+            f.append(median_time(fix, runs // 3 or 1))
+        t_decode, t_fix = sorted(d)[1], sorted(f)[1]
+        ratio = t_fix / t_decode
+        print(f"input: 4000x3000 JPEG, {src.stat().st_size:,} bytes")
+        print(f"Pillow full decode  median {t_decode * 1000:7.1f} ms")
+        print(f"photocheck fix      median {t_fix * 1000:7.1f} ms")
+        print(f"ratio fix/decode    {ratio:.2f}  (target <= 1.50) {'OK' if ratio <= 1.5 else 'MISSED'}")
+    return 0 if ratio <= 1.5 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
