@@ -1,0 +1,50 @@
+"""Every photo in ../shared/testdata/photos: fixable ones must give a passing output, unfixable
+ones must fail with the expected check id (per that folder's README)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import SHARED_PHOTOS, print_command
+
+EXPECTED = {
+    "hivision-test0.jpg": None, "hivision-test1.jpg": None, "hivision-test2.jpg": None,
+    "hivision-test3.jpg": None, "hivision-test4.jpg": None, "fr-obama.jpg": None,
+    "fr-two_people.jpg": "face.count", "fr-obama_small.jpg": "image.resolution",
+    "fr-obama_partial_face.jpg": "face.complete",
+    "fr-32bit.png": "face.pose",  # turned head and open mouth while speaking: a retake
+}
+
+
+def main() -> int:
+    from photocheck.api import fix_photo
+
+    print_command()
+    if not SHARED_PHOTOS.is_dir():
+        print(f"{SHARED_PHOTOS} not found: nothing to measure")
+        return 0
+    right = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, expected in EXPECTED.items():
+            out = Path(tmp) / (name + ".out.jpg")
+            report = fix_photo(SHARED_PHOTOS / name, out)
+            failed = [c.id for c in report.failures]
+            if expected is None:
+                good = report.ok and out.is_file()
+                got = f"passes, {report.output.bytes:,} B q{report.output.quality}" if good else f"FAILED {failed}"
+            else:
+                good = expected in failed and not out.exists()
+                got = f"fails {failed}"
+            right += good
+            want = "fix and pass" if expected is None else f"fail with {expected}"
+            print(f"{'ok ' if good else 'BAD'} {name:28s} want {want:28s} got {got}")
+    print(f"{right}/{len(EXPECTED)} as expected")
+    return 0 if right == len(EXPECTED) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
