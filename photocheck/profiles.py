@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from photocheck.materials import MaterialsSpec, parse_materials
 from photocheck.resources import resource_path
 
 SCHEMA = 1
@@ -170,8 +171,11 @@ class Profile:
     checks: CheckRules
     fix_refusal: str = ""
     fix_refusal_en: str = ""
-    materials: dict[str, Any] = field(default_factory=dict, compare=False)
+    materials: MaterialsSpec | None = field(default=None, compare=False)  # profiles that also cover materials
     path: Path | None = field(default=None, compare=False)
+
+
+_NOT_IN_TABLE = ("path", "materials")  # set by the loader, not read field by field
 
 
 def _check_value(where: str, tp: Any, value: Any, meta: dict[str, Any]) -> Any:
@@ -224,7 +228,7 @@ def _check_value(where: str, tp: Any, value: Any, meta: dict[str, Any]) -> Any:
 
 def _build(cls: type, table: dict[str, Any], where: str) -> Any:
     hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "path"}
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in _NOT_IN_TABLE}
     unknown = sorted(set(table) - set(fields))
     if unknown:
         raise ProfileError(f"{where}: unknown key(s) {', '.join(unknown)}")
@@ -283,11 +287,17 @@ def _load_cached(path: Path, _mtime_ns: int, _size: int) -> Profile:
         raise ProfileError(f"{where}: cannot read ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{where}: not valid TOML ({exc})") from exc
-    profile = _build(Profile, table, where)
+    profile = _build(Profile, {k: v for k, v in table.items() if k != "materials"}, where)
     if profile.id != path.stem:
         raise ProfileError(f"{where}.id: {profile.id!r} must match the file name {path.stem!r}")
     _validate(profile, where)
-    return dataclasses.replace(profile, path=path)
+    materials = None
+    if "materials" in table:
+        try:
+            materials = parse_materials(table["materials"], source=path.name)
+        except ValueError as exc:
+            raise ProfileError(str(exc)) from exc
+    return dataclasses.replace(profile, materials=materials, path=path)
 
 
 def profiles_dir() -> Path:
@@ -296,7 +306,7 @@ def profiles_dir() -> Path:
 
 def list_profiles() -> list[Profile]:
     """Every bundled profile, the default first, then by id."""
-    found = [load_profile_file(p) for p in sorted(profiles_dir().glob("*.toml")) if not p.name.startswith("materials-")]  # TEMP
+    found = [load_profile_file(p) for p in sorted(profiles_dir().glob("*.toml"))]
     defaults = [p for p in found if p.default]
     if len(defaults) != 1:
         raise ProfileError(f"exactly one profile must say default = true, found {len(defaults)}")

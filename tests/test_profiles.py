@@ -74,3 +74,12 @@ def test_profile_file_given_by_path(tmp_path):
     path = _variant(tmp_path, "width = 390\nheight = 567", "width = 300\nheight = 400")
     prof = load_profile(str(path))
     assert prof.output.exact_size == (300, 400)
+
+
+def test_materials_section_is_validated_with_the_profile(tmp_path):
+    spec = load_profile().materials
+    assert spec is not None and spec.max_bytes == 200000
+    assert [c.folder for c in spec.categories][:2] == ["01_身份证明", "02_毕业证书"]
+    with pytest.raises(ProfileError) as err:
+        load_profile_file(_variant(tmp_path, 'folder = "01_身份证明"', 'foldr = "01_身份证明"'))
+    assert "materials.categories[0].folder" in str(err.value) and "nmec-2026-hubei.toml" in str(err.value)
