@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import median_time, portrait_12mp, print_command  # noqa: E402
+from benchmarks._common import median_time, portrait_12mp, print_command
 
 
 def main() -> int:
