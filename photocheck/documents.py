@@ -1,0 +1,541 @@
+"""Document geometry and enhancement: outline, perspective, orientation, skew, shadows, measures.
+
+Works on RGB uint8 arrays. Only measurement lives here: every threshold that decides pass/fail is
+the caller's (profile data); the keyword defaults below are just sensible starting points.
+cv2 is imported inside the functions so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Quad:
+    points: np.ndarray  # (4, 2) float32 image px: top-left, top-right, bottom-right, bottom-left
+    found: bool  # False: no document outline found; points = the whole image rectangle
+    confidence: float
+
+
+def _full_rect(h: int, w: int) -> np.ndarray:
+    return np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+
+
+def _downscale(rgb: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
+    """A copy whose long side is at most `max_side`, and the factor applied (<= 1)."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    f = min(1.0, max_side / max(h, w))
+    if f == 1.0:
+        return rgb, 1.0
+    size = (max(1, round(w * f)), max(1, round(h * f)))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), f
+
+
+def _order_corners(pts: np.ndarray) -> np.ndarray:
+    """Top-left (nearest the image origin) first, then clockwise on screen."""
+    c = pts.mean(axis=0)
+    pts = pts[np.argsort(np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0]))]
+    return np.roll(pts, -int(np.argmin(pts.sum(axis=1))), axis=0).astype(np.float32)
+
+
+# ---------------------------------------------------------------- outline
+
+
+def _desk_distance(lab: np.ndarray, border: int) -> np.ndarray:
+    """Mahalanobis distance of each pixel from the colour of the image border (the desk).
+
+    The border strip is mostly desk; the nearest 70 % of its pixels give a robust model even
+    when the paper touches the border somewhere.
+    """
+    strip = np.concatenate(
+        [lab[:border].reshape(-1, 3), lab[-border:].reshape(-1, 3),
+         lab[:, :border].reshape(-1, 3), lab[:, -border:].reshape(-1, 3)]
+    )
+    med = np.median(strip, axis=0)
+    d0 = np.abs(strip - med).sum(axis=1)
+    core = strip[d0 <= np.quantile(d0, 0.7)]
+    cov = np.cov(core.T) + np.eye(3) * 4.0  # floor: a flat-coloured desk has ~0 variance
+    inv = np.linalg.inv(cov)
+    diff = lab.reshape(-1, 3) - core.mean(axis=0)
+    return np.sqrt(np.einsum("ij,jk,ik->i", diff, inv, diff)).reshape(lab.shape[:2])
+
+
+def _quad_from_contour(contour: np.ndarray) -> np.ndarray | None:
+    """Four corners of a contour's convex hull, by widening the polygon tolerance."""
+    import cv2
+
+    hull = cv2.convexHull(contour)
+    peri = cv2.arcLength(hull, True)
+    for frac in np.linspace(0.005, 0.08, 32):
+        poly = cv2.approxPolyDP(hull, frac * peri, True)
+        if len(poly) == 4:
+            return poly.reshape(4, 2).astype(np.float32)
+        if len(poly) < 4:
+            return None
+    return None
+
+
+def _side_contrast(lab: np.ndarray, quad: np.ndarray, offset: float) -> np.ndarray:
+    """Per side: median Lab difference between just inside and just outside the side.
+
+    Each side is sampled at 1, 2 and 3 x `offset` on either hand and the three are reduced by
+    their median, so a printed frame line (one sample on the line) is not taken for the paper's
+    edge. A real paper edge has a consistent step along its whole length; the outline of a
+    text block on a scan (paper on both sides) does not.
+    """
+    h, w = lab.shape[:2]
+    centre = quad.mean(axis=0)
+    out = np.zeros(4, np.float32)
+    steps = np.array([1.0, 2.0, 3.0])[:, None, None] * offset
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        p = a + (b - a) * np.linspace(0.1, 0.9, 40)[:, None]
+        n = np.array([-(b - a)[1], (b - a)[0]], np.float32)
+        n /= np.linalg.norm(n) + 1e-6
+        if np.dot(n, centre - (a + b) / 2) < 0:
+            n = -n
+        pin = np.clip((p + n * steps).round().astype(int), 0, [w - 1, h - 1])
+        pout = (p - n * steps).round().astype(int)
+        inside = np.all((pout >= 0) & (pout < [w, h]), axis=(0, 2))
+        if inside.sum() < 10:  # side lies on the image border: no outside to compare
+            continue
+        vin = np.median(lab[pin[:, inside, 1], pin[:, inside, 0]], axis=0)
+        vout = np.median(lab[pout[:, inside, 1], pout[:, inside, 0]], axis=0)
+        out[i] = float(np.median(np.linalg.norm(vin - vout, axis=1)))
+    return out
+
+
+def _refine_corners(grey: np.ndarray, quad: np.ndarray, band: float) -> np.ndarray:
+    """Fit each side to the strongest gradient across it at full resolution; intersect sides."""
+    import cv2
+
+    h, w = grey.shape
+    g = cv2.GaussianBlur(grey.astype(np.float32), (0, 0), 1.5)
+    gx, gy = cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        d = (b - a) / (np.linalg.norm(b - a) + 1e-6)
+        n = np.array([-d[1], d[0]], np.float32)
+        pts = []
+        for t in np.linspace(0.08, 0.92, 60):
+            p = a + (b - a) * t
+            s = np.arange(-band, band + 1, 1.0, dtype=np.float32)
+            q = (p[None] + s[:, None] * n[None]).round().astype(int)
+            ok = (q[:, 0] >= 1) & (q[:, 0] < w - 1) & (q[:, 1] >= 1) & (q[:, 1] < h - 1)
+            if ok.sum() < 3:
+                continue
+            q = q[ok]
+            mag = np.abs(gx[q[:, 1], q[:, 0]] * n[0] + gy[q[:, 1], q[:, 0]] * n[1])
+            if mag.max() > 4 * (np.median(mag) + 1):
+                pts.append(q[int(np.argmax(mag))])
+        if len(pts) < 8:
+            lines.append(None)
+            continue
+        vx, vy, x0, y0 = cv2.fitLine(np.asarray(pts, np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01)
+        lines.append((np.array([x0[0], y0[0]]), np.array([vx[0], vy[0]])))
+    out = quad.copy()
+    for i in range(4):
+        prev, cur = lines[(i - 1) % 4], lines[i]
+        if prev is None or cur is None:
+            continue
+        m = np.array([prev[1], -cur[1]]).T
+        if abs(np.linalg.det(m)) < 1e-3:
+            continue
+        t = np.linalg.solve(m, cur[0] - prev[0])
+        p = prev[0] + t[0] * prev[1]
+        if np.linalg.norm(p - quad[i]) <= band * 1.5:
+            out[i] = p
+    return out
+
+
+def find_document(
+    rgb: np.ndarray,
+    *,
+    work_side: int = 800,
+    min_area: float = 0.1,
+    max_area: float = 0.97,
+    min_edge_contrast: float = 12.0,
+) -> Quad:
+    """The outline of a paper or card photographed on a desk.
+
+    On a ~`work_side` px copy, candidate outlines come from colour (regions that differ from the
+    image border, i.e. the desk, at three thresholds) and from closed lightness edges. A
+    candidate counts if its hull covers [`min_area`, `max_area`] of the image, reduces to four
+    corners and at least three of its sides are real edges (Lab step >= `min_edge_contrast`
+    across them); of the best-scoring ones the outermost wins (a printed frame is inside the
+    paper). Corners are then refined on full-resolution gradients.
+
+    A document cut by the image border gives a quad clamped to the border (the cut sides lie on
+    it; confidence ~0.75). A scan or screenshot whose page fills the frame gives found=False and
+    the full image rectangle. confidence = share of sides with a real edge x hull/quad area
+    ratio.
+    """
+    import cv2
+
+    h, w = rgb.shape[:2]
+    small, f = _downscale(rgb, work_side)
+    sh, sw = small.shape[:2]
+    blur = cv2.medianBlur(small, 7)  # text and wood grain out, paper edges kept
+    lab = cv2.cvtColor(blur, cv2.COLOR_RGB2LAB).astype(np.float32)
+    border = max(2, round(0.02 * min(sh, sw)))
+    dist = _desk_distance(lab, border)
+    # Otsu splits a half-shadowed page at the shadow; the desk's own spread does not, but is
+    # fooled by a busy desk. Try both (and a lower one) and keep the most paper-like outline.
+    scale = max(float(np.quantile(dist, 0.99)), 1e-3)
+    otsu, _ = cv2.threshold(np.clip(dist * 255 / scale, 0, 255).astype(np.uint8), 0, 255,
+                            cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ring = np.ones_like(dist, bool)
+    ring[border:-border, border:-border] = False
+    thresholds = (otsu * scale / 255, otsu * scale / 510, 2.5 * np.quantile(dist[ring], 0.95))
+    offset = max(3.0, 0.01 * min(sh, sw))
+    area_range = (min_area, max_area)
+    cands = [_outline(dist > t, lab, area_range, min_edge_contrast, offset) for t in thresholds]
+    # Colour fails where a shadow makes paper look like a grey desk; the paper's edge still shows.
+    cands += _edge_outlines(lab, area_range, min_edge_contrast, offset)
+    valid = [c for c in cands if c is not None]
+    if not valid:
+        return Quad(_full_rect(h, w), False, 0.0)
+    # A printed frame inside the paper is a quad too: of the near-best, the outermost is the edge.
+    top = max(c[0] for c in valid)
+    conf, quad = max((c for c in valid if c[0] >= top - 0.05),
+                     key=lambda c: cv2.contourArea(c[1]))
+    quad = np.clip(quad / f, 0, [w - 1, h - 1]).astype(np.float32)
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    quad = _refine_corners(grey, quad, band=max(6.0, 2.5 / f))
+    return Quad(np.clip(quad, 0, [w - 1, h - 1]).astype(np.float32), True, conf)
+
+
+def _outline(
+    mask: np.ndarray,
+    lab: np.ndarray,
+    area_range: tuple[float, float],
+    min_edge_contrast: float,
+    offset: float,
+) -> tuple[float, np.ndarray] | None:
+    """(confidence, corners) of the largest region of `mask`, if it is a paper-like quad."""
+    import cv2
+
+    sh, sw = mask.shape
+    k = max(3, round(0.012 * min(sh, sw)) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    m = cv2.morphologyEx(mask.astype(np.uint8) * 255, cv2.MORPH_OPEN, kernel)
+    m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, kernel, iterations=2)
+    contours, _ = cv2.findContours(m, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    return _score_contour(max(contours, key=cv2.contourArea), lab, area_range,
+                          min_edge_contrast, offset)
+
+
+def _edge_outlines(
+    lab: np.ndarray, area_range: tuple[float, float], min_edge_contrast: float, offset: float
+) -> list[tuple[float, np.ndarray] | None]:
+    """Candidates from the largest closed outlines of lightness edges (the classic scanner)."""
+    import cv2
+
+    grey = cv2.GaussianBlur(lab[..., 0].astype(np.uint8), (5, 5), 0)
+    edges = cv2.dilate(cv2.Canny(grey, 30, 90), np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    largest = sorted(contours, key=lambda c: cv2.contourArea(cv2.convexHull(c)), reverse=True)
+    return [_score_contour(c, lab, area_range, min_edge_contrast, offset) for c in largest[:6]]
+
+
+def _score_contour(
+    contour: np.ndarray,
+    lab: np.ndarray,
+    area_range: tuple[float, float],
+    min_edge_contrast: float,
+    offset: float,
+) -> tuple[float, np.ndarray] | None:
+    """(confidence, corners) if the contour's hull is a paper-like quad with real edges."""
+    import cv2
+
+    sh, sw = lab.shape[:2]
+    hull = cv2.convexHull(contour)
+    area = cv2.contourArea(hull) / (sh * sw)
+    quad = _quad_from_contour(contour)
+    if quad is None or not area_range[0] <= area <= area_range[1]:
+        return None
+    quad = _order_corners(quad)
+    edges = int((_side_contrast(lab, quad, offset) >= min_edge_contrast).sum())
+    if edges < 3:
+        return None
+    fill = cv2.contourArea(hull) / max(cv2.contourArea(quad), 1.0)
+    return float(np.clip(edges / 4 * min(fill, 1 / max(fill, 1e-6)), 0, 1)), quad
+
+
+def rectify(rgb: np.ndarray, quad: Quad) -> np.ndarray:
+    """Warp the quad to an upright rectangle as large as its longer opposite sides (no upscaling
+    beyond the photo's own resolution). The aspect is the quad's, not a true metric one: without
+    the camera's focal length the foreshortening along the view axis stays. Not found: a copy."""
+    import cv2
+
+    if not quad.found:
+        return rgb.copy()
+    tl, tr, br, bl = quad.points.astype(np.float32)
+    width = round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
+    height = round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
+    dst = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
+    m = cv2.getPerspectiveTransform(quad.points.astype(np.float32), dst)
+    return cv2.warpPerspective(rgb, m, (width, height), flags=cv2.INTER_CUBIC,
+                               borderMode=cv2.BORDER_REPLICATE)
+
+
+# ---------------------------------------------------------------- orientation and skew
+
+
+def rotate_upright(rgb: np.ndarray, clockwise: int) -> np.ndarray:
+    """Rotate by `clockwise` degrees (a multiple of 90), losslessly."""
+    if clockwise % 90:
+        raise ValueError(f"rotation must be a multiple of 90, got {clockwise}")
+    return np.ascontiguousarray(np.rot90(rgb, -(clockwise // 90) % 4))
+
+
+def _line_frame(box: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """Affine map from the image to a detected line box straightened by at most 45 degrees (so
+    a vertical line stays vertical and a page turn stays a page turn), and the box's w, h there.
+
+    rapidocr orders box corners by image position, not along the text, so the box side closest
+    to the image's x axis is taken as the frame's x axis."""
+    edges = [box[1] - box[0], box[3] - box[0]]
+    axes = [s * e / (np.linalg.norm(e) + 1e-6) for e in edges for s in (1, -1)]
+    ux = max(axes, key=lambda a: a[0])
+    uy = np.array([-ux[1], ux[0]])
+    u, v = box @ ux, box @ uy
+    m = np.array([[ux[0], ux[1], -u.min()], [uy[0], uy[1], -v.min()]], np.float32)
+    return m, max(2, round(np.ptp(u))), max(2, round(np.ptp(v)))
+
+
+def _crop_line(rgb: np.ndarray, box: np.ndarray, max_aspect: float) -> np.ndarray:
+    """The straightened line, cut to its central `max_aspect` x thickness: a dozen characters
+    decide the direction as well as a whole line does, for a fraction of the time."""
+    import cv2
+
+    m, w, h = _line_frame(box)
+    crop = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    if w > max_aspect * h:
+        x0 = round((w - max_aspect * h) / 2)
+        return crop[:, x0 : x0 + round(max_aspect * h)]
+    if h > max_aspect * w:
+        y0 = round((h - max_aspect * w) / 2)
+        return crop[y0 : y0 + round(max_aspect * w)]
+    return crop
+
+
+def _evidence(crops: list[np.ndarray], clockwise: int) -> float:
+    """Recognition evidence for the crops turned `clockwise`: score x characters, summed."""
+    from photocheck.ocr import recognize_lines
+
+    read = recognize_lines([rotate_upright(c, clockwise) for c in crops])
+    return float(sum(score * len(text.strip()) for text, score in read))
+
+
+def text_orientation(
+    rgb: np.ndarray,
+    *,
+    work_side: int = 960,
+    min_line_aspect: float = 1.5,
+    max_lines: int = 8,
+    max_crop_aspect: float = 10.0,
+) -> tuple[int, float]:
+    """Clockwise rotation (0/90/180/270) that makes the text upright, and a confidence 0..1.
+
+    On a ~`work_side` px copy the text lines are detected; boxes longer than `min_line_aspect` x
+    their thickness vote horizontal vs vertical (0/180 vs 90/270), weighted by length. The
+    `max_lines` longest lines (their central `max_crop_aspect` x thickness) are then read turned
+    by each of the two candidate rotations; the one with more recognition evidence (score x
+    characters) wins. confidence = share of the aspect vote x relative margin between the two
+    readings. No text lines: (0, 0.0).
+    """
+    from photocheck.ocr import detect_lines
+
+    small, _ = _downscale(rgb, work_side)
+    horiz: list[tuple[float, np.ndarray]] = []
+    vert: list[tuple[float, np.ndarray]] = []
+    for box in detect_lines(small):
+        _, w, h = _line_frame(box)
+        if w >= min_line_aspect * h:
+            horiz.append((w, box))
+        elif h >= min_line_aspect * w:
+            vert.append((h, box))
+    h_len, v_len = sum(ln for ln, _ in horiz), sum(ln for ln, _ in vert)
+    if h_len + v_len == 0:
+        return 0, 0.0
+    lines, cands = (horiz, (0, 180)) if h_len >= v_len else (vert, (90, 270))
+    longest = sorted(lines, key=lambda item: item[0], reverse=True)[:max_lines]
+    crops = [_crop_line(small, box, max_crop_aspect) for _, box in longest]
+    weight = {r: _evidence(crops, r) for r in cands}
+    best, other = sorted(cands, key=lambda r: weight[r], reverse=True)
+    margin = (weight[best] - weight[other]) / max(weight[best], 1e-6)
+    vote = max(h_len, v_len) / (h_len + v_len)
+    return best, float(np.clip(vote * margin, 0.0, 1.0))
+
+
+def _ink_mask(grey: np.ndarray) -> np.ndarray:
+    """Dark strokes against their local background (adaptive, so shadows do not count)."""
+    import cv2
+
+    block = max(15, (min(grey.shape) // 20) | 1)
+    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
+                                 block, 15)
+
+
+def _profile_sharpness(ink: np.ndarray, angle: float) -> float:
+    import cv2
+
+    h, w = ink.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    rot = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST)
+    rows = rot.sum(axis=1, dtype=np.float64)
+    return float(np.sum(np.diff(rows) ** 2))
+
+
+def deskew(
+    rgb: np.ndarray, *, max_angle: float = 10.0, work_side: int = 800
+) -> tuple[np.ndarray, float]:
+    """Straighten text lines tilted by up to `max_angle` degrees.
+
+    Projection profiles of the ink on a ~`work_side` px copy: the angle whose row sums change most
+    sharply aligns the lines. Returns the rotated image (same size, borders replicated) and the
+    angle applied, degrees counter-clockwise (OpenCV's convention).
+    """
+    import cv2
+
+    small, _ = _downscale(rgb, work_side)
+    ink = _ink_mask(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
+
+    def best(angles: np.ndarray) -> float:
+        return float(max(angles, key=lambda a: _profile_sharpness(ink, float(a))))
+
+    coarse = best(np.arange(-max_angle, max_angle + 0.01, 1.0))
+    fine = best(np.arange(coarse - 1.0, coarse + 1.01, 0.1))
+    angle = float(np.clip(fine, -max_angle, max_angle))
+    if abs(angle) < 0.05:
+        return rgb.copy(), 0.0
+    h, w = rgb.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    out = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return out, angle
+
+
+def trim_border(
+    rgb: np.ndarray, *, max_trim: float = 0.15, min_paper_share: float = 0.6,
+    max_chroma_diff: float = 12.0,
+) -> np.ndarray:
+    """Cut desk/background margins: edge rows and columns where under `min_paper_share` of the
+    pixels match the paper, at most `max_trim` of each dimension per side.
+
+    "Paper" is the chroma (Lab a/b) of the bright half of the central region, after blurring the
+    text out; a pixel matches within `max_chroma_diff` and if not darker than 40 % of the paper.
+    Chroma rather than lightness, so a shadow across the page is not mistaken for a margin.
+    """
+    import cv2
+
+    small, f = _downscale(rgb, 600)
+    lab = cv2.cvtColor(cv2.medianBlur(small, 5), cv2.COLOR_RGB2LAB).astype(np.float32)
+    sh, sw = lab.shape[:2]
+    centre = lab[sh // 4 : 3 * sh // 4, sw // 4 : 3 * sw // 4].reshape(-1, 3)
+    paper = np.median(centre[centre[:, 0] >= np.quantile(centre[:, 0], 0.5)], axis=0)
+    is_paper = (np.linalg.norm(lab[..., 1:] - paper[1:], axis=2) < max_chroma_diff) & (
+        lab[..., 0] > 0.4 * paper[0]
+    )
+
+    def cut(share: np.ndarray) -> int:
+        limit = int(max_trim * len(share))
+        bad = share[:limit] < min_paper_share
+        return limit if bad.all() else int(np.argmin(bad))
+
+    rows, cols = is_paper.mean(axis=1), is_paper.mean(axis=0)
+    h, w = rgb.shape[:2]
+    y0, y1 = round(cut(rows) / f), h - round(cut(rows[::-1]) / f)
+    x0, x1 = round(cut(cols) / f), w - round(cut(cols[::-1]) / f)
+    return rgb[y0:y1, x0:x1].copy()
+
+
+# ---------------------------------------------------------------- enhancement and measures
+
+
+def _background(rgb: np.ndarray, work_side: int, stroke: float) -> np.ndarray:
+    """Per-channel paper illumination on a small copy: close away the strokes, then smooth;
+    coloured areas larger than strokes (photos, big seals) are in-painted from the paper around."""
+    import cv2
+
+    small, _ = _downscale(rgb, work_side)
+    k = max(5, round(stroke * max(small.shape[:2])) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
+    bg = cv2.medianBlur(bg, k)
+    chroma = bg.astype(np.float32) / (bg.sum(axis=2, keepdims=True) + 1.0)
+    paper = np.median(chroma.reshape(-1, 3), axis=0)
+    coloured = (np.abs(chroma - paper).sum(axis=2) > 0.06).astype(np.uint8)
+    if coloured.any():
+        bg = cv2.inpaint(bg, cv2.dilate(coloured, kernel), 3, cv2.INPAINT_TELEA)
+    bg = cv2.GaussianBlur(bg, (0, 0), k / 2)
+    return cv2.resize(bg, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
+
+
+def flatten(
+    rgb: np.ndarray, *, paper_level: float = 250.0, work_side: int = 600, stroke: float = 0.03
+) -> np.ndarray:
+    """Even out shadows and whiten the paper, no binarisation.
+
+    Divides each channel by the estimated paper illumination (strokes up to `stroke` x the long
+    side are closed away on a ~`work_side` px copy), so paper lands at `paper_level`, text keeps
+    its contrast ratio to the paper and saturated ink (red seals, blue pen) keeps its hue.
+    """
+    bg = _background(rgb, work_side, stroke).astype(np.float32)
+    out = rgb.astype(np.float32) * (paper_level / np.maximum(bg, 1.0))
+    return np.clip(out, 0, 255).round().astype(np.uint8)
+
+
+def blur_measure(rgb: np.ndarray, *, work_side: int = 1000) -> float:
+    """Edge sharpness: how much of an edge's contrast is crossed per pixel, on strong edges.
+
+    Scale-normalised by measuring on a copy whose long side is `work_side` px (so a large photo
+    and its downscaled copy score alike) and contrast-normalised by dividing the gradient by the
+    local 9x9 range (so faint and bold text score alike). About 0.5 for a crisp step edge, falling
+    as edges widen (~0.2 once blurred by a Gaussian of sigma 2 px at work size). A small image is
+    upscaled to work size and so scores lower: its text has fewer pixels. 0.0: no edges.
+    """
+    import cv2
+
+    h, w = rgb.shape[:2]
+    f = work_side / max(h, w)
+    size = (max(1, round(w * f)), max(1, round(h * f)))
+    interp = cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC
+    grey = cv2.cvtColor(cv2.resize(rgb, size, interpolation=interp), cv2.COLOR_RGB2GRAY)
+    g = grey.astype(np.float32)
+    mag = np.hypot(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)) / 8.0
+    kernel = np.ones((9, 9), np.uint8)
+    rng = cv2.dilate(g, kernel) - cv2.erode(g, kernel)
+    strong = rng >= 40  # only edges with real contrast: text, not paper grain
+    if strong.sum() < 50:
+        return 0.0
+    ratio = mag[strong] / rng[strong]
+    return float(np.quantile(ratio, 0.9))
+
+
+def glare_fraction(rgb: np.ndarray, *, clip_level: int = 250, min_blob: float = 1e-4) -> float:
+    """Share of the image blown out to white by specular reflection.
+
+    Pixels whose darkest channel is >= `clip_level`, in blobs larger than `min_blob` of the
+    image. When the paper itself is already at white (scans, flattened output) a highlight cannot
+    be told from paper and the answer is 0.0.
+    """
+    import cv2
+
+    lum = rgb.min(axis=2)
+    bright = lum[lum >= np.quantile(lum, 0.5)]
+    if bright.size == 0 or float(np.median(bright)) >= clip_level - 3:
+        return 0.0
+    mask = (lum >= clip_level).astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask)
+    areas = stats[1:n, cv2.CC_STAT_AREA]
+    keep = areas[areas >= min_blob * lum.size]
+    return float(keep.sum() / lum.size)
