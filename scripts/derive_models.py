@@ -34,6 +34,14 @@ MODELS = {
         "9ee168ec7c8f2a16c56fe8e1cfbc514974cbbb7e434051b455635f1bd1462f5c",
     ),
 }
+# OpenCV's DNN cannot load the full-range detector as shipped (DENSIFY, DEPTH_TO_SPACE): this copy
+# has its weights stored dense and stops before the last DEPTH_TO_SPACE, which runs in numpy.
+DERIVED = {
+    "face_detection_full_range_opencv.tflite": (
+        "face_detection_full_range_sparse.tflite",
+        "13f90e61076cee8641970b0e827c47be3b834d3e1f747a65dec7a04da13eb2bf",
+    ),
+}
 LICENSE = ("mediapipe-0.10.21.dist-info/LICENSE", "LICENSE-mediapipe-Apache-2.0.txt")
 
 
@@ -41,8 +49,22 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def derive_opencv(source: bytes) -> bytes:
+    """The OpenCV-loadable full-range detector, byte for byte reproducible from the original."""
+    sys.path.insert(0, str(MODELS_DIR.parent.parent))
+    from photocheck.vision.tflite_compat import DEPTH_TO_SPACE, cut_before, densify
+
+    return cut_before(densify(source), DEPTH_TO_SPACE)[0]
+
+
 def verify() -> bool:
     ok = True
+    for name, (source, digest) in DERIVED.items():
+        rebuilt = sha256(derive_opencv((MODELS_DIR / source).read_bytes()))
+        shipped = sha256((MODELS_DIR / name).read_bytes()) if (MODELS_DIR / name).exists() else "missing"
+        good = rebuilt == shipped == digest
+        print(f"{'ok ' if good else 'BAD'} {name} {shipped} (re-derived from {source}: {rebuilt})")
+        ok &= good
     for name, (_, digest) in MODELS.items():
         path = MODELS_DIR / name
         got = sha256(path.read_bytes()) if path.exists() else "missing"
@@ -67,6 +89,8 @@ def derive() -> None:
                     raise SystemExit(f"{inner}: sha256 {sha256(data)} != expected {digest}")
                 (MODELS_DIR / name).write_bytes(data)
             (MODELS_DIR / LICENSE[1]).write_bytes(zf.read(LICENSE[0]))
+    for name, (source, _) in DERIVED.items():
+        (MODELS_DIR / name).write_bytes(derive_opencv((MODELS_DIR / source).read_bytes()))
 
 
 def main() -> None:

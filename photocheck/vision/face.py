@@ -3,10 +3,11 @@
 MediaPipe 0.10.21's models run through cv2.dnn; anchor decoding, ROI geometry and the pose are
 done here in numpy. All coordinates are pixels of the RGB array handed in.
 
-cv2.dnn engines (OpenCV 5.0): the new engine, which loads from memory, exposes only one output
-per net, so BlazeFace would need two forward passes. Short range and the mesh therefore run on the
-classic engine (loaded from the model path, both outputs in one pass). The full-range model needs
-patching first (tflite_compat) and is loaded from memory on the new engine, one pass per head.
+cv2.dnn engines (OpenCV 5.0): the new engine exposes only one output per net, so BlazeFace would
+need two forward passes; every model here therefore runs on the classic engine, loaded from its
+path, both outputs in one pass. OpenCV cannot load the full-range model as MediaPipe ships it
+(DENSIFY, DEPTH_TO_SPACE); the file shipped is derived from it by scripts/derive_models.py with
+tflite_compat, and the final DEPTH_TO_SPACE is done here in numpy.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 from photocheck.resources import resource_path
 
 _SHORT_MODEL = "face_detection_short_range.tflite"
-_FULL_MODEL = "face_detection_full_range_sparse.tflite"
+_FULL_MODEL = "face_detection_full_range_opencv.tflite"  # derived: see resources/models/PROVENANCE.md
 _MESH_MODEL = "face_landmark.tflite"
 _MESH_SIZE = 192
 _NMS_IOU = 0.3
@@ -135,25 +136,6 @@ def _classic_net(model_file: str) -> Any:
     return _thread_net(model_file, lambda: cv2.dnn.readNetFromTFLite(path, cv2.dnn.ENGINE_CLASSIC))
 
 
-@cache
-def _full_range_model() -> tuple[bytes, tuple[str, ...]]:
-    """The full-range detector made loadable by cv2.dnn, and its two head tensor names."""
-    from photocheck.vision.tflite_compat import DEPTH_TO_SPACE, cut_before, densify
-
-    raw = resource_path("models", _FULL_MODEL).read_bytes()
-    model, heads = cut_before(densify(raw), DEPTH_TO_SPACE)
-    return model, tuple(heads)
-
-
-def _full_net() -> Any:
-    import cv2
-
-    model, _heads = _full_range_model()
-    return _thread_net(
-        _FULL_MODEL, lambda: cv2.dnn.readNetFromTFLite(np.frombuffer(model, np.uint8))
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Detection
 
@@ -211,12 +193,10 @@ def _run_detector(spec: _DetectorSpec, blob: np.ndarray) -> tuple[np.ndarray, np
         net.setInput(blob)
         logits, regs = net.forward(["classificators", "regressors"])
         return logits.reshape(-1), regs.reshape(-1, 16)
-    net = _full_net()
-    heads = []
-    for name in _full_range_model()[1]:
-        net.setInput(blob)
-        heads.append(_depth_to_space(net.forward(name)))
-    return heads[0].reshape(-1), heads[1]
+    net = _classic_net(spec.model)
+    net.setInput(blob)
+    scores, boxes = (_depth_to_space(h) for h in net.forward(net.getUnconnectedOutLayersNames()))
+    return scores.reshape(-1), boxes
 
 
 def _raw_detections(rgb: np.ndarray, spec: _DetectorSpec, min_score: float) -> list[Detection]:
