@@ -7,6 +7,7 @@ checks compare them with profile limits.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -255,17 +256,20 @@ def measure_background(rgb: np.ndarray, mask: np.ndarray, profile: Profile) -> B
 
 def analyse(picture: Picture, profile: Profile) -> PhotoAnalysis:
     rules = profile.checks.face_count
-    turns, rgb, found = _find_faces(picture.rgb, rules.min_score, rules.full_range_below)
+    # Segmentation does not depend on the faces: it runs on a second core while they are found.
+    # Almost every photo is upright; a sideways one is segmented again once turned.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        upright_mask = pool.submit(person_mask, picture.rgb)
+        turns, rgb, found = _find_faces(picture.rgb, rules.min_score, rules.full_range_below)
+        largest = found[0].area if found else 0.0
+        faces = [d for d in found if d.area >= rules.min_relative_area * largest]
+        ignored = [d for d in found if d.area < rules.min_relative_area * largest]
+        landmarks = face_landmarks(rgb, faces[0]) if len(faces) == 1 else None
+        mask = upright_mask.result() if turns == 0 else person_mask(rgb)
     if turns:
         picture = Picture(rgb=rgb, info=picture.info, scale=picture.scale)
-    largest = found[0].area if found else 0.0
-    faces = [d for d in found if d.area >= rules.min_relative_area * largest]
-    ignored = [d for d in found if d.area < rules.min_relative_area * largest]
-
-    mask = person_mask(rgb)
-    landmarks = head = face = None
-    if len(faces) == 1:
-        landmarks = face_landmarks(rgb, faces[0])
+    head = face = None
+    if landmarks is not None:
         head = measure_head(mask, landmarks)
         face = measure_face(rgb, landmarks)
     background = measure_background(rgb, mask, profile)
