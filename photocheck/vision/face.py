@@ -12,14 +12,12 @@ tflite_compat, and the final DEPTH_TO_SPACE is done here in numpy.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import numpy as np
 
-from photocheck.resources import resource_path
+from photocheck.vision.runtime import net
 
 _SHORT_MODEL = "face_detection_short_range.tflite"
 _FULL_MODEL = "face_detection_full_range_opencv.tflite"  # derived: see resources/models/PROVENANCE.md
@@ -38,7 +36,6 @@ _MOUTH_CORNERS = (61, 291)
 _CHIN = 152
 _FOREHEAD = 10
 
-_local = threading.local()
 
 
 @dataclass(frozen=True)
@@ -118,25 +115,6 @@ class FaceLandmarks:
 
 
 # ---------------------------------------------------------------------------------------------
-# Networks, one per thread
-
-
-def _thread_net(key: str, load: Any) -> Any:
-    nets: dict[str, Any] = getattr(_local, "nets", None) or {}
-    _local.nets = nets
-    if key not in nets:
-        nets[key] = load()
-    return nets[key]
-
-
-def _classic_net(model_file: str) -> Any:
-    import cv2
-
-    path = str(resource_path("models", model_file))
-    return _thread_net(model_file, lambda: cv2.dnn.readNetFromTFLite(path, cv2.dnn.ENGINE_CLASSIC))
-
-
-# ---------------------------------------------------------------------------------------------
 # Detection
 
 
@@ -188,14 +166,12 @@ def _depth_to_space(nchw: np.ndarray, block: int = 2) -> np.ndarray:
 
 def _run_detector(spec: _DetectorSpec, blob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Raw (N,) logits and (N, 16) regressions."""
+    model = net(spec.model)
+    model.setInput(blob)
     if spec is _SHORT:
-        net = _classic_net(spec.model)
-        net.setInput(blob)
-        logits, regs = net.forward(["classificators", "regressors"])
+        logits, regs = model.forward(["classificators", "regressors"])
         return logits.reshape(-1), regs.reshape(-1, 16)
-    net = _classic_net(spec.model)
-    net.setInput(blob)
-    scores, boxes = (_depth_to_space(h) for h in net.forward(net.getUnconnectedOutLayersNames()))
+    scores, boxes = (_depth_to_space(h) for h in model.forward(model.getUnconnectedOutLayersNames()))
     return scores.reshape(-1), boxes
 
 
@@ -294,9 +270,9 @@ def _mesh(rgb: np.ndarray, det: Detection) -> tuple[np.ndarray, float]:
         borderMode=cv2.BORDER_CONSTANT,
     )
     blob = np.ascontiguousarray(crop.astype(np.float32).transpose(2, 0, 1)[None] / 255)
-    net = _classic_net(_MESH_MODEL)
-    net.setInput(blob)
-    raw, logit = net.forward(["conv2d_21", "conv2d_31"])
+    model = net(_MESH_MODEL)
+    model.setInput(blob)
+    raw, logit = model.forward(["conv2d_21", "conv2d_31"])
     local = raw.reshape(468, 3)
     points = np.empty_like(local)
     points[:, :2] = local[:, :2] @ to_image[:, :2].T + to_image[:, 2]

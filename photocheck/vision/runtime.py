@@ -1,7 +1,9 @@
 """Lazily loaded OpenCV DNN networks, one instance per model file and thread.
 
 cv2.dnn.Net objects are not safe to share between threads, so each thread keeps its own copy;
-loading one takes a few milliseconds and happens on first use only.
+loading one takes a few milliseconds and happens on first use only. Every model runs on the
+classic engine: OpenCV 5.0's new engine returns only one output per forward pass, and BlazeFace
+has two.
 """
 
 from __future__ import annotations
@@ -21,5 +23,6 @@ def net(model_file: str) -> Any:
     if model_file not in cache:
         import cv2
 
-        cache[model_file] = cv2.dnn.readNetFromTFLite(str(resource_path("models", model_file)))
+        path = str(resource_path("models", model_file))
+        cache[model_file] = cv2.dnn.readNetFromTFLite(path, cv2.dnn.ENGINE_CLASSIC)
     return cache[model_file]
