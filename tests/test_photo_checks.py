@@ -241,3 +241,18 @@ def test_every_exif_orientation_reads_upright(work, grace_hopper_rgb, orientatio
     pose = _check(paths[orientation], "face.pose")
     assert "顺时针" not in pose.message  # upright after EXIF: no quarter turn needed
     assert abs(pose.value["roll"]) < 6
+
+
+def test_large_photo_gives_a_full_resolution_original(work, grace_hopper_rgb):
+    big = cv2.resize(grace_hopper_rgb, (2048, 2400), interpolation=cv2.INTER_CUBIC)
+    src = work / "big.jpg"
+    Image.fromarray(big).save(src, "JPEG", quality=92)
+    out, hires = work / "big-fixed.jpg", work / "big-original.jpg"
+    report = fix_photo(src, out, original=hires)
+    assert report.ok and report.original is not None
+    with Image.open(hires) as im:
+        # Native resolution (no enlargement, far above the upload size), same frame as the upload.
+        assert im.width > 3 * 390 and abs(im.width / im.height - 390 / 567) < 0.01
+        assert (im.width, im.height) == (report.original.width, report.original.height)
+        corners = np.asarray(im.convert("RGB"))[:20, :20]
+    assert corners.min() >= 245

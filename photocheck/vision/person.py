@@ -185,10 +185,13 @@ def _local_mean(
     num = cv2.boxFilter(small * weight[..., None], -1, (k, k), borderType=cv2.BORDER_REFLECT)
     den = cv2.boxFilter(weight, -1, (k, k), borderType=cv2.BORDER_REFLECT)
     mean = num / np.maximum(den, 1e-6)[..., None]
-    map_x = ((cols + 0.5) * (size[0] / w) - 0.5).astype(np.float32)[:, None]
-    map_y = ((rows + 0.5) * (size[1] / h) - 0.5).astype(np.float32)[:, None]
+    # remap wants a 2D map under 32767 px a side: lay the N samples out in rows of 1024.
+    n = rows.size
+    pad = -n % 1024
+    map_x = np.pad((cols + 0.5) * (size[0] / w) - 0.5, (0, pad)).astype(np.float32).reshape(-1, 1024)
+    map_y = np.pad((rows + 0.5) * (size[1] / h) - 0.5, (0, pad)).astype(np.float32).reshape(-1, 1024)
     picked = cv2.remap(mean, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return picked.reshape(-1, 3)
+    return picked.reshape(-1, 3)[:n]
 
 
 def _grabcut_seeds(
