@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from photocheck.checks.result import CheckResult, Status
+from photocheck.materials import Suggestion
 from photocheck.profiles import Profile, load_profile
 
 
@@ -174,3 +175,73 @@ def _stage(data: bytes, out: Path) -> Path:
     staged = out.with_name(f".{out.stem}.photocheck-staged{out.suffix}")
     write_atomic(staged, data)
     return staged
+
+
+# --- supporting materials ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MaterialReport:
+    input: Path
+    page: int | None  # 0-based PDF page, None for images
+    category: str | None  # the category id used (the user's choice wins over the suggestion)
+    slot: str | None
+    suggestion: Suggestion | None  # from the OCR text
+    checks: list[CheckResult]  # material.format, .bytes, .orientation, .blur, .glare, .resolution, .legibility
+    output: OutputFile | None  # the written file (quality None for PNG); None when it did not pass
+    corners: list[list[float]] | None  # document corners in the upright source image px (for the GUI)
+    rotation: int  # clockwise quarter-turn degrees applied (0/90/180/270)
+    legibility: float | None  # OCR agreement of the written file with the rectified full-res image
+    text: str  # OCR text of the rectified document (for classification and reports)
+    notes: list[str]  # what was done, in Chinese
+    document_found: bool = True  # False: no document outline, the corners are the whole frame
+
+    @property
+    def ok(self) -> bool:
+        return not any(c.status is Status.FAIL for c in self.checks)
+
+    @property
+    def failures(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.status is Status.FAIL]
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return {
+            "input": str(self.input), "page": self.page, "ok": self.ok, "category": self.category,
+            "slot": self.slot, "suggestion": asdict(self.suggestion) if self.suggestion else None,
+            "checks": [c.to_dict() for c in self.checks],
+            "output": self.output.to_dict() if self.output else None,
+            "corners": self.corners, "document_found": self.document_found, "rotation": self.rotation,
+            "legibility": self.legibility, "text": self.text, "notes": self.notes,
+        }
+
+
+def material_inputs(path: str | Path) -> list[tuple[Path, int | None]]:
+    """One item per image, one per PDF page (0-based). Unreadable or encrypted PDF: InputError."""
+    from photocheck.material_fix import material_inputs as inputs
+
+    return inputs(path)
+
+
+def fix_material(
+    path: str | Path,
+    out: str | Path,
+    *,
+    page: int | None = None,
+    category: str | None = None,
+    rotation: int | None = None,
+    corners: list[list[float]] | None = None,
+    profile: Profile | str | None = None,
+) -> MaterialReport:
+    """Turn one image or PDF page into an upright, flattened, legible upload file under the cap.
+
+    `out` is a stem (a .jpg/.jpeg/.png suffix is dropped); the compressor picks .jpg or .png and
+    the written path is report.output.path. The file is written atomically and only if no check
+    fails; the input is never touched. Manual `rotation` (clockwise) and `corners` (in the image
+    after that rotation) win over detection; a user `category` wins over the suggestion.
+    """
+    from photocheck.material_fix import process
+
+    return process(path, out, page=page, category=category, rotation=rotation, corners=corners,
+                   profile=profile)[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,121 @@ def cmd_photo_batch(args: argparse.Namespace, out: Printer) -> int:
     return EXIT_OK if summary.passed == summary.total else EXIT_FAILED
 
 
+def cmd_prepare(args: argparse.Namespace, out: Printer) -> int:
+    from photocheck.prepare import prepare
+
+    def progress(message: str) -> None:
+        if not args.json:
+            out.say(f"处理中：{message}", f"processing: {message}", err=True)
+
+    export = prepare(args.input_dir, args.output, name=args.name, photo=args.photo, profile=args.profile,
+                     overwrite=args.overwrite, progress=progress)
+    if args.json:
+        _json({**export.to_dict(), "root": str(export.root), "report": str(export.report_path)})
+        return EXIT_OK if export.ok else EXIT_FAILED
+    _print_export(export, out)
+    return EXIT_OK if export.ok else EXIT_FAILED
+
+
+def _print_export(export, out: Printer) -> None:
+    state_zh = {"ready": "已就绪", "not_ready": "未就绪", "missing": "缺少", "not_provided": "未提供（按条件需要）"}
+    out.say(f"考生：{export.candidate}（规格 {export.profile}）", f"Candidate: {export.candidate} ({export.profile})")
+    if export.photo is not None:
+        ok = export.photo.ok and export.photo.output is not None
+        failed = "；".join(c.message for c in export.photo.failures)
+        out.say(f"  报名照片：{'通过' if ok else '未通过：' + failed}", f"  Photo: {'pass' if ok else 'FAIL'}")
+    for s in (s for s in export.categories if s.needed):
+        why = "；".join([*s.problems, *(c.message for c in s.checks if c.failed)])
+        line = f"  {s.category.folder}：{state_zh[s.state]}（{len(s.files)}个文件）"
+        out.say(line + (f"：{why}" if why else ""), f"  {s.category.folder}: {s.state} ({len(s.files)} files)")
+    optional = [s.category.folder for s in export.categories if not s.needed]
+    if optional:
+        out.say(f"  {state_zh['not_provided']}：{'、'.join(optional)}", f"  not provided (conditional): {optional}")
+    for sk in export.skipped:
+        page = f"（第 {sk.page + 1} 页）" if sk.page is not None else ""
+        out.say(f"  {'未导出' if sk.blocking else '已跳过'}：{sk.source}{page}：{sk.reason}",
+                f"  {'not exported' if sk.blocking else 'skipped'}: {sk.source}: {sk.reason_en}")
+    for note in export.notes:
+        out.say(f"  · {note}")
+    verdict = "全部必需材料已就绪" if export.ok else "尚有材料缺少或未通过（详见报告）"
+    out.say(f"结果：{verdict}。检查报告：{export.report_path}",
+            f"Result: {'ready' if export.ok else 'not ready'}. Report: {export.report_path}")
+
+
+def _print_material(report, out: Printer, spec) -> None:
+    where = f"（第{report.page + 1}页）" if report.page is not None else ""
+    out.say(f"材料：{report.input}{where}", f"Material: {report.input}" + (
+        f" (page {report.page + 1})" if report.page is not None else ""))
+    cat = spec.category(report.category) if report.category else None
+    s = report.suggestion
+    guessed = spec.category(s.category_id).name if s and s.category_id else "无"
+    guess = f"；识别建议：{guessed}，置信度{s.confidence:.2f}（{s.reason}）" if s else ""
+    out.say(f"类别：{cat.name if cat else '未确定'}{guess}",
+            f"Category: {cat.name_en if cat else 'unknown'}")
+    for c in report.checks:
+        label = (STATUS_EN if out.en else STATUS_ZH)[c.status.value]
+        msg = c.message_en if out.en and c.message_en else c.message
+        line = f"  [{label}] {c.id:<20} {msg}"
+        if c.status.value != "pass" and c.hint and not out.en:
+            line += f"（{c.hint}）"
+        out.say(line)
+    for note in report.notes:
+        out.say(f"  · {note}")
+    if report.output:
+        o = report.output
+        out.say(f"已保存：{o.path}（{o.width}×{o.height}，{o.bytes:,}字节）",
+                f"Saved: {o.path} ({o.width}x{o.height}, {o.bytes:,} bytes)")
+    failures = report.failures
+    if failures:
+        out.say(f"结果：未通过，{len(failures)}项不合格，未保存文件",
+                f"Result: failed ({len(failures)} checks), nothing saved")
+    else:
+        out.say("结果：通过", "Result: passed")
+
+
+def _material_items(args: argparse.Namespace) -> list[tuple[int | None, Path]]:
+    """(0-based page, output stem) per item: --page N (1-based) picks one page; a multi-page PDF
+    without it gives OUT_p1, OUT_p2, ...; an image or a one-page PDF gives OUT."""
+    from photocheck.api import InputError, material_inputs
+
+    stem = Path(args.output)
+    if stem.suffix.lower() in (".jpg", ".jpeg", ".png"):
+        stem = stem.with_suffix("")
+    items = material_inputs(args.file)
+    pages = [p for _, p in items]
+    if args.page is not None:
+        if pages == [None]:
+            raise InputError(args.file, "只有 PDF 文件才能指定 --page", "--page only applies to PDFs")
+        if not 1 <= args.page <= len(pages):
+            raise InputError(args.file, f"页码超出范围：该 PDF 共 {len(pages)} 页（--page 从 1 开始）",
+                             f"--page out of range: the PDF has {len(pages)} pages (1-based)")
+        return [(args.page - 1, stem)]
+    if len(pages) == 1:
+        return [(pages[0], stem)]
+    return [(p, stem.with_name(f"{stem.name}_p{p + 1}")) for p in pages if p is not None]
+
+
+def cmd_material_fix(args: argparse.Namespace, out: Printer) -> int:
+    from photocheck.api import InputError, _profile, fix_material
+
+    prof = _profile(args.profile)
+    if prof.materials is None:
+        raise InputError(args.file, f"考试规格 {prof.id} 没有材料要求", f"profile {prof.id} has no materials")
+    category = args.category
+    if category is not None:  # a Chinese category name works as well as the id
+        category = next((c.id for c in prof.materials.categories if category in (c.id, c.name)), category)
+    reports = []
+    for page, stem in _material_items(args):
+        report = fix_material(args.file, stem, page=page, category=category, profile=prof)
+        reports.append(report)
+        if not args.json:
+            _print_material(report, out, prof.materials)
+    if args.json:
+        dicts = [r.to_dict() for r in reports]
+        _json(dicts if len(dicts) > 1 else dicts[0])
+    return EXIT_OK if all(r.ok and r.output for r in reports) else EXIT_FAILED
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="photocheck",
@@ -174,6 +290,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="并行进程数（默认：全部核心）")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
     p.set_defaults(func=cmd_photo_batch)
+
+    material = sub.add_parser("material", help="报名材料（证件、证书、PDF）/ supporting materials").add_subparsers(
+        dest="material_command", required=True
+    )
+    p = material.add_parser(
+        "fix", parents=[common], help="校正并压缩一份材料 / straighten and compress one material",
+        description="把一张证件/证书照片或 PDF 页面转正、裁切、压平并压缩到上限以内；只有全部检查通过才保存。"
+                    "多页 PDF 不加 --page 时逐页处理，输出为 OUT_p1、OUT_p2……",
+    )
+    p.add_argument("file", help="图片或 PDF")
+    p.add_argument("-o", "--output", required=True,
+                   help="输出文件名（不含扩展名；程序按压缩结果加 .jpg 或 .png）")
+    p.add_argument("--category", help="材料类别 id 或中文名（默认按文字自动识别）")
+    p.add_argument("--page", type=int, help="只处理 PDF 的第 N 页（从 1 开始）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_material_fix)
+
+    p = sub.add_parser("prepare", parents=[common], help="整理全部报名材料并导出 / prepare every material for upload")
+    p.add_argument("input_dir", help="材料文件夹（子文件夹按类别命名，散放的文件自动分类）")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹（在其中生成 <考生姓名>/）")
+    p.add_argument("--name", help="考生姓名，用作导出文件夹名（默认：材料文件夹名）")
+    p.add_argument("--photo", help="报名照片（也可放在名为“照片”的子文件夹中）")
+    p.add_argument("--overwrite", action="store_true", help="替换已存在的导出文件夹")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_prepare)
     return parser
 
 
@@ -186,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         out.say("已取消", "cancelled", err=True)
         return 130
+    except BrokenPipeError:  # `photocheck ... | head`: the reader left; not an error of ours
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (interpreter shutdown flushes it)
+        return EXIT_OK
     except Exception as exc:  # every failure becomes one line naming the file and the problem
         if args.debug:
             raise

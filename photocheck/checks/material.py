@@ -1,0 +1,220 @@
+"""Material checks: one small function per check id, each judging a measure against a limit the
+caller takes from the profile's [materials] table. Per file: material.*; per category: category.*.
+
+The ids are a contract shared with the GUI, the export report and the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from photocheck.checks.result import CheckResult, Status
+
+if TYPE_CHECKING:
+    from photocheck.api import MaterialReport
+    from photocheck.materials import Category, Variant
+
+PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
+
+ORDER = (
+    "material.format",
+    "material.bytes",
+    "material.orientation",
+    "material.blur",
+    "material.glare",
+    "material.resolution",
+    "material.legibility",
+)
+NO_TEXT = "未识别到文字：请确认拍的是证件或证书，且文字清晰"
+NO_TEXT_EN = "No text found: make sure the photo shows the certificate or ID and its text is sharp"
+
+
+def _r(v: float, nd: int = 3) -> float:
+    return round(float(v), nd)
+
+
+def sniff_format(data: bytes) -> str | None:
+    """'jpg' or 'png' from the first bytes; None for anything else."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    return None
+
+
+def _accepts(formats: Sequence[str], fmt: str) -> bool:
+    return fmt in formats or (fmt == "jpg" and "jpeg" in formats)
+
+
+def material_format(data: bytes | None, formats: Sequence[str], decodes: bool) -> CheckResult:
+    """The file as written, re-read from disk: an accepted format that decodes completely."""
+    limit = "/".join(formats)
+    if data is None:
+        return CheckResult("material.format", FAIL, None, limit, "未能生成上传文件",
+                           message_en="No upload file was produced")
+    fmt = sniff_format(data)
+    if fmt is None or not _accepts(formats, fmt):
+        return CheckResult(
+            "material.format", FAIL, fmt, limit, f"文件格式不符合要求（应为 {limit}）",
+            "重新处理该材料", message_en=f"Format not accepted (allowed: {limit})",
+        )
+    if not decodes:
+        return CheckResult("material.format", FAIL, fmt, limit, "写出的文件无法完整读取（可能已损坏）",
+                           "检查磁盘空间后重新处理", message_en="The written file does not decode")
+    return CheckResult("material.format", PASS, fmt, limit, f"格式：{fmt.upper()}",
+                       message_en=f"Format: {fmt.upper()}")
+
+
+def material_bytes(size: int | None, max_bytes: int) -> CheckResult:
+    if size is None:
+        return CheckResult("material.bytes", FAIL, None, max_bytes,
+                           f"无法压缩到 {max_bytes:,} 字节以内", message_en=f"Cannot fit {max_bytes:,} bytes")
+    if size > max_bytes:
+        return CheckResult(
+            "material.bytes", FAIL, size, max_bytes, f"文件过大：{size:,} 字节（上限 {max_bytes:,}）",
+            "重新处理该材料", message_en=f"Too large: {size:,} bytes (limit {max_bytes:,})",
+        )
+    return CheckResult("material.bytes", PASS, size, max_bytes, f"文件大小 {size:,} 字节（上限 {max_bytes:,}）",
+                       message_en=f"{size:,} bytes (limit {max_bytes:,})")
+
+
+def material_orientation(
+    rotation: int, confidence: float | None, residual_skew: float, *, max_skew: float,
+    min_confidence: float,
+) -> CheckResult:
+    """Upright and level. `confidence` is None when the user set the rotation by hand."""
+    value = {"rotation": rotation, "skew": _r(residual_skew, 2), "confidence": confidence}
+    if abs(residual_skew) > max_skew:
+        return CheckResult(
+            "material.orientation", FAIL, value, max_skew,
+            f"画面仍倾斜 {abs(residual_skew):.1f}°（允许 ≤{max_skew:g}°）",
+            "在界面中拖动四角对准证件边缘，或将证件放正后重拍", fixable=True,
+            message_en=f"Still tilted by {abs(residual_skew):.1f} deg (limit {max_skew:g})",
+        )
+    turned = f"已顺时针旋转{rotation}°" if rotation else "无需旋转"
+    if confidence is not None and confidence < min_confidence:
+        return CheckResult(
+            "material.orientation", WARN, value, max_skew,
+            f"无法可靠判断文字方向（{turned}）：请确认画面是正向的",
+            "如方向不对，请在界面中手动旋转", fixable=True,
+            message_en="Text direction uncertain: check that the page is upright",
+        )
+    how = "按手动设置" if confidence is None else "按文字方向"
+    return CheckResult("material.orientation", PASS, value, max_skew, f"画面正向（{how}{turned}）",
+                       message_en=f"Upright (rotated {rotation} deg)")
+
+
+def material_blur(sharpness: float, min_sharpness: float) -> CheckResult:
+    if sharpness < min_sharpness:
+        return CheckResult(
+            "material.blur", FAIL, _r(sharpness), min_sharpness,
+            f"画面模糊，文字可能无法辨认（清晰度{sharpness:.2f}，要求≥{min_sharpness:g}）",
+            "手机对焦到文字上、拿稳后重拍，或使用扫描件",
+            message_en=f"Blurred (sharpness {sharpness:.2f}, need >= {min_sharpness:g})",
+        )
+    return CheckResult("material.blur", PASS, _r(sharpness), min_sharpness, f"清晰（清晰度{sharpness:.2f}）",
+                       message_en=f"Sharp ({sharpness:.2f})")
+
+
+def material_glare(fraction: float, max_fraction: float) -> CheckResult:
+    if fraction > max_fraction:
+        return CheckResult(
+            "material.glare", FAIL, _r(fraction, 4), max_fraction,
+            f"有反光，部分内容被遮住（反光面积{fraction:.1%}，允许≤{max_fraction:.1%}）",
+            "关闭闪光灯、避开灯光直射，或斜一点角度重拍",
+            message_en=f"Glare covers {fraction:.1%} (limit {max_fraction:.1%})",
+        )
+    return CheckResult("material.glare", PASS, _r(fraction, 4), max_fraction, "无明显反光",
+                       message_en="No glare")
+
+
+def material_resolution(text_px: float | None, min_text_px: float) -> CheckResult:
+    """Median text-line height in the upload file, px."""
+    if text_px is None:
+        return CheckResult("material.resolution", FAIL, None, min_text_px, NO_TEXT,
+                           "把证件放满画面、对焦后重拍", message_en=NO_TEXT_EN)
+    if text_px < min_text_px:
+        return CheckResult(
+            "material.resolution", FAIL, _r(text_px, 1), min_text_px,
+            f"文字太小（字高{text_px:.0f}像素，要求≥{min_text_px:g}）",
+            "靠近一些，让证件占满画面后重拍",
+            message_en=f"Text too small ({text_px:.0f} px, need >= {min_text_px:g})",
+        )
+    return CheckResult("material.resolution", PASS, _r(text_px, 1), min_text_px, f"字高{text_px:.0f}像素",
+                       message_en=f"Text height {text_px:.0f} px")
+
+
+def material_legibility(legibility: float | None, min_legibility: float) -> CheckResult:
+    """OCR agreement of the upload with the full-resolution image; None: no text was found."""
+    if legibility is None:
+        return CheckResult("material.legibility", FAIL, None, min_legibility, NO_TEXT,
+                           "把证件放满画面、对焦后重拍", message_en=NO_TEXT_EN)
+    if legibility < min_legibility:
+        return CheckResult(
+            "material.legibility", FAIL, _r(legibility), min_legibility,
+            f"压缩后文字无法辨认（识别一致率{legibility:.0%}，要求≥{min_legibility:.0%}）",
+            "用更清晰的照片或扫描件，或把证件拍得更大",
+            message_en=f"Text unreadable after compression (agreement {legibility:.0%}, "
+                       f"need >= {min_legibility:.0%})",
+        )
+    return CheckResult("material.legibility", PASS, _r(legibility), min_legibility,
+                       f"文字清晰可辨（识别一致率{legibility:.0%}）",
+                       message_en=f"Text legible (agreement {legibility:.0%})")
+
+
+# --- per category ------------------------------------------------------------------------------
+
+
+def _missing(variant: Variant, filled: set[str]) -> list[str]:
+    return [s.name for s in variant.slots if s.required and s.id not in filled]
+
+
+def _slot_problem(category: Category, reports: Sequence[MaterialReport]) -> str | None:
+    """Chinese description of what the fixed slots lack, or None when some variant is complete."""
+    slots = [r.slot for r in reports if r.slot]
+    repeated = sorted({s for s in slots if slots.count(s) > 1})
+    if repeated:
+        names = "、".join(category.slot(s).name if category.slot(s) else s for s in repeated)
+        return f"{names}重复"
+    best = min((_missing(v, set(slots)) for v in category.variants), key=len)
+    return f"缺少{'、'.join(best)}" if best else None
+
+
+def category_count(category: Category, reports: Sequence[MaterialReport]) -> CheckResult:
+    """Number of files within [min_count, max_count] and, for slotted categories, one variant's
+    required slots each filled once."""
+    n, lo, hi = len(reports), category.min_count, category.max_count
+    limit = [lo, hi]
+    span = f"{lo}–{hi}张" if hi is not None else f"至少{lo}张"
+    if n < lo or (hi is not None and n > hi):
+        return CheckResult(
+            "category.count", FAIL, n, limit, f"{category.name}：现有{n}张，应为{span}",
+            "补齐缺少的材料" if n < lo else "删去多余的文件",
+            message_en=f"{category.name_en}: {n} files, expected {lo}-{hi if hi is not None else 'any'}",
+        )
+    problem = _slot_problem(category, reports) if category.variants and n else None
+    if problem:
+        return CheckResult("category.count", FAIL, n, limit, f"{category.name}：{problem}",
+                           "按要求补齐或更正各面（可在界面中指定每张是哪一面）",
+                           message_en=f"{category.name_en}: slots incomplete")
+    return CheckResult("category.count", PASS, n, limit, f"{category.name}：{n}张",
+                       message_en=f"{category.name_en}: {n} files")
+
+
+def category_required(category: Category, reports: Sequence[MaterialReport]) -> CheckResult:
+    """A required category must have files; a conditional one only reminds of its condition."""
+    n = len(reports)
+    if n:
+        return CheckResult("category.required", PASS, n, category.requirement, f"{category.name}：已提供",
+                           message_en=f"{category.name_en}: provided")
+    if category.required:
+        return CheckResult(
+            "category.required", FAIL, 0, category.requirement, f"缺少必需材料：{category.name}",
+            category.hint or "", message_en=f"Missing required material: {category.name_en}",
+        )
+    return CheckResult(
+        "category.required", WARN, 0, category.requirement,
+        f"未提供{category.name}（{category.condition}时需要）", category.hint or "",
+        message_en=f"No {category.name_en} (needed when: {category.condition_en or category.condition})",
+    )
