@@ -1,0 +1,351 @@
+"""`photocheck prepare`: a candidate's folder of photos, scans and PDFs -> one validated export.
+
+Subfolders named after a category (its id, Chinese name or folder name, with or without the NN_
+prefix) assign their files to it; loose files take fix_material's suggestion. File names such as
+正面/反面/front/back pick the slot. The same bytes twice are processed once. Every item is fixed
+into a work folder inside the staging folder, then moved to its final `NN_类别名/<slot or n>` name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from photocheck.api import InputError, MaterialReport, OutputFile, PhotoReport
+from photocheck.checks.material import category_count, category_required
+from photocheck.export import (
+    ORIGINAL_NAME,
+    PHOTO_FOLDER,
+    PHOTO_NAME,
+    PROJECT,
+    CategoryStatus,
+    Export,
+    ExportedFile,
+    Skipped,
+    Staging,
+    record_file,
+    safe_name,
+    verify_manifest,
+    with_verification,
+    write_manifest,
+    write_report,
+)
+from photocheck.materials import (
+    PROJECT_VERSION,
+    Category,
+    MaterialsSpec,
+    Project,
+    ProjectItem,
+    file_digest,
+    save_project,
+)
+from photocheck.profiles import Profile, load_profile
+
+PHOTO_FOLDERS = ("照片", "photo", "报名照片", PHOTO_FOLDER)
+_ORDER_PREFIX = re.compile(r"^\d+[_\-. ]*")
+_WORK = ".work"
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class InputItem:
+    path: Path
+    page: int | None
+    sha256: str
+    category: str | None  # the user's choice: the subfolder it was in
+
+
+@dataclass(frozen=True)
+class Inputs:
+    items: list[InputItem]
+    photo: Path | None
+    skipped: list[Skipped]
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One processed item with its final category and slot (None: not exported)."""
+
+    item: InputItem
+    report: MaterialReport
+    category: str | None
+    slot: str | None
+
+
+def _key(name: str) -> str:
+    return _ORDER_PREFIX.sub("", name.strip()).casefold()
+
+
+def folder_category(name: str, spec: MaterialsSpec) -> Category | None:
+    """The category a subfolder names: id, Chinese name or folder name, NN_ prefix optional."""
+    key = _key(name)
+    return next((c for c in spec.categories if key in {_key(c.id), _key(c.name), _key(c.folder)}), None)
+
+
+def _slot_words(slot_name: str, slot_id: str, name_en: str) -> set[str]:
+    inner = re.findall(r"（(.+?)）", slot_name)  # 正面（人像面）: both 正面 and 人像面 name it
+    words = {slot_id, slot_name.split("（")[0], name_en.split(" (")[0].split()[0], *inner}
+    return {w.casefold() for w in words if w}
+
+
+def slot_from_name(stem: str, category: Category) -> str | None:
+    """The slot a file name names (正面.jpg, back.png, 身份证-反面.heic); None if none or several."""
+    name = stem.casefold()
+    hits = {s.id for v in category.variants for s in v.slots
+            if any(w in name for w in _slot_words(s.name, s.id, s.name_en))}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def slot_label(category: Category, slot_id: str) -> str:
+    """File name stem for a slot: the Chinese name without its parenthesis (正面, 反面, 信息页)."""
+    slot = category.slot(slot_id)
+    return slot.name.split("（")[0] if slot else slot_id
+
+
+# --- collecting inputs -------------------------------------------------------------------------
+
+
+def _files(folder: Path, exclude: Path | None) -> list[Path]:
+    """Regular, non-hidden files under `folder`, sorted; the export folder itself is left out."""
+    out = []
+    for root, dirs, names in os.walk(folder):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (exclude is None or here / d != exclude))
+        # By stem first, so 正面.jpg comes before 正面 副本.jpg (and keeps the slot if they repeat).
+        out.extend(here / n for n in sorted(names, key=lambda n: (Path(n).stem, n)) if not n.startswith("."))
+    return out
+
+
+def _photo_candidates(input_dir: Path) -> list[Path]:
+    names = {_key(n) for n in PHOTO_FOLDERS}
+    folders = [d for d in sorted(input_dir.iterdir()) if d.is_dir() and _key(d.name) in names]
+    return [f for d in folders for f in _files(d, None)]
+
+
+def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
+            exclude: Path | None = None) -> Inputs:
+    """Every material item (one per image, one per PDF page) with its user-chosen category,
+    the registration photo, and what was skipped (duplicates, unreadable files)."""
+    from photocheck.api import material_inputs
+
+    notes: list[str] = []
+    photos = _photo_candidates(input_dir)
+    if photo is None and photos:
+        photo = photos[0]
+        notes.extend(f"照片文件夹中有多个文件，只使用了 {photos[0].name}，未使用 {p.name}" for p in photos[1:])
+    photo_dirs = {p.parent for p in photos}
+    seen: dict[str, Path] = {}
+    if photo is not None:
+        seen[file_digest(photo)] = photo
+    items: list[InputItem] = []
+    skipped: list[Skipped] = []
+    for path in _files(input_dir, exclude):
+        if path.parent in photo_dirs or (photo is not None and path.resolve() == photo.resolve()):
+            continue
+        digest = file_digest(path)
+        if digest in seen:
+            skipped.append(Skipped(str(path), None, f"与 {seen[digest].name} 内容完全相同，已跳过（只处理一次）",
+                                   f"same file as {seen[digest].name}; skipped", blocking=False))
+            continue
+        seen[digest] = path
+        top = path.relative_to(input_dir).parts
+        category = folder_category(top[0], spec) if len(top) > 1 else None
+        if len(top) > 1 and category is None:
+            notes.append(f"子文件夹 {top[0]} 不是已知的材料类别，其中的文件按内容自动分类")
+        try:
+            pages = material_inputs(path)
+        except InputError as exc:
+            skipped.append(Skipped(str(path), None, exc.message, exc.message_en))
+            continue
+        items.extend(InputItem(p, page, digest, category.id if category else None) for p, page in pages)
+    return Inputs(items, photo, skipped, list(dict.fromkeys(notes)))
+
+
+# --- assigning and naming ----------------------------------------------------------------------
+
+
+def _place(item: InputItem, report: MaterialReport, spec: MaterialsSpec) -> Placed:
+    category_id = item.category or report.category or (report.suggestion.category_id if report.suggestion else None)
+    if not category_id:
+        return Placed(item, report, None, None)
+    category = spec.category(category_id)
+    named = slot_from_name(item.path.stem, category)
+    suggested = report.slot if report.category == category_id else None
+    return Placed(item, report, category_id, named or suggested)
+
+
+def _names(category: Category, placed: list[Placed]) -> list[tuple[Placed, str | None, str]]:
+    """(item, slot, file stem) in upload order (slots as the profile lists them, then numbered
+    files): a slot goes to the first item claiming it; the rest are numbered."""
+    taken: set[str] = set()
+    out = []
+    number = 0
+    for p in placed:
+        slot = p.slot if p.slot and p.slot not in taken and category.slot(p.slot) else None
+        if slot:
+            taken.add(slot)
+            out.append((p, slot, slot_label(category, slot)))
+        else:
+            number += 1
+            out.append((p, None, str(number)))
+    order = [s.id for v in category.variants for s in v.slots]
+    return sorted(out, key=lambda n: order.index(n[1]) if n[1] else len(order))
+
+
+def _failure(report: MaterialReport) -> str:
+    failed = [c.message for c in report.checks if c.failed]
+    return "；".join(failed) or "未能生成上传文件"
+
+
+def _source(item: InputItem) -> str:
+    return str(item.path)
+
+
+def _export_category(
+    stage: Path, category: Category, placed: list[Placed]
+) -> tuple[CategoryStatus, list[ExportedFile]]:
+    written = [p for p in placed if p.report.output is not None]
+    failed = [p for p in placed if p.report.output is None]
+    files: list[ExportedFile] = []
+    reports: list[MaterialReport] = []
+    folder = stage / category.folder
+    for p, slot, stem in _names(category, written):
+        folder.mkdir(exist_ok=True)
+        output = p.report.output
+        assert output is not None  # written items only
+        final = folder / f"{stem}{output.path.suffix}"
+        os.replace(output.path, final)
+        reports.append(replace(p.report, category=category.id, slot=slot))
+        files.append(record_file(stage, final, category=category.id, slot=slot, source=_source(p.item),
+                                 page=p.item.page, legibility=p.report.legibility, checks=p.report.checks))
+    problems = [f"{p.item.path.name}{_page(p.item)} 未通过：{_failure(p.report)}" for p in failed]
+    checks = [category_required(category, reports)]
+    if reports:
+        checks.append(category_count(category, reports))
+    return CategoryStatus(category, [f.path for f in files], checks, problems), files
+
+
+def _page(item: InputItem) -> str:
+    return f"（第 {item.page + 1} 页）" if item.page is not None else ""
+
+
+# --- the photo ---------------------------------------------------------------------------------
+
+
+def _export_photo(stage: Path, photo: Path, prof: Profile) -> tuple[PhotoReport, list[ExportedFile]]:
+    from photocheck.api import fix_photo
+
+    folder = stage / PHOTO_FOLDER
+    folder.mkdir()
+    report = fix_photo(photo, folder / PHOTO_NAME, original=folder / ORIGINAL_NAME, profile=prof)
+    files = []
+    if report.output is not None:
+        files.append(record_file(stage, report.output.path, category="photo", slot=None, source=str(photo),
+                                 page=None, legibility=None, checks=report.checks))
+    if report.original is not None:
+        files.append(record_file(stage, report.original.path, category="photo_original", slot=None,
+                                 source=str(photo), page=None, legibility=None, checks=[]))
+    if not files:
+        folder.rmdir()  # the photo failed: no empty folder that looks like a finished step
+    return report, files
+
+
+def _rebase(report: PhotoReport, stage: Path, target: Path) -> PhotoReport:
+    """Paths in the photo report point into the staging folder until it is swapped into place."""
+    def move(o: OutputFile | None) -> OutputFile | None:
+        return replace(o, path=target / o.path.relative_to(stage)) if o else None
+
+    return replace(report, output=move(report.output), original=move(report.original))
+
+
+# --- prepare -----------------------------------------------------------------------------------
+
+
+def prepare(
+    input_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    name: str | None = None,
+    photo: str | Path | None = None,
+    profile: Profile | str | None = None,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+) -> Export:
+    """Fix every input, build `<out_dir>/<candidate>/`, validate it from disk and swap it in.
+    Unusable input (missing folder, unwritable output, existing export without `overwrite`, a
+    profile without materials, an unreadable photo) raises InputError."""
+    from photocheck.api import fix_material
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    spec = prof.materials
+    input_dir, out_dir = Path(input_dir), Path(out_dir)
+    if spec is None:
+        raise InputError(prof.id, "该考试规格不含报名材料要求", "this profile has no [materials] section")
+    if not input_dir.is_dir():
+        raise InputError(input_dir, "找不到输入文件夹", "the input folder does not exist")
+    if photo is not None and not Path(photo).is_file():
+        raise InputError(photo, "找不到报名照片文件", "the photo file does not exist")
+    candidate = safe_name(name if name is not None else input_dir.resolve().name)
+    say = progress or (lambda _msg: None)
+    with Staging(out_dir, candidate, overwrite=overwrite) as staging:
+        stage = staging.path
+        inputs = collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=staging.target)
+        photo_report, photo_files = None, []
+        if inputs.photo is not None:
+            say(f"报名照片：{inputs.photo.name}")
+            photo_report, photo_files = _export_photo(stage, inputs.photo, prof)
+            photo_report = _rebase(photo_report, stage, staging.target)
+        work = stage / _WORK
+        work.mkdir()
+        placed: list[Placed] = []
+        skipped = list(inputs.skipped)
+        for i, item in enumerate(inputs.items):
+            say(f"材料 {i + 1}/{len(inputs.items)}：{item.path.name}{_page(item)}")
+            try:
+                report = fix_material(item.path, work / f"{i:04d}", page=item.page, category=item.category,
+                                      profile=prof)
+            except InputError as exc:
+                skipped.append(Skipped(_source(item), item.page, exc.message, exc.message_en))
+                continue
+            p = _place(item, report, spec)
+            placed.append(p)
+            if p.category is None:
+                skipped.append(Skipped(_source(item), item.page, "未能识别材料类别，请放入以类别命名的子文件夹",
+                                       "category not recognised; put it in a subfolder named after its category",
+                                       checks=report.checks))
+        statuses, files = [], list(photo_files)
+        for category in spec.categories:
+            status, written = _export_category(stage, category, [p for p in placed if p.category == category.id])
+            statuses.append(status)
+            files.extend(written)
+        shutil.rmtree(work)
+        save_project(_project(candidate, prof, inputs, placed), stage / PROJECT)
+        export = Export(stage, candidate, prof.id, prof.next_step, photo_report, files, statuses, skipped,
+                        inputs.notes)
+        write_manifest(export)
+        export = with_verification(export, verify_manifest(stage, _caps(prof, spec)))
+        write_manifest(export)
+        write_report(export)
+        target = staging.commit()
+    return replace(export, root=target)
+
+
+def _caps(prof: Profile, spec: MaterialsSpec) -> dict[str, tuple[int | None, tuple[str, ...]]]:
+    caps: dict[str, tuple[int | None, tuple[str, ...]]] = {c.id: (c.max_bytes, c.formats) for c in spec.categories}
+    caps["photo"] = (prof.output.max_bytes, ("jpg",))
+    caps["photo_original"] = (None, ("jpg",))
+    return caps
+
+
+def _project(candidate: str, prof: Profile, inputs: Inputs, placed: list[Placed]) -> Project:
+    """The inputs and their categories and slots, for the GUI to reopen (no manual edits yet)."""
+    items = [ProjectItem(source=str(p.item.path.resolve()), sha256=p.item.sha256, page=p.item.page,
+                         category=p.category, slot=p.slot) for p in placed]
+    photo = str(inputs.photo.resolve()) if inputs.photo else None
+    return Project(version=PROJECT_VERSION, name=candidate, profile=prof.id, photo=photo, items=items)
