@@ -39,15 +39,23 @@ def _utf8_streams() -> None:
 
 
 def _print_report(report, out: Printer, *, fixed: bool) -> None:
+    """One line per check. After a fix that could not finish, the failures the fixer would have
+    handled are marked 可修复, so the ones that block it stand out."""
     prof = report.profile
     out.say(f"照片：{report.input}", f"Photo: {report.input}")
     out.say(f"规格：{prof.id}（{prof.name}）", f"Profile: {prof.id} ({prof.name_en})")
+    blocked_fix = fixed and report.output is None
     for c in report.checks:
-        label = (STATUS_EN if out.en else STATUS_ZH)[c.status.value]
+        if blocked_fix and c.failed and c.fixable:
+            label = "fixable" if out.en else "可修复"
+            hint = ""
+        else:
+            label = (STATUS_EN if out.en else STATUS_ZH)[c.status.value]
+            hint = c.hint if c.status.value != "pass" else ""
         msg = c.message_en if out.en and c.message_en else c.message
         line = f"  [{label}] {c.id:<20} {msg}"
-        if c.status.value != "pass" and c.hint and not out.en:
-            line += f"（{c.hint}）"
+        if hint and not out.en:
+            line += f"（{hint}）"
         out.say(line)
     for note in report.notes:
         out.say(f"  · {note}")
@@ -64,12 +72,17 @@ def _print_report(report, out: Printer, *, fixed: bool) -> None:
     if not failures:
         out.say("结果：通过。" + prof.next_step, "Result: passed. " + prof.next_step_en)
         return
-    fixable = [c for c in failures if c.fixable]
+    blocking = [c for c in failures if not c.fixable]
+    if blocked_fix:
+        ids = "、".join(c.id for c in blocking) or "、".join(c.id for c in failures)
+        out.say(f"结果：未能修复，未保存任何文件。需要先解决：{ids}",
+                f"Result: not fixed, nothing written. Resolve first: {ids}")
+        return
     text = f"结果：未通过，{len(failures)}项不合格"
-    if fixable and not fixed and len(fixable) == len(failures):
+    if not blocking:
         text += f"，均可自动修复：photocheck photo fix {report.input} -o 输出.jpg"
-    elif fixable and not fixed:
-        text += f"（其中{len(fixable)}项可自动修复，其余需要重新拍摄）"
+    elif len(blocking) < len(failures):
+        text += f"（其中{len(failures) - len(blocking)}项可自动修复，其余需要重新拍摄）"
     out.say(text, f"Result: failed ({len(failures)} checks)")
 
 
