@@ -1,9 +1,12 @@
 """Legibility first under a byte cap: pick resolution, JPEG quality and chroma subsampling,
 greyscale, or an adaptive-palette PNG for a document image, judged by OCR agreement.
 
-Candidates are ranked by a cheap proxy (SSIM on text areas at one common resolution, so both
-compression artefacts and lost resolution count); only the best few are OCR-verified, in that
-order, stopping at the first that meets the legibility bar. OCR is the expensive step.
+The output resolution is decided first (text height and a long-side cap; one step smaller when
+the quality there would be poor), the page is resized once per resolution, and qualities are
+searched on a sample of evenly spaced row bands (file size scales with area), where a cheap
+proxy (SSIM on the text area) also ranks the modes. Only the chosen candidates are encoded at
+full size, and the best few are OCR-verified, in order, stopping at the first that meets the
+legibility bar. OCR is the expensive step.
 """
 
 from __future__ import annotations
@@ -22,8 +25,19 @@ if TYPE_CHECKING:
 
 # JPEG qualities searched; below Q_FLOOR block artefacts eat strokes of small CJK characters.
 Q_FLOOR, Q_MAX = 30, 95
-# Long-side steps between full resolution and the smallest that keeps text legible.
-SCALE_STEPS = 5
+# The output's long side before text height is considered: a 200,000-byte page rarely gains
+# from more pixels, only from more quality per pixel.
+MAX_SIDE = 2500
+# Below this JPEG quality one smaller resolution is tried as well (SCALE_STEP of the first).
+Q_GOOD, SCALE_STEP = 50, 0.85
+# Sizes are searched on bands of BAND_ROWS rows (whole JPEG blocks) covering SAMPLE_SHARE of the page.
+SAMPLE_SHARE, BAND_ROWS = 0.15, 32
+# Colour and flatness are judged on a copy this size.
+MEASURE_SIDE = 1024
+# Full-size encodes per JPEG candidate at most, and the share of the cap that is close enough.
+FIT_ROUNDS, FULL_ENOUGH = 5, 0.95
+# A palette PNG is made at full size only when its sample predicts at most this times the cap.
+PNG_SLACK = 1.25
 # Below this long side nothing is a document any more.
 MIN_SIDE = 64
 # Palette sizes tried for flat pages (adaptive palette, no dithering: dots cost bytes).
@@ -33,8 +47,6 @@ FLAT_TOLERANCE = 3.0
 # Meaningful colour: saturated pixels (max - min channel) covering a share of the page, so a
 # red seal or a coloured ID photo keeps the page in colour while a paper tint does not.
 COLOUR_CHROMA, COLOUR_SHARE = 60, 0.002
-# The proxy compares everything with text this many times min_text_px tall.
-EVAL_TEXT_FACTOR = 2.0
 # Image-based text height (connected components) -> OCR line-box height, measured on CJK
 # documents; on Latin text it reads low, which only keeps more pixels.
 CC_TO_LINE_BOX = 1.35
@@ -163,127 +175,182 @@ class _Candidate:
     quality: int | None
 
 
-def _encode(im: Image.Image, mode: _Mode, quality: int | None, final: bool) -> bytes:
-    """Baseline JPEG (no EXIF/ICC) or optimised palette PNG; Huffman optimisation only on the
-    final pass since it shrinks, never grows, the file."""
+def _encode(im: Image.Image, mode: _Mode, quality: int | None) -> bytes:
+    """Baseline JPEG with optimised Huffman tables (no EXIF/ICC) or optimised palette PNG."""
     buf = io.BytesIO()
     if mode.colours is not None:
         _quantize(im, mode.colours).save(buf, "PNG", optimize=True)
     else:
-        im.save(
-            buf,
-            "JPEG",
-            quality=quality,
-            subsampling=mode.subsampling,
-            optimize=final,
-            progressive=False,
-        )
+        im.save(buf, "JPEG", quality=quality, subsampling=mode.subsampling, optimize=True, progressive=False)
     return buf.getvalue()
 
 
-def _best_quality(im: Image.Image, mode: _Mode, max_bytes: int, q_low: int) -> int | None:
-    """Highest quality in [q_low, Q_MAX] whose file fits; None if even q_low does not."""
-    if len(_encode(im, mode, q_low, final=False)) > max_bytes:
+def _bands(page: np.ndarray) -> np.ndarray:
+    """Evenly spaced bands of BAND_ROWS rows, starting on JPEG block rows, SAMPLE_SHARE of the
+    page; a short page is its own sample."""
+    n = round(page.shape[0] * SAMPLE_SHARE / BAND_ROWS)
+    if n < 2:
+        return page
+    starts = np.linspace(0, page.shape[0] - BAND_ROWS, n).astype(int) // 16 * 16
+    return np.concatenate([page[y : y + BAND_ROWS] for y in starts])
+
+
+@dataclass(frozen=True)
+class _Level:
+    """The page at one output resolution (luma for grey modes), its sample bands, and the
+    proxy's reference: the sample's luma and text area."""
+
+    image: Image.Image
+    sample: Image.Image
+    ref: np.ndarray
+    mask: np.ndarray
+
+    @property
+    def area_ratio(self) -> float:
+        return self.image.height / self.sample.height
+
+
+def _level(rgb: np.ndarray, scale: float, grey: bool) -> _Level:
+    import cv2
+
+    h, w = rgb.shape[:2]
+    page = _luma(rgb) if grey else rgb
+    if scale < 1.0:
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        page = cv2.resize(page, size, interpolation=cv2.INTER_AREA)
+    sample = np.ascontiguousarray(_bands(page))
+    ref = (sample if grey else _luma(sample)).astype(np.float32)
+    grad = cv2.morphologyEx(ref.astype(np.uint8), cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    mask = cv2.dilate((grad > 24).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    text = mask if mask.mean() > 0.001 else np.ones_like(mask)
+    return _Level(Image.fromarray(page), Image.fromarray(sample), ref, text)
+
+
+def _best_quality(im: Image.Image, mode: _Mode, max_bytes: float, q_low: int, q_high: int = Q_MAX) -> int | None:
+    """Highest quality in [q_low, q_high] whose encoding of `im` fits; None if q_low does not."""
+    if len(_encode(im, mode, q_low)) > max_bytes:
         return None
-    lo, hi = q_low, Q_MAX
+    lo, hi = q_low, q_high
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if len(_encode(im, mode, mid, final=False)) <= max_bytes:
+        if len(_encode(im, mode, mid)) <= max_bytes:
             lo = mid
         else:
             hi = mid - 1
     return lo
 
 
-def _scales(floor: float) -> list[float]:
-    """Geometric steps from 1 down to `floor` (inclusive)."""
-    if floor >= 1.0:
-        return [1.0]
-    n = min(SCALE_STEPS, max(2, math.ceil(math.log(floor) / math.log(0.85)) + 1))
-    return [floor ** (i / (n - 1)) for i in range(n)]
-
-
-class _Pyramid:
-    """Resized copies (colour or luma) by scale, each made once and shared by all modes."""
-
-    def __init__(self, rgb: np.ndarray) -> None:
-        self.rgb = rgb
-        self.cache: dict[tuple[float, bool], Image.Image] = {}
-
-    def get(self, scale: float, grey: bool) -> Image.Image:
-        key = (scale, grey)
-        if key not in self.cache:
-            self.cache[key] = self._resize(scale, grey)
-        return self.cache[key]
-
-    def _resize(self, scale: float, grey: bool) -> Image.Image:
-        import cv2
-
-        h, w = self.rgb.shape[:2]
-        size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        src = _luma(self.rgb) if grey else self.rgb
-        out = src if scale == 1.0 else cv2.resize(src, size, interpolation=cv2.INTER_AREA)
-        return Image.fromarray(np.ascontiguousarray(out))
-
-
-def _palette_candidate(
-    pyramid: _Pyramid, max_bytes: int, scales: list[float], mode: _Mode
-) -> _Candidate | None:
-    """The largest scale whose palette PNG fits, trying small (cheap) scales first: PNG bytes
-    grow with pixels, and quantising a full page is the slowest step."""
-    best = None
-    for scale in sorted(scales):
-        im = pyramid.get(scale, mode.grey)
-        data = _encode(im, mode, None, final=True)
-        if len(data) > max_bytes:
+def _fit_jpeg(level: _Level, mode: _Mode, quality: int, max_bytes: int) -> _Candidate | None:
+    """The full-size JPEG, starting at the sample's predicted quality and corrected with the
+    measured full-to-sample size ratio: down until it fits, up while it leaves room."""
+    best, lo, hi, q = None, Q_FLOOR, Q_MAX, quality
+    for _ in range(FIT_ROUNDS):
+        data = _encode(level.image, mode, q)
+        if len(data) <= max_bytes:
+            best, lo = _Candidate(mode, data, level.image.width, level.image.height, q), q + 1
+            if len(data) > FULL_ENOUGH * max_bytes:
+                break
+        else:
+            hi = q - 1
+        if lo > hi:
             break
-        best = _Candidate(mode, data, im.width, im.height, None)
+        ratio = len(data) / len(_encode(level.sample, mode, q))
+        nxt = _best_quality(level.sample, mode, max_bytes / ratio, lo, hi)
+        if nxt is None and best is None:
+            nxt = lo  # the prediction says nothing fits: check the lowest quality left for real
+        if nxt is None:
+            break
+        q = nxt
     return best
 
 
-def _jpeg_candidates(
-    pyramid: _Pyramid, max_bytes: int, scales: list[float], mode: _Mode
-) -> Iterator[_Candidate]:
-    """The best-fitting JPEG at each scale, largest first; stops once Q_MAX fits, as smaller
-    scales can then only lose pixels."""
-    q_low = Q_FLOOR
-    for scale in sorted(scales, reverse=True):
-        im = pyramid.get(scale, mode.grey)
-        q = _best_quality(im, mode, max_bytes, q_low)
-        if q is None:
-            continue
-        yield _Candidate(mode, _encode(im, mode, q, final=True), im.width, im.height, q)
-        if q >= Q_MAX:
-            return
-        q_low = q  # fewer pixels afford at least this quality
+@dataclass(frozen=True)
+class _Plan:
+    """A candidate as measured on the sample: JPEG quality predicted, or the palette PNG made."""
+
+    level: _Level
+    mode: _Mode
+    quality: int | None
+    proxy: float
+    png: _Candidate | None = None
 
 
-def _candidates(
-    pyramid: _Pyramid, max_bytes: int, scales: list[float], modes: list[_Mode]
-) -> list[_Candidate]:
-    found: list[_Candidate] = []
-    for mode in modes:
-        if mode.colours is None:
-            found.extend(_jpeg_candidates(pyramid, max_bytes, scales, mode))
-        elif (cand := _palette_candidate(pyramid, max_bytes, scales, mode)) is not None:
-            found.append(cand)
-    return found
+def _proxy(level: _Level, sample_luma: np.ndarray) -> float:
+    return float(_ssim_map(level.ref, sample_luma.astype(np.float32))[level.mask].mean())
+
+
+def _jpeg_plan(level: _Level, mode: _Mode, max_bytes: int) -> _Plan | None:
+    q = _best_quality(level.sample, mode, max_bytes / level.area_ratio, Q_FLOOR)
+    if q is None:
+        return None
+    return _Plan(level, mode, q, _proxy(level, _decode_luma(_encode(level.sample, mode, q))))
+
+
+def _palette_plan(level: _Level, mode: _Mode, max_bytes: int) -> _Plan | None:
+    # Quantising and deflating a whole page is slow: only when its sample predicts a fit.
+    if len(_encode(level.sample, mode, None)) * level.area_ratio > PNG_SLACK * max_bytes:
+        return None
+    data = _encode(level.image, mode, None)
+    if len(data) > max_bytes:
+        return None
+    cand = _Candidate(mode, data, level.image.width, level.image.height, None)
+    return _Plan(level, mode, None, _proxy(level, _bands(_decode_luma(data))), cand)
+
+
+def _plans(level: _Level, modes: list[_Mode], max_bytes: int) -> list[_Plan]:
+    """The modes' plans at one resolution, best proxy first (near-equal ones keep mode order)."""
+    plans = [(_jpeg_plan if m.colours is None else _palette_plan)(level, m, max_bytes) for m in modes]
+    return sorted((p for p in plans if p is not None), key=lambda p: -round(p.proxy, 3))
 
 
 def _modes(rgb: np.ndarray, allow_grey: bool, allow_png: bool) -> list[_Mode]:
-    grey = allow_grey and not has_colour(rgb)
+    from photocheck.documents import downscale
+
+    small, _ = downscale(rgb, MEASURE_SIDE)
+    grey = allow_grey and not has_colour(small)
     modes = [_Mode(True, 2, None)] if grey else [_Mode(False, 0, None), _Mode(False, 2, None)]
-    if allow_png and is_flat(rgb, grey):
+    if allow_png and is_flat(small, grey):
         modes += [_Mode(grey, None, k) for k in PALETTE_SIZES]
     return modes
+
+
+def _candidates(rgb: np.ndarray, max_bytes: int, scale: float, floor: float,
+                modes: list[_Mode]) -> Iterator[_Candidate]:
+    """Full-size candidates in order of preference: at `scale`, preceded by one step smaller
+    (not below `floor`) when the best JPEG quality at `scale` is under Q_GOOD. If nothing fits,
+    keep shrinking past the floor: an upload that fits beats none, and its legibility score
+    then tells the user."""
+    grey = modes[0].grey
+    level = _level(rgb, scale, grey)
+    plans = _plans(level, modes, max_bytes)
+    quality = max((p.quality for p in plans if p.quality is not None), default=0)
+    smaller = max(floor, scale * SCALE_STEP)
+    if plans and quality < Q_GOOD and smaller < scale:
+        plans = _plans(_level(rgb, smaller, grey), modes, max_bytes) + plans
+    found = False
+    while True:
+        for plan in plans:
+            cand = plan.png or _fit_jpeg(plan.level, plan.mode, plan.quality, max_bytes)
+            if cand is not None:
+                found = True
+                yield cand
+        if found:
+            return
+        # Bytes go roughly with the pixel count: jump to where the lowest quality should fit.
+        need = len(_encode(level.sample, modes[0], Q_FLOOR)) * level.area_ratio
+        scale *= min(SCALE_STEP, 0.97 * math.sqrt(max_bytes / need))
+        if max(rgb.shape[:2]) * scale < MIN_SIDE:
+            return
+        level = _level(rgb, scale, grey)
+        plans = _plans(level, modes, max_bytes)
 
 
 # --- proxy -------------------------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> np.ndarray:
+def _decode_luma(data: bytes) -> np.ndarray:
     with Image.open(io.BytesIO(data)) as im:
-        return np.asarray(im.convert("RGB"))
+        return np.asarray(im.convert("L"))
 
 
 def _ssim_map(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -303,34 +370,6 @@ def _ssim_map(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     )
 
 
-class _Proxy:
-    """Mean SSIM of a candidate's luma against the original's, both at one evaluation size,
-    over the text (strong-edge) area."""
-
-    def __init__(self, rgb: np.ndarray, eval_scale: float) -> None:
-        import cv2
-
-        h, w = rgb.shape[:2]
-        self.size = (max(1, round(w * eval_scale)), max(1, round(h * eval_scale)))
-        self.ref = self._prepare(rgb)
-        grad = cv2.morphologyEx(self.ref, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
-        mask = cv2.dilate((grad > 24).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-        self.mask = mask if mask.mean() > 0.001 else np.ones_like(mask)
-
-    def _prepare(self, rgb: np.ndarray) -> np.ndarray:
-        import cv2
-
-        grey = _luma(rgb).astype(np.float32)
-        if grey.shape[::-1] == self.size:
-            return grey
-        shrink = grey.shape[1] > self.size[0]
-        interp = cv2.INTER_AREA if shrink else cv2.INTER_CUBIC
-        return cv2.resize(grey, self.size, interpolation=interp)
-
-    def __call__(self, candidate: _Candidate) -> float:
-        return float(_ssim_map(self.ref, self._prepare(_decode(candidate.data)))[self.mask].mean())
-
-
 # --- selection ---------------------------------------------------------------------------------
 
 
@@ -347,20 +386,9 @@ def _result(c: _Candidate, legibility: float | None) -> Compressed:
     )
 
 
-def _all_candidates(
-    rgb: np.ndarray, max_bytes: int, floor: float, modes: list[_Mode]
-) -> list[_Candidate]:
-    """Candidates down to `floor`; if nothing fits there, keep shrinking past it: an upload
-    that fits beats none, and its legibility score then tells the user."""
-    pyramid = _Pyramid(rgb)
-    found = _candidates(pyramid, max_bytes, _scales(floor), modes)
-    scale = floor
-    while not found and max(rgb.shape[:2]) * scale * 0.85 >= MIN_SIDE:
-        scale *= 0.85
-        found = _candidates(pyramid, max_bytes, [scale], modes)
-    if not found:
-        raise ValueError(f"no encoding fits {max_bytes} bytes at a long side >= {MIN_SIDE} px")
-    return found
+def _rgb(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as im:
+        return np.asarray(im.convert("RGB"))
 
 
 def compress_document(
@@ -375,13 +403,15 @@ def compress_document(
     min_legibility: float = 0.95,
     max_ocr_runs: int = 3,
     text_px: float | None = None,
+    max_side: int = MAX_SIDE,
 ) -> Compressed:
     """The most legible encoding of a rectified document that fits `max_bytes`.
 
     `score` reads text (OCR) from an RGB image; with it, candidates are verified against
     `reference`, the text of seal_free(rgb) (read with `score` when not given). `text_px` is
     the median OCR line-box height of `rgb` (see line_height); estimated from the image when
-    not given.
+    not given. The output's long side starts at `max_side` (or the full size, if smaller) but
+    never puts that text under `min_text_px`.
     Without `score` the proxy alone decides and legibility is None.
     """
     if max_ocr_runs < 1:
@@ -389,19 +419,24 @@ def compress_document(
     rgb = np.ascontiguousarray(rgb[:, :, :3], dtype=np.uint8)
     measured = text_px if text_px is not None else estimate_line_height(rgb)
     floor = min(1.0, min_text_px / measured) if measured else 1.0
-    eval_scale = min(1.0, EVAL_TEXT_FACTOR * floor)
-    candidates = _all_candidates(rgb, max_bytes, floor, _modes(rgb, allow_grey, allow_png))
-    proxy = _Proxy(rgb, eval_scale)
-    # Near-equal proxies count as a tie, which the larger image wins.
-    ranked = sorted(candidates, key=lambda c: (-round(proxy(c), 3), -c.width * c.height))
+    scale = max(floor, min(1.0, max_side / max(rgb.shape[:2])))
+    candidates = _candidates(rgb, max_bytes, scale, floor, _modes(rgb, allow_grey, allow_png))
+    nothing = ValueError(f"no encoding fits {max_bytes} bytes at a long side >= {MIN_SIDE} px")
     if score is None:
-        return _result(ranked[0], None)
+        first = next(candidates, None)
+        if first is None:
+            raise nothing
+        return _result(first, None)
     ref_text = reference if reference is not None else score(seal_free(rgb))
     verified: list[tuple[float, _Candidate]] = []
-    for cand in ranked[:max_ocr_runs]:
-        legibility = agreement(ref_text, score(seal_free(_decode(cand.data))))
+    for cand in candidates:
+        legibility = agreement(ref_text, score(seal_free(_rgb(cand.data))))
         if legibility >= min_legibility:
             return _result(cand, legibility)
         verified.append((legibility, cand))
+        if len(verified) == max_ocr_runs:
+            break
+    if not verified:
+        raise nothing
     best = max(verified, key=lambda v: (v[0], v[1].width * v[1].height))
     return _result(best[1], best[0])

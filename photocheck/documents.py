@@ -7,6 +7,7 @@ cv2 is imported inside the functions so importing this module stays cheap.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,16 +24,25 @@ def _full_rect(h: int, w: int) -> np.ndarray:
     return np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
 
 
-def _downscale(rgb: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
-    """A copy whose long side is at most `max_side`, and the factor applied (<= 1)."""
+def downscale(rgb: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
+    """A copy whose long side is at most `max_side`, and the factor applied (<= 1).
+
+    Exact halvings first: OpenCV's area filter has a fast path for integer factors only, and a
+    12 MP photo to ~1000 px otherwise takes ten times as long."""
     import cv2
 
     h, w = rgb.shape[:2]
     f = min(1.0, max_side / max(h, w))
     if f == 1.0:
         return rgb, 1.0
+    small = rgb
+    while max(small.shape[:2]) >= 2 * max_side and min(small.shape[:2]) >= 4:
+        sh, sw = small.shape[0] // 2, small.shape[1] // 2
+        small = cv2.resize(small[: 2 * sh, : 2 * sw], (sw, sh), interpolation=cv2.INTER_AREA)
     size = (max(1, round(w * f)), max(1, round(h * f)))
-    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), f
+    if small.shape[1::-1] != size:
+        small = cv2.resize(small, size, interpolation=cv2.INTER_AREA)
+    return small, f
 
 
 def _order_corners(pts: np.ndarray) -> np.ndarray:
@@ -61,7 +71,7 @@ def _desk_distance(lab: np.ndarray, border: int) -> np.ndarray:
     cov = np.cov(core.T) + np.eye(3) * 4.0  # floor: a flat-coloured desk has ~0 variance
     inv = np.linalg.inv(cov)
     diff = lab.reshape(-1, 3) - core.mean(axis=0)
-    return np.sqrt(np.einsum("ij,jk,ik->i", diff, inv, diff)).reshape(lab.shape[:2])
+    return np.sqrt(((diff @ inv) * diff).sum(axis=1)).reshape(lab.shape[:2])
 
 
 def _quad_from_contour(contour: np.ndarray) -> np.ndarray | None:
@@ -109,34 +119,52 @@ def _side_contrast(lab: np.ndarray, quad: np.ndarray, offset: float) -> np.ndarr
     return out
 
 
-def _refine_corners(grey: np.ndarray, quad: np.ndarray, band: float) -> np.ndarray:
+def _side_edge_points(rgb: np.ndarray, a: np.ndarray, b: np.ndarray, band: float) -> np.ndarray:
+    """Along side a->b, at 60 points, the pixel within +-`band` across the side where the
+    gradient across it peaks well above the local median (points without a clear peak left out).
+
+    Gradients come from small full-resolution windows around the points, stacked and filtered
+    as one image (the margin keeps the Gaussian and Sobel from reading a neighbour window), so
+    `rgb` may be a view and a 12 MP photo costs what a thumbnail does.
+    """
+    import cv2
+
+    h, w = rgb.shape[:2]
+    d = (b - a) / (np.linalg.norm(b - a) + 1e-6)
+    n = np.array([-d[1], d[0]], np.float32)
+    p = a + (b - a) * np.linspace(0.08, 0.92, 60)[:, None]
+    s = np.arange(-band, band + 1, 1.0, dtype=np.float32)
+    q = (p[:, None] + s[None, :, None] * n).round().astype(int)  # (points, steps, xy)
+    ok = (q[..., 0] >= 1) & (q[..., 0] < w - 1) & (q[..., 1] >= 1) & (q[..., 1] < h - 1)
+    r = int(np.ceil(band)) + 10  # Gaussian sigma 1.5 reaches 6 px, Sobel 1 more
+    centre = p.round().astype(int)
+    span = np.arange(-r, r + 1)
+    rows = np.clip(centre[:, 1, None] + span, 0, h - 1)
+    cols = np.clip(centre[:, 0, None] + span, 0, w - 1)
+    windows = rgb[rows[:, :, None], cols[:, None, :]].reshape(-1, 2 * r + 1, 3)
+    g = cv2.GaussianBlur(cv2.cvtColor(windows, cv2.COLOR_RGB2GRAY).astype(np.float32), (0, 0), 1.5)
+    gx, gy = cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)
+    wr = np.arange(len(p))[:, None] * (2 * r + 1) + q[..., 1] - centre[:, 1, None] + r
+    wc = q[..., 0] - centre[:, 0, None] + r
+    mag = np.where(ok, np.abs(gx[wr, wc] * n[0] + gy[wr, wc] * n[1]), np.nan)
+    counted = ok.sum(axis=1) >= 3
+    mag, q = mag[counted], q[counted]
+    peak = np.nanargmax(mag, axis=1)
+    clear = np.nanmax(mag, axis=1) > 4 * (np.nanmedian(mag, axis=1) + 1)
+    return q[np.arange(len(q)), peak][clear]
+
+
+def _refine_corners(rgb: np.ndarray, quad: np.ndarray, band: float) -> np.ndarray:
     """Fit each side to the strongest gradient across it at full resolution; intersect sides."""
     import cv2
 
-    h, w = grey.shape
-    g = cv2.GaussianBlur(grey.astype(np.float32), (0, 0), 1.5)
-    gx, gy = cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)
     lines = []
     for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
-        d = (b - a) / (np.linalg.norm(b - a) + 1e-6)
-        n = np.array([-d[1], d[0]], np.float32)
-        pts = []
-        for t in np.linspace(0.08, 0.92, 60):
-            p = a + (b - a) * t
-            s = np.arange(-band, band + 1, 1.0, dtype=np.float32)
-            q = (p[None] + s[:, None] * n[None]).round().astype(int)
-            ok = (q[:, 0] >= 1) & (q[:, 0] < w - 1) & (q[:, 1] >= 1) & (q[:, 1] < h - 1)
-            if ok.sum() < 3:
-                continue
-            q = q[ok]
-            mag = np.abs(gx[q[:, 1], q[:, 0]] * n[0] + gy[q[:, 1], q[:, 0]] * n[1])
-            if mag.max() > 4 * (np.median(mag) + 1):
-                pts.append(q[int(np.argmax(mag))])
+        pts = _side_edge_points(rgb, quad[i], quad[(i + 1) % 4], band)
         if len(pts) < 8:
             lines.append(None)
             continue
-        vx, vy, x0, y0 = cv2.fitLine(np.asarray(pts, np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01)
+        vx, vy, x0, y0 = cv2.fitLine(pts.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01)
         lines.append((np.array([x0[0], y0[0]]), np.array([vx[0], vy[0]])))
     out = quad.copy()
     for i in range(4):
@@ -160,6 +188,7 @@ def find_document(
     min_area: float = 0.1,
     max_area: float = 0.97,
     min_edge_contrast: float = 12.0,
+    preview: np.ndarray | None = None,
 ) -> Quad:
     """The outline of a paper or card photographed on a desk.
 
@@ -174,11 +203,15 @@ def find_document(
     it; confidence ~0.75). A scan or screenshot whose page fills the frame gives found=False and
     the full image rectangle. confidence = share of sides with a real edge x hull/quad area
     ratio.
+
+    `preview`: a reduced copy of `rgb` already at hand (then `rgb` is only read near the
+    corners, so it may be a view).
     """
     import cv2
 
     h, w = rgb.shape[:2]
-    small, f = _downscale(rgb, work_side)
+    small, f = downscale(rgb if preview is None else preview, work_side)
+    f *= 1.0 if preview is None else preview.shape[1] / w
     sh, sw = small.shape[:2]
     blur = cv2.medianBlur(small, 7)  # text and wood grain out, paper edges kept
     lab = cv2.cvtColor(blur, cv2.COLOR_RGB2LAB).astype(np.float32)
@@ -205,8 +238,7 @@ def find_document(
     conf, quad = max((c for c in valid if c[0] >= top - 0.05),
                      key=lambda c: cv2.contourArea(c[1]))
     quad = np.clip(quad / f, 0, [w - 1, h - 1]).astype(np.float32)
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    quad = _refine_corners(grey, quad, band=max(6.0, 2.5 / f))
+    quad = _refine_corners(rgb, quad, band=max(6.0, 2.5 / f))
     return Quad(np.clip(quad, 0, [w - 1, h - 1]).astype(np.float32), True, conf)
 
 
@@ -269,31 +301,117 @@ def _score_contour(
     return float(np.clip(edges / 4 * min(fill, 1 / max(fill, 1e-6)), 0, 1)), quad
 
 
-def rectify(rgb: np.ndarray, quad: Quad) -> np.ndarray:
-    """Warp the quad to an upright rectangle as large as its longer opposite sides (no upscaling
-    beyond the photo's own resolution). The aspect is the quad's, not a true metric one: without
-    the camera's focal length the foreshortening along the view axis stays. Not found: a copy."""
+def rectify_transform(quad: Quad, shape: tuple[int, ...]) -> tuple[np.ndarray, tuple[int, int]]:
+    """Homography (3x3) from the image of `shape` to the upright rectangle of `quad`, and that
+    rectangle's (width, height): as large as the quad's longer opposite sides (no upscaling
+    beyond the photo's own resolution). Not found: identity and the image size."""
     import cv2
 
     if not quad.found:
-        return rgb.copy()
+        return np.eye(3), (shape[1], shape[0])
     tl, tr, br, bl = quad.points.astype(np.float32)
     width = round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
     height = round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
     dst = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
-    m = cv2.getPerspectiveTransform(quad.points.astype(np.float32), dst)
-    return cv2.warpPerspective(rgb, m, (width, height), flags=cv2.INTER_CUBIC,
-                               borderMode=cv2.BORDER_REPLICATE)
+    return cv2.getPerspectiveTransform(quad.points.astype(np.float32), dst), (width, height)
+
+
+def rectify(rgb: np.ndarray, quad: Quad) -> np.ndarray:
+    """Warp the quad to an upright rectangle (see rectify_transform). The aspect is the quad's,
+    not a true metric one: without the camera's focal length the foreshortening along the view
+    axis stays. Not found: a copy."""
+    import cv2
+
+    if not quad.found:
+        return rgb.copy()
+    m, size = rectify_transform(quad, rgb.shape)
+    return cv2.warpPerspective(rgb, m, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _turn_transform(clockwise: int, shape: tuple[int, ...]) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Homography from an image's px to its px after rotate_upright(clockwise), and the turned
+    shape."""
+    h, w = shape[:2]
+    m = np.eye(3)
+    for _ in range(clockwise // 90 % 4):
+        m = np.array([[0.0, -1.0, h - 1], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]) @ m
+        h, w = w, h
+    return m, (h, w)
+
+
+def _scaling(fx: float, fy: float) -> np.ndarray:
+    return np.diag([fx, fy, 1.0])
+
+
+@dataclass(frozen=True)
+class Straightened:
+    image: np.ndarray  # full resolution: upright, rectified, deskewed, trimmed
+    measure: np.ndarray  # the same page at most `measure_side` px long, for measuring
+    skew: float  # deskew angle applied, degrees counter-clockwise (OpenCV's convention)
+
+
+def straighten(
+    rgb: np.ndarray,
+    quad: Quad,
+    *,
+    clockwise: int = 0,
+    preview: np.ndarray | None = None,
+    max_angle: float = 10.0,
+    measure_side: int = 1000,
+) -> Straightened:
+    """rotate_upright, rectify, deskew and trim_border with one full-resolution warp.
+
+    `rgb` is the photo as loaded and `quad` the document in it turned `clockwise`. The deskew
+    angle and the trim bounds are measured on a copy warped from `preview` (a reduced copy of
+    `rgb`; made here when not given), then all transforms are composed so the full-resolution
+    pixels are resampled once, bilinear: at about 1:1 a cubic kernel costs three times as much.
+    """
+    import cv2
+
+    if preview is None:
+        preview, _ = downscale(rgb, 2 * measure_side)
+    turn, upright = _turn_transform(clockwise, rgb.shape)
+    rect, (width, height) = rectify_transform(quad, upright)
+    to_rect = rect @ turn
+    fm = min(1.0, measure_side / max(width, height))
+    msize = (max(1, round(width * fm)), max(1, round(height * fm)))
+    if preview.shape[1] / rgb.shape[1] >= 2 * fm:  # bilinear aliases when it shrinks by 2 or more
+        preview, _ = downscale(preview, math.ceil(max(rgb.shape[:2]) * fm))
+    from_preview = _scaling(rgb.shape[1] / preview.shape[1], rgb.shape[0] / preview.shape[0])
+    to_measure = _scaling(fm, fm) @ to_rect @ from_preview
+    measure = _warp(preview, to_measure, msize)
+    angle = deskew_angle(measure, max_angle=max_angle)
+    if angle:
+        spin = np.vstack([cv2.getRotationMatrix2D((msize[0] / 2, msize[1] / 2), angle, 1.0), [0, 0, 1]])
+        measure = _warp(preview, spin @ to_measure, msize)
+        to_rect = np.vstack([cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0), [0, 0, 1]]) @ to_rect
+    y0, y1, x0, x1 = trim_bounds(measure)
+    measure = measure[y0:y1, x0:x1]
+    top, left = round(y0 / fm), round(x0 / fm)
+    bottom, right = min(height, round(y1 / fm)), min(width, round(x1 / fm))
+    shift = np.array([[1.0, 0.0, -left], [0.0, 1.0, -top], [0.0, 0.0, 1.0]])
+    image = _warp(rgb, shift @ to_rect, (right - left, bottom - top))
+    return Straightened(image, measure, angle)
+
+
+def _warp(rgb: np.ndarray, m: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    import cv2
+
+    return cv2.warpPerspective(rgb, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 # ---------------------------------------------------------------- orientation and skew
 
 
 def rotate_upright(rgb: np.ndarray, clockwise: int) -> np.ndarray:
-    """Rotate by `clockwise` degrees (a multiple of 90), losslessly."""
+    """Rotate by `clockwise` degrees (a multiple of 90), losslessly, into a new array (OpenCV's
+    blocked copy: numpy's rot90 copy of a 12 MP photo is about eight times slower)."""
+    import cv2
+
     if clockwise % 90:
         raise ValueError(f"rotation must be a multiple of 90, got {clockwise}")
-    return np.ascontiguousarray(np.rot90(rgb, -(clockwise // 90) % 4))
+    turn = (None, cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_180, cv2.ROTATE_90_COUNTERCLOCKWISE)[clockwise // 90 % 4]
+    return np.ascontiguousarray(rgb) if turn is None else cv2.rotate(rgb, turn)
 
 
 def _line_frame(box: np.ndarray) -> tuple[np.ndarray, int, int]:
@@ -354,7 +472,7 @@ def text_orientation(
     """
     from photocheck.ocr import detect_lines
 
-    small, _ = _downscale(rgb, work_side)
+    small, _ = downscale(rgb, work_side)
     horiz: list[tuple[float, np.ndarray]] = []
     vert: list[tuple[float, np.ndarray]] = []
     for box in detect_lines(small):
@@ -395,18 +513,16 @@ def _profile_sharpness(ink: np.ndarray, angle: float) -> float:
     return float(np.sum(np.diff(rows) ** 2))
 
 
-def deskew(
-    rgb: np.ndarray, *, max_angle: float = 10.0, work_side: int = 800
-) -> tuple[np.ndarray, float]:
-    """Straighten text lines tilted by up to `max_angle` degrees.
+def deskew_angle(rgb: np.ndarray, *, max_angle: float = 10.0, work_side: int = 800) -> float:
+    """The angle (degrees counter-clockwise, OpenCV's convention; 0.0 below 0.05) that
+    straightens text lines tilted by up to `max_angle` degrees.
 
     Projection profiles of the ink on a ~`work_side` px copy: the angle whose row sums change most
-    sharply aligns the lines. Returns the rotated image (same size, borders replicated) and the
-    angle applied, degrees counter-clockwise (OpenCV's convention).
+    sharply aligns the lines.
     """
     import cv2
 
-    small, _ = _downscale(rgb, work_side)
+    small, _ = downscale(rgb, work_side)
     ink = _ink_mask(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
 
     def best(angles: np.ndarray) -> float:
@@ -415,7 +531,18 @@ def deskew(
     coarse = best(np.arange(-max_angle, max_angle + 0.01, 1.0))
     fine = best(np.arange(coarse - 1.0, coarse + 1.01, 0.1))
     angle = float(np.clip(fine, -max_angle, max_angle))
-    if abs(angle) < 0.05:
+    return 0.0 if abs(angle) < 0.05 else angle
+
+
+def deskew(
+    rgb: np.ndarray, *, max_angle: float = 10.0, work_side: int = 800
+) -> tuple[np.ndarray, float]:
+    """Straighten text lines tilted by up to `max_angle` degrees (see deskew_angle). Returns the
+    rotated image (same size, borders replicated) and the angle applied."""
+    import cv2
+
+    angle = deskew_angle(rgb, max_angle=max_angle, work_side=work_side)
+    if not angle:
         return rgb.copy(), 0.0
     h, w = rgb.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
@@ -423,12 +550,13 @@ def deskew(
     return out, angle
 
 
-def trim_border(
+def trim_bounds(
     rgb: np.ndarray, *, max_trim: float = 0.15, min_paper_share: float = 0.6,
     max_chroma_diff: float = 12.0,
-) -> np.ndarray:
-    """Cut desk/background margins: edge rows and columns where under `min_paper_share` of the
-    pixels match the paper, at most `max_trim` of each dimension per side.
+) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) px of the page without its desk/background margins: edge rows
+    and columns where under `min_paper_share` of the pixels match the paper are cut, at most
+    `max_trim` of each dimension per side.
 
     "Paper" is the chroma (Lab a/b) of the bright half of the central region, after blurring the
     text out; a pixel matches within `max_chroma_diff` and if not darker than 40 % of the paper.
@@ -436,7 +564,7 @@ def trim_border(
     """
     import cv2
 
-    small, f = _downscale(rgb, 600)
+    small, f = downscale(rgb, 600)
     lab = cv2.cvtColor(cv2.medianBlur(small, 5), cv2.COLOR_RGB2LAB).astype(np.float32)
     sh, sw = lab.shape[:2]
     centre = lab[sh // 4 : 3 * sh // 4, sw // 4 : 3 * sw // 4].reshape(-1, 3)
@@ -452,20 +580,30 @@ def trim_border(
 
     rows, cols = is_paper.mean(axis=1), is_paper.mean(axis=0)
     h, w = rgb.shape[:2]
-    y0, y1 = round(cut(rows) / f), h - round(cut(rows[::-1]) / f)
-    x0, x1 = round(cut(cols) / f), w - round(cut(cols[::-1]) / f)
-    return rgb[y0:y1, x0:x1].copy()
+    return (round(cut(rows) / f), h - round(cut(rows[::-1]) / f),
+            round(cut(cols) / f), w - round(cut(cols[::-1]) / f))
+
+
+def trim_border(
+    rgb: np.ndarray, *, max_trim: float = 0.15, min_paper_share: float = 0.6,
+    max_chroma_diff: float = 12.0,
+) -> np.ndarray:
+    """The page cut to trim_bounds (a view)."""
+    y0, y1, x0, x1 = trim_bounds(rgb, max_trim=max_trim, min_paper_share=min_paper_share,
+                                 max_chroma_diff=max_chroma_diff)
+    return rgb[y0:y1, x0:x1]
 
 
 # ---------------------------------------------------------------- enhancement and measures
 
 
-def _background(rgb: np.ndarray, work_side: int, stroke: float) -> np.ndarray:
-    """Per-channel paper illumination on a small copy: close away the strokes, then smooth;
-    coloured areas larger than strokes (photos, big seals) are in-painted from the paper around."""
+def paper_background(rgb: np.ndarray, *, work_side: int = 600, stroke: float = 0.03) -> np.ndarray:
+    """Per-channel paper illumination, on a copy at most ~`work_side` px long: strokes up to
+    `stroke` x the long side closed away, then smoothed; coloured areas larger than strokes
+    (photos, big seals) are in-painted from the paper around. Never below 1 (it divides)."""
     import cv2
 
-    small, _ = _downscale(rgb, work_side)
+    small, _ = downscale(rgb, work_side)
     k = max(5, round(stroke * max(small.shape[:2])) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
@@ -475,22 +613,26 @@ def _background(rgb: np.ndarray, work_side: int, stroke: float) -> np.ndarray:
     coloured = (np.abs(chroma - paper).sum(axis=2) > 0.06).astype(np.uint8)
     if coloured.any():
         bg = cv2.inpaint(bg, cv2.dilate(coloured, kernel), 3, cv2.INPAINT_TELEA)
-    bg = cv2.GaussianBlur(bg, (0, 0), k / 2)
-    return cv2.resize(bg, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return np.maximum(cv2.GaussianBlur(bg, (0, 0), k / 2), 1)
 
 
 def flatten(
-    rgb: np.ndarray, *, paper_level: float = 250.0, work_side: int = 600, stroke: float = 0.03
+    rgb: np.ndarray, *, paper_level: float = 250.0, work_side: int = 600, stroke: float = 0.03,
+    background: np.ndarray | None = None,
 ) -> np.ndarray:
     """Even out shadows and whiten the paper, no binarisation.
 
-    Divides each channel by the estimated paper illumination (strokes up to `stroke` x the long
-    side are closed away on a ~`work_side` px copy), so paper lands at `paper_level`, text keeps
-    its contrast ratio to the paper and saturated ink (red seals, blue pen) keeps its hue.
+    Divides each channel by the paper illumination (paper_background with `work_side` and
+    `stroke`, or `background`, one made from a reduced copy of the same page), upsampled, so
+    paper lands at `paper_level`, text keeps its contrast ratio to the paper and saturated ink
+    (red seals, blue pen) keeps its hue. One full-resolution pass besides the upsampling.
     """
-    bg = _background(rgb, work_side, stroke).astype(np.float32)
-    out = rgb.astype(np.float32) * (paper_level / np.maximum(bg, 1.0))
-    return np.clip(out, 0, 255).round().astype(np.uint8)
+    import cv2
+
+    if background is None:
+        background = paper_background(rgb, work_side=work_side, stroke=stroke)
+    bg = cv2.resize(background, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(rgb, bg, scale=paper_level)
 
 
 def blur_measure(rgb: np.ndarray, *, work_side: int = 1000) -> float:
@@ -520,6 +662,15 @@ def blur_measure(rgb: np.ndarray, *, work_side: int = 1000) -> float:
     return float(np.quantile(ratio, 0.9))
 
 
+def _hist_quantile(hist: np.ndarray, q: float) -> float:
+    """np.quantile(values, q) (linear) of the uint8 values counted in `hist`, without sorting."""
+    cum = np.cumsum(hist)
+    pos = q * (cum[-1] - 1)
+    lo = int(np.floor(pos))
+    low, high = np.searchsorted(cum, [lo, min(lo + 1, cum[-1] - 1)], side="right")
+    return float(low + (pos - lo) * (high - low))
+
+
 def glare_fraction(rgb: np.ndarray, *, clip_level: int = 250, min_blob: float = 1e-4) -> float:
     """Share of the image blown out to white by specular reflection.
 
@@ -529,9 +680,10 @@ def glare_fraction(rgb: np.ndarray, *, clip_level: int = 250, min_blob: float = 
     """
     import cv2
 
-    lum = rgb.min(axis=2)
-    bright = lum[lum >= np.quantile(lum, 0.5)]
-    if bright.size == 0 or float(np.median(bright)) >= clip_level - 3:
+    lum = np.minimum(np.minimum(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
+    hist = np.bincount(lum.ravel(), minlength=256)
+    bright = np.where(np.arange(256) >= _hist_quantile(hist, 0.5), hist, 0)
+    if not bright.any() or _hist_quantile(bright, 0.5) >= clip_level - 3:
         return 0.0
     mask = (lum >= clip_level).astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
