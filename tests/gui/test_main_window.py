@@ -1,0 +1,122 @@
+"""The window end to end: real checks and fixes through worker threads, dialogs replaced by stubs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDropEvent
+from PySide6.QtWidgets import QMessageBox
+
+from photocheck.api import check_photo
+from ui import main_window
+from ui.main_window import MainWindow
+
+JOB_TIMEOUT_MS = 120_000  # generous: the machine is shared and a fix runs the pipeline twice
+SHOTS = Path("/tmp/gui")
+
+
+@pytest.fixture
+def window(qtbot) -> MainWindow:
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1180, 800)
+    w.show()
+    return w
+
+
+def open_and_wait(qtbot, window: MainWindow, path: Path) -> None:
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        window.open_photo(path)
+        assert window.busy  # the job runs off the GUI thread: the controls must say so meanwhile
+        assert not window.open_button.isEnabled() and not window.fix_button.isEnabled()
+        assert window.progress.isVisibleTo(window)
+
+
+def row_colour(window: MainWindow, check_id: str) -> QColor:
+    """The rendered background of a row, sampled in its top padding (no text there)."""
+    row = window.check_list.row(check_id)
+    return row.grab().toImage().pixelColor(row.width() // 2, 2)
+
+
+def save_shot(window: MainWindow, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    assert window.grab().save(str(SHOTS / name))
+
+
+def test_check_then_fix_grace_hopper(window, qtbot, grace_hopper_path, tmp_path, monkeypatch):
+    open_and_wait(qtbot, window, grace_hopper_path)
+    rows = window.check_list.rows()
+    assert len(rows) == 16 and len({r.check.id for r in rows}) == 16
+    white = window.check_list.row("background.white")
+    assert white.status.text() == "不合格" and white.fix_tag.isVisibleTo(white)
+    red = row_colour(window, "background.white")
+    assert red.red() > red.green() + 8 and red.red() > red.blue() + 8
+    assert window.preview.has_image() and window.fix_button.isEnabled()
+    save_shot(window, "main.png")
+
+    out = tmp_path / "报名照片.jpg"
+    asked: list[Path] = []
+    monkeypatch.setattr(main_window, "ask_save_path", lambda _parent, suggested: asked.append(suggested) or out)
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        qtbot.mouseClick(window.fix_button, Qt.MouseButton.LeftButton)
+    assert asked[0].name == "报名照片.jpg" and asked[0].parent != grace_hopper_path.parent
+    assert out.is_file() and (tmp_path / "高分辨率原图.jpg").is_file()
+    assert check_photo(out).ok
+
+    assert not [r for r in window.check_list.rows() if r.status.text() == "不合格"]
+    assert window.check_list.row("background.white").status.text() == "通过"
+    green = row_colour(window, "background.white")
+    assert green.green() > green.red() + 8
+    assert "通过" in window.fix_banner.text()
+    assert str(out) in window.output_label.text() and "字节" in window.output_label.text()
+    assert window.report.profile.next_step in window.next_step_label.text()
+    assert window.fixed_preview.has_image()
+    save_shot(window, "fixed.png")
+
+
+def test_bad_file_shows_message_and_window_stays_usable(window, qtbot, grace_hopper_path, tmp_path, monkeypatch):
+    bad = tmp_path / "证件照.jpg"
+    bad.write_text("这不是一张照片", encoding="utf-8")
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _parent, title, text, *_a: shown.append((title, text)) or QMessageBox.Ok
+    )
+    open_and_wait(qtbot, window, bad)
+    assert len(shown) == 1 and "证件照.jpg" in shown[0][1]
+    assert not window.busy and window.open_button.isEnabled() and not window.fix_button.isEnabled()
+    assert window.check_list.rows() == []
+
+    open_and_wait(qtbot, window, grace_hopper_path)
+    assert len(window.check_list.rows()) == 16 and len(shown) == 1
+
+
+def test_check_only_profile_disables_fix(window, qtbot, grace_hopper_path, monkeypatch):
+    ids = [window.profile_box.itemData(i) for i in range(window.profile_box.count())]
+    window.profile_box.setCurrentIndex(ids.index("weisheng-original"))
+    profile = window.profile()
+    assert not profile.can_fix
+    assert not window.fix_button.isEnabled() and window.fix_button.toolTip() == profile.fix_refusal
+    assert window.refusal_label.isVisibleTo(window) and not window.keep_original.isVisibleTo(window)
+
+    open_and_wait(qtbot, window, grace_hopper_path)
+    assert len(window.check_list.rows()) == 16 and not window.fix_button.isEnabled()
+    monkeypatch.setattr(main_window, "ask_save_path", lambda *_a: pytest.fail("a check-only profile asked to save"))
+    window.fix_photo()
+    assert not window.busy
+
+
+def test_dropped_file_is_checked_and_cancelled_save_writes_nothing(window, qtbot, grace_hopper_path, monkeypatch):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(grace_hopper_path))])
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        window.dropEvent(drop)
+    assert window.report is not None and window.report.input == grace_hopper_path
+    assert len(window.check_list.rows()) == 16
+
+    monkeypatch.setattr(main_window, "ask_save_path", lambda *_a: None)
+    window.fix_photo()
+    assert not window.busy and not window.fix_box.isVisibleTo(window)

@@ -1,0 +1,1 @@
+"""PySide6 desktop window over `photocheck.api`; the image pipeline itself never imports Qt."""

@@ -1,0 +1,66 @@
+"""Jobs that call `photocheck.api` on a QThreadPool thread so the window keeps painting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtGui import QImage
+
+from photocheck.api import PhotoReport, check_photo, fix_photo
+from photocheck.profiles import Profile
+from ui.widgets.image_preview import decode_preview
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    report: PhotoReport
+    preview: QImage | None  # the input as the user sees it (EXIF-upright), None if Pillow cannot show it
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    report: PhotoReport
+    preview: QImage | None  # the written upload file; None when nothing was written
+
+
+class JobSignals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception, so the window can tell InputError from a bug
+
+
+class Job(QRunnable):
+    """Runs `fn` once off the GUI thread and reports through `signals` (queued to the GUI thread)."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self._fn = fn
+        self.signals = JobSignals()
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except Exception as exc:  # any failure must reach the window as a message, never kill the thread
+            self.signals.failed.emit(exc)
+            return
+        self.signals.succeeded.emit(result)
+
+
+def check_job(path: Path, profile: Profile, preview_side: int) -> Job:
+    def work() -> CheckOutcome:
+        report = check_photo(path, profile)  # first: it raises a readable InputError for bad files
+        return CheckOutcome(report, decode_preview(path, preview_side))
+
+    return Job(work)
+
+
+def fix_job(path: Path, out: Path, original: Path | None, profile: Profile, preview_side: int) -> Job:
+    def work() -> FixOutcome:
+        report = fix_photo(path, out, original=original, profile=profile)
+        preview = decode_preview(report.output.path, preview_side) if report.output else None
+        return FixOutcome(report, preview)
+
+    return Job(work)
