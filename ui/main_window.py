@@ -343,12 +343,21 @@ class MainWindow(QMainWindow):
         idle = not self._busy
         self.open_button.setEnabled(idle)
         self.profile_box.setEnabled(idle)
-        self.fix_button.setEnabled(idle and profile.can_fix and self._photo is not None and self._report is not None)
+        # A failure no fix can mend (two faces, blur, closed eyes...) needs a new photo first.
+        blockers = [c for c in self._report.failures if not c.fixable] if self._report is not None else []
+        ready = self._photo is not None and self._report is not None and not blockers
+        self.fix_button.setEnabled(idle and profile.can_fix and ready)
         self.keep_original.setVisible(profile.can_fix)
-        self.refusal_label.setVisible(not profile.can_fix)
-        self.refusal_label.setText("" if profile.can_fix else f"该规格只检查、不修复。{profile.fix_refusal}")
+        if not profile.can_fix:
+            note = f"该规格只检查、不修复。{profile.fix_refusal}"
+        elif blockers:
+            note = "无法自动修复，请先重新拍摄：" + "；".join(c.message for c in blockers)
+        else:
+            note = ""
+        self.refusal_label.setVisible(bool(note))
+        self.refusal_label.setText(note)
         tip = "按所选规格裁剪、摆正、换纯白背景、压缩，保存到你选择的位置" if profile.can_fix else profile.fix_refusal
-        self.fix_button.setToolTip(tip)
+        self.fix_button.setToolTip(note if profile.can_fix and blockers else tip)
 
     def _profile_changed(self) -> None:
         if self._photo is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from ui import main_window
 from ui.main_window import MainWindow
 
 JOB_TIMEOUT_MS = 120_000  # generous: the machine is shared and a fix runs the pipeline twice
-SHOTS = Path("/tmp/gui")
+SHOTS = Path(tempfile.gettempdir()) / "photocheck-gui-shots"  # to look at by eye after a run
 
 
 @pytest.fixture
@@ -120,3 +121,18 @@ def test_dropped_file_is_checked_and_cancelled_save_writes_nothing(window, qtbot
     monkeypatch.setattr(main_window, "ask_save_path", lambda *_a: None)
     window.fix_photo()
     assert not window.busy and not window.fix_box.isVisibleTo(window)
+
+
+def test_photo_that_needs_a_retake_cannot_be_fixed(window, qtbot, grace_hopper_rgb, astronaut_rgb, tmp_path):
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    h = grace_hopper_rgb.shape[0]
+    two = tmp_path / "two.png"
+    Image.fromarray(np.hstack([grace_hopper_rgb, cv2.resize(astronaut_rgb, (h, h))])).save(two)
+    open_and_wait(qtbot, window, two)
+    assert window.check_list.row("face.count") is not None
+    assert not window.fix_button.isEnabled()
+    assert "检测到2张人脸" in window.fix_button.toolTip()
+    assert window.refusal_label.isVisibleTo(window) and "重新拍摄" in window.refusal_label.text()
