@@ -92,6 +92,8 @@ class Source:
         """8-bit sRGB, upright, alpha on white. With max_side the long side becomes
         min(max_side, original long side): never upscaled."""
         path = self.info.path
+        if self._plain_jpeg():
+            return self._decode_plain_jpeg(max_side)
         im = _parse(self.data, self.info.format, path)
         target = _target_size(im.size, max_side)
         if target is not None and self.info.format == "JPEG":
@@ -111,6 +113,38 @@ class Source:
         # pillow-heif applies the HEIF transforms itself while decoding.
         orientation = 1 if self.info.format == "HEIF" else self.info.exif_orientation
         rgb = np.ascontiguousarray(_orient(rgb, orientation))
+        return Picture(rgb=rgb, info=self.info, scale=rgb.shape[1] / self.info.width)
+
+
+    def _plain_jpeg(self) -> bool:
+        """A complete YCbCr or grey JPEG without a colour profile: OpenCV decodes it to the same
+        pixels as Pillow, a third faster, straight into numpy and without holding the GIL.
+
+        OpenCV pads a truncated file with grey instead of failing, so a file that does not end in
+        an end-of-image marker goes through Pillow, which reports it.
+        """
+        i = self.info
+        return i.format == "JPEG" and i.mode in ("RGB", "L") and not i.has_icc and self.data.endswith(b"\xff\xd9")
+
+    def _decode_plain_jpeg(self, max_side: int | None) -> Picture:
+        import cv2
+
+        w, h = self.info.width, self.info.height
+        if self.info.exif_orientation in (5, 6, 7, 8):  # info holds the upright size
+            w, h = h, w
+        target = _target_size((w, h), max_side)
+        flags = cv2.IMREAD_COLOR_RGB | cv2.IMREAD_IGNORE_ORIENTATION
+        if target is not None:  # DCT scaling, as Pillow's draft mode: 1/2, 1/4 or 1/8 directly
+            factor = max(f for f in (1, 2, 4, 8) if max(w, h) / f >= max_side)
+            # The REDUCED_GRAYSCALE values carry just the scale bits; with COLOR_RGB they give colour.
+            flags |= {1: 0, 2: cv2.IMREAD_REDUCED_GRAYSCALE_2, 4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
+                      8: cv2.IMREAD_REDUCED_GRAYSCALE_8}[factor]
+        rgb = cv2.imdecode(np.frombuffer(self.data, np.uint8), flags)
+        if rgb is None or rgb.shape[0] * rgb.shape[1] == 0:
+            raise _broken(self.info.path, "JPEG", ValueError("OpenCV could not decode the data"))
+        if target is not None and (rgb.shape[1], rgb.shape[0]) != target:
+            rgb = cv2.resize(rgb, target, interpolation=cv2.INTER_AREA)
+        rgb = np.ascontiguousarray(_orient(rgb, self.info.exif_orientation))
         return Picture(rgb=rgb, info=self.info, scale=rgb.shape[1] / self.info.width)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 
 from photocheck.loading import LoadError, Source, load
 from tests import badfiles
@@ -219,20 +219,37 @@ def test_decode_max_side_uses_draft_and_keeps_bounds(folder, monkeypatch):
     big = rng.integers(0, 256, (3000, 4000, 3), dtype=np.uint8)
     path = folder / "big.jpg"
     Image.fromarray(big).save(path, "JPEG", quality=80)
+    import cv2
     from PIL import JpegImagePlugin
+
+    # A plain JPEG is decoded by OpenCV, a JPEG with a colour profile by Pillow: both must decode
+    # at 1/4 directly (DCT scaling), never at full size first.
+    raw_shapes: list[tuple[int, ...]] = []
+    real_imdecode = cv2.imdecode
+
+    def imdecode_spy(buf, flags):
+        out = real_imdecode(buf, flags)
+        raw_shapes.append(out.shape)
+        return out
 
     drafts: list[tuple[int, int]] = []
     real_draft = JpegImagePlugin.JpegImageFile.draft
 
-    def spy(self, mode, size):
+    def draft_spy(self, mode, size):
         result = real_draft(self, mode, size)
         drafts.append(self.size)
         return result
 
-    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
+    monkeypatch.setattr(cv2, "imdecode", imdecode_spy)
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", draft_spy)
     src = Source.open(path, max_pixels=MAX_PIXELS)
     assert src.decode(1000).rgb.shape == (750, 1000, 3)
-    assert drafts == [(1000, 750)]  # decoded at 1/4 by the JPEG decoder, no full-size pass
+    assert raw_shapes == [(750, 1000, 3)]
+    tagged = folder / "big-icc.jpg"
+    Image.fromarray(big).save(tagged, "JPEG", quality=80, icc_profile=ImageCms.ImageCmsProfile(
+        ImageCms.createProfile("sRGB")).tobytes())
+    assert Source.open(tagged, max_pixels=MAX_PIXELS).decode(1000).rgb.shape == (750, 1000, 3)
+    assert drafts == [(1000, 750)]
     for max_side in (1000, 700, 333, 5000):
         pic = src.decode(max_side)
         long_side = max(pic.rgb.shape[:2])
@@ -289,3 +306,11 @@ def test_shared_rgba_png_keeps_its_colours(shared_photos):
     a = rgba[..., 3:] / 255
     expected = np.rint(rgba[..., :3] * a + 255 * (1 - a))
     assert np.abs(src.decode().rgb - expected).max() <= 1
+
+
+def test_plain_jpeg_decodes_to_the_same_pixels_as_pillow(grace_hopper_path):
+    # The fast OpenCV path must not change a single pixel against Pillow's decode.
+    with Image.open(grace_hopper_path) as im:
+        expected = np.asarray(im.convert("RGB"))
+    got = Source.open(grace_hopper_path, max_pixels=MAX_PIXELS).decode().rgb
+    assert got.shape == expected.shape and np.array_equal(got, expected)
