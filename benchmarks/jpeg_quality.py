@@ -50,8 +50,8 @@ def centre_crop(rgb: np.ndarray, size: tuple[int, int] = SIZE) -> np.ndarray:
 def fixer_crop(path: Path) -> tuple[np.ndarray, str]:
     """The exact image `photo fix` hands to the encoder: framed, levelled, on white."""
     from photocheck.analysis import analyse
-    from photocheck.fixing import prepare
-    from photocheck.framing import render
+    from photocheck.fixing import matte_in_frame
+    from photocheck.framing import plan, render
     from photocheck.loading import Source
     from photocheck.profiles import load_profile
     from photocheck.vision.person import composite_on_white
@@ -61,8 +61,9 @@ def fixer_crop(path: Path) -> tuple[np.ndarray, str]:
     a = analyse(src.decode(prof.input.analysis_side), prof)
     if not a.single_face:
         return centre_crop(src.decode().rgb), "centre"
-    prep = prepare(a, prof)
-    return composite_on_white(render(src.decode().rgb, prep.framing, a.quarter_turns), prep.alpha), "fixer"
+    framing = plan(a, prof)
+    prep = matte_in_frame(a, framing)
+    return composite_on_white(render(src.decode().rgb, framing, a.quarter_turns), prep.alpha), "fixer"
 
 
 def photos() -> Iterator[tuple[str, np.ndarray, str]]:

@@ -7,6 +7,7 @@ checks compare them with profile limits.
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -254,18 +255,23 @@ def measure_background(rgb: np.ndarray, mask: np.ndarray, profile: Profile) -> B
     )
 
 
+@functools.cache
+def _segmenter() -> ThreadPoolExecutor:
+    """One long-lived thread for segmentation, so its network loads once, not once per photo."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="photocheck-segment")
+
+
 def analyse(picture: Picture, profile: Profile) -> PhotoAnalysis:
     rules = profile.checks.face_count
     # Segmentation does not depend on the faces: it runs on a second core while they are found.
     # Almost every photo is upright; a sideways one is segmented again once turned.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        upright_mask = pool.submit(person_mask, picture.rgb)
-        turns, rgb, found = _find_faces(picture.rgb, rules.min_score, rules.full_range_below)
-        largest = found[0].area if found else 0.0
-        faces = [d for d in found if d.area >= rules.min_relative_area * largest]
-        ignored = [d for d in found if d.area < rules.min_relative_area * largest]
-        landmarks = face_landmarks(rgb, faces[0]) if len(faces) == 1 else None
-        mask = upright_mask.result() if turns == 0 else person_mask(rgb)
+    upright_mask = _segmenter().submit(person_mask, picture.rgb)
+    turns, rgb, found = _find_faces(picture.rgb, rules.min_score, rules.full_range_below)
+    largest = found[0].area if found else 0.0
+    faces = [d for d in found if d.area >= rules.min_relative_area * largest]
+    ignored = [d for d in found if d.area < rules.min_relative_area * largest]
+    landmarks = face_landmarks(rgb, faces[0]) if len(faces) == 1 else None
+    mask = upright_mask.result() if turns == 0 else person_mask(rgb)
     if turns:
         picture = Picture(rgb=rgb, info=picture.info, scale=picture.scale)
     head = face = None

@@ -119,7 +119,8 @@ def fix_photo(
     """
     from photocheck.analysis import analyse
     from photocheck.checks.photo import run_checks
-    from photocheck.fixing import FixError, finish, prepare
+    from photocheck.fixing import FixError, finish, matte_in_frame
+    from photocheck.framing import plan, render
 
     prof = _profile(profile)
     path, out = Path(path), Path(out)
@@ -143,9 +144,12 @@ def fix_photo(
         if blocking:
             full.cancel()
             return PhotoReport(input=path, profile=prof, checks=checks)
-        prepared = prepare(analysis, prof)  # overlaps the full decode
+        framing, turns = plan(analysis, prof), analysis.quarter_turns
+        # Queued behind the decode on the worker: the resample overlaps the matte computed here.
+        framed = pool.submit(lambda: render(full.result().rgb, framing, turns))
+        prepared = matte_in_frame(analysis, framing)
         try:
-            result = finish(full.result(), analysis, prof, prepared)
+            result = finish(full.result(), framed.result(), analysis, prof, prepared)
         except FixError as exc:
             return PhotoReport(input=path, profile=prof, checks=[*checks, exc.result])
 

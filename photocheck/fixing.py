@@ -1,8 +1,9 @@
 """The photo fixer: frame, level, put on white, compress. It never judges; the checks do.
 
 Work is split so the slow full-resolution decode overlaps everything that does not need it:
-`prepare` frames and mattes from the reduced analysis image (the matte is needed only at output
-size), `finish` resamples the full-resolution source into the same frame and composites.
+`matte_in_frame` mattes from the reduced analysis image (the matte is needed only at output
+size) while the full-resolution source is decoded and resampled into the same frame elsewhere;
+`finish` composites and compresses.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 from photocheck.analysis import PhotoAnalysis, face_polygon
 from photocheck.checks.result import CheckResult, Status
 from photocheck.encoding import Encoded, EncodeError, encode_jpeg, encode_jpeg_under
-from photocheck.framing import Framing, outside_source, plan, render, warp_mask
+from photocheck.framing import Framing, outside_source, render, warp_mask
 from photocheck.loading import Picture
 from photocheck.profiles import Profile
 from photocheck.vision.person import composite_on_white, matte, upscale_alpha
@@ -55,11 +56,10 @@ class FixResult:
         return encode_jpeg(composite_on_white(rgb, alpha), self.original_quality), hi.size
 
 
-def prepare(a: PhotoAnalysis, p: Profile) -> Prepared:
-    """Frame and matte from the analysis image alone."""
+def matte_in_frame(a: PhotoAnalysis, framing: Framing) -> Prepared:
+    """The person's alpha in the output frame, from the analysis image alone."""
     import cv2
 
-    framing = plan(a, p)
     view = framing.for_analysis(a.picture.scale)
     preview = render(a.picture.rgb, view)
     poly = face_polygon(a.landmarks) @ view.matrix[:, :2].T + view.matrix[:, 2]
@@ -73,10 +73,10 @@ def prepare(a: PhotoAnalysis, p: Profile) -> Prepared:
     return Prepared(framing=framing, alpha=alpha, face=face.astype(bool))
 
 
-def finish(full: Picture, a: PhotoAnalysis, p: Profile, prep: Prepared) -> FixResult:
-    """Resample the full-resolution source into the frame, put it on white and compress it."""
+def finish(full: Picture, framed: np.ndarray, a: PhotoAnalysis, p: Profile, prep: Prepared) -> FixResult:
+    """Put the framed full-resolution pixels (`framing.render` of `full`) on white and compress."""
     framing = prep.framing
-    out = composite_on_white(render(full.rgb, framing, a.quarter_turns), prep.alpha)
+    out = composite_on_white(framed, prep.alpha)
     o = p.output
     try:
         upload = encode_jpeg_under(

@@ -14,6 +14,7 @@ from typing import Any
 from photocheck.resources import resource_path
 
 _local = threading.local()
+_loading = threading.Lock()  # model import is not known to be thread-safe; it runs once per thread
 
 
 def net(model_file: str) -> Any:
@@ -24,5 +25,6 @@ def net(model_file: str) -> Any:
         import cv2
 
         path = str(resource_path("models", model_file))
-        cache[model_file] = cv2.dnn.readNetFromTFLite(path, cv2.dnn.ENGINE_CLASSIC)
+        with _loading:
+            cache[model_file] = cv2.dnn.readNetFromTFLite(path, cv2.dnn.ENGINE_CLASSIC)
     return cache[model_file]
