@@ -7,12 +7,11 @@ checks compare them with profile limits.
 
 from __future__ import annotations
 
-import functools
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
+from photocheck.concurrency import helper
 from photocheck.loading import Picture
 from photocheck.profiles import Profile
 from photocheck.vision.face import Detection, FaceLandmarks, detect_faces, face_landmarks
@@ -255,17 +254,11 @@ def measure_background(rgb: np.ndarray, mask: np.ndarray, profile: Profile) -> B
     )
 
 
-@functools.cache
-def _segmenter() -> ThreadPoolExecutor:
-    """One long-lived thread for segmentation, so its network loads once, not once per photo."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="photocheck-segment")
-
-
 def analyse(picture: Picture, profile: Profile) -> PhotoAnalysis:
     rules = profile.checks.face_count
     # Segmentation does not depend on the faces: it runs on a second core while they are found.
     # Almost every photo is upright; a sideways one is segmented again once turned.
-    upright_mask = _segmenter().submit(person_mask, picture.rgb)
+    upright_mask = helper("segment").submit(person_mask, picture.rgb)
     turns, rgb, found = _find_faces(picture.rgb, rules.min_score, rules.full_range_below)
     largest = found[0].area if found else 0.0
     faces = [d for d in found if d.area >= rules.min_relative_area * largest]

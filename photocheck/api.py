@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from photocheck.checks.result import CheckResult, Status
+from photocheck.concurrency import helper
 from photocheck.materials import Suggestion
 from photocheck.profiles import Profile, load_profile
 
@@ -114,8 +114,8 @@ def fix_photo(
 ) -> PhotoReport:
     """Crop, level, whiten and compress a photo; the output is written only if it passes.
 
-    The full-resolution decode runs in a worker thread while the reduced copy is analysed, so the
-    two overlap on separate cores (Pillow and OpenCV release the GIL while they work).
+    The full-resolution decode runs on a helper thread while the reduced copy is analysed, so the
+    two overlap on separate cores (the decoders release the GIL while they work).
     """
     from photocheck.analysis import analyse
     from photocheck.checks.photo import run_checks
@@ -135,23 +135,23 @@ def fix_photo(
             raise InputError(target, "不能覆盖原始照片，请换一个输出文件名", "refusing to overwrite the input")
 
     source = _open(path, prof)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        full = pool.submit(_decode, source, None)
-        picture = _decode(source, prof.input.analysis_side)
-        analysis = analyse(picture, prof)
-        checks = run_checks(source.info, analysis, prof)
-        blocking = [c for c in checks if c.failed and not c.fixable]
-        if blocking:
-            full.cancel()
-            return PhotoReport(input=path, profile=prof, checks=checks)
-        framing, turns = plan(analysis, prof), analysis.quarter_turns
-        # Queued behind the decode on the worker: the resample overlaps the matte computed here.
-        framed = pool.submit(lambda: render(full.result().rgb, framing, turns))
-        prepared = matte_in_frame(analysis, framing)
-        try:
-            result = finish(full.result(), framed.result(), analysis, prof, prepared)
-        except FixError as exc:
-            return PhotoReport(input=path, profile=prof, checks=[*checks, exc.result])
+    pool = helper("decode")
+    full = pool.submit(_decode, source, None)
+    picture = _decode(source, prof.input.analysis_side)
+    analysis = analyse(picture, prof)
+    checks = run_checks(source.info, analysis, prof)
+    blocking = [c for c in checks if c.failed and not c.fixable]
+    if blocking:
+        full.cancel()
+        return PhotoReport(input=path, profile=prof, checks=checks)
+    framing, turns = plan(analysis, prof), analysis.quarter_turns
+    # Queued behind the decode on the helper thread: the resample overlaps the matte made here.
+    framed = pool.submit(lambda: render(full.result().rgb, framing, turns))
+    prepared = matte_in_frame(analysis, framing)
+    try:
+        result = finish(full.result(), framed.result(), analysis, prof, prepared)
+    except FixError as exc:
+        return PhotoReport(input=path, profile=prof, checks=[*checks, exc.result])
 
     written = _stage(result.upload.data, out)
     report = check_photo(written, prof)

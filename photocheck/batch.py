@@ -1,7 +1,8 @@
 """Batch: fix every photo in a folder with a pool of worker processes, one summary.csv row each.
 
-Help desks run this for walk-ins. Each worker keeps OpenCV single-threaded: the parallelism comes
-from the processes, and two layers of threads would only fight over the cores.
+Help desks run this for walk-ins. Each worker process does its photo on one thread (OpenCV and
+the pipeline alike): the parallelism comes from the processes, and threads inside them would only
+fight over the same cores.
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ class BatchSummary:
 def _init_worker() -> None:
     import cv2
 
+    from photocheck.concurrency import run_serially
+
     cv2.setNumThreads(1)
+    run_serially()
 
 
 def _fix_one(path: str, out: str, profile: str | None) -> Row:

@@ -246,6 +246,9 @@ def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MattePa
     if ((labels == cv2.GC_BGD) | (labels == cv2.GC_PR_BGD)).any():
         bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
         bgr = cv2.cvtColor(small, cv2.COLOR_RGB2BGR)
+        # grabCut seeds its colour models with k-means from OpenCV's per-thread random state:
+        # reset it so the same photo always gives the same matte, whichever thread runs it.
+        cv2.setRNGSeed(0x5EED)
         cv2.grabCut(bgr, labels, None, bgd, fgd, p.grabcut_iterations, cv2.GC_INIT_WITH_MASK)
     fg = ((labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)).astype(np.uint8)
     fg = _keep_connected(fg, anchor)

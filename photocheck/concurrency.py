@@ -1,0 +1,56 @@
+"""How the pipeline overlaps work inside one photo.
+
+A single photo uses a second core: the full-resolution decode and segmentation run on helper
+threads. Batch worker processes switch this off, because their parallelism comes from the
+processes and extra threads would only compete for the same cores.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from typing import Any
+
+_serial = False
+
+
+def run_serially() -> None:
+    """Do everything on the calling thread from now on (for batch worker processes)."""
+    global _serial
+    _serial = True
+
+
+class _Deferred(Future):
+    """A job that runs on the caller's thread when its result is first asked for: a job that is
+    never needed (the full decode of a photo that fails its checks) never runs."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+        super().__init__()
+        self._job: tuple | None = (fn, args, kwargs)
+
+    def result(self, timeout: float | None = None) -> Any:
+        if self._job is not None and not self.cancelled():
+            fn, args, kwargs = self._job
+            self._job = None
+            try:
+                self.set_result(fn(*args, **kwargs))
+            except BaseException as exc:  # raised by result(), as a thread's would be
+                self.set_exception(exc)
+        return super().result(timeout)
+
+
+class _OnCaller(Executor):
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        return _Deferred(fn, args, kwargs)
+
+
+@functools.cache
+def _threads(name: str) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"photocheck-{name}")
+
+
+def helper(name: str) -> Executor:
+    """A long-lived one-thread executor for the named job (its networks load once), or, in a
+    batch worker, one that runs each job on the caller's thread when its result is needed."""
+    return _OnCaller() if _serial else _threads(name)
