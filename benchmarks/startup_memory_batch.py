@@ -31,13 +31,19 @@ def startup(runs: int = 10) -> float:
     return statistics.median(times)
 
 
-def peak_rss_mb(src: Path, out: Path) -> float:
-    """Peak resident memory of a fresh `photocheck photo fix` process (ru_maxrss is in KiB on Linux)."""
+def peak_rss_mb(src: Path, out: Path, original: bool) -> float:
+    """Peak resident memory of a fresh `photocheck photo fix` process.
+
+    Read from VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forked parent (this
+    benchmark, holding the 12 MP test image), which would count the parent's memory too.
+    """
+    extra = ["--original", str(out) + ".hi.jpg"] if original else []
     code = (
-        "import resource, sys\n"
+        "import sys\n"
         "from photocheck.cli import main\n"
-        f"rc = main(['photo', 'fix', {str(src)!r}, '-o', {str(out)!r}, '--original', {str(out) + '.hi.jpg'!r}])\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        f"rc = main(['photo', 'fix', {str(src)!r}, '-o', {str(out)!r}, *{extra!r}])\n"
+        "hwm = [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM:')][0]\n"
+        "print(int(hwm.split()[1]))\n"
         "sys.exit(rc)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
@@ -64,9 +70,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         src = portrait_12mp(tmp / "phone.jpg")
-        rss = peak_rss_mb(src, tmp / "out.jpg")
-        ok &= rss < 400
-        print(f"peak RSS, fix 12 MP    {rss:6.0f} MB   (target < 400 MB)")
+        for original in (False, True):
+            rss = max(peak_rss_mb(src, tmp / "out.jpg", original) for _ in range(3))
+            ok &= rss < 400
+            what = "fix --original" if original else "fix           "
+            print(f"peak RSS, {what} 12 MP  {rss:4.0f} MB (worst of 3; target < 400 MB)")
 
         folder = tmp / "walk-ins"
         folder.mkdir()

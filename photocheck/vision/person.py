@@ -303,6 +303,9 @@ def _stretch(alpha: np.ndarray, p: MatteParams) -> np.ndarray:
     return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 
+_BAND_ROWS = 256
+
+
 def _fast_guided_filter(
     guide_rgb: np.ndarray, src: np.ndarray, radius: int, eps: float, max_side: int
 ) -> np.ndarray:
@@ -311,20 +314,26 @@ def _fast_guided_filter(
 
     h, w = src.shape
     s = min(1.0, max_side / max(h, w))
-    guide = guide_rgb.astype(np.float32) / 255.0
     if s < 1.0:
         size = (max(1, round(w * s)), max(1, round(h * s)))
-        g_lo = cv2.resize(guide, size, interpolation=cv2.INTER_AREA)
+        g_lo = cv2.resize(guide_rgb, size, interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
         p_lo = cv2.resize(src, size, interpolation=cv2.INTER_AREA)
         r_lo = max(1, round(radius * s))
     else:
-        g_lo, p_lo, r_lo = guide, src.astype(np.float32), radius
+        g_lo, p_lo, r_lo = guide_rgb.astype(np.float32) / 255.0, src.astype(np.float32), radius
     a, b = _guided_coefficients(g_lo, p_lo, r_lo, eps)
     if s < 1.0:
         a = cv2.resize(a, (w, h), interpolation=cv2.INTER_LINEAR)
         b = cv2.resize(b, (w, h), interpolation=cv2.INTER_LINEAR)
-    # Channel sum through cv2.transform: several times faster than numpy's sum(axis=2) here.
-    return cv2.transform(cv2.multiply(a, guide), np.ones((1, 3), np.float32)) + b
+    # Applied in bands of rows: a float copy of a high-resolution guide and its product with `a`
+    # would otherwise cost hundreds of MB at once. Channel sum through cv2.transform: several
+    # times faster than numpy's sum(axis=2).
+    out = np.empty((h, w), np.float32)
+    ones = np.ones((1, 3), np.float32)
+    for y in range(0, h, _BAND_ROWS):
+        guide = guide_rgb[y : y + _BAND_ROWS].astype(np.float32) / 255.0
+        out[y : y + _BAND_ROWS] = cv2.transform(cv2.multiply(a[y : y + _BAND_ROWS], guide), ones)
+    return out + b
 
 
 def _guided_coefficients(
