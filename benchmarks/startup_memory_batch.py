@@ -78,7 +78,7 @@ def main() -> int:
 
         folder = tmp / "walk-ins"
         folder.mkdir()
-        n = int(os.environ.get("BATCH_PHOTOS", "16"))
+        n = int(os.environ.get("BATCH_PHOTOS", "32"))  # a morning of walk-ins
         for i in range(n):
             shutil.copy(src, folder / f"candidate-{i:02d}.jpg")
         one = batch_seconds(folder, tmp / "out1", 1)
