@@ -38,14 +38,10 @@ class OutputFile:
         }
 
 
-@dataclass(frozen=True)
-class PhotoReport:
-    input: Path
-    profile: Profile
+class _Verdict:
+    """`ok` and `failures` of a report that holds a list of check results."""
+
     checks: list[CheckResult]
-    output: OutputFile | None = None
-    original: OutputFile | None = None
-    notes: list[str] = field(default_factory=list)  # what the fixer did, in Chinese
 
     @property
     def ok(self) -> bool:
@@ -54,6 +50,16 @@ class PhotoReport:
     @property
     def failures(self) -> list[CheckResult]:
         return [c for c in self.checks if c.status is Status.FAIL]
+
+
+@dataclass(frozen=True)
+class PhotoReport(_Verdict):
+    input: Path
+    profile: Profile
+    checks: list[CheckResult]
+    output: OutputFile | None = None
+    original: OutputFile | None = None
+    notes: list[str] = field(default_factory=list)  # what the fixer did, in Chinese
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -185,7 +191,7 @@ def _stage(data: bytes, out: Path) -> Path:
 
 
 @dataclass(frozen=True)
-class MaterialReport:
+class MaterialReport(_Verdict):
     input: Path
     page: int | None  # 0-based PDF page, None for images
     category: str | None  # the category id used (the user's choice wins over the suggestion)
@@ -199,14 +205,6 @@ class MaterialReport:
     text: str  # OCR text of the rectified document (for classification and reports)
     notes: list[str]  # what was done, in Chinese
     document_found: bool = True  # False: no document outline, the corners are the whole frame
-
-    @property
-    def ok(self) -> bool:
-        return not any(c.status is Status.FAIL for c in self.checks)
-
-    @property
-    def failures(self) -> list[CheckResult]:
-        return [c for c in self.checks if c.status is Status.FAIL]
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
