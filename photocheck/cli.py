@@ -38,6 +38,16 @@ def _utf8_streams() -> None:
             reconfigure(errors="replace")
 
 
+def _say_check(out: Printer, c, *, label: str | None = None, hint: bool = True) -> None:
+    """One check as a line: status, id, message, and the hint after anything that did not pass."""
+    label = label or (STATUS_EN if out.en else STATUS_ZH)[c.status.value]
+    msg = c.message_en if out.en and c.message_en else c.message
+    line = f"  [{label}] {c.id:<20} {msg}"
+    if hint and c.status.value != "pass" and c.hint and not out.en:
+        line += f"（{c.hint}）"
+    out.say(line)
+
+
 def _print_report(report, out: Printer, *, fixed: bool) -> None:
     """One line per check. After a fix that could not finish, the failures the fixer would have
     handled are marked 可修复, so the ones that block it stand out."""
@@ -47,16 +57,9 @@ def _print_report(report, out: Printer, *, fixed: bool) -> None:
     blocked_fix = fixed and report.output is None
     for c in report.checks:
         if blocked_fix and c.failed and c.fixable:
-            label = "fixable" if out.en else "可修复"
-            hint = ""
+            _say_check(out, c, label="fixable" if out.en else "可修复", hint=False)
         else:
-            label = (STATUS_EN if out.en else STATUS_ZH)[c.status.value]
-            hint = c.hint if c.status.value != "pass" else ""
-        msg = c.message_en if out.en and c.message_en else c.message
-        line = f"  [{label}] {c.id:<20} {msg}"
-        if hint and not out.en:
-            line += f"（{hint}）"
-        out.say(line)
+            _say_check(out, c)
     for note in report.notes:
         out.say(f"  · {note}")
     if report.output:
@@ -202,12 +205,7 @@ def _print_material(report, out: Printer, spec) -> None:
     out.say(f"类别：{cat.name if cat else '未确定'}{guess}",
             f"Category: {cat.name_en if cat else 'unknown'}")
     for c in report.checks:
-        label = (STATUS_EN if out.en else STATUS_ZH)[c.status.value]
-        msg = c.message_en if out.en and c.message_en else c.message
-        line = f"  [{label}] {c.id:<20} {msg}"
-        if c.status.value != "pass" and c.hint and not out.en:
-            line += f"（{c.hint}）"
-        out.say(line)
+        _say_check(out, c)
     for note in report.notes:
         out.say(f"  · {note}")
     if report.output:
