@@ -8,13 +8,32 @@ has two.
 
 from __future__ import annotations
 
+import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from photocheck.resources import resource_path
 
 _local = threading.local()
 _loading = threading.Lock()  # model import is not known to be thread-safe; it runs once per thread
+
+
+def _loadable_path(path: Path) -> str:
+    """A path OpenCV's narrow-character file API can open.
+
+    On Windows it opens files through the ANSI code page, so an install folder with Chinese
+    characters (a per-user install under C:\\Users\\张三, say) would fail; the 8.3 short form of
+    the path is plain ASCII. Elsewhere paths are UTF-8 and pass through as they are.
+    """
+    text = str(path)
+    if sys.platform != "win32" or text.isascii():
+        return text
+    import ctypes
+
+    buf = ctypes.create_unicode_buffer(32768)
+    n = ctypes.windll.kernel32.GetShortPathNameW(text, buf, len(buf))
+    return buf.value if 0 < n < len(buf) and buf.value.isascii() else text
 
 
 def net(model_file: str) -> Any:
@@ -24,7 +43,7 @@ def net(model_file: str) -> Any:
     if model_file not in cache:
         import cv2
 
-        path = str(resource_path("models", model_file))
+        path = _loadable_path(resource_path("models", model_file))
         with _loading:
             cache[model_file] = cv2.dnn.readNetFromTFLite(path, cv2.dnn.ENGINE_CLASSIC)
     return cache[model_file]
