@@ -175,6 +175,8 @@ def fix_photo(
         data, (w, h) = result.render_original()
         write_atomic(original, data)
         hires = OutputFile(Path(original), len(data), w, h, prof.output.original_quality)
+        if (w, h) == (upload.width, upload.height):
+            result.notes.append("原图像素不足，高分辨率原图只能与上传照片同尺寸；有条件时请用更清晰的原图")
     return PhotoReport(input=path, profile=prof, checks=final, output=upload, original=hires, notes=result.notes)
 
 
