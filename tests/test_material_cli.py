@@ -46,3 +46,21 @@ def test_every_page_of_a_pdf_becomes_its_own_file(tmp_path, capsys):
     for r, number in zip(reports, codes, strict=True):
         assert r["ok"] and r["output"]["bytes"] <= 200_000
         assert number.split("：")[1].replace(" ", "") in "".join(r["text"].split())
+
+
+def test_tiny_image_fails_and_a_decompression_bomb_is_refused(tmp_path, capsys):
+    import numpy as np
+    from PIL import Image
+
+    from tests import badfiles
+
+    tiny = tmp_path / "tiny.png"
+    Image.fromarray(np.full((40, 60, 3), 200, np.uint8)).save(tiny)
+    assert main(["material", "fix", str(tiny), "-o", str(tmp_path / "out")]) == 1
+    out = capsys.readouterr().out
+    assert "material.resolution" in out and "未识别到文字" in out
+    bomb = badfiles.huge_png(tmp_path)
+    assert main(["material", "fix", str(bomb), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(bomb) in err[0] and "像素尺寸过大" in err[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["huge.png", "tiny.png"]
