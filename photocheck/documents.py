@@ -35,14 +35,24 @@ def downscale(rgb: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
     f = min(1.0, max_side / max(h, w))
     if f == 1.0:
         return rgb, 1.0
-    small = rgb
-    while max(small.shape[:2]) >= 2 * max_side and min(small.shape[:2]) >= 4:
-        sh, sw = small.shape[0] // 2, small.shape[1] // 2
-        small = cv2.resize(small[: 2 * sh, : 2 * sw], (sw, sh), interpolation=cv2.INTER_AREA)
+    small = halve(rgb, max_side)
     size = (max(1, round(w * f)), max(1, round(h * f)))
     if small.shape[1::-1] != size:
         small = cv2.resize(small, size, interpolation=cv2.INTER_AREA)
     return small, f
+
+
+def halve(rgb: np.ndarray, side: int) -> np.ndarray:
+    """Exact halvings (area filter) while the long side is at least 2 x `side`: a copy between
+    `side` and 2 x `side` px long for measures that need no exact size, at a fraction of
+    downscale's cost (or `rgb` itself when already shorter)."""
+    import cv2
+
+    small = rgb
+    while max(small.shape[:2]) >= 2 * side and min(small.shape[:2]) >= 4:
+        sh, sw = small.shape[0] // 2, small.shape[1] // 2
+        small = cv2.resize(small[: 2 * sh, : 2 * sw], (sw, sh), interpolation=cv2.INTER_AREA)
+    return small
 
 
 def _order_corners(pts: np.ndarray) -> np.ndarray:
@@ -61,6 +71,8 @@ def _desk_distance(lab: np.ndarray, border: int) -> np.ndarray:
     The border strip is mostly desk; the nearest 70 % of its pixels give a robust model even
     when the paper touches the border somewhere.
     """
+    import cv2
+
     strip = np.concatenate(
         [lab[:border].reshape(-1, 3), lab[-border:].reshape(-1, 3),
          lab[:, :border].reshape(-1, 3), lab[:, -border:].reshape(-1, 3)]
@@ -69,9 +81,12 @@ def _desk_distance(lab: np.ndarray, border: int) -> np.ndarray:
     d0 = np.abs(strip - med).sum(axis=1)
     core = strip[d0 <= np.quantile(d0, 0.7)]
     cov = np.cov(core.T) + np.eye(3) * 4.0  # floor: a flat-coloured desk has ~0 variance
-    inv = np.linalg.inv(cov)
-    diff = lab.reshape(-1, 3) - core.mean(axis=0)
-    return np.sqrt(((diff @ inv) * diff).sum(axis=1)).reshape(lab.shape[:2])
+    # inv(cov) = L L^T, so the distance is the length of (x - mean) L: one per-pixel 3x4 affine
+    # transform in OpenCV instead of a float64 numpy matmul twenty times slower.
+    whiten = np.linalg.cholesky(np.linalg.inv(cov)).T
+    m = np.hstack([whiten, -(whiten @ core.mean(axis=0))[:, None]]).astype(np.float32)
+    white = cv2.transform(lab, m)
+    return cv2.sqrt(cv2.transform(cv2.multiply(white, white), np.ones((1, 3), np.float32)))
 
 
 def _quad_from_contour(contour: np.ndarray) -> np.ndarray | None:
@@ -98,24 +113,24 @@ def _side_contrast(lab: np.ndarray, quad: np.ndarray, offset: float) -> np.ndarr
     text block on a scan (paper on both sides) does not.
     """
     h, w = lab.shape[:2]
-    centre = quad.mean(axis=0)
+    a, b = quad, np.roll(quad, -1, axis=0)  # the four sides at once: (side, xy)
+    p = a[:, None] + (b - a)[:, None] * np.linspace(0.1, 0.9, 40)[None, :, None]  # (side, point, xy)
+    n = np.stack([-(b - a)[:, 1], (b - a)[:, 0]], axis=1)
+    n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-6
+    n *= np.where(((quad.mean(axis=0) - (a + b) / 2) * n).sum(axis=1) < 0, -1.0, 1.0)[:, None]
+    shift = n[:, None, None] * (np.array([1.0, 2.0, 3.0]) * offset)[None, :, None, None]  # (side, step, 1, xy)
+    pin = (p[:, None] + shift).round().astype(int)  # (side, step, point, xy)
+    pout = (p[:, None] - shift).round().astype(int)
+    inside = np.all((pout >= 0) & (pout < [w, h]), axis=(1, 3))  # (side, point)
+    limit = [w - 1, h - 1]
+    pin, pout = np.clip(pin, 0, limit), np.clip(pout, 0, limit)
+    # Median of three along the steps: the middle of the sorted values.
+    vin = np.sort(lab[pin[..., 1], pin[..., 0]], axis=1)[:, 1]
+    vout = np.sort(lab[pout[..., 1], pout[..., 0]], axis=1)[:, 1]
+    step = np.where(inside, np.linalg.norm(vin - vout, axis=2), np.nan)
+    counted = inside.sum(axis=1) >= 10  # else the side lies on the image border: no outside to compare
     out = np.zeros(4, np.float32)
-    steps = np.array([1.0, 2.0, 3.0])[:, None, None] * offset
-    for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
-        p = a + (b - a) * np.linspace(0.1, 0.9, 40)[:, None]
-        n = np.array([-(b - a)[1], (b - a)[0]], np.float32)
-        n /= np.linalg.norm(n) + 1e-6
-        if np.dot(n, centre - (a + b) / 2) < 0:
-            n = -n
-        pin = np.clip((p + n * steps).round().astype(int), 0, [w - 1, h - 1])
-        pout = (p - n * steps).round().astype(int)
-        inside = np.all((pout >= 0) & (pout < [w, h]), axis=(0, 2))
-        if inside.sum() < 10:  # side lies on the image border: no outside to compare
-            continue
-        vin = np.median(lab[pin[:, inside, 1], pin[:, inside, 0]], axis=0)
-        vout = np.median(lab[pout[:, inside, 1], pout[:, inside, 0]], axis=0)
-        out[i] = float(np.median(np.linalg.norm(vin - vout, axis=1)))
+    out[counted] = np.nanmedian(step[counted], axis=1)
     return out
 
 
@@ -136,16 +151,17 @@ def _side_edge_points(rgb: np.ndarray, a: np.ndarray, b: np.ndarray, band: float
     s = np.arange(-band, band + 1, 1.0, dtype=np.float32)
     q = (p[:, None] + s[None, :, None] * n).round().astype(int)  # (points, steps, xy)
     ok = (q[..., 0] >= 1) & (q[..., 0] < w - 1) & (q[..., 1] >= 1) & (q[..., 1] < h - 1)
-    r = int(np.ceil(band)) + 10  # Gaussian sigma 1.5 reaches 6 px, Sobel 1 more
-    centre = p.round().astype(int)
-    span = np.arange(-r, r + 1)
-    rows = np.clip(centre[:, 1, None] + span, 0, h - 1)
-    cols = np.clip(centre[:, 0, None] + span, 0, w - 1)
-    windows = rgb[rows[:, :, None], cols[:, None, :]].reshape(-1, 2 * r + 1, 3)
+    r = min(int(np.ceil(band)) + 7, (min(h, w) - 1) // 2)  # Gaussian sigma 1.5 reaches 6 px, Sobel 1 more
+    size = 2 * r + 1
+    # Windows centred on the points, shifted inside the image at its border; sliced, not
+    # fancy-indexed: ten times faster.
+    y0 = np.clip(p[:, 1].round().astype(int) - r, 0, h - size)
+    x0 = np.clip(p[:, 0].round().astype(int) - r, 0, w - size)
+    windows = np.concatenate([rgb[y : y + size, x : x + size] for y, x in zip(y0, x0, strict=True)])
     g = cv2.GaussianBlur(cv2.cvtColor(windows, cv2.COLOR_RGB2GRAY).astype(np.float32), (0, 0), 1.5)
     gx, gy = cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)
-    wr = np.arange(len(p))[:, None] * (2 * r + 1) + q[..., 1] - centre[:, 1, None] + r
-    wc = q[..., 0] - centre[:, 0, None] + r
+    wr = np.arange(len(p))[:, None] * size + np.clip(q[..., 1] - y0[:, None], 0, size - 1)
+    wc = np.clip(q[..., 0] - x0[:, None], 0, size - 1)
     mag = np.where(ok, np.abs(gx[wr, wc] * n[0] + gy[wr, wc] * n[1]), np.nan)
     counted = ok.sum(axis=1) >= 3
     mag, q = mag[counted], q[counted]
@@ -184,7 +200,7 @@ def _refine_corners(rgb: np.ndarray, quad: np.ndarray, band: float) -> np.ndarra
 def find_document(
     rgb: np.ndarray,
     *,
-    work_side: int = 800,
+    work_side: int = 500,
     min_area: float = 0.1,
     max_area: float = 0.97,
     min_edge_contrast: float = 12.0,
@@ -213,7 +229,8 @@ def find_document(
     small, f = downscale(rgb if preview is None else preview, work_side)
     f *= 1.0 if preview is None else preview.shape[1] / w
     sh, sw = small.shape[:2]
-    blur = cv2.medianBlur(small, 7)  # text and wood grain out, paper edges kept
+    # Text and wood grain out, paper edges kept (kernel 5: OpenCV's fast path; 7 is ten times slower).
+    blur = cv2.medianBlur(small, 5)
     lab = cv2.cvtColor(blur, cv2.COLOR_RGB2LAB).astype(np.float32)
     border = max(2, round(0.02 * min(sh, sw)))
     dist = _desk_distance(lab, border)
@@ -503,14 +520,17 @@ def _ink_mask(grey: np.ndarray) -> np.ndarray:
                                  block, 15)
 
 
-def _profile_sharpness(ink: np.ndarray, angle: float) -> float:
-    import cv2
-
-    h, w = ink.shape
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    rot = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST)
-    rows = rot.sum(axis=1, dtype=np.float64)
-    return float(np.sum(np.diff(rows) ** 2))
+def _profile_sharpness(ys: np.ndarray, xs: np.ndarray, shape: tuple[int, int], angle: float) -> float:
+    """Sharpness of the row profile of ink pixels (centred coordinates `ys`, `xs`) rotated by
+    `angle` as cv2.getRotationMatrix2D would, pixels rotated out of the frame dropped: the ink
+    is a few per cent of the mask, so moving its points beats warping the whole mask."""
+    h, w = shape
+    a, b = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    rows = np.rint(a * ys - b * xs + h / 2).astype(np.intp)
+    cols = np.rint(b * ys + a * xs + w / 2).astype(np.intp)
+    keep = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
+    profile = np.bincount(rows[keep], minlength=h).astype(np.float64)
+    return float(np.sum(np.diff(profile) ** 2))
 
 
 def deskew_angle(rgb: np.ndarray, *, max_angle: float = 10.0, work_side: int = 800) -> float:
@@ -524,12 +544,16 @@ def deskew_angle(rgb: np.ndarray, *, max_angle: float = 10.0, work_side: int = 8
 
     small, _ = downscale(rgb, work_side)
     ink = _ink_mask(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
+    ys, xs = np.nonzero(ink)
+    h, w = ink.shape
+    ys, xs = ys.astype(np.float32) - h / 2, xs.astype(np.float32) - w / 2
 
-    def best(angles: np.ndarray) -> float:
-        return float(max(angles, key=lambda a: _profile_sharpness(ink, float(a))))
+    def best(angles: np.ndarray, step: int) -> float:
+        return float(max(angles, key=lambda a: _profile_sharpness(ys[::step], xs[::step], (h, w), float(a))))
 
-    coarse = best(np.arange(-max_angle, max_angle + 0.01, 1.0))
-    fine = best(np.arange(coarse - 1.0, coarse + 1.01, 0.1))
+    # Whole degrees are told apart by a quarter of the ink as well.
+    coarse = best(np.arange(-max_angle, max_angle + 0.01, 1.0), 4)
+    fine = best(np.arange(coarse - 1.0, coarse + 1.01, 0.1), 1)
     angle = float(np.clip(fine, -max_angle, max_angle))
     return 0.0 if abs(angle) < 0.05 else angle
 
@@ -564,14 +588,13 @@ def trim_bounds(
     """
     import cv2
 
-    small, f = downscale(rgb, 600)
+    small, f = downscale(rgb, 500)  # a 1000 px measuring copy halves exactly: the area filter's fast path
     lab = cv2.cvtColor(cv2.medianBlur(small, 5), cv2.COLOR_RGB2LAB).astype(np.float32)
     sh, sw = lab.shape[:2]
     centre = lab[sh // 4 : 3 * sh // 4, sw // 4 : 3 * sw // 4].reshape(-1, 3)
     paper = np.median(centre[centre[:, 0] >= np.quantile(centre[:, 0], 0.5)], axis=0)
-    is_paper = (np.linalg.norm(lab[..., 1:] - paper[1:], axis=2) < max_chroma_diff) & (
-        lab[..., 0] > 0.4 * paper[0]
-    )
+    _, a, b = cv2.split(lab)
+    is_paper = (cv2.magnitude(a - paper[1], b - paper[2]) < max_chroma_diff) & (lab[..., 0] > 0.4 * paper[0])
 
     def cut(share: np.ndarray) -> int:
         limit = int(max_trim * len(share))
@@ -597,10 +620,12 @@ def trim_border(
 # ---------------------------------------------------------------- enhancement and measures
 
 
-def paper_background(rgb: np.ndarray, *, work_side: int = 600, stroke: float = 0.03) -> np.ndarray:
+def paper_background(rgb: np.ndarray, *, work_side: int = 300, stroke: float = 0.03) -> np.ndarray:
     """Per-channel paper illumination, on a copy at most ~`work_side` px long: strokes up to
     `stroke` x the long side closed away, then smoothed; coloured areas larger than strokes
-    (photos, big seals) are in-painted from the paper around. Never below 1 (it divides)."""
+    (photos, big seals) are in-painted from the paper around. Never below 1 (it divides).
+    Shadows vary slowly: at 300 px the upsampled estimate is within ~1 % of a 600 px one, for a
+    sixth of the time."""
     import cv2
 
     small, _ = downscale(rgb, work_side)
@@ -617,7 +642,7 @@ def paper_background(rgb: np.ndarray, *, work_side: int = 600, stroke: float = 0
 
 
 def flatten(
-    rgb: np.ndarray, *, paper_level: float = 250.0, work_side: int = 600, stroke: float = 0.03,
+    rgb: np.ndarray, *, paper_level: float = 250.0, work_side: int = 300, stroke: float = 0.03,
     background: np.ndarray | None = None,
 ) -> np.ndarray:
     """Even out shadows and whiten the paper, no binarisation.
@@ -650,9 +675,11 @@ def blur_measure(rgb: np.ndarray, *, work_side: int = 1000) -> float:
     f = work_side / max(h, w)
     size = (max(1, round(w * f)), max(1, round(h * f)))
     interp = cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC
-    grey = cv2.cvtColor(cv2.resize(rgb, size, interpolation=interp), cv2.COLOR_RGB2GRAY)
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)  # before resizing: a third of the pixels to filter
+    if grey.shape[::-1] != size:
+        grey = cv2.resize(grey, size, interpolation=interp)
     g = grey.astype(np.float32)
-    mag = np.hypot(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)) / 8.0
+    mag = cv2.magnitude(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)) / 8.0
     kernel = np.ones((9, 9), np.uint8)
     rng = cv2.dilate(g, kernel) - cv2.erode(g, kernel)
     strong = rng >= 40  # only edges with real contrast: text, not paper grain
@@ -680,8 +707,9 @@ def glare_fraction(rgb: np.ndarray, *, clip_level: int = 250, min_blob: float = 
     """
     import cv2
 
-    lum = np.minimum(np.minimum(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
-    hist = np.bincount(lum.ravel(), minlength=256)
+    r, g, b = cv2.split(np.ascontiguousarray(rgb))
+    lum = cv2.min(cv2.min(r, g), b)
+    hist = cv2.calcHist([lum], [0], None, [256], [0, 256]).ravel().astype(np.int64)
     bright = np.where(np.arange(256) >= _hist_quantile(hist, 0.5), hist, 0)
     if not bright.any() or _hist_quantile(bright, 0.5) >= clip_level - 3:
         return 0.0
