@@ -533,6 +533,9 @@ def _profile_sharpness(ys: np.ndarray, xs: np.ndarray, shape: tuple[int, int], a
     return float(np.sum(np.diff(profile) ** 2))
 
 
+MIN_INK_PIXELS = 200  # fewer dark-stroke pixels than a short line of text: no skew to measure
+
+
 def deskew_angle(rgb: np.ndarray, *, max_angle: float = 10.0, work_side: int = 800) -> float:
     """The angle (degrees counter-clockwise, OpenCV's convention; 0.0 below 0.05) that
     straightens text lines tilted by up to `max_angle` degrees.
@@ -546,6 +549,8 @@ def deskew_angle(rgb: np.ndarray, *, max_angle: float = 10.0, work_side: int = 8
     ink = _ink_mask(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
     ys, xs = np.nonzero(ink)
     h, w = ink.shape
+    if ys.size < MIN_INK_PIXELS:  # a blank page or a photo with no text: nothing to align
+        return 0.0
     ys, xs = ys.astype(np.float32) - h / 2, xs.astype(np.float32) - w / 2
 
     def best(angles: np.ndarray, step: int) -> float:

@@ -203,3 +203,11 @@ def test_glare_fraction_finds_a_specular_blob(shadowed):
     assert glare_fraction(rect) < 0.002
     assert glare_fraction(glared) > 0.02
     assert glare_fraction(scanned_page()) == 0.0
+
+
+def test_blank_page_has_no_skew():
+    import numpy as np
+
+    from photocheck.documents import deskew_angle
+
+    assert deskew_angle(np.full((600, 800, 3), 235, np.uint8)) == 0.0
