@@ -335,7 +335,7 @@ class Staging:
                              f"cannot write to the output folder: {exc.strerror or exc}") from exc
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         if not self.committed:
             shutil.rmtree(self.path, ignore_errors=True)
 

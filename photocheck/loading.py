@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFile
 
-FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "BMP", "TIFF")
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1",
                 b"msf1"}
 _ALPHA_MODES = {"RGBA", "RGBa", "LA", "La", "PA"}
