@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from photocheck.api import check_photo
 from ui import main_window
@@ -42,6 +42,7 @@ def row_colour(window: MainWindow, check_id: str) -> QColor:
 
 
 def save_shot(window: MainWindow, name: str) -> None:
+    QApplication.processEvents()  # let replaced rows be laid out, as they are before a user sees them
     SHOTS.mkdir(exist_ok=True)
     assert window.grab().save(str(SHOTS / name))
 

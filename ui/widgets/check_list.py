@@ -138,6 +138,7 @@ class CheckList(QScrollArea):
     def clear(self) -> None:
         for row in self._rows:
             self._layout.removeWidget(row)
+            row.hide()  # deleteLater waits for the event loop; until then the old row would still paint
             row.deleteLater()
         self._rows = []
         self._fit_height()
