@@ -159,7 +159,9 @@ def fix_photo(
     except FixError as exc:
         return PhotoReport(input=path, profile=prof, checks=[*checks, exc.result])
 
-    written = _stage(result.upload.data, out)
+    from photocheck.encoding import write_staged
+
+    written = write_staged(out, result.upload.data)
     report = check_photo(written, prof)
     resolution = next(c for c in checks if c.id == "image.resolution")
     final = [resolution if c.id == "image.resolution" else c for c in report.checks]
@@ -178,15 +180,6 @@ def fix_photo(
         if (w, h) == (upload.width, upload.height):
             result.notes.append("原图像素不足，高分辨率原图只能与上传照片同尺寸；有条件时请用更清晰的原图")
     return PhotoReport(input=path, profile=prof, checks=final, output=upload, original=hires, notes=result.notes)
-
-
-def _stage(data: bytes, out: Path) -> Path:
-    """Write beside the destination under a hidden name; renamed into place only once it passes."""
-    from photocheck.encoding import write_atomic
-
-    staged = out.with_name(f".{out.stem}.photocheck-staged{out.suffix}")
-    write_atomic(staged, data)
-    return staged
 
 
 # --- supporting materials ----------------------------------------------------------------------

@@ -152,6 +152,15 @@ def _denoise_outside(rgb: np.ndarray, protect: np.ndarray | None) -> np.ndarray:
     return np.where(protect[..., None], rgb, smooth)
 
 
+def write_staged(final: str | Path, data: bytes) -> Path:
+    """Write `data` atomically beside `final` under a hidden name and return that path: the caller
+    checks the file from disk and renames it into place (os.replace) only once it passes."""
+    final = Path(final)
+    staged = final.with_name(f".{final.stem}.photocheck-staged{final.suffix}")
+    write_atomic(staged, data)
+    return staged
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write beside the target, fsync, then os.replace: readers see the old file or the new one,
     never a partial one. The folder must exist."""

@@ -23,6 +23,7 @@ from PIL import Image
 from photocheck.api import InputError, MaterialReport, OutputFile, _open, _profile
 from photocheck.checks import material as mc
 from photocheck.checks.result import CheckResult
+from photocheck.encoding import write_staged
 from photocheck.materials import ROTATIONS, Category, MaterialsSpec, Suggestion, classify
 from photocheck.profiles import Profile
 
@@ -281,14 +282,6 @@ def _decodes(data: bytes, width: int, height: int) -> bool:
         return False
 
 
-def _stage(data: bytes, final: Path) -> Path:
-    from photocheck.encoding import write_atomic
-
-    staged = final.with_name(f".{final.stem}.photocheck-staged{final.suffix}")
-    write_atomic(staged, data)
-    return staged
-
-
 def _compress_note(c) -> str:
     kind = "PNG（调色板）" if c.palette else f"JPEG 质量{c.quality}"
     grey = "，灰度" if c.grey else ""
@@ -381,7 +374,7 @@ def _write_checked(packed, stem: Path, prep: Prepared, text: Text, has_text: boo
                    checks_common: list[CheckResult]) -> tuple[list[CheckResult], OutputFile | None]:
     """Stage the file, re-read it from disk, check it; rename it into place only if nothing fails."""
     final = stem.with_name(stem.name + (".png" if packed.format == "png" else ".jpg"))
-    staged = _stage(packed.data, final)
+    staged = write_staged(final, packed.data)
     try:
         data = staged.read_bytes()
         text_px = text.line_px * packed.width / prep.flat.shape[1] if text.line_px else None
