@@ -55,6 +55,16 @@ def halve(rgb: np.ndarray, side: int) -> np.ndarray:
     return small
 
 
+def _row_nanmedian(x: np.ndarray) -> np.ndarray:
+    """np.nanmedian(x, axis=1) for a small 2-D array, without its per-row Python loop (ten times
+    faster): NaNs sort last, so each row's median sits at the middle of its leading values."""
+    s = np.sort(x, axis=1)
+    n = np.count_nonzero(~np.isnan(x), axis=1)
+    rows = np.arange(len(x))
+    lo, hi = s[rows, np.maximum(n - 1, 0) // 2], s[rows, n // 2]
+    return np.where(n > 0, (lo + hi) / 2, np.nan)
+
+
 def _order_corners(pts: np.ndarray) -> np.ndarray:
     """Top-left (nearest the image origin) first, then clockwise on screen."""
     c = pts.mean(axis=0)
@@ -130,7 +140,7 @@ def _side_contrast(lab: np.ndarray, quad: np.ndarray, offset: float) -> np.ndarr
     step = np.where(inside, np.linalg.norm(vin - vout, axis=2), np.nan)
     counted = inside.sum(axis=1) >= 10  # else the side lies on the image border: no outside to compare
     out = np.zeros(4, np.float32)
-    out[counted] = np.nanmedian(step[counted], axis=1)
+    out[counted] = _row_nanmedian(step[counted])
     return out
 
 
@@ -166,7 +176,7 @@ def _side_edge_points(rgb: np.ndarray, a: np.ndarray, b: np.ndarray, band: float
     counted = ok.sum(axis=1) >= 3
     mag, q = mag[counted], q[counted]
     peak = np.nanargmax(mag, axis=1)
-    clear = np.nanmax(mag, axis=1) > 4 * (np.nanmedian(mag, axis=1) + 1)
+    clear = np.nanmax(mag, axis=1) > 4 * (_row_nanmedian(mag) + 1)
     return q[np.arange(len(q)), peak][clear]
 
 
@@ -541,12 +551,13 @@ def deskew_angle(rgb: np.ndarray, *, max_angle: float = 10.0, work_side: int = 8
     straightens text lines tilted by up to `max_angle` degrees.
 
     Projection profiles of the ink on a ~`work_side` px copy: the angle whose row sums change most
-    sharply aligns the lines.
+    sharply aligns the lines. Coarse to fine: whole degrees on a quarter of the ink (enough to
+    tell them apart), then quarter degrees on half of it, then tenths on all of it.
     """
     import cv2
 
-    small, _ = downscale(rgb, work_side)
-    ink = _ink_mask(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
+    grey, _ = downscale(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), work_side)  # grey first: a third to resize
+    ink = _ink_mask(grey)
     ys, xs = np.nonzero(ink)
     h, w = ink.shape
     if ys.size < MIN_INK_PIXELS:  # a blank page or a photo with no text: nothing to align
@@ -556,10 +567,10 @@ def deskew_angle(rgb: np.ndarray, *, max_angle: float = 10.0, work_side: int = 8
     def best(angles: np.ndarray, step: int) -> float:
         return float(max(angles, key=lambda a: _profile_sharpness(ys[::step], xs[::step], (h, w), float(a))))
 
-    # Whole degrees are told apart by a quarter of the ink as well.
-    coarse = best(np.arange(-max_angle, max_angle + 0.01, 1.0), 4)
-    fine = best(np.arange(coarse - 1.0, coarse + 1.01, 0.1), 1)
-    angle = float(np.clip(fine, -max_angle, max_angle))
+    angle = best(np.arange(-max_angle, max_angle + 0.01, 1.0), 4)
+    angle = best(angle + np.arange(-1.0, 1.01, 0.25), 2)
+    angle = best(angle + np.arange(-0.1, 0.11, 0.1), 1)
+    angle = float(np.clip(angle, -max_angle, max_angle))
     return 0.0 if abs(angle) < 0.05 else angle
 
 
@@ -626,22 +637,25 @@ def trim_border(
 
 
 def paper_background(rgb: np.ndarray, *, work_side: int = 300, stroke: float = 0.03) -> np.ndarray:
-    """Per-channel paper illumination, on a copy at most ~`work_side` px long: strokes up to
-    `stroke` x the long side closed away, then smoothed; coloured areas larger than strokes
-    (photos, big seals) are in-painted from the paper around. Never below 1 (it divides).
-    Shadows vary slowly: at 300 px the upsampled estimate is within ~1 % of a 600 px one, for a
-    sixth of the time."""
+    """Per-channel paper illumination, at most ~`work_side` / 2 px long: strokes up to `stroke` x
+    the long side closed away on a ~`work_side` px copy, then, at half that size, smoothed;
+    coloured areas larger than strokes (photos, big seals) are in-painted from the paper around.
+    Never below 1 (it divides). Shadows vary slowly: upsampled, the estimate is within 2-3 %
+    (99th percentile) of one made at 600 px on generated phone photos; once the strokes are
+    closed away, half the size keeps that and costs a third."""
     import cv2
 
     small, _ = downscale(rgb, work_side)
     k = max(5, round(stroke * max(small.shape[:2])) | 1)
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
+    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    bg = cv2.resize(bg, (max(1, bg.shape[1] // 2), max(1, bg.shape[0] // 2)), interpolation=cv2.INTER_AREA)
+    k = max(3, (k // 2) | 1)
     bg = cv2.medianBlur(bg, k)
     chroma = bg.astype(np.float32) / (bg.sum(axis=2, keepdims=True) + 1.0)
     paper = np.median(chroma.reshape(-1, 3), axis=0)
     coloured = (np.abs(chroma - paper).sum(axis=2) > 0.06).astype(np.uint8)
     if coloured.any():
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
         bg = cv2.inpaint(bg, cv2.dilate(coloured, kernel), 3, cv2.INPAINT_TELEA)
     return np.maximum(cv2.GaussianBlur(bg, (0, 0), k / 2), 1)
 
@@ -686,7 +700,7 @@ def blur_measure(rgb: np.ndarray, *, work_side: int = 1000) -> float:
     g = grey.astype(np.float32)
     mag = cv2.magnitude(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)) / 8.0
     kernel = np.ones((9, 9), np.uint8)
-    rng = cv2.dilate(g, kernel) - cv2.erode(g, kernel)
+    rng = cv2.subtract(cv2.dilate(grey, kernel), cv2.erode(grey, kernel)).astype(np.float32)  # uint8: 4x faster
     strong = rng >= 40  # only edges with real contrast: text, not paper grain
     if strong.sum() < 50:
         return 0.0

@@ -211,3 +211,18 @@ def test_blank_page_has_no_skew():
     from photocheck.documents import deskew_angle
 
     assert deskew_angle(np.full((600, 800, 3), 235, np.uint8)) == 0.0
+
+
+def test_row_nanmedian_matches_numpy():
+    import warnings
+
+    from photocheck.documents import _row_nanmedian
+
+    rng = np.random.default_rng(2)
+    for _ in range(200):
+        a = rng.random((int(rng.integers(1, 8)), int(rng.integers(1, 9))))
+        a[rng.random(a.shape) < 0.3] = np.nan
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows
+            expected = np.nanmedian(a, axis=1)
+        np.testing.assert_allclose(_row_nanmedian(a), expected, equal_nan=True)
