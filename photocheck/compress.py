@@ -1,12 +1,15 @@
-"""Legibility first under a byte cap: pick resolution, JPEG quality and chroma subsampling,
-greyscale, or an adaptive-palette PNG for a document image, judged by OCR agreement.
+"""Legibility first under a byte cap: pick resolution, JPEG quality, colour or greyscale, or an
+adaptive-palette PNG for a document image, judged by OCR agreement.
 
 The output resolution is decided first (text height and a long-side cap; one step smaller when
 the quality there would be poor), the page is resized once per resolution, and qualities are
-searched on a sample of evenly spaced row bands (file size scales with area), where a cheap
-proxy (SSIM on the text area) also ranks the modes. Only the chosen candidates are encoded at
-full size, and the best few are OCR-verified, in order, stopping at the first that meets the
-legibility bar. OCR is the expensive step.
+searched on a sample: a mosaic of small cells spread over the page (file size scales with
+area), where a cheap proxy (SSIM near the strokes) also ranks JPEG against palette PNG. Only the
+chosen candidates are encoded at full size, and the best few are OCR-verified, in order,
+stopping at the first that meets the legibility bar. OCR is the expensive step.
+
+Colour JPEGs are 4:2:0: at a byte cap, full-resolution chroma buys nothing a reader sees and
+costs luma quality. Only a page that reaches Q_MAX anyway gets 4:4:4.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,18 +35,23 @@ Q_FLOOR, Q_MAX = 30, 95
 MAX_SIDE = 2500
 # Below this JPEG quality one smaller resolution is tried as well (SCALE_STEP of the first).
 Q_GOOD, SCALE_STEP = 50, 0.85
-# Sizes are searched on bands of BAND_ROWS rows (whole JPEG blocks) covering SAMPLE_SHARE of the page.
-SAMPLE_SHARE, BAND_ROWS = 0.15, 32
+# Sizes are searched on a sample of CELL-sized cells (rows, columns: whole 4:2:0 blocks), one
+# picked at random from each run of 1/SAMPLE_SHARE cells: documents alternate blank margins and
+# dense print, so whole bands of rows misjudge a page's size by 20 % on average (up to half)
+# where the cells are off by 4 % (at most 11 %; benchmarks/compress_sampling.py). A smaller
+# page is its own sample.
+SAMPLE_SHARE, CELL, SAMPLE_MIN_PIXELS = 0.15, (16, 64), 600_000
 # Colour and flatness are judged on a copy 1-2x this size (exact halvings are cheap).
 MEASURE_SIDE = 1024
 # Full-size encodes per JPEG candidate at most, and the share of the cap that is close enough.
-FIT_ROUNDS, FULL_ENOUGH = 5, 0.95
-# Once the full-to-sample size ratio is measured, predictions aim this much under the cap: the
-# ratio creeps up with quality, and a prediction that lands just over costs another full encode.
-FIT_MARGIN = 0.99
+FIT_ROUNDS, FULL_ENOUGH = 5, 0.93
+# Predictions of full-size bytes aim this much under the cap, from the sample alone and once a
+# full-size encode has measured the full-to-sample ratio: one that lands just over costs another
+# full encode, and one within FULL_ENOUGH of the cap is kept (a quality step is 1.6-3 %).
+FIRST_MARGIN, FIT_MARGIN = 0.97, 0.99
 # Interpolating probes of a quality search before it falls back to bisection, and the least
 # relative growth of JPEG bytes per quality step (measured 1.6-3 % on documents, 4:2:0 and 4:4:4).
-INTERPOLATIONS, GROWTH = 4, 0.016
+INTERPOLATIONS, GROWTH = 6, 0.016
 # A palette PNG is made at full size only when its sample predicts at most this times the cap.
 PNG_SLACK = 1.25
 # Below this long side nothing is a document any more.
@@ -165,6 +175,12 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)  # ITU-R 601 weights, as Pillow's "L"
 
 
+def _bgr_luma(bgr: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+
+
 def _quantize(im: Image.Image, colours: int) -> Image.Image:
     return im.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
 
@@ -175,7 +191,7 @@ def _quantize(im: Image.Image, colours: int) -> Image.Image:
 @dataclass(frozen=True)
 class _Mode:
     grey: bool
-    subsampling: int | None  # JPEG: 0 = 4:4:4, 2 = 4:2:0; None for a palette PNG
+    subsampling: int | None  # JPEG: 0 = 4:4:4, 2 = 4:2:0 (ignored for grey); None for a palette PNG
     colours: int | None  # palette size for PNG
 
 
@@ -188,40 +204,92 @@ class _Candidate:
     quality: int | None
 
 
-def _encode(im: Image.Image, mode: _Mode, quality: int | None) -> bytes:
-    """Baseline JPEG with optimised Huffman tables (no EXIF/ICC) or optimised palette PNG."""
-    buf = io.BytesIO()
+_SAMPLING = {0: 0x111111, 2: 0x221111}  # OpenCV's IMWRITE_JPEG_SAMPLING_FACTOR values
+
+
+def _encode(page: np.ndarray, mode: _Mode, quality: int | None, *, smallest: bool = False) -> bytes:
+    """Baseline JPEG with optimised Huffman tables and no metadata (OpenCV: the same libjpeg-turbo
+    bytes as Pillow, a tenth faster, and from the BGR array as is), or a palette PNG: deflate
+    level 6, or with `smallest` Pillow's optimize (level 9: about 6 % smaller, 7 times slower).
+    `page` is BGR, or luma for grey modes."""
+    import cv2
+
     if mode.colours is not None:
-        _quantize(im, mode.colours).save(buf, "PNG", optimize=True)
-    else:
-        im.save(buf, "JPEG", quality=quality, subsampling=mode.subsampling, optimize=True, progressive=False)
-    return buf.getvalue()
+        rgb = page if page.ndim == 2 else cv2.cvtColor(page, cv2.COLOR_BGR2RGB)
+        buf = io.BytesIO()
+        png = {"optimize": True} if smallest else {"compress_level": 6}
+        _quantize(Image.fromarray(rgb), mode.colours).save(buf, "PNG", **png)
+        return buf.getvalue()
+    params = [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1]
+    if page.ndim == 3:
+        params += [cv2.IMWRITE_JPEG_SAMPLING_FACTOR, _SAMPLING[mode.subsampling]]
+    ok, data = cv2.imencode(".jpg", page, params)
+    if not ok:
+        raise ValueError(f"JPEG encoding failed for a {page.shape} page")
+    return data.tobytes()
 
 
-def _bands(page: np.ndarray) -> np.ndarray:
-    """Evenly spaced bands of BAND_ROWS rows, starting on JPEG block rows, SAMPLE_SHARE of the
-    page; a short page is its own sample."""
-    n = round(page.shape[0] * SAMPLE_SHARE / BAND_ROWS)
-    if n < 2:
+def _header_bytes(data: bytes) -> int:
+    """Bytes before a JPEG's entropy-coded data (tables and headers, through the SOS segment):
+    a fixed cost that does not grow with the area; 0 for a PNG."""
+    if data[:2] != b"\xff\xd8":
+        return 0
+    pos = 2
+    while pos + 4 <= len(data) and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if marker == 0xDA:
+            return pos
+    return 0
+
+
+def _cells(shape: tuple[int, ...]) -> tuple[np.ndarray, int] | None:
+    """The sample's cells (row-major indices into the page's grid of CELL-sized cells, one picked
+    at random in each of k equal runs of the grid: stratified, so every part of the page is in
+    it) and the cells per mosaic row; None for a page that is its own sample."""
+    h, w = shape[:2]
+    rows, cols = h // CELL[0], w // CELL[1]
+    if h * w <= SAMPLE_MIN_PIXELS or rows * cols < 4:
+        return None
+    per_row = cols  # mosaic rows as wide as the page: Huffman statistics and DC runs alike
+    k = per_row * max(1, round(SAMPLE_SHARE * rows))
+    edges = np.linspace(0, rows * cols, k + 1).astype(np.int64)
+    picks = edges[:-1] + (np.random.default_rng(0).random(k) * np.diff(edges)).astype(np.int64)
+    return picks, per_row
+
+
+def _mosaic(page: np.ndarray, cells: tuple[np.ndarray, int] | None) -> np.ndarray:
+    if cells is None:
         return page
-    starts = np.linspace(0, page.shape[0] - BAND_ROWS, n).astype(int) // 16 * 16
-    return np.concatenate([page[y : y + BAND_ROWS] for y in starts])
+    picks, per_row = cells
+    ch, cw = CELL
+    cols = page.shape[1] // cw
+    grid = page[: page.shape[0] // ch * ch, : cols * cw]
+    # (rows, ch, cols, cw, ...) -> (rows * cols, ch, cw, ...): every cell addressable at once.
+    blocks = grid.reshape(-1, ch, cols, cw, *page.shape[2:]).swapaxes(1, 2).reshape(-1, ch, cw, *page.shape[2:])
+    taken = blocks[picks].reshape(-1, per_row, ch, cw, *page.shape[2:]).swapaxes(1, 2)
+    return np.ascontiguousarray(taken.reshape(-1, per_row * cw, *page.shape[2:]))
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Level:
-    """The page at one output resolution (luma for grey modes), its sample bands, and the
-    proxy's reference: the sample's luma and text area."""
+    """The page at one output resolution (BGR, or luma for grey modes) and its sample."""
 
-    image: Image.Image
-    sample: Image.Image
-    ref: _Reference
-    mask: np.ndarray
+    page: np.ndarray
+    sample: np.ndarray
     encoded: dict[tuple[_Mode, int | None], bytes] = field(default_factory=dict)
 
     @property
+    def width(self) -> int:
+        return self.page.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.page.shape[0]
+
+    @property
     def area_ratio(self) -> float:
-        return self.image.height / self.sample.height
+        return self.page.shape[0] * self.page.shape[1] / (self.sample.shape[0] * self.sample.shape[1])
 
     def sample_data(self, mode: _Mode, quality: int | None) -> bytes:
         """The sample encoded, once per mode and quality: searches revisit the same points."""
@@ -233,24 +301,45 @@ class _Level:
     def sample_bytes(self, mode: _Mode, quality: int) -> int:
         return len(self.sample_data(mode, quality))
 
+    def page_data(self, mode: _Mode, quality: int | None) -> bytes:
+        """The whole page encoded (a page that is its own sample: from the sample's cache)."""
+        return self.sample_data(mode, quality) if self.sample is self.page else _encode(self.page, mode, quality)
+
+    def predicted_bytes(self, mode: _Mode, quality: int | None) -> float:
+        """The whole page's file size from its sample's: headers once, the rest by area."""
+        data = self.sample_data(mode, quality)
+        head = _header_bytes(data)
+        return head + (len(data) - head) * self.area_ratio
+
+    @cached_property
+    def ref(self) -> _Reference:
+        """The proxy's reference: the sample's luma."""
+        return _Reference.of(self.sample if self.sample.ndim == 2 else _bgr_luma(self.sample))
+
+    @cached_property
+    def mask(self) -> np.ndarray:
+        """Where the proxy looks: near strokes (the whole sample when it has none)."""
+        import cv2
+
+        luma = self.ref.luma.astype(np.uint8)
+        grad = cv2.morphologyEx(luma, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+        mask = cv2.dilate((grad > 24).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        return mask if mask.mean() > 0.001 else np.ones_like(mask)
+
 
 def _level(rgb: np.ndarray, scale: float, grey: bool) -> _Level:
     import cv2
 
     h, w = rgb.shape[:2]
-    page = _luma(rgb) if grey else rgb
+    page = rgb
     if scale < 1.0:
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
         page = cv2.resize(page, size, interpolation=cv2.INTER_AREA)
-    sample = np.ascontiguousarray(_bands(page))
-    luma = sample if grey else _luma(sample)
-    grad = cv2.morphologyEx(luma, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
-    mask = cv2.dilate((grad > 24).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    text = mask if mask.mean() > 0.001 else np.ones_like(mask)
-    return _Level(Image.fromarray(page), Image.fromarray(sample), _Reference.of(luma), text)
+    page = _luma(page) if grey else cv2.cvtColor(page, cv2.COLOR_RGB2BGR)
+    return _Level(page, _mosaic(page, _cells(page.shape)))
 
 
-def _best_quality(size: Callable[[int], int], max_bytes: float, q_low: int, q_high: int = Q_MAX) -> int | None:
+def _best_quality(size: Callable[[int], float], max_bytes: float, q_low: int, q_high: int = Q_MAX) -> int | None:
     """Highest quality in [q_low, q_high] whose `size` fits; None if q_low does not.
 
     JPEG bytes grow about exponentially with quality, at least GROWTH per step: until the answer
@@ -277,14 +366,15 @@ def _best_quality(size: Callable[[int], int], max_bytes: float, q_low: int, q_hi
     return lo
 
 
-def _fit_jpeg(level: _Level, mode: _Mode, quality: int, max_bytes: int) -> _Candidate | None:
+def _fit_jpeg(level: _Level, mode: _Mode, quality: int, max_bytes: int, lowest: int = Q_FLOOR) -> _Candidate | None:
     """The full-size JPEG, starting at the sample's predicted quality and corrected with the
-    measured full-to-sample size ratio: down until it fits, up while it leaves room."""
-    best, lo, hi, q = None, Q_FLOOR, Q_MAX, quality
+    measured full-to-sample size ratio: down until it fits (not below `lowest`), up while it
+    leaves room."""
+    best, lo, hi, q = None, lowest, Q_MAX, quality
     for _ in range(FIT_ROUNDS):
-        data = _encode(level.image, mode, q)
+        data = level.page_data(mode, q)
         if len(data) <= max_bytes:
-            best, lo = _Candidate(mode, data, level.image.width, level.image.height, q), q + 1
+            best, lo = _Candidate(mode, data, level.width, level.height, q), q + 1
             if len(data) > FULL_ENOUGH * max_bytes:
                 break
         else:
@@ -308,38 +398,51 @@ class _Plan:
     level: _Level
     mode: _Mode
     quality: int | None
-    proxy: float
     png: _Candidate | None = None
+    lowest: int = Q_FLOOR  # the full-size fit may not go below this quality
 
+    def proxy(self) -> float:
+        """Fidelity of the sample's encoding: SSIM near the strokes."""
+        luma = _decode_luma(self.level.sample_data(self.mode, self.quality)).astype(np.float32)
+        return float(_ssim_map(self.level.ref, luma)[self.level.mask].mean())
 
-def _proxy(level: _Level, sample_luma: np.ndarray) -> float:
-    return float(_ssim_map(level.ref, sample_luma.astype(np.float32))[level.mask].mean())
+    def candidate(self, max_bytes: int) -> _Candidate | None:
+        return self.png or _fit_jpeg(self.level, self.mode, self.quality, max_bytes, self.lowest)
 
 
 def _jpeg_plan(level: _Level, mode: _Mode, max_bytes: int) -> _Plan | None:
-    q = _best_quality(lambda k: level.sample_bytes(mode, k), max_bytes / level.area_ratio, Q_FLOOR)
-    if q is None:
-        return None
-    return _Plan(level, mode, q, _proxy(level, _decode_luma(level.sample_data(mode, q))))
+    q = _best_quality(lambda k: level.predicted_bytes(mode, k), FIRST_MARGIN * max_bytes, Q_FLOOR)
+    return None if q is None else _Plan(level, mode, q)
 
 
 def _palette_plan(level: _Level, mode: _Mode, max_bytes: int) -> _Plan | None:
     # Quantising and deflating a whole page is slow: only when its sample predicts a fit.
-    if len(level.sample_data(mode, None)) * level.area_ratio > PNG_SLACK * max_bytes:
+    if level.predicted_bytes(mode, None) > PNG_SLACK * max_bytes:
         return None
-    data = _encode(level.image, mode, None)
+    data = level.page_data(mode, None)
+    if len(data) > max_bytes:
+        data = _encode(level.page, mode, None, smallest=True)
     if len(data) > max_bytes:
         return None
-    cand = _Candidate(mode, data, level.image.width, level.image.height, None)
-    return _Plan(level, mode, None, _proxy(level, _bands(_decode_luma(data))), cand)
+    return _Plan(level, mode, None, _Candidate(mode, data, level.width, level.height, None))
 
 
 def _plans(level: _Level, modes: list[_Mode], max_bytes: int) -> list[_Plan]:
-    """The modes' plans at one resolution, best proxy first. Of near-equal ones a palette PNG
-    first (as faithful as a q95 JPEG of a flat page, crisp, and a fifth of its bytes), then mode
-    order."""
-    plans = [(_jpeg_plan if m.colours is None else _palette_plan)(level, m, max_bytes) for m in modes]
-    return sorted((p for p in plans if p is not None), key=lambda p: (-round(p.proxy, 3), p.png is None))
+    """The modes' plans at one resolution, in order of preference.
+
+    A colour JPEG that reaches Q_MAX in 4:2:0 leaves bytes to spare, spent on full-resolution
+    colour (4:4:4 at Q_MAX) if that fits too. With palette PNGs in play the proxy ranks; of
+    near-equal ones a palette PNG first (as faithful as a q95 JPEG of a flat page, crisp, and a
+    fifth of its bytes), then mode order."""
+    plans = [p for m in modes if (p := (_jpeg_plan if m.colours is None else _palette_plan)(level, m, max_bytes))]
+    jpeg = next((p for p in plans if p.png is None), None)
+    if jpeg is not None and not jpeg.mode.grey and jpeg.quality == Q_MAX:
+        full_colour = _Mode(False, 0, None)
+        if level.predicted_bytes(full_colour, Q_MAX) <= max_bytes:
+            plans.insert(plans.index(jpeg), _Plan(level, full_colour, Q_MAX, lowest=Q_MAX))
+    if len(plans) < 2 or all(p.png is None for p in plans):
+        return plans
+    return sorted(plans, key=lambda p: (-round(p.proxy(), 3), p.png is None))
 
 
 def _modes(rgb: np.ndarray, allow_grey: bool, allow_png: bool) -> list[_Mode]:
@@ -347,7 +450,7 @@ def _modes(rgb: np.ndarray, allow_grey: bool, allow_png: bool) -> list[_Mode]:
 
     small = halve(rgb, MEASURE_SIDE)
     grey = allow_grey and not has_colour(small)
-    modes = [_Mode(True, 2, None)] if grey else [_Mode(False, 0, None), _Mode(False, 2, None)]
+    modes = [_Mode(grey, 2, None)]
     if allow_png and is_flat(small, grey):
         modes += [_Mode(grey, None, k) for k in PALETTE_SIZES]
     return modes
@@ -369,14 +472,14 @@ def _candidates(rgb: np.ndarray, max_bytes: int, scale: float, floor: float,
     found = False
     while True:
         for plan in plans:
-            cand = plan.png or _fit_jpeg(plan.level, plan.mode, plan.quality, max_bytes)
+            cand = plan.candidate(max_bytes)
             if cand is not None:
                 found = True
                 yield cand
         if found:
             return
         # Bytes go roughly with the pixel count: jump to where the lowest quality should fit.
-        need = level.sample_bytes(modes[0], Q_FLOOR) * level.area_ratio
+        need = level.predicted_bytes(modes[0], Q_FLOOR)
         scale *= min(SCALE_STEP, 0.97 * math.sqrt(max_bytes / need))
         if max(rgb.shape[:2]) * scale < MIN_SIDE:
             return
@@ -391,7 +494,7 @@ def _decode_luma(data: bytes) -> np.ndarray:
     import cv2
 
     img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
-    return img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    return img if img.ndim == 2 else _bgr_luma(img)
 
 
 def _blur(x: np.ndarray) -> np.ndarray:
@@ -461,6 +564,7 @@ def compress_document(
     max_ocr_runs: int = 3,
     text_px: float | None = None,
     max_side: int = MAX_SIDE,
+    timer: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> Compressed:
     """The most legible encoding of a rectified document that fits `max_bytes`.
 
@@ -469,7 +573,8 @@ def compress_document(
     the median OCR line-box height of `rgb` (see line_height); estimated from the image when
     not given. The output's long side starts at `max_side` (or the full size, if smaller) but
     never puts that text under `min_text_px`.
-    Without `score` the proxy alone decides and legibility is None.
+    Without `score` the proxy alone decides and legibility is None. Each verification (decode
+    the candidate, read it, compare) runs inside `timer()`, so callers can time it apart.
     """
     if max_ocr_runs < 1:
         raise ValueError(f"max_ocr_runs must be at least 1, got {max_ocr_runs}")
@@ -487,7 +592,8 @@ def compress_document(
     ref_text = reference if reference is not None else score(seal_free(rgb))
     verified: list[tuple[float, _Candidate]] = []
     for cand in candidates:
-        legibility = agreement(ref_text, score(_decoded_seal_free(cand.data)))
+        with timer():
+            legibility = agreement(ref_text, score(_decoded_seal_free(cand.data)))
         if legibility >= min_legibility:
             return _result(cand, legibility)
         verified.append((legibility, cand))

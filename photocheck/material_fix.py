@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +54,7 @@ class Timings:
     geometry: float = 0.0  # corners, rectify, deskew, trim, flatten, blur and glare measures
     text_ocr: float = 0.0
     compress: float = 0.0  # includes legibility_ocr
-    legibility_ocr: float = 0.0
+    legibility_ocr: float = 0.0  # verifying candidates: decode, read, compare with the reference
     write: float = 0.0  # stage, re-read, validate, rename
 
     @property
@@ -251,14 +251,10 @@ def read_document(flat: np.ndarray) -> Text:
     return Text(plain_text(lines), line_height(lines), _residual_skew([ln.box for ln in lines]))
 
 
-def _ocr_scorer(timings: Timings) -> Callable[[np.ndarray], str]:
+def _ocr(rgb: np.ndarray) -> str:
     from photocheck.ocr import plain_text, read_text
 
-    def score(rgb: np.ndarray) -> str:
-        with _timed(timings, "legibility_ocr"):
-            return plain_text(read_text(rgb))
-
-    return score
+    return plain_text(read_text(rgb))
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -341,8 +337,9 @@ def process(
         try:
             packed = compress_document(
                 prep.flat, max_bytes, min_text_px=spec.checks.min_text_px, reference=text.text,
-                score=_ocr_scorer(timings) if has_text else None, allow_grey=True, allow_png="png" in formats,
+                score=_ocr if has_text else None, allow_grey=True, allow_png="png" in formats,
                 min_legibility=spec.checks.min_legibility, text_px=text.line_px,
+                timer=lambda: _timed(timings, "legibility_ocr"),
             )
         except ValueError:
             packed = None

@@ -141,3 +141,38 @@ def test_colour_only_jpeg_when_grey_and_png_are_not_allowed(text_page):
     assert len(out.data) <= 60_000
     assert _decode(out).mode == "RGB"
     assert (out.width, out.height) == _decode(out).size
+
+
+def test_sample_predicts_full_size_bytes():
+    from photocheck import compress
+
+    scan = _noisy_scan(docgen.flat_document("xuexin_report", seed=3).image, 2.0, seed=3)
+    level = compress._level(scan, 1.0, grey=False)
+    assert level.sample is not level.page
+    assert 0.1 < 1 / level.area_ratio < 0.2  # about SAMPLE_SHARE of the page
+    mode = compress._Mode(False, 2, None)
+    for q in (40, 80):
+        full = len(compress._encode(level.page, mode, q))
+        assert level.predicted_bytes(mode, q) == pytest.approx(full, rel=0.08)
+
+
+def test_jpeg_header_ends_after_the_scan_header():
+    from photocheck import compress
+
+    page = np.ascontiguousarray(_noisy_scan(docgen.flat_document("id_front", seed=1).image, 1.0)[:, :, ::-1])
+    data = compress._encode(page, compress._Mode(False, 2, None), 80)
+    sos = data.index(b"\xff\xda")
+    assert compress._header_bytes(data) == sos + 2 + int.from_bytes(data[sos + 2 : sos + 4], "big")
+    assert compress._header_bytes(b"\x89PNG\r\n\x1a\n") == 0
+
+
+def test_chroma_at_full_resolution_only_with_bytes_to_spare():
+    from PIL import JpegImagePlugin
+
+    card = docgen.flat_document("id_front", seed=2).image  # small: q95 fits many times over
+    roomy = compress_document(card, CAP, min_text_px=10, allow_grey=False, allow_png=False)
+    assert roomy.quality == 95 and JpegImagePlugin.get_sampling(_decode(roomy)) == 0  # 4:4:4
+    scan = _noisy_scan(docgen.flat_document("degree", seed=4).image, 2.0, seed=4)
+    tight = compress_document(scan, CAP, min_text_px=20, allow_grey=False, allow_png=False)
+    assert tight.quality < 95 and JpegImagePlugin.get_sampling(_decode(tight)) == 2  # 4:2:0
+    assert len(tight.data) <= CAP
