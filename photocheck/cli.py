@@ -177,7 +177,7 @@ def _print_export(export, out: Printer) -> None:
         failed = "；".join(c.message for c in export.photo.failures)
         out.say(f"  报名照片：{'通过' if ok else '未通过：' + failed}", f"  Photo: {'pass' if ok else 'FAIL'}")
     for s in (s for s in export.categories if s.needed):
-        why = "；".join([*s.problems, *(c.message for c in s.checks if c.failed)])
+        why = "；".join(s.reasons)
         line = f"  {s.category.folder}：{state_zh[s.state]}（{len(s.files)}个文件）"
         out.say(line + (f"：{why}" if why else ""), f"  {s.category.folder}: {s.state} ({len(s.files)} files)")
     optional = [s.category.folder for s in export.categories if not s.needed]

@@ -134,6 +134,11 @@ class CategoryStatus:
         return self.category.required or bool(self.files) or bool(self.problems)
 
     @property
+    def reasons(self) -> list[str]:
+        """Chinese: every reason it is not ready (problems, then failed category checks)."""
+        return [*self.problems, *(c.message for c in self.checks if c.failed)]
+
+    @property
     def state(self) -> str:
         if self.ready and self.files:
             return "ready"
@@ -370,8 +375,8 @@ vertical-align:top;text-align:left;font-size:.92em}
 .file{display:flex;gap:1em;margin:1em 0;align-items:flex-start}.file img{border:1px solid #ccc;max-width:240px}
 .steps li{margin:.3em 0}.small{color:#666;font-size:.9em}
 """
-_STATE_ZH = {"ready": "已就绪", "not_ready": "未就绪", "missing": "缺少材料",
-             "not_provided": "未提供（按条件需要时上传）"}
+STATE_ZH = {"ready": "已就绪", "not_ready": "未就绪", "missing": "缺少材料",
+            "not_provided": "未提供（按条件需要时上传）"}
 _STATUS_ZH = {"pass": "通过", "warn": "提示", "fail": "不合格"}
 
 
@@ -421,7 +426,7 @@ def _category_block(export: Export, status: CategoryStatus) -> str:
     cat = status.category
     files = [f for f in export.files if f.path in status.files]
     kind = "必需" if cat.required else f"条件：{_e(cat.condition)}"
-    parts = [f'<h2>{_e(cat.folder)} <span class="badge {status.state}">{_STATE_ZH[status.state]}</span></h2>',
+    parts = [f'<h2>{_e(cat.folder)} <span class="badge {status.state}">{STATE_ZH[status.state]}</span></h2>',
              f"<p class=small>{_e(cat.name)}（{kind}）。{_e(cat.hint or '')}</p>"]
     if status.problems:
         parts.append("<ul>" + "".join(f"<li class=fail>{_e(p)}</li>" for p in status.problems) + "</ul>")
@@ -450,7 +455,7 @@ def _photo_block(export: Export) -> str:
 def _summary(export: Export) -> str:
     missing = [s for s in export.categories if s.needed and not s.ready]
     items = "".join(
-        f"<li><b>{_e(s.category.name)}</b>：{_e('；'.join([*s.problems, *(c.message for c in s.checks if c.failed)]))}"
+        f"<li><b>{_e(s.category.name)}</b>：{_e('；'.join(s.reasons))}"
         "</li>"
         for s in missing
     )
