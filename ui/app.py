@@ -8,6 +8,8 @@ from pathlib import Path
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ui.collector import GuiThreadCollector
+
 # Windows, macOS, then the Linux families; the first one installed wins, the rest stay as fallbacks.
 CJK_FONTS = ("Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC")
 MIN_POINT_SIZE = 10
@@ -26,6 +28,8 @@ def cjk_font(base: QFont) -> QFont:
 def create_app(argv: list[str] | None = None) -> QApplication:
     """The running QApplication (created once) with name and Chinese font set."""
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    if app.findChild(GuiThreadCollector) is None:
+        GuiThreadCollector(app)  # owned by the app: lives as long as it does
     app.setApplicationName("photocheck")
     app.setApplicationDisplayName("医考照片检查")
     app.setFont(cjk_font(app.font()))

@@ -1,10 +1,11 @@
-"""The registration-photo window: open, check against a profile, fix into a file the user chose."""
+"""The main window: the registration photo (open, check against a profile, fix into a file the
+user chose) on one tab, the supporting materials (ui.materials_panel) on the other."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QThreadPool, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,9 +27,10 @@ from PySide6.QtWidgets import (
 from photocheck.api import InputError, OutputFile, PhotoReport
 from photocheck.checks.result import Status
 from photocheck.profiles import Profile, list_profiles
+from ui.materials_panel import MaterialsPanel
 from ui.widgets.check_list import CheckList, summary_text
 from ui.widgets.image_preview import ImagePreview
-from ui.workers import CheckOutcome, FixOutcome, Job, check_job, fix_job
+from ui.workers import CheckOutcome, FixOutcome, Job, Runner, check_job, fix_job
 
 UPLOAD_NAME = "报名照片.jpg"
 ORIGINAL_NAME = "高分辨率原图.jpg"
@@ -83,12 +86,9 @@ class MainWindow(QMainWindow):
         self._profiles = profiles if profiles is not None else list_profiles()
         self._photo: Path | None = None
         self._report: PhotoReport | None = None
-        self._busy = False
-        self._job: Job | None = None  # held until it reports: its signals object must outlive the thread
+        self._runner = Runner(self)
         self._save_dir: Path | None = None
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self.setWindowTitle("医考报名照片检查与修复")
+        self.setWindowTitle("医考报名照片与材料检查")
         self.setAcceptDrops(True)
         self.resize(1180, 800)
         self._build()
@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
 
     @property
     def busy(self) -> bool:
-        return self._busy
+        return self._runner.busy
 
     @property
     def report(self) -> PhotoReport | None:
@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
 
     def open_photo(self, path: Path) -> None:
         """Check `path` against the current profile in the background."""
-        if self._busy:
+        if self.busy:
             return
         self._photo = Path(path)
         self._report = None
@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
 
     def fix_photo(self) -> None:
         """Ask where to save, then fix; nothing is written beside the input unless the user picks that."""
-        if self._busy or self._photo is None or not self.profile().can_fix:
+        if self.busy or self._photo is None or not self.profile().can_fix:
             return
         out = ask_save_path(self, (self._save_dir or default_save_dir()) / UPLOAD_NAME)
         if out is None:
@@ -152,7 +152,12 @@ class MainWindow(QMainWindow):
         body.addLayout(self._build_results(), 3)
         layout.addLayout(body, 1)
         layout.addLayout(self._build_bottom())
-        self.setCentralWidget(root)
+        self.materials = MaterialsPanel(self._profiles, default_save_dir())
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(root, "报名照片")
+        self.tabs.addTab(self.materials, "报名材料")
+        self.setCentralWidget(self.tabs)
 
     def _build_top(self) -> QVBoxLayout:
         self.open_button = QPushButton("选择照片…")
@@ -253,20 +258,16 @@ class MainWindow(QMainWindow):
     # --- jobs ---------------------------------------------------------------------------------------
 
     def _start(self, job: Job, text: str, on_success) -> None:
-        self._job = job
-        job.signals.succeeded.connect(on_success)
-        job.signals.failed.connect(self._failed)
-        self._set_busy(True, text)
-        self._pool.start(job)
+        self._runner.start(job, on_success, self._failed)
+        self._show_state(text)
 
     def _finish(self, text: str) -> None:
-        self._job = None
-        self._set_busy(False, text)
+        self._runner.release()
+        self._show_state(text)
         self.idle.emit()
 
-    def _set_busy(self, busy: bool, text: str) -> None:
-        self._busy = busy
-        self.progress.setVisible(busy)
+    def _show_state(self, text: str) -> None:
+        self.progress.setVisible(self.busy)
         self.status_label.setText(text)
         self._update_controls()
 
@@ -340,7 +341,7 @@ class MainWindow(QMainWindow):
 
     def _update_controls(self) -> None:
         profile = self.profile()
-        idle = not self._busy
+        idle = not self.busy
         self.open_button.setEnabled(idle)
         self.profile_box.setEnabled(idle)
         # A failure no fix can mend (two faces, blur, closed eyes...) needs a new photo first.
@@ -372,17 +373,28 @@ class MainWindow(QMainWindow):
     # --- drag and drop, closing -----------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if not self._busy and _dropped_file(event) is not None:
+        path = _dropped_file(event)
+        if path is not None and not (self.materials.busy if path.is_dir() else self.busy):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        """A folder is a candidate's materials, a file a photo: each goes to its tab."""
         path = _dropped_file(event)
-        if path is not None and not self._busy:
+        if path is None:
+            return
+        if path.is_dir() and not self.materials.busy:
             event.acceptProposedAction()
+            self.tabs.setCurrentWidget(self.materials)
+            self.materials.set_input_folder(path)
+        elif path.is_file() and not self.busy:
+            event.acceptProposedAction()
+            self.tabs.setCurrentIndex(0)
             self.open_photo(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._pool.waitForDone()  # a running fix finishes its atomic write instead of dying mid-way
+        # A running fix or export finishes its atomic write instead of dying mid-way.
+        self._runner.wait()
+        self.materials.wait()
         super().closeEvent(event)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from photocheck.api import PhotoReport, check_photo, fix_photo
@@ -47,6 +47,35 @@ class Job(QRunnable):
             self.signals.failed.emit(exc)
             return
         self.signals.succeeded.emit(result)
+
+
+class Runner(QObject):
+    """One job at a time on a private one-thread pool, for a window that does one thing at a time.
+    The job is held until it reports: its signals object must outlive the thread."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._job: Job | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    def start(self, job: Job, on_success: Callable[[Any], None], on_failure: Callable[[Exception], None]) -> None:
+        self._job = job
+        job.signals.succeeded.connect(on_success)  # queued: the handlers run on the GUI thread
+        job.signals.failed.connect(on_failure)
+        self._pool.start(job)
+
+    def release(self) -> None:
+        """The job has reported (its handler is running): the next one may start."""
+        self._job = None
+
+    def wait(self) -> None:
+        """Block until a running job has finished (its atomic writes included)."""
+        self._pool.waitForDone()
 
 
 def check_job(path: Path, profile: Profile, preview_side: int) -> Job:

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from photocheck.api import check_photo
+from tests.gui.helpers import JOB_TIMEOUT_MS, save_shot
 from ui import main_window
 from ui.main_window import MainWindow
-
-JOB_TIMEOUT_MS = 120_000  # generous: the machine is shared and a fix runs the pipeline twice
-SHOTS = Path(tempfile.gettempdir()) / "photocheck-gui-shots"  # to look at by eye after a run
-
-
-@pytest.fixture
-def window(qtbot) -> MainWindow:
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1180, 800)
-    w.show()
-    return w
 
 
 def open_and_wait(qtbot, window: MainWindow, path: Path) -> None:
@@ -39,12 +27,6 @@ def row_colour(window: MainWindow, check_id: str) -> QColor:
     """The rendered background of a row, sampled in its top padding (no text there)."""
     row = window.check_list.row(check_id)
     return row.grab().toImage().pixelColor(row.width() // 2, 2)
-
-
-def save_shot(window: MainWindow, name: str) -> None:
-    QApplication.processEvents()  # let replaced rows be laid out, as they are before a user sees them
-    SHOTS.mkdir(exist_ok=True)
-    assert window.grab().save(str(SHOTS / name))
 
 
 def test_check_then_fix_grace_hopper(window, qtbot, grace_hopper_path, tmp_path, monkeypatch):
