@@ -84,7 +84,7 @@ def _open(path: Path, profile: Profile):
     from photocheck.allocator import keep_large_buffers
     from photocheck.loading import LoadError, Source
 
-    keep_large_buffers()  # before the first full-size buffer
+    keep_large_buffers()  # before the first full-size buffer (PDF pages stay under glibc's ceiling)
 
     try:
         return Source.open(path, max_pixels=int(profile.input.max_megapixels * 1_000_000))

@@ -108,9 +108,6 @@ def material_inputs(path: str | Path) -> list[tuple[Path, int | None]]:
 
 def load_input(path: Path, page: int | None, profile: Profile) -> np.ndarray:
     """RGB of an image (EXIF orientation applied) or of one rendered PDF page."""
-    from photocheck.allocator import keep_large_buffers
-
-    keep_large_buffers()
     if not path.is_file():
         raise InputError(path, "找不到该文件，请确认文件仍在原位置", "file not found")
     if not is_pdf(path):

@@ -82,7 +82,7 @@ class MaterialsPanel(QWidget):
         self._output = default_dir
         self._export: Export | None = None
         self._runner = Runner(self)
-        self._progress = _Progress()
+        self._progress = _Progress(self)
         self._progress.message.connect(self._say)
         self._build()
         self._update_controls()
