@@ -111,6 +111,9 @@ def load_input(path: Path, page: int | None, profile: Profile) -> np.ndarray:
     if not path.is_file():
         raise InputError(path, "找不到该文件，请确认文件仍在原位置", "file not found")
     if not is_pdf(path):
+        if path.suffix.lower() == ".pdf":  # else the image loader would ask for a photo instead
+            raise InputError(path, "扩展名是 .pdf，但内容不是 PDF：文件可能已损坏或没有下载完整，请重新导出或下载",
+                             "named .pdf but not a PDF: the file may be damaged or incompletely downloaded")
         if page is not None:
             raise InputError(path, "只有 PDF 文件才能指定页码", "a page number only applies to PDFs")
         from photocheck.api import _decode

@@ -64,3 +64,13 @@ def test_tiny_image_fails_and_a_decompression_bomb_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(bomb) in err[0] and "像素尺寸过大" in err[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["huge.png", "tiny.png"]
+
+
+def test_a_broken_file_named_pdf_is_called_a_broken_pdf(tmp_path, capsys):
+    fake = tmp_path / "学信网报告.pdf"
+    fake.write_bytes(b"<html>session expired</html>")  # what a failed download often saves
+    code = main(["material", "fix", str(fake), "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip()
+    assert code == EXIT_UNUSABLE
+    assert len(err.splitlines()) == 1 and "不是 PDF" in err and str(fake) in err
+    assert not list(tmp_path.glob("out*"))
