@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import SHARED_PHOTOS, print_command
 
-EXPECTED = {
-    "hivision-test0.jpg": None, "hivision-test1.jpg": None, "hivision-test2.jpg": None,
-    "hivision-test3.jpg": None, "hivision-test4.jpg": None, "fr-obama.jpg": None,
-    "fr-two_people.jpg": "face.count", "fr-obama_small.jpg": "image.resolution",
-    "fr-obama_partial_face.jpg": "face.complete",
-    "fr-32bit.png": "face.pose",  # turned head and open mouth while speaking: a retake
-}
+# The same table the shared-photo tests read: None = fix and pass, else the check that refuses it.
+_TABLE = tomllib.loads((Path(__file__).resolve().parents[1] / "tests" / "shared_expectations.toml").read_text("utf-8"))
+EXPECTED = {name: e.get("fails") for name, e in _TABLE["photos"].items()}
 
 
 def main() -> int:

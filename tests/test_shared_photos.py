@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -12,13 +15,10 @@ from photocheck.reports import Status
 
 pytestmark = pytest.mark.shared
 
-FIXABLE = ["hivision-test0.jpg", "hivision-test1.jpg", "hivision-test2.jpg", "hivision-test3.jpg",
-           "hivision-test4.jpg", "fr-obama.jpg"]
-UNFIXABLE = {
-    "fr-two_people.jpg": "face.count",
-    "fr-obama_small.jpg": "image.resolution",
-    "fr-obama_partial_face.jpg": "face.complete",
-}
+# One table of expected outcomes, shared with benchmarks/shared_outcomes.py.
+EXPECTED = tomllib.loads((Path(__file__).parent / "shared_expectations.toml").read_text(encoding="utf-8"))
+FIXABLE = [name for name, e in EXPECTED["photos"].items() if e.get("fix")]
+UNFIXABLE = {name: e["fails"] for name, e in EXPECTED["photos"].items() if "fails" in e}
 
 
 @pytest.mark.parametrize("name", FIXABLE)
