@@ -348,7 +348,7 @@ class MaterialsPanel(QWidget):
         steps = ["打开检查报告核对每个文件",
                  "在报名系统中按类别逐个上传：每个文件夹对应一个类别，文件名说明了正反面或顺序"]
         if export.photo is not None and export.next_step:
-            steps.append(f"报名照片：{export.next_step}")
+            steps.append(f"报名照片：{export.next_step.rstrip('。')}")
         self.next_step_label.setText("下一步：" + "；".join(steps) + "。")
         self.next_step_label.show()
 
