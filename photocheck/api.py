@@ -38,7 +38,7 @@ __all__ = [
     "ProfileError", "Progress", "Project", "ProjectError", "ProjectItem", "Skipped", "Status", "Suggestion",
     "UserError", "analyse_photo", "check_photo", "classify", "export_folder", "fix_material", "fix_photo",
     "list_profiles", "load_preview", "load_profile", "load_project", "material_inputs", "prepare",
-    "run_batch", "save_project",
+    "run_batch", "sample_path", "save_project",
 ]
 
 PathLike = str | Path
@@ -155,6 +155,13 @@ def run_batch(input_dir: PathLike, output_dir: PathLike, *, workers: int | None 
     from photocheck.batch import run_batch as run
 
     return run(Path(input_dir), Path(output_dir), workers=workers, profile=profile, progress=progress)
+
+
+def sample_path(name: str) -> Path:
+    """A file shipped in resources/samples/ (the self-test's inputs)."""
+    from photocheck.io.resources import resource_path
+
+    return resource_path("samples", name)
 
 
 def export_folder(out_dir: PathLike, name: str) -> Path:

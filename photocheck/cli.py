@@ -309,13 +309,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="医师资格考试报名照片与材料离线检查修复工具 / offline checker for NMEC photos and materials",
     )
     parser.add_argument("--version", action="version", version=f"photocheck {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="用自带的样例检查整个程序是否正常（离线）/ run the bundled samples through the pipeline")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / output language")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整调用栈 / show tracebacks")
     # The same two options after the subcommand: SUPPRESS keeps the top-level value unless given.
     anywhere = argparse.ArgumentParser(add_help=False)
     anywhere.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="输出语言 / output language")
     anywhere.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="出错时显示完整调用栈")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=False)
 
     p = sub.add_parser("profiles", parents=[anywhere], help="列出考试规格 / list exam profiles")
     p.add_argument("--json", action="store_true")
@@ -380,8 +382,13 @@ def main(argv: list[str] | None = None) -> int:
     _utf8_streams()
     argv = sys.argv[1:] if argv is None else argv
     _argparse_language(_wants_english(argv))
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     out = Printer(args.lang)
+    if args.self_test:
+        return _self_test(out)
+    if args.command is None:
+        parser.error("缺少子命令（profiles、photo、material、prepare）" if not out.en else "a command is required")
     try:
         return args.func(args, out)
     except KeyboardInterrupt:
@@ -394,6 +401,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         return _report_error(exc, out)
+
+
+def _self_test(out: Printer) -> int:
+    from photocheck.selftest import run
+
+    out.say(f"photocheck {__version__} 自检：用自带的样例走一遍照片和材料的完整流程（不联网）",
+            f"photocheck {__version__} self-test: the bundled samples through the whole pipeline (offline)")
+    problems = run(out.say)
+    for p in problems:
+        out.say(f"  失败：{p}", f"  FAILED: {p}", err=True)
+    out.say("自检通过。" if not problems else "自检未通过：程序安装可能不完整，请重新安装。",
+            "Self-test passed." if not problems else "Self-test failed: reinstall the program.")
+    return EXIT_OK if not problems else EXIT_FAILED
 
 
 def _report_error(exc: Exception, out: Printer) -> int:

@@ -20,10 +20,12 @@ LAYERS = {
     "photocheck.photo": 5, "photocheck.documents": 5,
     "photocheck.export": 6, "photocheck.batch": 6,
     "photocheck.api": 7,
-    "photocheck.cli": 8, "photocheck.__main__": 9,
+    "photocheck.selftest": 8,
+    "photocheck.cli": 9, "photocheck.__main__": 10,
 }
 # What the window and the command line may use: the one door, and the types it hands out.
-FRONT_DOOR = {"photocheck", "photocheck.api", "photocheck.reports", "photocheck.errors", "photocheck.labels"}
+FRONT_DOOR = {"photocheck", "photocheck.api", "photocheck.reports", "photocheck.errors", "photocheck.labels",
+              "photocheck.selftest"}
 
 
 def _module(path: Path) -> str:
