@@ -65,6 +65,7 @@ def test_agreement_is_one_minus_normalised_edit_distance():
         assert agreement(a, b) == pytest.approx(1 - _slow_levenshtein(a, b) / max(len(a), len(b)))
 
 
+@pytest.mark.slow
 def test_scanned_page_fits_and_stays_legible():
     page = docgen.scanned_page()
     out = compress_document(page, CAP, min_text_px=20, score=_ocr, allow_grey=True,
@@ -74,6 +75,7 @@ def test_scanned_page_fits_and_stays_legible():
     assert (out.width, out.height) == (page.shape[1], page.shape[0])  # it fits: no resize
 
 
+@pytest.mark.slow
 def test_large_noisy_certificate_fits_and_stays_legible():
     from photocheck.documents.ocr import plain_text, read_text
 

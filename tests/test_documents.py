@@ -96,6 +96,7 @@ def test_rotate_upright_round_trips():
         rotate_upright(rgb, 45)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_text_orientation_on_every_rotation(kind):
     for rotation in (0, 90, 180, 270):
@@ -105,6 +106,7 @@ def test_text_orientation_on_every_rotation(kind):
         assert confidence > 0.3
 
 
+@pytest.mark.slow
 def test_text_orientation_on_the_rotated_scan():
     page = scanned_page()
     for rotation in (0, 90, 180, 270):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from photocheck.cli import EXIT_OK, EXIT_UNUSABLE, main
 from tests.test_material_fix import write_report_pdf
 
@@ -33,6 +35,7 @@ def test_page_out_of_range_and_page_on_an_image_exit_2(tmp_path, capsys, grace_h
     assert "PDF" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_every_page_of_a_pdf_becomes_its_own_file(tmp_path, capsys):
     # Pages drawn at 200 dpi render at their drawn size: quick to read.
     pdf, codes = write_report_pdf(tmp_path / "学信网.pdf", seeds=(4, 5), dpi=200)

@@ -15,6 +15,8 @@ from photocheck.documents.checks import NO_TEXT, category_count, category_requir
 from photocheck.rules.profile import load_profile
 from tests import docgen
 
+pytestmark = pytest.mark.slow  # OCR on every test
+
 CAP = 200_000
 PDF_DPI = 150  # docgen draws A4 at 794 x 1123 px: a smaller page, rendered at ~1.3x, keeps OCR quick
 

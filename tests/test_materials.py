@@ -103,6 +103,7 @@ def ocr_texts() -> dict[str, str]:
     return {k: plain_text(read_text(docgen.flat_document(k, seed=3).image)) for k in kinds}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("kind", "category", "slot"),
     [

@@ -12,6 +12,8 @@ import pytest
 from photocheck.documents.ocr import TextLine, detect_lines, plain_text, read_text, recognize_lines
 from tests.docgen import flat_document, scanned_page
 
+pytestmark = pytest.mark.slow  # OCR on every test
+
 
 def _squash(s: str) -> str:
     """Spaces and the colon's width are not what a reviewer checks."""

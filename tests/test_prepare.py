@@ -19,6 +19,8 @@ from photocheck.reports import MANIFEST, REPORT
 from photocheck.rules.profile import load_profile
 from tests.docgen import flat_document, phone_photo
 
+pytestmark = pytest.mark.slow  # OCR on every test
+
 
 def _save(rgb, path):
     path.parent.mkdir(parents=True, exist_ok=True)
