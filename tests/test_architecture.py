@@ -102,3 +102,13 @@ def test_the_layer_test_sees_a_violation(tmp_path):
     (tmp_path / "m.py").write_text("def f():\n    from photocheck.api import fix_photo\n")
     assert "photocheck.api" in _imports(tmp_path / "m.py")
     assert _layer("photocheck.io.decode") < _layer("photocheck.api")
+
+
+def test_no_module_imports_another_modules_private_names():
+    bad = []
+    for path in [*_sources("photocheck"), *_sources("ui")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("photocheck", "ui")):
+                bad += [f"{_module(path)}: {node.module}.{a.name}" for a in node.names
+                        if a.name.startswith("_") and not a.name.startswith("__")]
+    assert bad == []
