@@ -245,3 +245,12 @@ def fix_material(
 
     return process(path, out, page=page, category=category, rotation=rotation, corners=corners,
                    profile=profile)[0]
+
+
+import numpy  # noqa: E402  (beside the one function that needs it)
+
+
+def load_preview(path: str | Path, max_side: int) -> numpy.ndarray:
+    """The photo as the checks see it (upright by EXIF, sRGB, alpha on white), its long side at most
+    `max_side` px: an HxWx3 uint8 numpy array for a GUI preview. Unusable file: InputError."""
+    return _decode(_open(Path(path), _profile(None)), max_side).rgb
