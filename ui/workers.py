@@ -7,8 +7,9 @@ emits that signal (a queued connection: the handlers run on the GUI thread) and 
 else of Qt's, so no Qt object is ever created, kept alive or deleted on a job thread, whichever
 thread Python's garbage collector happens to run on.
 
-Emitting and detaching take the same lock, so once `shut_down` has returned the job thread never
-touches the Runner again and the Runner may be deleted while the thread still runs.
+Emitting and detaching take the same lock, so once `shut_down` has returned (or the Runner is
+being destroyed) the job thread never touches the Runner again: the Runner may be deleted while a
+thread still runs.
 """
 
 from __future__ import annotations
@@ -50,6 +51,18 @@ class FixOutcome:
     preview: np.ndarray | None  # the written upload file; None when nothing was written
 
 
+class _Link:
+    """Whether the job threads may still emit on their Runner: plain Python, so it outlives it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.attached = True
+
+    def detach(self, *_args: object) -> None:
+        with self.lock:
+            self.attached = False
+
+
 class Runner(QObject):
     """One job at a time, for a panel that does one thing at a time. Create it with a parent on the GUI
     thread: the job thread refers to it, so it must never be the last owner of one."""
@@ -59,8 +72,8 @@ class Runner(QObject):
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self._lock = threading.Lock()
-        self._attached = True  # False after shut_down: the job thread emits nothing more
+        self._link = _Link()
+        self.destroyed.connect(self._link.detach)  # deleted without shut_down: detach all the same
         self._serial = 0
         self._current: tuple[int, Callable[[Any], None], Callable[[Exception], None]] | None = None
         self._thread: threading.Thread | None = None
@@ -75,7 +88,7 @@ class Runner(QObject):
     def start(self, work: Work, on_success: Callable[[Any], None], on_failure: Callable[[Exception], None]) -> None:
         """Run `work(say)` on a new thread; then `on_success(result)` or `on_failure(exc)` on the GUI thread,
         with `busy` already False."""
-        if self.busy or not self._attached:
+        if self.busy or not self._link.attached:
             raise RuntimeError("a job is running or the runner has shut down")
         self._serial += 1
         self._stop = threading.Event()
@@ -92,8 +105,7 @@ class Runner(QObject):
         thread = self._thread
         if thread is not None:
             thread.join(max(0.0, grace))
-        with self._lock:
-            self._attached = False
+        self._link.detach()
         self._current = None
         if thread is not None and thread.is_alive():
             _abandoned.append(thread)
@@ -103,19 +115,21 @@ class Runner(QObject):
     # --- the job thread -------------------------------------------------------------------------
 
     def _run(self, serial: int, work: Work, stop: threading.Event) -> None:
+        link = self._link
+
         def say(message: str) -> None:
             if stop.is_set():
                 raise Cancelled(message)
-            with self._lock:
-                if self._attached:
+            with link.lock:
+                if link.attached:
                     self.progress.emit(message)
 
         try:
             result, ok = work(say), True
         except Exception as exc:  # any failure must reach the window as a message, never kill the thread
             result, ok = exc, False
-        with self._lock:
-            if self._attached:
+        with link.lock:
+            if link.attached:
                 self._reported.emit(serial, ok, result)
 
     # --- the GUI thread -------------------------------------------------------------------------

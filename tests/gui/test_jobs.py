@@ -101,6 +101,27 @@ def test_shut_down_stops_a_job_at_its_next_say_and_drops_its_result(qtbot, runne
         runner.start(work, handled.append, handled.append)
 
 
+def test_a_runner_deleted_mid_job_is_never_touched_again(qtbot, qapp):
+    owner = QObject()
+    runner = Runner(owner)
+    go, finished = threading.Event(), threading.Event()
+    handled: list[object] = []
+
+    def work(say):
+        go.wait(10)
+        say("after the runner is gone")  # would emit on a deleted object
+        finished.set()
+        return "late"
+
+    runner.start(work, handled.append, handled.append)
+    with qtbot.waitSignal(owner.destroyed, timeout=JOB_TIMEOUT_MS):
+        owner.deleteLater()  # no shut_down: the Runner goes with its owner
+    go.set()
+    assert finished.wait(10)
+    qtbot.wait(50)
+    assert handled == []
+
+
 def test_finish_abandoned_waits_at_most_its_timeout(runner):
     go = threading.Event()
     runner.start(lambda _say: go.wait(10), lambda _r: None, lambda _e: None)
