@@ -15,7 +15,7 @@ _STATE: dict[CategoryState, tuple[str, str]] = {
     CategoryState.READY: ("已就绪", "ready"),
     CategoryState.NOT_READY: ("未就绪", "not ready"),
     CategoryState.MISSING: ("缺少材料", "missing"),
-    CategoryState.NOT_PROVIDED: ("未提供（按条件需要）", "not provided (conditional)"),
+    CategoryState.NOT_PROVIDED: ("未提供（按条件需要时上传）", "not provided (upload when it applies)"),
 }
 
 # The check ids are a contract (README); these are their names for people.

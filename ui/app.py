@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ui.collector import GuiThreadCollector
-
+# Jobs a closed window abandoned get this long, with no window left, to stop before the process exits.
+EXIT_GRACE_S = 10.0
 # Windows, macOS, then the Linux families; the first one installed wins, the rest stay as fallbacks.
 CJK_FONTS = ("Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC")
 MIN_POINT_SIZE = 10
@@ -28,8 +28,6 @@ def cjk_font(base: QFont) -> QFont:
 def create_app(argv: list[str] | None = None) -> QApplication:
     """The running QApplication (created once) with name and Chinese font set."""
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
-    if app.findChild(GuiThreadCollector) is None:
-        GuiThreadCollector(app)  # owned by the app: lives as long as it does
     app.setApplicationName("photocheck")
     app.setApplicationDisplayName("医考照片检查")
     app.setFont(cjk_font(app.font()))
@@ -52,7 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     if len(argv) > 1:
         window.open_photo(Path(argv[1]))
-    return app.exec()
+    code = app.exec()
+    from ui.workers import finish_abandoned
+
+    finish_abandoned(EXIT_GRACE_S)  # the window is gone already: a cancelled prepare cleans up its staging folder
+    return code
 
 
 if __name__ == "__main__":

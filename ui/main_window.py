@@ -3,7 +3,10 @@ user chose) on one tab, the supporting materials (ui.materials_panel) on the oth
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -25,10 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from photocheck.api import OutputFile, PhotoReport, Profile, Status, UserError, list_profiles
+from ui import backend as real_backend
 from ui.materials_panel import MaterialsPanel
 from ui.widgets.check_list import CheckList, summary_text
 from ui.widgets.image_preview import ImagePreview
-from ui.workers import CheckOutcome, FixOutcome, Job, Runner, check_job, fix_job
+from ui.workers import CheckOutcome, FixOutcome, Runner, Work, check_job, fix_job
 
 UPLOAD_NAME = "报名照片.jpg"
 ORIGINAL_NAME = "高分辨率原图.jpg"
@@ -36,6 +40,9 @@ PREVIEW_SIDE = 900  # px; enough for a sharp preview on a 2x screen, cheap to de
 OPEN_FILTER = "图片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff);;所有文件 (*)"
 OK_STYLE = "color: #2e7d32; font-weight: bold;"
 BAD_STYLE = "color: #c62828; font-weight: bold;"
+# Closing waits at most this long for running jobs (a fix's rename, prepare stopping at its next file);
+# a job still running then is abandoned: the window closes and ui.app gives it a little longer.
+CLOSE_GRACE_S = 2.0
 
 
 def default_save_dir() -> Path:
@@ -75,12 +82,17 @@ def describe_output(label: str, out: OutputFile, max_bytes: int | None) -> str:
 
 
 class MainWindow(QMainWindow):
-    """Thin layer over photocheck.api; at most one job runs at a time and the controls say so."""
+    """Thin layer over the pipeline; at most one job runs at a time and the controls say so.
+
+    `backend` is what the jobs call (check_photo, fix_photo, load_preview, prepare): ui.backend,
+    the real pipeline, unless a test passes a stand-in."""
 
     idle = Signal()  # a job has finished (result or error) and the controls are enabled again
 
-    def __init__(self, profiles: list[Profile] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, profiles: list[Profile] | None = None, parent: QWidget | None = None, *,
+                 backend: ModuleType | Any = real_backend) -> None:
         super().__init__(parent)
+        self._backend = backend
         self._profiles = profiles if profiles is not None else list_profiles()
         self._photo: Path | None = None
         self._report: PhotoReport | None = None
@@ -120,7 +132,8 @@ class MainWindow(QMainWindow):
         self.file_label.setText(f"照片：{self._photo}")
         self.file_label.setToolTip(str(self._photo))
         self._clear_results()
-        self._start(check_job(self._photo, self.profile(), PREVIEW_SIDE), "正在检查照片…", self._checked)
+        job = check_job(self._backend, self._photo, self.profile(), PREVIEW_SIDE)
+        self._start(job, "正在检查照片…", self._checked)
 
     def fix_photo(self) -> None:
         """Ask where to save, then fix; nothing is written beside the input unless the user picks that."""
@@ -133,7 +146,7 @@ class MainWindow(QMainWindow):
         if original is not None and original.exists() and not self._confirm_replace(original):
             return
         self._save_dir = out.parent
-        job = fix_job(self._photo, out, original, self.profile(), PREVIEW_SIDE)
+        job = fix_job(self._backend, self._photo, out, original, self.profile(), PREVIEW_SIDE)
         self._start(job, "正在修复并复查照片…", self._fixed)
 
     # --- layout -----------------------------------------------------------------------------------
@@ -150,7 +163,7 @@ class MainWindow(QMainWindow):
         body.addLayout(self._build_results(), 3)
         layout.addLayout(body, 1)
         layout.addLayout(self._build_bottom())
-        self.materials = MaterialsPanel(self._profiles, default_save_dir())
+        self.materials = MaterialsPanel(self._profiles, default_save_dir(), backend=self._backend)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(root, "报名照片")
@@ -255,12 +268,11 @@ class MainWindow(QMainWindow):
 
     # --- jobs ---------------------------------------------------------------------------------------
 
-    def _start(self, job: Job, text: str, on_success) -> None:
+    def _start(self, job: Work, text: str, on_success) -> None:
         self._runner.start(job, on_success, self._failed)
         self._show_state(text)
 
     def _finish(self, text: str) -> None:
-        self._runner.release()
         self._show_state(text)
         self.idle.emit()
 
@@ -390,9 +402,12 @@ class MainWindow(QMainWindow):
             self.open_photo(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # A running fix or export finishes its atomic write instead of dying mid-way.
-        self._runner.wait()
-        self.materials.wait()
+        """Never blocks for long: both tabs' jobs get CLOSE_GRACE_S in all to finish or stop, then the
+        window closes whether or not they have. Outputs are renamed into place whole, so a job cut off
+        later leaves at worst a hidden staging file, never a half-written upload or export."""
+        deadline = time.monotonic() + CLOSE_GRACE_S
+        self._runner.shut_down(deadline - time.monotonic())
+        self.materials.shut_down(deadline - time.monotonic())
         super().closeEvent(event)
 
 

@@ -1,12 +1,14 @@
 """The supporting-materials tab: a folder of phone photos, scans and PDFs in, one validated export
-folder out (photocheck.export.prepare, the code behind `photocheck prepare`), and per category what is
+folder out (photocheck.api.prepare, the code behind `photocheck prepare`), and per category what is
 ready, what is missing and why."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -24,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photocheck.api import CategoryState, Export, Profile, UserError, export_folder, prepare
+from photocheck.api import CategoryState, Export, Profile, UserError, export_folder
 from photocheck.labels import state_label
-from ui.workers import Job, Runner
+from ui import backend as real_backend
+from ui.workers import Runner, Say
 
 PHOTO_FILTER = "图片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff);;所有文件 (*)"
 GREEN, AMBER, RED, GREY = "#2e7d32", "#b45309", "#c62828", "#6b7280"
@@ -59,20 +62,16 @@ def open_path(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-class _Progress(QObject):
-    """prepare's progress callback runs on the worker thread; a signal carries it to the window."""
-
-    message = Signal(str)
-
-
 class MaterialsPanel(QWidget):
-    """Thin layer over photocheck.export.prepare: pick the folders, run it off the GUI thread, show the
+    """Thin layer over photocheck.api.prepare: pick the folders, run it off the GUI thread, show the
     export. One run at a time; the controls say so."""
 
     idle = Signal()  # a run has finished (result or error) and the controls are enabled again
 
-    def __init__(self, profiles: list[Profile], default_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, profiles: list[Profile], default_dir: Path, parent: QWidget | None = None, *,
+                 backend: ModuleType | Any = real_backend) -> None:
         super().__init__(parent)
+        self._backend = backend
         # Only a profile with a [materials] table describes what to upload.
         self._profile = next((p for p in profiles if p.materials is not None), None)
         self._input: Path | None = None
@@ -80,8 +79,7 @@ class MaterialsPanel(QWidget):
         self._output = default_dir
         self._export: Export | None = None
         self._runner = Runner(self)
-        self._progress = _Progress(self)
-        self._progress.message.connect(self._say)
+        self._runner.progress.connect(self._say)  # prepare's progress callback, relayed from the job thread
         self._build()
         self._update_controls()
 
@@ -128,21 +126,21 @@ class MaterialsPanel(QWidget):
             return
         name = self.name_edit.text().strip() or None
         args = (self._input, self._output)
-        profile, photo, emit = self._profile, self._photo, self._progress.message.emit
+        profile, photo, prepare = self._profile, self._photo, self._backend.prepare
 
-        def say(_done: int, _total: int, message: str) -> None:
-            emit(message)
+        def work(say: Say) -> Export:
+            # `say` raises Cancelled at the next file once the window closes: prepare then removes its
+            # staging folder and the previous export stays as it was.
+            return prepare(*args, name=name, photo=photo, profile=profile, overwrite=overwrite,
+                           progress=lambda _done, _total, message: say(message))
 
-
-        def work() -> Export:
-            return prepare(*args, name=name, photo=photo, profile=profile, overwrite=overwrite, progress=say)
-
-        self._runner.start(Job(work), self._done, self._failed)
+        self._runner.start(work, self._done, self._failed)
         self._show_state("正在处理：每份材料需要几秒钟（文字识别在本机进行）…")
 
-    def wait(self) -> None:
-        """Block until a running export has been swapped into place (for closing the window)."""
-        self._runner.wait()
+    def shut_down(self, grace: float) -> bool:
+        """For closing the window: a running prepare is asked to stop at its next file and given at most
+        `grace` seconds (see Runner.shut_down). True when nothing was left running."""
+        return self._runner.shut_down(grace)
 
     # --- layout -----------------------------------------------------------------------------------
 
@@ -276,7 +274,6 @@ class MaterialsPanel(QWidget):
         self._update_controls()
 
     def _finish(self, text: str) -> None:
-        self._runner.release()
         self._show_state(text)
         self.idle.emit()
 

@@ -1,4 +1,5 @@
-"""The window end to end: real checks and fixes through worker threads, dialogs replaced by stubs."""
+"""The photo tab: one real check and fix end to end, the rest over the stand-in pipeline
+(tests/gui/fake_backend.py) so they test the window, not the pipeline. Dialogs are stubs."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def row_colour(window: MainWindow, check_id: str) -> QColor:
     return row.grab().toImage().pixelColor(row.width() // 2, 2)
 
 
-def test_check_then_fix_grace_hopper(window, qtbot, grace_hopper_path, tmp_path, monkeypatch):
+def test_check_then_fix_grace_hopper(real_window, qtbot, grace_hopper_path, tmp_path, monkeypatch):
+    window = real_window
     open_and_wait(qtbot, window, grace_hopper_path)
     rows = window.check_list.rows()
     assert len(rows) == 16 and len({r.check.id for r in rows}) == 16
@@ -38,6 +40,7 @@ def test_check_then_fix_grace_hopper(window, qtbot, grace_hopper_path, tmp_path,
     red = row_colour(window, "background.white")
     assert red.red() > red.green() + 8 and red.red() > red.blue() + 8
     assert window.preview.has_image() and window.fix_button.isEnabled()
+    assert window.preview.image.pixmap().height() > 0  # the pipeline's decode, shown
     save_shot(window, "main.png")
 
     out = tmp_path / "报名照片.jpg"
@@ -106,16 +109,62 @@ def test_dropped_file_is_checked_and_cancelled_save_writes_nothing(window, qtbot
     assert not window.busy and not window.fix_box.isVisibleTo(window)
 
 
-def test_photo_that_needs_a_retake_cannot_be_fixed(window, qtbot, grace_hopper_rgb, astronaut_rgb, tmp_path):
-    import cv2
-    import numpy as np
-    from PIL import Image
-
-    h = grace_hopper_rgb.shape[0]
-    two = tmp_path / "two.png"
-    Image.fromarray(np.hstack([grace_hopper_rgb, cv2.resize(astronaut_rgb, (h, h))])).save(two)
-    open_and_wait(qtbot, window, two)
-    assert window.check_list.row("face.count") is not None
+def test_photo_that_needs_a_retake_cannot_be_fixed(window, qtbot, fake, grace_hopper_path):
+    fake.retake = True
+    open_and_wait(qtbot, window, grace_hopper_path)
+    assert window.check_list.row("face.count").status.text() == "不合格"
     assert not window.fix_button.isEnabled()
     assert "检测到2张人脸" in window.fix_button.toolTip()
     assert window.refusal_label.isVisibleTo(window) and "重新拍摄" in window.refusal_label.text()
+
+
+def test_fix_shows_the_written_files_and_the_next_step(window, qtbot, fake, grace_hopper_path, tmp_path,
+                                                     monkeypatch):
+    open_and_wait(qtbot, window, grace_hopper_path)
+    assert window.preview.has_image()
+    (tmp_path / "高分辨率原图.jpg").write_bytes(b"old")
+    asked: list[Path] = []
+    monkeypatch.setattr(main_window, "ask_save_path", lambda *_a: tmp_path / "报名照片.jpg")
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.Yes)
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        window.fix_photo()
+        assert window.busy and not window.fix_button.isEnabled()
+    assert len(asked) == 1 and "高分辨率原图.jpg" in asked[0]  # asked before replacing the old original
+    assert [name for name, _ in fake.calls] == ["check_photo", "fix_photo", "check_photo"]
+    report = window.report
+    assert report.output is not None and report.original is not None
+    assert window.fix_banner.text() == "修复完成，全部检查通过（1 项提示）"
+    assert "报名照片：" in window.output_label.text() and "390×567" in window.output_label.text()
+    assert "高分辨率原图：" in window.output_label.text()
+    assert "已把背景换成纯白" in window.notes_label.text() and window.notes_label.isVisibleTo(window)
+    assert window.fixed_preview.has_image() and window.fixed_preview.isVisibleTo(window)
+    assert window.status_label.text() == f"已保存到 {tmp_path}"
+    assert window.results_title.text().startswith("检查结果（修复后的照片")
+
+
+def test_unexpected_error_is_reported_as_a_bug_not_as_the_photo(window, qtbot, fake, grace_hopper_path,
+                                                              tmp_path, monkeypatch):
+    open_and_wait(qtbot, window, grace_hopper_path)
+
+    def broken(*_a, **_k):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(fake, "fix_photo", broken)
+    monkeypatch.setattr(main_window, "ask_save_path", lambda *_a: tmp_path / "报名照片.jpg")
+    window.keep_original.setChecked(False)
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *_a: shown.append((title, text)))
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        window.fix_photo()
+    assert shown[0][0] == "处理时出错" and "ZeroDivisionError: division by zero" in shown[0][1]
+    assert not window.busy and window.fix_button.isEnabled()  # the photo can be tried again
+    assert not (tmp_path / "报名照片.jpg").exists()
+
+
+def test_changing_the_profile_checks_the_photo_again(window, qtbot, fake, grace_hopper_path):
+    open_and_wait(qtbot, window, grace_hopper_path)
+    ids = [window.profile_box.itemData(i) for i in range(window.profile_box.count())]
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        window.profile_box.setCurrentIndex(ids.index("yicun-25x35"))
+    assert [name for name, _ in fake.calls] == ["check_photo", "check_photo"]
+    assert window.report.profile.id == "yicun-25x35"

@@ -1,9 +1,11 @@
-"""The materials tab end to end: a real prepare run on generated documents through the worker
-thread, the export it shows, replacing it, and bad input; dialogs replaced by stubs."""
+"""The materials tab: a real prepare run on generated documents end to end (the export it shows,
+replacing it) and a real refusal of bad input; the rest over the stand-in pipeline
+(tests/gui/fake_backend.py). Dialogs are stubs."""
 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from tests import docgen
 from tests.gui.helpers import JOB_TIMEOUT_MS, save_shot
-from ui import materials_panel
+from ui import main_window, materials_panel
 from ui.main_window import MainWindow
 
 PHOTO_SIZE = 1400  # long side of the generated phone photos: legible, and quick to process
@@ -39,7 +41,8 @@ def run_and_wait(qtbot, window: MainWindow) -> None:
         assert panel.busy and not panel.start_button.isEnabled() and panel.progress.isVisibleTo(panel)
 
 
-def test_prepare_from_the_materials_tab(window, qtbot, candidate, tmp_path, monkeypatch):
+def test_prepare_from_the_materials_tab(real_window, qtbot, candidate, tmp_path, monkeypatch):
+    window = real_window
     panel = window.materials
     assert window.tabs.count() == 2 and window.tabs.tabText(1) == "报名材料"
     window.tabs.setCurrentWidget(panel)
@@ -87,7 +90,8 @@ def test_prepare_from_the_materials_tab(window, qtbot, candidate, tmp_path, monk
     assert sorted(p.name for p in out.iterdir()) == ["李四"]  # replaced, no leftovers beside it
 
 
-def test_a_vanished_folder_gives_a_message_and_writes_nothing(window, qtbot, tmp_path, monkeypatch):
+def test_a_vanished_folder_gives_a_message_and_writes_nothing(real_window, qtbot, tmp_path, monkeypatch):
+    window = real_window
     panel = window.materials
     gone = tmp_path / "材料"
     gone.mkdir()
@@ -111,3 +115,43 @@ def test_a_dropped_folder_goes_to_the_materials_tab(window, candidate):
     assert window.tabs.currentWidget() is window.materials
     assert window.materials.input_edit.text() == str(candidate)
     assert window.materials.start_button.isEnabled() and not window.busy  # no photo check started
+
+
+def test_progress_then_the_export_over_the_stand_in(window, qtbot, fake, candidate, tmp_path):
+    panel = window.materials
+    panel.set_input_folder(candidate)
+    out = tmp_path / "导出"
+    out.mkdir()
+    panel.set_output_folder(out)
+    fake.hold()
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.status_label.text().startswith("处理中：材料 1/3"), timeout=JOB_TIMEOUT_MS)
+    assert panel.busy and not panel.start_button.isEnabled() and not panel.input_button.isEnabled()
+    with qtbot.waitSignal(panel.idle, timeout=JOB_TIMEOUT_MS):
+        fake.release()
+    assert panel.export is not None and panel.export.root == out / "李四的材料"
+    rows = {name: state for name, state, _ in panel.items()}
+    assert rows["01_身份证明"] == "已就绪" and rows["正面.jpg"] == "通过" and rows["02_毕业证书"] == "缺少材料"
+    assert rows["按条件需要"] == "未提供（按条件需要时上传）"
+    assert panel.status_label.text() == f"已导出到 {out / '李四的材料'}"
+    assert panel.report_button.isEnabled() and panel.start_button.isEnabled()
+
+
+def test_closing_during_prepare_stops_it_at_the_next_file(window, qtbot, fake, candidate, tmp_path, monkeypatch):
+    monkeypatch.setattr(main_window, "CLOSE_GRACE_S", 0.3)
+    panel = window.materials
+    panel.set_input_folder(candidate)
+    out = tmp_path / "导出"
+    out.mkdir()
+    panel.set_output_folder(out)
+    fake.hold()
+    panel.start()
+    assert fake.waiting.wait(10)  # prepare is inside its first file
+    started = time.monotonic()
+    window.close()  # gives up on the held job after CLOSE_GRACE_S
+    assert time.monotonic() - started < 2
+    assert not window.isVisible() and not panel.busy
+    fake.release()
+    assert fake.cancelled.wait(10)  # the next progress call raised Cancelled inside prepare
+    qtbot.wait(50)  # a report from the abandoned job would be delivered now: there is none
+    assert panel.export is None and list(out.iterdir()) == []

@@ -1,32 +1,19 @@
-"""A titled picture box that scales its image to fit, and the off-thread decode that feeds it."""
+"""A titled picture box that scales its image to fit. The pixels come from the pipeline's own decoder
+(photocheck.api.load_preview, on the job thread); here they only become a QImage, on the GUI thread."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 
-def decode_preview(path: Path, max_side: int) -> QImage | None:
-    """The photo upright (EXIF), at most `max_side` px, as a QImage; None if Pillow cannot show it.
-
-    Pillow rather than QImageReader: Qt has no HEIC decoder. Safe off the GUI thread (QImage, not QPixmap).
-    """
-    import pillow_heif
-    from PIL import Image, ImageOps
-
-    pillow_heif.register_heif_opener()
-    try:
-        with Image.open(path) as im:
-            im.draft("RGB", (max_side, max_side))  # JPEG decodes at 1/2..1/8 scale: fast on 12 MP phones
-            im = ImageOps.exif_transpose(im).convert("RGB")
-            im.thumbnail((max_side, max_side))
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return None
-    data = im.tobytes()
-    return QImage(data, im.width, im.height, 3 * im.width, QImage.Format.Format_RGB888).copy()
+def to_qimage(rgb: np.ndarray) -> QImage:
+    """An HxWx3 uint8 RGB array (as photocheck.api.load_preview returns it) as a QImage that owns its pixels."""
+    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
+    h, w = rgb.shape[:2]
+    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
 class ImagePreview(QWidget):
@@ -58,8 +45,9 @@ class ImagePreview(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.image, 1)
 
-    def set_image(self, image: QImage | None, caption: str = "") -> None:
-        self._pixmap = QPixmap.fromImage(image) if image is not None and not image.isNull() else None
+    def set_image(self, rgb: np.ndarray | None, caption: str = "") -> None:
+        """Show `rgb` (HxWx3 uint8); None shows the placeholder, or 无法显示预览 when there is a caption."""
+        self._pixmap = QPixmap.fromImage(to_qimage(rgb)) if rgb is not None and rgb.size else None
         self._caption = caption
         self.caption.setToolTip(caption)
         if self._pixmap is None:

@@ -1,0 +1,209 @@
+"""A stand-in for the pipeline behind the GUI: the functions the window calls (ui.backend), with the
+same signatures, answering at once with report dataclasses shaped like the real ones.
+
+The results are those of the real pipeline on matplotlib's grace_hopper.jpg (a fixable photo) and
+its fixed output. A file that is not a JPEG or PNG raises UserError as the real loader does. Tests
+can make the next photo need a retake (`retake = True`), hold every call until they release it
+(`hold()` / `release()`), and read what was called (`calls`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from photocheck.api import (
+    CategoryStatus,
+    CheckResult,
+    Export,
+    ExportedFile,
+    OutputFile,
+    PhotoReport,
+    Profile,
+    Status,
+    UserError,
+    export_folder,
+    load_profile,
+)
+from photocheck.reports import MANIFEST
+
+HOLD_TIMEOUT_S = 30  # a held call gives up after this, so a broken test cannot hang the run
+P, W, F = Status.PASS, Status.WARN, Status.FAIL
+
+# (id, status, message, hint, fixable) as check_photo reports grace_hopper.jpg
+_INPUT_CHECKS = [
+    ("file.readable", P, "文件可读取：JPEG，512×600", "", False),
+    ("image.resolution", W, "人像像素偏少，需要放大1.03倍，清晰度会略降", "有条件时用更高分辨率或更近的照片", False),
+    ("image.color", P, "彩色照片", "", False),
+    ("image.sharpness", P, "面部清晰", "", False),
+    ("image.exposure", P, "面部曝光正常", "", False),
+    ("image.lighting", P, "面部光线均匀", "", False),
+    ("face.count", P, "检测到1张人脸", "", False),
+    ("face.complete", P, "头部完整，未被截断", "", False),
+    ("face.pose", F, "头部歪斜3.2°", "自动修复会把双眼摆平", True),
+    ("face.eyes_open", P, "双眼睁开", "", False),
+    ("face.mouth_closed", P, "嘴巴闭合", "", False),
+    ("face.size", F, "头部太小：头顶到下巴占照片高度的51%，要求56%～74%", "自动修复会按规格重新裁剪", True),
+    ("face.position", P, "人像位置居中、高度合适", "", False),
+    ("background.white", F, "背景不是白色（白色仅占0%）", "自动修复会把背景换成纯白", True),
+    ("background.uniform", F, "背景不均匀：有阴影、杂物或纹理", "自动修复会换成纯白背景", True),
+    ("output.file", F, "文件不符合上传要求：尺寸512×600，要求390×567；文件61,306字节，超过上限30,000",
+     "自动修复会输出符合要求的文件", True),
+]
+_FIXED_MESSAGES = {
+    "face.pose": "头部端正", "face.size": "头部大小合适", "background.white": "背景为白色",
+    "background.uniform": "背景均匀", "output.file": "文件符合上传要求",
+}
+_RETAKE = ("face.count", F, "检测到2张人脸", "照片中只能有考生本人，请重新拍摄", False)
+_FIX_NOTES = ["已把头部摆正（旋转3.2°）", "已按规格裁剪为390×567", "已把背景换成纯白"]
+
+
+def _checks(rows) -> list[CheckResult]:
+    return [CheckResult(id=i, status=s, value=None, limit=None, message=m, hint=h, fixable=f) for i, s, m, h, f in rows]
+
+
+def _picture(height: int, width: int) -> np.ndarray:
+    """A portrait-shaped test card: grey background, a darker head-and-shoulders blob."""
+    y, x = np.mgrid[0:height, 0:width]
+    rgb = np.full((height, width, 3), 200, np.uint8)
+    head = ((x - width / 2) / (width * 0.22)) ** 2 + ((y - height * 0.4) / (height * 0.22)) ** 2 < 1
+    rgb[head] = (150, 110, 90)
+    rgb[y > height * 0.7] = (40, 50, 90)
+    return rgb
+
+
+def _jpeg(path: Path, height: int, width: int) -> int:
+    import cv2
+
+    ok, data = cv2.imencode(".jpg", _picture(height, width)[..., ::-1])
+    assert ok
+    path.write_bytes(data.tobytes())
+    return len(data)
+
+
+def _require_image(path: Path) -> None:
+    try:
+        head = path.read_bytes()[:8]
+    except OSError:
+        raise UserError(path, "找不到该文件，请确认文件仍在原位置", "File not found") from None
+    if not (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG")):
+        raise UserError(path, "这不是图片文件（内容无法识别），请选择 JPEG、PNG、WebP、HEIC、BMP 或 TIFF 照片",
+                         "Not an image file")
+
+
+class FakeBackend:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, Path]] = []
+        self.retake = False  # the photos need a new shot (two faces): nothing to fix
+        self.cancelled = threading.Event()  # prepare stopped because its progress callback raised
+        self._gate: threading.Event | None = None
+        self.waiting = threading.Event()  # a call is held at the gate
+
+    # --- control -------------------------------------------------------------------------------
+
+    def hold(self) -> None:
+        """Every call from now on waits (off the GUI thread) until release()."""
+        self._gate = threading.Event()
+
+    def release(self) -> None:
+        if self._gate is not None:
+            self._gate.set()
+        self._gate = None
+
+    def _enter(self, name: str, path: Path) -> None:
+        self.calls.append((name, Path(path)))
+        self._wait()
+
+    def _wait(self) -> None:
+        gate = self._gate
+        if gate is not None:
+            self.waiting.set()
+            gate.wait(HOLD_TIMEOUT_S)
+            self.waiting.clear()
+
+    # --- ui.backend ----------------------------------------------------------------------------
+
+    def check_photo(self, path: str | Path, profile: Profile | str | None = None) -> PhotoReport:
+        path = Path(path)
+        self._enter("check_photo", path)
+        _require_image(path)
+        prof = profile if isinstance(profile, Profile) else load_profile(profile)
+        rows = [_RETAKE if self.retake and r[0] == "face.count" else r for r in _INPUT_CHECKS]
+        return PhotoReport(input=path, profile=prof, checks=_checks(rows))
+
+    def fix_photo(self, path: str | Path, out: str | Path, *, original: str | Path | None = None,
+                  profile: Profile | str | None = None) -> PhotoReport:
+        path, out = Path(path), Path(out)
+        self._enter("fix_photo", path)
+        prof = profile if isinstance(profile, Profile) else load_profile(profile)
+        if not prof.can_fix:
+            raise UserError(path, prof.fix_refusal, prof.fix_refusal_en)
+        if out.suffix.lower() not in (".jpg", ".jpeg") or not out.parent.is_dir():
+            raise UserError(out, "输出文件夹不存在", "the output folder does not exist")
+        report = self.check_photo(path, prof)
+        if any(c.failed and not c.fixable for c in report.checks):
+            return report
+        w, h = prof.output.exact_size
+        upload = OutputFile(out, _jpeg(out, h, w), w, h, 88)
+        hires = None
+        if original is not None:
+            hires = OutputFile(Path(original), _jpeg(Path(original), 2 * h, 2 * w), 2 * w, 2 * h, 95)
+        checks = [dataclasses.replace(c, status=P, message=_FIXED_MESSAGES[c.id], hint="", fixable=False)
+                  if c.id in _FIXED_MESSAGES else c for c in report.checks]
+        return PhotoReport(input=path, profile=prof, checks=checks, output=upload, original=hires,
+                           notes=list(_FIX_NOTES))
+
+    def load_preview(self, path: str | Path, max_side: int) -> np.ndarray:
+        path = Path(path)
+        _require_image(path)
+        scale = min(1.0, max_side / 600)
+        return _picture(round(600 * scale), round(512 * scale))
+
+    def prepare(self, input_dir: str | Path, out_dir: str | Path, *, name: str | None = None,
+                photo: str | Path | None = None, profile: Profile | str | None = None, overwrite: bool = False,
+                progress: Callable[[int, int, str], None] | None = None) -> Export:
+        """One progress message per file in the folder; the identity documents pass, the other required
+        categories are missing. The export folder holds just its manifest."""
+        input_dir, out_dir = Path(input_dir), Path(out_dir)
+        self.calls.append(("prepare", input_dir))
+        prof = profile if isinstance(profile, Profile) else load_profile(profile)
+        if not input_dir.is_dir():
+            raise UserError(input_dir, "找不到输入文件夹", "the input folder does not exist")
+        root = export_folder(out_dir, name if name is not None else input_dir.resolve().name)
+        if root.exists() and not overwrite:
+            raise UserError(root, "导出文件夹已存在；如要替换，请加 --overwrite", "the export folder exists")
+        say = progress or (lambda _d, _t, _m: None)
+        sources = sorted(p for p in input_dir.rglob("*") if p.is_file())
+        try:
+            for i, source in enumerate(sources):
+                say(i, len(sources), f"材料 {i + 1}/{len(sources)}：{source.name}")
+                self._wait()
+        except Exception:
+            self.cancelled.set()
+            raise
+        root.mkdir(parents=True, exist_ok=True)
+        (root / MANIFEST).write_text("{}", encoding="utf-8")
+        photo_report = None
+        if photo is not None:
+            (root / "00_报名照片").mkdir(exist_ok=True)
+            photo_report = self.fix_photo(photo, root / "00_报名照片" / "报名照片.jpg", profile=prof)
+        files, statuses = [], []
+        for category in prof.materials.categories:
+            written: list[str] = []
+            if category.id == "identity":
+                for slot in ("正面", "反面"):
+                    rel = f"{category.folder}/{slot}.jpg"
+                    written.append(rel)
+                    files.append(ExportedFile(path=rel, category=category.id, slot=slot, source=f"身份证明/{slot}.jpg",
+                                              page=None, bytes=180_000, width=1400, height=882, format="JPEG",
+                                              sha256="0" * 64, legibility=0.93, checks=_checks([
+                                                  ("material.format", P, "格式为JPEG", "", False),
+                                                  ("material.bytes", P, "文件大小合适", "", False)])))
+            problems = [] if written or not category.required else [f"缺少{category.name}"]
+            statuses.append(CategoryStatus(category=category, files=written, checks=[], problems=problems))
+        return Export(root=root, candidate=root.name, profile=prof.id, next_step=prof.next_step, photo=photo_report,
+                      files=files, categories=statuses, skipped=[], notes=[])

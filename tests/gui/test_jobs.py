@@ -1,0 +1,209 @@
+"""ui.workers: results reach the GUI thread, jobs own no Qt object (so Python's garbage collector may
+run on any thread), and closing never waits long for a job."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+import tracemalloc
+
+import pytest
+from PySide6.QtCore import QObject
+
+from photocheck.api import Cancelled
+from tests.gui.helpers import JOB_TIMEOUT_MS
+from ui import main_window
+from ui.workers import Runner, finish_abandoned
+
+
+@pytest.fixture
+def runner(qapp):
+    owner = QObject()
+    r = Runner(owner)
+    yield r
+    r.shut_down(0)
+    owner.deleteLater()
+
+
+def run(qtbot, runner: Runner, work) -> tuple[str, object, int, bool]:
+    """Start `work` and wait for its handler: (which handler, its argument, its thread, busy inside it)."""
+    got: list[tuple[str, object, int, bool]] = []
+
+    def on(kind):
+        return lambda value: got.append((kind, value, threading.get_ident(), runner.busy))
+
+    runner.start(work, on("ok"), on("failed"))
+    assert runner.busy
+    qtbot.waitUntil(lambda: bool(got), timeout=JOB_TIMEOUT_MS)
+    return got[0]
+
+
+def test_result_and_failure_reach_the_gui_thread(qtbot, runner):
+    job_thread: list[int] = []
+
+    def work(_say):
+        job_thread.append(threading.get_ident())
+        return 42
+
+    kind, value, thread, busy = run(qtbot, runner, work)
+    assert (kind, value, busy) == ("ok", 42, False)
+    assert thread == threading.get_ident() != job_thread[0]
+
+    def broken(_say):
+        raise ValueError("no")
+
+    kind, value, thread, busy = run(qtbot, runner, broken)
+    assert kind == "failed" and isinstance(value, ValueError) and thread == threading.get_ident() and not busy
+
+
+def test_progress_is_relayed_and_one_job_runs_at_a_time(qtbot, runner):
+    said: list[str] = []
+    runner.progress.connect(said.append)
+    go = threading.Event()
+
+    def work(say):
+        say("一")
+        go.wait(10)
+        say("二")
+        return "done"
+
+    runner.start(work, lambda _r: None, lambda _e: None)
+    with pytest.raises(RuntimeError):
+        runner.start(work, lambda _r: None, lambda _e: None)
+    go.set()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=JOB_TIMEOUT_MS)
+    assert said == ["一", "二"]
+
+
+def test_shut_down_stops_a_job_at_its_next_say_and_drops_its_result(qtbot, runner):
+    go, stopped = threading.Event(), threading.Event()
+    handled: list[object] = []
+
+    def work(say):
+        go.wait(10)
+        try:
+            say("next file")
+        except Cancelled:
+            stopped.set()
+            raise
+        return "late"
+
+    runner.start(work, handled.append, handled.append)
+    started = time.monotonic()
+    assert runner.shut_down(0.2) is False  # still waiting for `go`: abandoned, not waited for
+    assert time.monotonic() - started < 1 and not runner.busy
+    go.set()
+    assert stopped.wait(10)
+    finish_abandoned(10)
+    qtbot.wait(50)
+    assert handled == []
+    with pytest.raises(RuntimeError):  # a shut-down runner takes no new job
+        runner.start(work, handled.append, handled.append)
+
+
+def test_a_runner_deleted_mid_job_is_never_touched_again(qtbot, qapp):
+    owner = QObject()
+    runner = Runner(owner)
+    go, finished = threading.Event(), threading.Event()
+    handled: list[object] = []
+
+    def work(say):
+        go.wait(10)
+        say("after the runner is gone")  # would emit on a deleted object
+        finished.set()
+        return "late"
+
+    runner.start(work, handled.append, handled.append)
+    with qtbot.waitSignal(owner.destroyed, timeout=JOB_TIMEOUT_MS):
+        owner.deleteLater()  # no shut_down: the Runner goes with its owner
+    go.set()
+    assert finished.wait(10)
+    qtbot.wait(50)
+    assert handled == []
+
+
+def test_finish_abandoned_waits_at_most_its_timeout(runner):
+    go = threading.Event()
+    runner.start(lambda _say: go.wait(10), lambda _r: None, lambda _e: None)
+    runner.shut_down(0)
+    started = time.monotonic()
+    finish_abandoned(0.2)
+    assert 0.15 < time.monotonic() - started < 1.5
+    go.set()
+
+
+def test_closing_during_a_check_does_not_wait_for_it(window, qtbot, fake, grace_hopper_path, monkeypatch):
+    monkeypatch.setattr(main_window, "CLOSE_GRACE_S", 0.3)
+    fake.hold()
+    window.open_photo(grace_hopper_path)
+    assert fake.waiting.wait(10) and window.busy
+    started = time.monotonic()
+    window.close()
+    assert time.monotonic() - started < 2 and not window.isVisible()
+    fake.release()
+    finish_abandoned(10)
+    qtbot.wait(50)
+    assert window.report is None and window.check_list.rows() == []  # the late result is dropped
+
+
+def test_closing_right_after_a_check_waits_for_it(window, qtbot, fake, grace_hopper_path):
+    window.open_photo(grace_hopper_path)
+    assert window._runner.shut_down(main_window.CLOSE_GRACE_S) is True  # the stand-in answers at once
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096
+
+
+def _footprint() -> tuple[int, int, int]:
+    gc.collect()
+    return len(gc.get_objects()), tracemalloc.get_traced_memory()[0], _rss_bytes()
+
+
+def test_two_hundred_jobs_with_the_collector_on_every_allocation(window, qtbot, fake, grace_hopper_path, tmp_path,
+                                                                 monkeypatch):
+    """The collector runs on whichever thread allocates, here constantly on the job threads too: with
+    jobs that owned a QObject this crashed the process. Memory must not grow with the number of jobs."""
+    folder = tmp_path / "材料"
+    folder.mkdir()
+    (folder / "a.jpg").write_bytes(grace_hopper_path.read_bytes())
+    window.materials.set_input_folder(folder)
+    out = tmp_path / "导出"
+    out.mkdir()
+    window.materials.set_output_folder(out)
+    monkeypatch.setattr(main_window, "ask_save_path", lambda *_a: tmp_path / "报名照片.jpg")
+    monkeypatch.setattr("ui.materials_panel.confirm_replace", lambda *_a: True)  # each prepare replaces the last
+    window.keep_original.setChecked(False)
+    assert gc.isenabled()
+    thresholds = gc.get_threshold()
+    tracemalloc.start()
+    gc.set_threshold(1)
+    try:
+        footprints = {}
+        for i in range(1, 201):
+            fake.calls.clear()  # the stand-in's call log would grow with the jobs
+            if i % 10 == 0:  # a prepare on the materials tab
+                with qtbot.waitSignal(window.materials.idle, timeout=JOB_TIMEOUT_MS):
+                    window.materials.start()
+                assert window.materials.export is not None
+            elif i % 4 == 0:
+                with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+                    window.fix_photo()
+                assert window.report.output is not None and window.fixed_preview.has_image()
+            else:
+                with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+                    window.open_photo(grace_hopper_path)
+                assert len(window.check_list.rows()) == 16 and window.preview.has_image()
+            if i in (50, 200):
+                footprints[i] = _footprint()
+    finally:
+        gc.set_threshold(*thresholds)
+        tracemalloc.stop()
+    (objects_50, traced_50, rss_50), (objects_200, traced_200, rss_200) = footprints[50], footprints[200]
+    # 150 more jobs; a leak of one preview (~0.9 MB) or of one object per job would show.
+    assert objects_200 - objects_50 < 100, (objects_50, objects_200)
+    assert traced_200 - traced_50 < 1_000_000, (traced_50, traced_200)
+    assert rss_200 - rss_50 < 20_000_000, (rss_50, rss_200)
+    assert sorted(p.name for p in out.iterdir()) == ["材料"]

@@ -1,0 +1,8 @@
+"""The pipeline calls the GUI makes, in one place. This module is the window's default `backend`;
+the GUI tests hand it a stand-in with the same functions (tests/gui/fake_backend.py)."""
+
+from __future__ import annotations
+
+from photocheck.api import check_photo, fix_photo, load_preview, prepare
+
+__all__ = ["check_photo", "fix_photo", "load_preview", "prepare"]
