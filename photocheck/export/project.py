@@ -46,6 +46,28 @@ class ProjectItem:
             raise ValueError(f"corners must be 4 (x, y) points, got {self.corners}")
 
 
+Segment = list[float]  # one brush stroke piece: x0, y0, x1, y1, radius (upright source px)
+
+
+@dataclass
+class PhotoEdits:
+    """The candidate's manual changes to the photo step, replayed on export."""
+
+    rotation: int | None = None  # clockwise degrees; None: as detected
+    frame: list[float] | None = None  # centre_x, centre_y, height, angle of a user-moved crop
+    background: bool = True  # False: keep the source's background
+    keep: list[Segment] = field(default_factory=list)
+    remove: list[Segment] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.rotation is not None and self.rotation not in ROTATIONS:
+            raise ValueError(f"rotation must be one of {ROTATIONS}, got {self.rotation}")
+        if self.frame is not None and (len(self.frame) != 4 or not self.frame[2] > 0):
+            raise ValueError(f"frame must be [centre_x, centre_y, height > 0, angle], got {self.frame}")
+        if any(len(seg) != 5 for seg in [*self.keep, *self.remove]):
+            raise ValueError("a stroke segment is [x0, y0, x1, y1, radius]")
+
+
 @dataclass
 class Project:
     version: int
@@ -53,6 +75,7 @@ class Project:
     profile: str
     photo: str | None = None
     items: list[ProjectItem] = field(default_factory=list)
+    photo_edits: PhotoEdits | None = None
 
 
 def save_project(project: Project, path: str | os.PathLike[str]) -> None:
@@ -101,7 +124,20 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         profile=raw["profile"],
         photo=raw.get("photo"),
         items=[_item(it, i, p) for i, it in enumerate(items)],
+        photo_edits=_edits(raw.get("photo_edits"), p),
     )
+
+
+def _edits(raw: Any, path: Path) -> PhotoEdits | None:
+    if raw is None:
+        return None
+    names = {f.name for f in dataclasses.fields(PhotoEdits)}
+    if not isinstance(raw, dict) or not raw.keys() <= names:
+        raise _project_error(path, "照片的手动调整格式不正确", "photo_edits is malformed")
+    try:
+        return PhotoEdits(**raw)
+    except (TypeError, ValueError) as err:
+        raise _project_error(path, f"照片的手动调整无效：{err}", f"photo_edits: {err}") from err
 
 
 def duplicates(items: list[ProjectItem]) -> list[tuple[int, int]]:
