@@ -416,3 +416,13 @@ def test_staged_names_stay_short_beside_a_long_output_name(tmp_path):
     staged = write_staged(final, b"data")
     assert len(staged.name.encode()) < 40 and staged.parent == tmp_path
     staged.unlink()
+
+
+def test_a_failed_rename_of_a_staged_file_names_the_destination(capsys):
+    from photocheck.cli import Printer, _report_error
+
+    exc = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/out/.photocheck-4242-0123456789ab.jpg", None,
+                  "/out/毕业证书.jpg")
+    assert _report_error(exc, Printer("zh")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：/out/毕业证书.jpg：") and ".photocheck-" not in err
