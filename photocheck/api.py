@@ -15,6 +15,7 @@ from photocheck.batch import BatchSummary
 from photocheck.concurrency import Cancelled, CancelToken, Progress
 from photocheck.errors import ProfileError, ProjectError, UserError
 from photocheck.export.project import Project, ProjectItem
+from photocheck.io.interrupt import Terminated, exit_code, install
 from photocheck.photo.framing import CropFrame
 from photocheck.photo.pipeline import PhotoGuides
 from photocheck.reports import (
@@ -36,10 +37,15 @@ __all__ = [
     "BatchSummary", "CancelToken", "Cancelled", "CategoryState", "CategoryStatus", "CheckResult", "CropFrame",
     "Export", "ExportedFile", "MaterialReport", "OutputFile", "PhotoGuides", "PhotoReport", "Profile",
     "ProfileError", "Progress", "Project", "ProjectError", "ProjectItem", "Skipped", "Status", "Suggestion",
-    "UserError", "analyse_photo", "check_photo", "classify", "export_folder", "fix_material", "fix_photo",
-    "list_profiles", "load_preview", "load_profile", "load_project", "material_inputs", "prepare",
-    "run_batch", "sample_path", "save_project",
+    "Terminated", "UserError", "analyse_photo", "check_photo", "classify", "export_folder", "fix_material",
+    "fix_photo", "list_profiles", "load_preview", "load_profile", "load_project", "material_inputs", "prepare",
+    "run_batch", "sample_path", "save_project", "stop_exit_code", "stop_signals_unwind",
 ]
+
+# The command line's handling of Ctrl-C and SIGTERM: both raise KeyboardInterrupt (Terminated for
+# SIGTERM), so the cleanup of staged files runs; the exit code is 128 + the signal's number.
+stop_signals_unwind = install
+stop_exit_code = exit_code
 
 PathLike = str | Path
 
@@ -94,10 +100,12 @@ def load_preview(path: PathLike, max_side: int, profile: Profile | str | None = 
 
 
 def material_inputs(path: PathLike) -> list[tuple[Path, int | None]]:
-    """One item per image, one per PDF page (0-based). Unreadable or encrypted PDF: UserError."""
+    """One item per image, one per PDF page (0-based). Unreadable or encrypted PDF, a folder or a
+    FIFO: UserError."""
     from photocheck.documents.fix import material_inputs as inputs
+    from photocheck.io.paths import require_file
 
-    return inputs(path)
+    return inputs(require_file(path))
 
 
 def fix_material(
@@ -118,8 +126,9 @@ def fix_material(
     after that rotation) win over detection; a user `category` wins over the suggestion.
     """
     from photocheck.documents.fix import process
+    from photocheck.io.paths import require_file
 
-    return process(path, out, page=page, category=category, rotation=rotation, corners=corners,
+    return process(require_file(path), out, page=page, category=category, rotation=rotation, corners=corners,
                    profile=profile)[0]
 
 
@@ -150,11 +159,15 @@ def prepare(
 
 
 def run_batch(input_dir: PathLike, output_dir: PathLike, *, workers: int | None = None,
-              profile: str | None = None, progress: bool = True) -> BatchSummary:
-    """Fix every photo of a folder on worker processes; `summary.csv` beside the outputs."""
+              profile: str | None = None, progress: bool = True, overwrite: bool = False,
+              resume: bool = False) -> BatchSummary:
+    """Fix every photo of a folder on worker processes; `summary.csv` beside the outputs. An
+    output folder with files in it needs `overwrite` (redo all) or `resume` (skip the photos whose
+    output is current); a stop signal ends it early with `summary.stopped` set."""
     from photocheck.batch import run_batch as run
 
-    return run(Path(input_dir), Path(output_dir), workers=workers, profile=profile, progress=progress)
+    return run(Path(input_dir), Path(output_dir), workers=workers, profile=profile, progress=progress,
+               overwrite=overwrite, resume=resume)
 
 
 def sample_path(name: str) -> Path:

@@ -145,8 +145,17 @@ def cmd_photo_batch(args: argparse.Namespace, out: Printer) -> int:
 
     summary = run_batch(
         Path(args.input_dir), Path(args.output), workers=args.workers, profile=args.profile,
-        progress=not args.quiet,
+        progress=not args.quiet, overwrite=args.overwrite, resume=args.resume,
     )
+    if summary.skipped:
+        out.say(f"已跳过{summary.skipped}张输出仍有效的照片（--resume）",
+                f"skipped {summary.skipped} photos whose output is current (--resume)")
+    if summary.stopped is not None:
+        out.say(f"已停止：{summary.total}/{summary.inputs}张已完成（{summary.passed}张通过），未开始的照片没有处理。"
+                f"明细见 {summary.csv_path}；继续处理请加 --resume 重新运行",
+                f"stopped: {summary.total} of {summary.inputs} done ({summary.passed} passed). "
+                f"Details: {summary.csv_path}; rerun with --resume to finish", err=True)
+        return 128 + summary.stopped
     out.say(
         f"共{summary.total}张：{summary.passed}张通过，{summary.failed}张未通过，{summary.unreadable}张无法读取。"
         f"明细见 {summary.csv_path}",
@@ -249,6 +258,25 @@ def _material_items(args: argparse.Namespace) -> list[tuple[int | None, Path]]:
     return [(p, stem.with_name(f"{stem.name}_p{p + 1}")) for p in pages if p is not None]
 
 
+_MATERIAL_SUFFIXES = (".jpg", ".jpeg", ".png")
+
+
+def _existing_outputs(stem: Path, overwrite: bool) -> list[Path]:
+    """The files an output stem may already have (the compressor picks .jpg or .png): refused
+    unless --overwrite, returned with it."""
+    from photocheck.api import UserError
+
+    found = [stem.with_name(stem.name + s) for s in _MATERIAL_SUFFIXES]
+    found = [p for p in found if p.exists() or p.is_symlink()]
+    for p in found:
+        if p.is_dir():
+            raise UserError(p, "这是一个文件夹，请换一个输出文件名", "this is a folder: choose another output name")
+    if found and not overwrite:
+        raise UserError(found[0], "文件已存在：如需替换请加 --overwrite",
+                        "the file exists: add --overwrite to replace it")
+    return found
+
+
 def cmd_material_fix(args: argparse.Namespace, out: Printer) -> int:
     from photocheck.api import UserError, fix_material, load_profile
 
@@ -258,9 +286,15 @@ def cmd_material_fix(args: argparse.Namespace, out: Printer) -> int:
     category = args.category
     if category is not None:  # a Chinese category name works as well as the id
         category = next((c.id for c in prof.materials.categories if category in (c.id, c.name)), category)
+    items = _material_items(args)
+    existing = {stem: _existing_outputs(stem, args.overwrite) for _, stem in items}  # before any is written
     reports = []
-    for page, stem in _material_items(args):
+    for page, stem in items:
         report = fix_material(args.file, stem, page=page, category=category, profile=prof)
+        if report.output is not None:  # --overwrite: an old stem.png does not stay beside a new stem.jpg
+            for old in existing[stem]:
+                if old != report.output.path:
+                    old.unlink(missing_ok=True)
         reports.append(report)
         if not args.json:
             _print_material(report, out, prof.materials)
@@ -286,6 +320,7 @@ _ARGPARSE_ZH = {
     "expected one argument": "需要一个值",
     "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
     "ambiguous option: %(option)s could match %(matches)s": "有歧义的选项：%(option)s 可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
 }
 
 
@@ -347,6 +382,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="输出文件夹")
     p.add_argument("--workers", type=int, default=None, help="并行进程数（默认：全部核心）")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    again = p.add_mutually_exclusive_group()
+    again.add_argument("--overwrite", action="store_true",
+                       help="输出文件夹已有结果时：全部重新处理并替换（未通过的照片删除其旧输出）")
+    again.add_argument("--resume", action="store_true",
+                       help="输出文件夹已有结果时：跳过已通过且输出比原图新的照片，只处理其余的")
     p.set_defaults(func=cmd_photo_batch)
 
     material = sub.add_parser("material", help="报名材料（证件、证书、PDF）/ supporting materials").add_subparsers(
@@ -362,6 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="输出文件名（不含扩展名；程序按压缩结果加 .jpg 或 .png）")
     p.add_argument("--category", help="材料类别 id 或中文名（默认按文字自动识别）")
     p.add_argument("--page", type=int, help="只处理 PDF 的第 N 页（从 1 开始）")
+    p.add_argument("--overwrite", action="store_true", help="替换已存在的输出文件")
     p.add_argument("--json", action="store_true")
     p.add_argument("--include-text", action="store_true",
                    help="--json 输出中包含识别出的文字（含姓名、证件号等个人信息）")
@@ -385,15 +426,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     out = Printer(args.lang)
+    if args.command is None and not args.self_test:
+        parser.error("缺少子命令（profiles、photo、material、prepare）" if not out.en else "a command is required")
+    from photocheck.api import stop_exit_code, stop_signals_unwind
+
+    stop_signals_unwind()  # SIGTERM unwinds like Ctrl-C: staged files and staging folders are removed
     if args.self_test:
         return _self_test(out)
-    if args.command is None:
-        parser.error("缺少子命令（profiles、photo、material、prepare）" if not out.en else "a command is required")
     try:
         return args.func(args, out)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         out.say("已取消", "cancelled", err=True)
-        return 130
+        return stop_exit_code(exc)
     except BrokenPipeError:  # `photocheck ... | head`: the reader left; not an error of ours
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (interpreter shutdown flushes it)
         return EXIT_OK
@@ -426,7 +470,10 @@ def _report_error(exc: Exception, out: Printer) -> int:
         out.say(f"错误：{exc.text()}", f"error: {exc.text(en=True)}", err=True)
         return EXIT_UNUSABLE
     if isinstance(exc, OSError):
-        where = f"{exc.filename}：" if exc.filename else ""
+        name = exc.filename
+        if name and Path(str(name)).name.startswith(".photocheck-") and exc.filename2:
+            name = exc.filename2  # a rename of a staged file: the user knows the destination
+        where = f"{name}：" if name else ""
         out.say(f"错误：{where}{exc.strerror or exc}", f"error: {where}{exc.strerror or exc}", err=True)
         return EXIT_UNUSABLE
     out.say(f"错误：内部错误（{type(exc).__name__}: {exc}），加 --debug 查看详情",

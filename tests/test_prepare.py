@@ -79,7 +79,9 @@ def test_manifest_matches_the_files_on_disk(export):
     states = {c["id"]: c["state"] for c in manifest["categories"]}
     assert states["identity"] == states["diploma"] == states["education_report"] == "ready"
     assert states["degree"] == "not_provided"
-    assert manifest["photo"]["ok"] and manifest["photo"]["output"]["path"].startswith(str(export.root))
+    assert manifest["photo"]["ok"] and manifest["photo"]["output"]["path"] == "00_报名照片/报名照片.jpg"
+    assert by_stem["02_毕业证书/1"]["source"] == "IMG_0001.jpg"
+    assert by_stem["01_身份证明/正面"]["source"] == "身份证明/正面.jpg"
 
 
 def test_the_same_file_twice_is_warned_and_counted_once(export):
@@ -104,6 +106,21 @@ def test_project_file_reopens(export, material_dir):
     cats = sorted((p.category or "", p.page if p.page is not None else -1) for p in project.items)
     assert cats == [("diploma", -1), ("education_report", 0), ("education_report", 1),
                     ("identity", -1), ("identity", -1)]
+    for item in project.items:  # found again from the material folder, wherever it now is
+        assert hashlib.sha256(item.locate(material_dir).read_bytes()).hexdigest() == item.sha256
+    assert project.photo == "grace_hopper.jpg"  # given with --photo from elsewhere: its name only
+
+
+def test_the_export_names_no_absolute_path(export, material_dir, grace_hopper_path):
+    texts = {p.name: p.read_text(encoding="utf-8") for p in (export.manifest_path, export.report_path,
+                                                             export.root / "project.json")}
+    for name, text in texts.items():
+        for private in (str(material_dir), str(grace_hopper_path.parent), str(export.root.parent),
+                        str(Path.home())):
+            assert private not in text, (name, private)
+    manifest = json.loads(texts[MANIFEST])
+    assert manifest["photo"]["input"] == "grace_hopper.jpg"
+    assert {s["source"] for s in manifest["skipped"]} == {"身份证明/正面 副本.jpg"}
 
 
 def test_existing_export_is_refused_and_unusable_inputs_exit_2(export, material_dir, tmp_path, capsys):

@@ -114,5 +114,19 @@ def _replace_checks(f: ExportedFile, checks: list[CheckResult]) -> ExportedFile:
 
 
 def write_manifest(export: Export) -> None:
-    text = json.dumps(export.to_dict(), ensure_ascii=False, indent=2, default=str)
+    """manifest.json names files relative to the export folder and sources relative to the
+    material folder: no absolute path (a home folder, a user name) goes out with the export."""
+    data = export.to_dict()
+    for key in ("output", "original"):
+        entry = (data["photo"] or {}).get(key)
+        if entry:
+            entry["path"] = _inside(Path(entry["path"]), export.root)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     write_atomic(export.manifest_path, text.encode("utf-8"))
+
+
+def _inside(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name

@@ -43,6 +43,7 @@ _WORK = ".work"
 @dataclass(frozen=True)
 class InputItem:
     path: Path
+    source: str  # `path` relative to the material folder: what the export records
     page: int | None
     sha256: str
     category: str | None  # the user's choice: the subfolder it was in
@@ -116,10 +117,23 @@ def _photo_candidates(input_dir: Path) -> list[Path]:
     return [f for d in folders for f in _files(d, None)]
 
 
+def relative_source(path: Path, input_dir: Path) -> str:
+    """How the export names an input: relative to the material folder ("/"-separated), or just
+    the file name for one outside it (a --photo elsewhere). Never an absolute path: an export is
+    handed on, and a home folder path says who the candidate is and how their disk is laid out."""
+    for inside, root in ((path, input_dir), (path.resolve(), input_dir.resolve())):
+        try:
+            return inside.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
 def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
             exclude: Path | None = None) -> Inputs:
     """Every material item (one per image, one per PDF page) with its user-chosen category,
-    the registration photo, and what was skipped (duplicates, unreadable files)."""
+    the registration photo, and what was skipped (duplicates, unreadable files). Sources are
+    named relative to `input_dir`."""
     notes: list[str] = []
     photos = _photo_candidates(input_dir)
     if photo is None and photos:
@@ -136,7 +150,8 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
             continue
         digest = file_digest(path)
         if digest in seen:
-            skipped.append(Skipped(str(path), None, f"与 {seen[digest].name} 内容完全相同，已跳过（只处理一次）",
+            skipped.append(Skipped(relative_source(path, input_dir), None,
+                                   f"与 {seen[digest].name} 内容完全相同，已跳过（只处理一次）",
                                    f"same file as {seen[digest].name}; skipped", blocking=False))
             continue
         seen[digest] = path
@@ -147,9 +162,10 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
         try:
             pages = material_inputs(path)
         except UserError as exc:
-            skipped.append(Skipped(str(path), None, exc.message, exc.message_en))
+            skipped.append(Skipped(relative_source(path, input_dir), None, exc.message, exc.message_en))
             continue
-        items.extend(InputItem(p, page, digest, category.id if category else None) for p, page in pages)
+        source = relative_source(path, input_dir)
+        items.extend(InputItem(p, source, page, digest, category.id if category else None) for p, page in pages)
     return Inputs(items, photo, skipped, list(dict.fromkeys(notes)))
 
 
@@ -190,7 +206,7 @@ def _failure(report: MaterialReport) -> str:
 
 
 def _source(item: InputItem) -> str:
-    return str(item.path)
+    return item.source
 
 
 def _export_category(
@@ -224,27 +240,30 @@ def _page(item: InputItem) -> str:
 # --- the photo ---------------------------------------------------------------------------------
 
 
-def _export_photo(stage: Path, photo: Path, prof: Profile) -> tuple[PhotoReport, list[ExportedFile]]:
+def _export_photo(stage: Path, photo: Path, source: str, prof: Profile) -> tuple[PhotoReport, list[ExportedFile]]:
     folder = stage / PHOTO_FOLDER
     folder.mkdir()
     report = fix_photo(photo, folder / PHOTO_NAME, prof, original=folder / ORIGINAL_NAME)
+    report = replace(report, input=Path(source))  # the manifest and the report name it so
     files = []
     if report.output is not None:
-        files.append(record_file(stage, report.output.path, category="photo", slot=None, source=str(photo),
+        files.append(record_file(stage, report.output.path, category="photo", slot=None, source=source,
                                  page=None, legibility=None, checks=report.checks))
     if report.original is not None:
         files.append(record_file(stage, report.original.path, category="photo_original", slot=None,
-                                 source=str(photo), page=None, legibility=None, checks=[]))
+                                 source=source, page=None, legibility=None, checks=[]))
     if not files:
         folder.rmdir()  # the photo failed: no empty folder that looks like a finished step
     return report, files
 
 
-def _rebase(report: PhotoReport, stage: Path, target: Path) -> PhotoReport:
+def _rebase(report: PhotoReport | None, stage: Path, target: Path) -> PhotoReport | None:
     """Paths in the photo report point into the staging folder until it is swapped into place."""
     def move(o: OutputFile | None) -> OutputFile | None:
         return replace(o, path=target / o.path.relative_to(stage)) if o else None
 
+    if report is None:
+        return None
     return replace(report, output=move(report.output), original=move(report.original))
 
 
@@ -278,7 +297,7 @@ def prepare(
         raise UserError(photo, "找不到报名照片文件", "the photo file does not exist")
     candidate = safe_name(name if name is not None else input_dir.resolve().name)
     token = cancel or CancelToken()
-    with Staging(out_dir, candidate, overwrite=overwrite) as staging:
+    with Staging(out_dir, candidate, overwrite=overwrite) as staging, staging.user_errors():
         stage = staging.path
         inputs = collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=staging.target)
         photo_report, photo_files = None, []
@@ -291,8 +310,8 @@ def prepare(
 
         if inputs.photo is not None:
             step(0, f"报名照片：{inputs.photo.name}")
-            photo_report, photo_files = _export_photo(stage, inputs.photo, prof)
-            photo_report = _rebase(photo_report, stage, staging.target)
+            photo_report, photo_files = _export_photo(stage, inputs.photo, relative_source(inputs.photo, input_dir),
+                                                      prof)
         work = stage / _WORK
         work.mkdir()
         placed: list[Placed] = []
@@ -318,7 +337,7 @@ def prepare(
             files.extend(written)
         step(total - 1, "检查导出的文件")
         shutil.rmtree(work)
-        save_project(_project(candidate, prof, inputs, placed), stage / PROJECT)
+        save_project(_project(candidate, prof, inputs, placed, input_dir), stage / PROJECT)
         export = Export(stage, candidate, prof.id, prof.next_step, photo_report, files, statuses, skipped,
                         inputs.notes)
         write_manifest(export)
@@ -326,7 +345,7 @@ def prepare(
         write_manifest(export)
         write_report(export)
         target = staging.commit()
-    return replace(export, root=target)
+    return replace(export, root=target, photo=_rebase(export.photo, stage, target))
 
 
 def _caps(prof: Profile, spec: MaterialsSpec) -> dict[str, tuple[int | None, tuple[str, ...]]]:
@@ -336,9 +355,10 @@ def _caps(prof: Profile, spec: MaterialsSpec) -> dict[str, tuple[int | None, tup
     return caps
 
 
-def _project(candidate: str, prof: Profile, inputs: Inputs, placed: list[Placed]) -> Project:
-    """The inputs and their categories and slots, for the GUI to reopen (no manual edits yet)."""
-    items = [ProjectItem(source=str(p.item.path.resolve()), sha256=p.item.sha256, page=p.item.page,
+def _project(candidate: str, prof: Profile, inputs: Inputs, placed: list[Placed], input_dir: Path) -> Project:
+    """The inputs and their categories and slots, for the GUI to reopen (no manual edits yet);
+    sources are relative to the material folder (ProjectItem.locate finds them again)."""
+    items = [ProjectItem(source=p.item.source, sha256=p.item.sha256, page=p.item.page,
                          category=p.category, slot=p.slot) for p in placed]
-    photo = str(inputs.photo.resolve()) if inputs.photo else None
+    photo = relative_source(inputs.photo, input_dir) if inputs.photo else None
     return Project(version=PROJECT_VERSION, name=candidate, profile=prof.id, photo=photo, items=items)

@@ -29,7 +29,7 @@ def file_digest(path: str | os.PathLike[str]) -> str:
 
 @dataclass
 class ProjectItem:
-    source: str  # path of the added file
+    source: str  # the added file, relative to the material folder ("/"-separated), or a file name
     sha256: str
     page: int | None = None  # 0-based page of a PDF source
     category: str | None = None
@@ -44,6 +44,11 @@ class ProjectItem:
             len(self.corners) != 4 or any(len(p) != 2 for p in self.corners)
         ):
             raise ValueError(f"corners must be 4 (x, y) points, got {self.corners}")
+
+    def locate(self, input_dir: str | os.PathLike[str]) -> Path:
+        """The file in `input_dir`, the material folder the project was made from (a source that
+        an older version stored as an absolute path stays absolute)."""
+        return Path(input_dir) / self.source
 
 
 Segment = list[float]  # one brush stroke piece: x0, y0, x1, y1, radius (upright source px)
@@ -76,6 +81,10 @@ class Project:
     photo: str | None = None
     items: list[ProjectItem] = field(default_factory=list)
     photo_edits: PhotoEdits | None = None
+
+    def photo_path(self, input_dir: str | os.PathLike[str]) -> Path | None:
+        """The registration photo in `input_dir` (only its name is kept when it was elsewhere)."""
+        return Path(input_dir) / self.photo if self.photo else None
 
 
 def save_project(project: Project, path: str | os.PathLike[str]) -> None:

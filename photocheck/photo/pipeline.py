@@ -15,6 +15,8 @@ import numpy as np
 from photocheck.concurrency import helper
 from photocheck.errors import UserError
 from photocheck.io.decode import Source
+from photocheck.io.interrupt import deferred
+from photocheck.io.paths import require_file
 from photocheck.io.write import write_atomic, write_staged
 from photocheck.photo.analysis import PhotoAnalysis, analyse
 from photocheck.photo.checks import run_checks
@@ -48,14 +50,14 @@ def _analysed(source: Source, prof: Profile, rotation: int | None) -> PhotoAnaly
 
 def check(path: Path, prof: Profile) -> PhotoReport:
     """Every photo check on one file as it is."""
-    source = Source.open(path, max_pixels=prof.input.max_pixels)
+    source = Source.open(require_file(path), max_pixels=prof.input.max_pixels)
     analysis = _analysed(source, prof, None)
     return PhotoReport(input=path, profile=prof, checks=run_checks(source.info, analysis, prof))
 
 
 def guides(path: Path, prof: Profile, rotation: int | None = None) -> PhotoGuides:
     """The checks plus the geometry behind them, for drawing guides and a movable crop frame."""
-    source = Source.open(path, max_pixels=prof.input.max_pixels)
+    source = Source.open(require_file(path), max_pixels=prof.input.max_pixels)
     a = _analysed(source, prof, rotation)
     report = PhotoReport(input=path, profile=prof, checks=run_checks(source.info, a, prof))
     k = 1.0 / a.picture.scale
@@ -124,6 +126,7 @@ def fix(
 
     if not prof.can_fix:
         raise UserError(path, prof.fix_refusal, prof.fix_refusal_en)
+    require_file(path)
     _refuse_bad_targets(path, out, original, overwrite)
     source = Source.open(path, max_pixels=prof.input.max_pixels)
     pool = helper("decode")
@@ -153,20 +156,35 @@ def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, 
                    result) -> PhotoReport:
     staged = write_staged(out, result.upload.data)
     try:
-        report = check(staged, prof)
+        try:
+            report = check(staged, prof)
+        except UserError as exc:  # about the file just written: name the output, not the temp file
+            raise UserError(out, f"写入后重新读取失败：{exc.message}", f"re-reading the written file failed: "
+                            f"{exc.message_en}", code=exc.code) from exc
         # The written file is small by design: its resolution verdict is the source's.
         resolution = next(c for c in checks if c.id == "image.resolution")
         final = [resolution if c.id == "image.resolution" else c for c in report.checks]
         if any(c.failed for c in final):
             return PhotoReport(input=path, profile=prof, checks=final, notes=result.notes)
         hires = None
+        data = size = None
         if original is not None:
-            data, (w, h) = result.render_original()
-            write_atomic(original, data)
-            hires = OutputFile(original, len(data), w, h, prof.output.original_quality)
-            if (w, h) == prof.output.exact_size:
-                result.notes.append("原图像素不足，高分辨率原图只能与上传照片同尺寸；有条件时请用更清晰的原图")
-        os.replace(staged, out)
+            data, size = result.render_original()
+        # Ctrl-C between the two writes would leave an original without its upload file.
+        with deferred():
+            if original is not None and data is not None and size is not None:
+                write_atomic(original, data)
+                hires = OutputFile(original, len(data), *size, prof.output.original_quality)
+                if size == prof.output.exact_size:
+                    result.notes.append("原图像素不足，高分辨率原图只能与上传照片同尺寸；有条件时请用更清晰的原图")
+            try:
+                os.replace(staged, out)
+            except OSError as exc:
+                if hires is not None:  # both or neither
+                    original.unlink(missing_ok=True)
+                reason = exc.strerror or str(exc)
+                raise UserError(out, f"无法写入文件：{reason}（请检查磁盘空间和写入权限）",
+                                f"cannot write the file: {reason} (check free space and permissions)") from exc
     finally:
         staged.unlink(missing_ok=True)
     upload = OutputFile(out, len(result.upload.data), *prof.output.exact_size, result.upload.quality)
