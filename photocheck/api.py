@@ -14,7 +14,7 @@ import numpy as np
 from photocheck.batch import BatchSummary
 from photocheck.concurrency import Cancelled, CancelToken, Progress
 from photocheck.errors import ProfileError, ProjectError, UserError
-from photocheck.export.project import Project, ProjectItem
+from photocheck.export.project import PROJECT_VERSION, PhotoEdits, Project, ProjectItem
 from photocheck.io.interrupt import Terminated, exit_code, install
 from photocheck.photo.framing import CropFrame
 from photocheck.photo.pipeline import PhotoGuides
@@ -34,12 +34,14 @@ from photocheck.reports import (
 from photocheck.rules.profile import Profile, list_profiles, load_profile, resolve_profile
 
 __all__ = [
+    "PROJECT_VERSION",
     "BatchSummary", "CancelToken", "Cancelled", "CategoryState", "CategoryStatus", "CheckResult", "CropFrame",
-    "Export", "ExportedFile", "MaterialReport", "OutputFile", "PhotoGuides", "PhotoReport", "Profile",
-    "ProfileError", "Progress", "Project", "ProjectError", "ProjectItem", "Skipped", "Status", "Suggestion",
-    "Terminated", "UserError", "analyse_photo", "check_photo", "classify", "export_folder", "fix_material",
-    "fix_photo", "list_profiles", "load_preview", "load_profile", "load_project", "material_inputs", "prepare",
-    "run_batch", "sample_path", "save_project", "stop_exit_code", "stop_signals_unwind",
+    "Export", "ExportedFile", "MaterialReport", "OutputFile", "PhotoEdits", "PhotoGuides", "PhotoReport",
+    "Profile", "ProfileError", "Progress", "Project", "ProjectError", "ProjectItem", "Skipped", "Status",
+    "Suggestion", "Terminated", "UserError", "analyse_photo", "check_photo", "classify", "export_folder",
+    "export_project", "fix_material", "fix_photo", "list_profiles", "load_preview", "load_profile",
+    "load_project", "material_inputs", "prepare", "run_batch", "sample_path", "save_project",
+    "stop_exit_code", "stop_signals_unwind",
 ]
 
 # The command line's handling of Ctrl-C and SIGTERM: both raise KeyboardInterrupt (Terminated for
@@ -156,6 +158,22 @@ def prepare(
 
     return run(input_dir, out_dir, name=name, photo=photo, profile=profile, overwrite=overwrite,
                progress=progress, cancel=cancel)
+
+
+def export_project(
+    project: Project,
+    base: PathLike,
+    out_dir: PathLike,
+    *,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> Export:
+    """The window's export: the project's items with the candidate's categories, slots,
+    rotations and corners, and the photo with its edits; sources are relative to `base`."""
+    from photocheck.export.prepare import export_project as run
+
+    return run(project, base, out_dir, overwrite=overwrite, progress=progress, cancel=cancel)
 
 
 def run_batch(input_dir: PathLike, output_dir: PathLike, *, workers: int | None = None,

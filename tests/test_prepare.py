@@ -3,6 +3,7 @@ shared by the tests that read it)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from photocheck import api
 from photocheck.cli import main
 from photocheck.export.prepare import folder_category, prepare, slot_from_name
 from photocheck.export.project import load_project
@@ -109,6 +111,23 @@ def test_project_file_reopens(export, material_dir):
     for item in project.items:  # found again from the material folder, wherever it now is
         assert hashlib.sha256(item.locate(material_dir).read_bytes()).hexdigest() == item.sha256
     assert project.photo == "grace_hopper.jpg"  # given with --photo from elsewhere: its name only
+
+
+def test_the_windows_export_follows_the_candidates_own_choices(export, material_dir, tmp_path):
+    # Reopened, one file moved to another category by hand, one file changed since it was added.
+    project = load_project(export.root / "project.json")
+    diploma = next(it for it in project.items if it.category == "diploma")
+    card = next(it for it in project.items if it.category == "identity")
+    moved = dataclasses.replace(diploma, category="other")
+    changed = dataclasses.replace(card, sha256="0" * 64)
+    redo = dataclasses.replace(project, photo=None, items=[moved, changed])
+    result = api.export_project(redo, material_dir, tmp_path)
+    other = next(s for s in result.categories if s.category.id == "other")
+    assert [Path(f).parent.name for f in other.files] == [other.category.folder]
+    assert not next(s for s in result.categories if s.category.id == "diploma").files
+    assert [s.source for s in result.skipped] == [card.source] and "重新添加" in result.skipped[0].reason
+    reopened = load_project(result.root / "project.json")
+    assert [(it.source, it.category) for it in reopened.items] == [(diploma.source, "other")]
 
 
 def test_the_export_names_no_absolute_path(export, material_dir, grace_hopper_path):

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from photocheck.concurrency import CancelToken, Progress
 from photocheck.documents.checks import category_count, category_required
@@ -20,9 +22,12 @@ from photocheck.documents.fix import material_inputs, process
 from photocheck.errors import UserError
 from photocheck.export.layout import ORIGINAL_NAME, PHOTO_FOLDER, PHOTO_NAME, PROJECT, Staging, safe_name
 from photocheck.export.manifest import record_file, verify_manifest, with_verification, write_manifest
-from photocheck.export.project import PROJECT_VERSION, Project, ProjectItem, file_digest, save_project
+from photocheck.export.project import PROJECT_VERSION, PhotoEdits, Project, ProjectItem, file_digest, save_project
 from photocheck.export.report import write_report
+from photocheck.photo.framing import CropFrame
 from photocheck.photo.pipeline import fix as fix_photo
+from photocheck.photo.pipeline import guides
+from photocheck.photo.strokes import rasterize
 from photocheck.reports import (
     CategoryStatus,
     Export,
@@ -46,7 +51,10 @@ class InputItem:
     source: str  # `path` relative to the material folder: what the export records
     page: int | None
     sha256: str
-    category: str | None  # the user's choice: the subfolder it was in
+    category: str | None  # the user's choice: the subfolder it was in, or the window's
+    slot: str | None = None  # the window's choice (else from the file name or the text)
+    rotation: int | None = None  # manual clockwise rotation from the window
+    corners: list[list[float]] | None = None  # manual document corners from the window
 
 
 @dataclass(frozen=True)
@@ -177,7 +185,7 @@ def _place(item: InputItem, report: MaterialReport, spec: MaterialsSpec) -> Plac
     if not category_id:
         return Placed(item, report, None, None)
     category = spec.category(category_id)
-    named = slot_from_name(item.path.stem, category)
+    named = item.slot or slot_from_name(item.path.stem, category)
     suggested = report.slot if report.category == category_id else None
     return Placed(item, report, category_id, named or suggested)
 
@@ -240,10 +248,18 @@ def _page(item: InputItem) -> str:
 # --- the photo ---------------------------------------------------------------------------------
 
 
-def _export_photo(stage: Path, photo: Path, source: str, prof: Profile) -> tuple[PhotoReport, list[ExportedFile]]:
+def _export_photo(stage: Path, photo: Path, source: str, prof: Profile,
+                  edits: PhotoEdits | None = None) -> tuple[PhotoReport, list[ExportedFile]]:
     folder = stage / PHOTO_FOLDER
     folder.mkdir()
-    report = fix_photo(photo, folder / PHOTO_NAME, prof, original=folder / ORIGINAL_NAME)
+    options: dict[str, Any] = {}
+    if edits is not None:
+        # Strokes were drawn on the upright photo: its size comes from the same analysis.
+        size = guides(photo, prof, edits.rotation).size
+        options = {"rotation": edits.rotation, "background": edits.background,
+                   "frame": CropFrame(*edits.frame) if edits.frame else None,
+                   "keep": rasterize(edits.keep, size), "remove": rasterize(edits.remove, size)}
+    report = fix_photo(photo, folder / PHOTO_NAME, prof, original=folder / ORIGINAL_NAME, **options)
     report = replace(report, input=Path(source))  # the manifest and the report name it so
     files = []
     if report.output is not None:
@@ -296,10 +312,57 @@ def prepare(
     if photo is not None and not Path(photo).is_file():
         raise UserError(photo, "找不到报名照片文件", "the photo file does not exist")
     candidate = safe_name(name if name is not None else input_dir.resolve().name)
+    return _build(out_dir, candidate, prof, spec, input_dir, overwrite, progress, cancel,
+                  lambda exclude: collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=exclude))
+
+
+def export_project(
+    project: Project,
+    base: str | Path,
+    out_dir: str | Path,
+    *,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> Export:
+    """What the window builds: the project's items with the candidate's own categories, slots,
+    rotations and corners, and the photo with its manual edits. Sources are relative to `base`
+    (the folder the project's files were added from); a file that is gone or changed since it
+    was added is one skipped item, not a failed export."""
+    prof = resolve_profile(project.profile)
+    spec = prof.materials
+    if spec is None:
+        raise UserError(prof.id, "该考试规格不含报名材料要求", "this profile has no [materials] section")
+    base = Path(base)
+
+    def inputs(_exclude: Path) -> Inputs:
+        items, skipped = [], []
+        for it in project.items:
+            path = it.locate(base)
+            if not path.is_file() or file_digest(path) != it.sha256:
+                skipped.append(Skipped(it.source, it.page, "文件已不在原位置或已被修改，请重新添加",
+                                       "the file is gone or changed since it was added; add it again"))
+                continue
+            items.append(InputItem(path, it.source, it.page, it.sha256, it.category, it.slot,
+                                   it.rotation or None, it.corners))
+        photo = project.photo_path(base)
+        if photo is not None and not photo.is_file():
+            raise UserError(photo, "找不到报名照片文件", "the photo file does not exist")
+        return Inputs(items, photo, skipped, [])
+
+    return _build(Path(out_dir), safe_name(project.name), prof, spec, base, overwrite, progress, cancel, inputs,
+                  project.photo_edits)
+
+
+def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, input_dir: Path, overwrite: bool,
+           progress: Progress | None, cancel: CancelToken | None, gather: Callable[[Path], Inputs],
+           edits: PhotoEdits | None = None) -> Export:
+    """The export itself, whoever gathered the inputs: each item fixed into a work folder inside
+    the staging folder, named into its category folder, verified from disk, swapped into place."""
     token = cancel or CancelToken()
     with Staging(out_dir, candidate, overwrite=overwrite) as staging, staging.user_errors():
         stage = staging.path
-        inputs = collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=staging.target)
+        inputs = gather(staging.target)
         photo_report, photo_files = None, []
         total = len(inputs.items) + (inputs.photo is not None) + 1  # the last step: verify and write
 
@@ -311,7 +374,7 @@ def prepare(
         if inputs.photo is not None:
             step(0, f"报名照片：{inputs.photo.name}")
             photo_report, photo_files = _export_photo(stage, inputs.photo, relative_source(inputs.photo, input_dir),
-                                                      prof)
+                                                      prof, edits)
         work = stage / _WORK
         work.mkdir()
         placed: list[Placed] = []
@@ -320,7 +383,7 @@ def prepare(
             step(i + (inputs.photo is not None), f"材料 {i + 1}/{len(inputs.items)}：{item.path.name}{_page(item)}")
             try:
                 report = process(item.path, work / f"{i:04d}", page=item.page, category=item.category,
-                                 profile=prof)[0]
+                                 rotation=item.rotation, corners=item.corners, profile=prof)[0]
             except UserError as exc:
                 skipped.append(Skipped(_source(item), item.page, exc.message, exc.message_en))
                 continue
@@ -337,7 +400,7 @@ def prepare(
             files.extend(written)
         step(total - 1, "检查导出的文件")
         shutil.rmtree(work)
-        save_project(_project(candidate, prof, inputs, placed, input_dir), stage / PROJECT)
+        save_project(_project(candidate, prof, inputs, placed, input_dir, edits), stage / PROJECT)
         export = Export(stage, candidate, prof.id, prof.next_step, photo_report, files, statuses, skipped,
                         inputs.notes)
         write_manifest(export)
@@ -355,10 +418,12 @@ def _caps(prof: Profile, spec: MaterialsSpec) -> dict[str, tuple[int | None, tup
     return caps
 
 
-def _project(candidate: str, prof: Profile, inputs: Inputs, placed: list[Placed], input_dir: Path) -> Project:
-    """The inputs and their categories and slots, for the GUI to reopen (no manual edits yet);
+def _project(candidate: str, prof: Profile, inputs: Inputs, placed: list[Placed], input_dir: Path,
+             edits: PhotoEdits | None) -> Project:
+    """The inputs with their categories, slots and manual edits, for the window to reopen;
     sources are relative to the material folder (ProjectItem.locate finds them again)."""
-    items = [ProjectItem(source=p.item.source, sha256=p.item.sha256, page=p.item.page,
-                         category=p.category, slot=p.slot) for p in placed]
+    items = [ProjectItem(source=p.item.source, sha256=p.item.sha256, page=p.item.page, category=p.category,
+                         slot=p.slot, rotation=p.item.rotation or 0, corners=p.item.corners) for p in placed]
     photo = relative_source(inputs.photo, input_dir) if inputs.photo else None
-    return Project(version=PROJECT_VERSION, name=candidate, profile=prof.id, photo=photo, items=items)
+    return Project(version=PROJECT_VERSION, name=candidate, profile=prof.id, photo=photo, items=items,
+                   photo_edits=edits)
