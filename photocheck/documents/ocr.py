@@ -26,6 +26,16 @@ os.environ["ORT_TELEMETRY_DISABLED"] = "1"
 
 _local = threading.local()
 
+# rapidocr shrinks an image's long side to 2000 px and its detector then scales the short side up to
+# 736 px: a 10 x 10,000 strip would reach the detector at 736 x 736,000 px (gigabytes, minutes).
+# An image longer than MAX_ASPECT times its width is therefore read in overlapping tiles of at most
+# TILE_ASPECT, at most about MAX_TILES of them: a sliver is padded with white to that shape first.
+MAX_ASPECT = 3.0
+TILE_ASPECT = 2.0
+MAX_TILES = 6
+# Below this many px across there is no line of text to read (one character needs about as much).
+MIN_TEXT_SIDE = 16
+
 
 @dataclass(frozen=True)
 class TextLine:
@@ -73,24 +83,76 @@ def read_text(
     `classify` runs the 0/180 direction classifier on each line before recognition, for pages that
     may be upside down. Lines recognised with a score below `min_score` are dropped.
     """
-    # Every stage flag is passed on each call: rapidocr keeps the last call's flags.
-    out = _engine()(_bgr(rgb), use_det=True, use_cls=classify, use_rec=True, text_score=min_score)
-    if out.boxes is None or out.txts is None or out.scores is None:
-        return []
-    lines = [
-        TextLine(text=str(t), score=float(s), box=np.asarray(b, dtype=np.float32).reshape(4, 2))
-        for b, t, s in zip(out.boxes, out.txts, out.scores, strict=True)
-    ]
+    lines = []
+    for tile in _tiles(np.asarray(rgb)):
+        # Every stage flag is passed on each call: rapidocr keeps the last call's flags.
+        out = _engine()(_bgr(tile.image), use_det=True, use_cls=classify, use_rec=True, text_score=min_score)
+        if out.boxes is None or out.txts is None or out.scores is None:
+            continue
+        for b, t, s in zip(out.boxes, out.txts, out.scores, strict=True):
+            box = tile.place(b)
+            if box is not None:
+                lines.append(TextLine(text=str(t), score=float(s), box=box))
     return _reading_order(lines)
 
 
 def detect_lines(rgb: np.ndarray) -> list[np.ndarray]:
     """Text-line boxes only ((4, 2) float32, clockwise from the top-left corner in image
     coordinates), no recognition: about a third of read_text's time."""
-    out = _engine()(_bgr(rgb), use_det=True, use_cls=False, use_rec=False)
-    if out.boxes is None:
+    boxes = []
+    for tile in _tiles(np.asarray(rgb)):
+        out = _engine()(_bgr(tile.image), use_det=True, use_cls=False, use_rec=False)
+        if out.boxes is not None:
+            boxes.extend(box for b in out.boxes if (box := tile.place(b)) is not None)
+    return boxes
+
+
+@dataclass(frozen=True)
+class _Tile:
+    image: np.ndarray
+    offset: int  # along the long axis
+    axis: int  # 0: tiles stacked top to bottom, 1: left to right
+    keep: tuple[float, float]  # a line whose centre falls here belongs to this tile
+
+    def place(self, raw: Any) -> np.ndarray | None:
+        """The tile's box in whole-image coordinates, or None when the neighbour keeps it."""
+        box = np.asarray(raw, dtype=np.float32).reshape(4, 2).copy()
+        coord = 1 - self.axis  # boxes are (x, y): stacked rows shift y
+        box[:, coord] += self.offset
+        centre = float(box[:, coord].mean())
+        return box if self.keep[0] <= centre < self.keep[1] else None
+
+
+def _tiles(img: np.ndarray) -> list[_Tile]:
+    """The image itself, or overlapping tiles of a long strip (padded with white when thinner than
+    MAX_TILES tiles allow), so the detector never sees an extreme shape."""
+    h, w = img.shape[:2]
+    if min(h, w) < MIN_TEXT_SIDE:
         return []
-    return [np.asarray(b, dtype=np.float32).reshape(4, 2) for b in out.boxes]
+    axis = 0 if h >= w else 1
+    long, short = max(h, w), min(h, w)
+    if long <= MAX_ASPECT * short:
+        return [_Tile(img, 0, axis, (-np.inf, np.inf))]
+    least = int(np.ceil(long / (TILE_ASPECT * MAX_TILES)))
+    if short < least:  # pad the short side (right or bottom: coordinates stay as they are)
+        pad = [(0, 0)] * img.ndim
+        pad[1 - axis] = (0, least - short)
+        img = np.pad(img, pad, constant_values=255)
+        short = least
+    length = int(TILE_ASPECT * short)
+    overlap = max(1, length // 8)
+    step = length - overlap
+    starts = list(range(0, max(1, long - overlap), step))
+    tiles = []
+    for i, start in enumerate(starts):
+        end = min(long, start + length)
+        view = img[start:end] if axis == 0 else img[:, start:end]
+        if int(view.max()) - int(view.min()) < 8:  # blank paper or padding: nothing to detect
+            continue
+        lo = -np.inf if i == 0 else start + overlap / 2
+        hi = np.inf if i == len(starts) - 1 else end - overlap / 2
+        tiles.append(_Tile(np.ascontiguousarray(view), start, axis, (lo, hi)))
+    return tiles
 
 
 def recognize_lines(crops: list[np.ndarray]) -> list[tuple[str, float]]:

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from photocheck.concurrency import CancelToken, Progress
 from photocheck.documents.checks import category_count, category_required
-from photocheck.documents.fix import material_inputs, process
+from photocheck.documents.fix import process, select_pages
 from photocheck.errors import UserError
 from photocheck.export.layout import ORIGINAL_NAME, PHOTO_FOLDER, PHOTO_NAME, PROJECT, Staging, safe_name
 from photocheck.export.manifest import record_file, verify_manifest, with_verification, write_manifest
 from photocheck.export.project import PROJECT_VERSION, Project, ProjectItem, file_digest, save_project
 from photocheck.export.report import write_report
+from photocheck.io.decode import check_file
 from photocheck.photo.pipeline import fix as fix_photo
 from photocheck.reports import (
     CategoryStatus,
@@ -117,7 +118,7 @@ def _photo_candidates(input_dir: Path) -> list[Path]:
 
 
 def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
-            exclude: Path | None = None) -> Inputs:
+            exclude: Path | None = None, profile: Profile | None = None) -> Inputs:
     """Every material item (one per image, one per PDF page) with its user-chosen category,
     the registration photo, and what was skipped (duplicates, unreadable files)."""
     notes: list[str] = []
@@ -128,11 +129,17 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
     photo_dirs = {p.parent for p in photos}
     seen: dict[str, Path] = {}
     if photo is not None:
+        check_file(photo, profile.input.max_bytes if profile else None)
         seen[file_digest(photo)] = photo
     items: list[InputItem] = []
     skipped: list[Skipped] = []
     for path in _files(input_dir, exclude):
         if path.parent in photo_dirs or (photo is not None and path.resolve() == photo.resolve()):
+            continue
+        try:  # a pipe, a device or a huge file is reported, not opened or hashed
+            check_file(path, profile.input.max_bytes if profile else None)
+        except UserError as exc:
+            skipped.append(Skipped(str(path), None, exc.message, exc.message_en))
             continue
         digest = file_digest(path)
         if digest in seen:
@@ -145,11 +152,13 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
         if len(top) > 1 and category is None:
             notes.append(f"子文件夹 {top[0]} 不是已知的材料类别，其中的文件按内容自动分类")
         try:
-            pages = material_inputs(path)
+            selection = select_pages(path, None, profile)
         except UserError as exc:
             skipped.append(Skipped(str(path), None, exc.message, exc.message_en))
             continue
-        items.extend(InputItem(p, page, digest, category.id if category else None) for p, page in pages)
+        if selection.note:
+            notes.append(selection.note)
+        items.extend(InputItem(p, page, digest, category.id if category else None) for p, page in selection.items)
     return Inputs(items, photo, skipped, list(dict.fromkeys(notes)))
 
 
@@ -280,7 +289,8 @@ def prepare(
     token = cancel or CancelToken()
     with Staging(out_dir, candidate, overwrite=overwrite) as staging:
         stage = staging.path
-        inputs = collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=staging.target)
+        inputs = collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=staging.target,
+                         profile=prof)
         photo_report, photo_files = None, []
         total = len(inputs.items) + (inputs.photo is not None) + 1  # the last step: verify and write
 

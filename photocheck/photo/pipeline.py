@@ -39,6 +39,12 @@ class PhotoGuides:
     frame: CropFrame | None  # the crop the fixer plans; None when it cannot fix
 
 
+def _open(path: Path, prof: Profile) -> Source:
+    """The photo, read only after the profile's limits on file size, pixels and shape hold."""
+    i = prof.input
+    return Source.open(path, max_pixels=i.max_pixels, max_bytes=i.max_bytes, max_aspect=i.max_aspect_ratio)
+
+
 def _analysed(source: Source, prof: Profile, rotation: int | None) -> PhotoAnalysis:
     if rotation is not None and rotation not in ROTATIONS:
         raise UserError(source.info.path, f"旋转角度须为 {ROTATIONS} 之一", f"rotation must be one of {ROTATIONS}")
@@ -48,14 +54,14 @@ def _analysed(source: Source, prof: Profile, rotation: int | None) -> PhotoAnaly
 
 def check(path: Path, prof: Profile) -> PhotoReport:
     """Every photo check on one file as it is."""
-    source = Source.open(path, max_pixels=prof.input.max_pixels)
+    source = _open(path, prof)
     analysis = _analysed(source, prof, None)
     return PhotoReport(input=path, profile=prof, checks=run_checks(source.info, analysis, prof))
 
 
 def guides(path: Path, prof: Profile, rotation: int | None = None) -> PhotoGuides:
     """The checks plus the geometry behind them, for drawing guides and a movable crop frame."""
-    source = Source.open(path, max_pixels=prof.input.max_pixels)
+    source = _open(path, prof)
     a = _analysed(source, prof, rotation)
     report = PhotoReport(input=path, profile=prof, checks=run_checks(source.info, a, prof))
     k = 1.0 / a.picture.scale
@@ -125,7 +131,7 @@ def fix(
     if not prof.can_fix:
         raise UserError(path, prof.fix_refusal, prof.fix_refusal_en)
     _refuse_bad_targets(path, out, original, overwrite)
-    source = Source.open(path, max_pixels=prof.input.max_pixels)
+    source = _open(path, prof)
     pool = helper("decode")
     full = pool.submit(source.decode, None)
     analysis = _analysed(source, prof, rotation)
