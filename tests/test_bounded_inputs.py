@@ -314,3 +314,47 @@ def test_a_damaged_jpeg_is_reported_and_libjpeg_stays_off_the_terminal(tmp_path,
                          capture_output=True, text=True, env=env, timeout=300)
     assert "Corrupt JPEG" not in run.stderr and "Warning" not in run.stderr, run.stderr
     assert "file.readable" in run.stdout and "损坏" in run.stdout
+
+
+# --- prepare: one bad item is one skipped item ---------------------------------------------------
+
+
+def test_prepare_skips_bad_items_with_their_reasons_and_exports_the_rest(tmp_path):
+    from photocheck.api import prepare
+
+    root = tmp_path / "李四"
+    root.mkdir()
+    good = _report_pdf(tmp_path / "good.pdf", 2)
+    _break_page(good, root / "学信网.pdf", 1)  # page 1 fine, page 2 broken
+    Image.new("RGB", (1, 1), "white").save(root / "dot.png")
+    frames = [Image.new("RGB", (64, 64), c) for c in ("white", "black")]
+    frames[0].save(root / "anim.gif", save_all=True, append_images=frames[1:])
+    os.mkfifo(root / "pipe.jpg")
+    export = prepare(root, tmp_path / "out")
+    reasons = {(Path(s.source).name, s.page): s.reason for s in export.skipped}
+    assert "第 2 页已损坏" in reasons[("学信网.pdf", 1)]
+    assert "图片太小" in reasons[("dot.png", None)]
+    assert "报名照片" not in reasons[("anim.gif", None)] and "2 帧" in reasons[("anim.gif", None)]
+    assert "不是普通文件" in reasons[("pipe.jpg", None)]
+    assert ("学信网.pdf", 0) not in reasons  # the good page went on
+    assert any(f.page == 0 for f in export.files)
+    report = export.report_path.read_text(encoding="utf-8")
+    assert "第 2 页已损坏" in report and "图片太小" in report and "不是普通文件" in report
+
+
+def test_a_damaged_jpeg_material_gets_a_warning_and_a_note(tmp_path):
+    from photocheck.documents.fix import load_input
+
+    path = tmp_path / "doc.jpg"
+    Image.fromarray(docgen.flat_document("diploma", seed=0).image).save(path, quality=90)
+    data = bytearray(path.read_bytes())
+    mid = len(data) // 2
+    for i in range(64):
+        data[mid + i] ^= 0xFF
+    path.write_bytes(bytes(data))
+    loaded = load_input(path, None, PROF)
+    assert loaded.damage and "Corrupt JPEG data" in loaded.damage[0]
+    report = fix_material(path, tmp_path / "out")
+    readable = next(c for c in report.checks if c.id == "material.readable")
+    assert readable.status.value == "warn" and "损坏" in readable.message
+    assert any("原文件有损坏" in n for n in report.notes)
