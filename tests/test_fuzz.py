@@ -93,7 +93,8 @@ def _rewrite_size(data: bytearray, value: int, which: int) -> None:
         if m and m.start() + 9 <= len(data):
             struct.pack_into(">H", data, m.start() + 5 + 2 * (which % 2), value & 0xFFFF)
     elif data.startswith(b"BM") and len(data) >= 26:
-        struct.pack_into("<i", data, 18 + 4 * (which % 2), value - (1 << 31) if which & 2 else value)
+        signed = (value - (1 << 31) if which & 2 else value) & 0xFFFFFFFF  # negative heights flip a BMP
+        struct.pack_into("<I", data, 18 + 4 * (which % 2), signed)
     elif data.startswith(b"%PDF"):
         text = bytes(data)
         m = re.search(rb"/MediaBox\s*\[\s*[-\d.]+\s+[-\d.]+\s+([-\d.]+)\s+([-\d.]+)", text)

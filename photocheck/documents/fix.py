@@ -219,7 +219,7 @@ def load_input(path: Path, page: int | None, profile: Profile) -> Loaded:
                              f"page out of range: the PDF has {count} pages")
         rgb = render_page(path, index, dpi=pdf.render_dpi if pdf else RENDER_DPI,
                           max_side=pdf.render_max_side if pdf else RENDER_MAX_SIDE,
-                          max_bytes=limits.max_bytes, max_aspect=limits.max_aspect_ratio)
+                          max_bytes=limits.max_bytes, max_aspect=limits.max_aspect_ratio, scan_native=True)
     except PdfError as exc:
         raise _pdf_error(path, exc) from exc
     return Loaded(rgb, ())

@@ -131,8 +131,30 @@ def _scale(width_pt: float, height_pt: float, dpi: float, max_side: int) -> floa
     return min(dpi / _POINTS_PER_INCH, max_side / max(width_pt, height_pt)) * _SCALE_SHAVE
 
 
+# A page is a scan when its first objects are all images: at most this many are looked at.
+_SCAN_OBJECTS = 8
+
+
+def _scan_scale(page: pypdfium2.PdfPage, width: float, height: float) -> float | None:
+    """Pixels per point of the sharpest image on a page that holds nothing but images (a scan or
+    a photo saved as PDF), or None for a page with text or drawings. Rendering a scan finer than
+    its own pixels adds nothing for OCR to read and costs time on every later stage."""
+    import pypdfium2.raw as pdfium_c
+
+    best = 0.0
+    for n, obj in enumerate(page.get_objects(max_depth=2)):
+        if n >= _SCAN_OBJECTS or obj.type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return None
+        px_w, px_h = obj.get_px_size()
+        left, bottom, right, top = obj.get_bounds()
+        if right - left < 0.5 * width or top - bottom < 0.5 * height:
+            return None  # a small picture on a page: the page is more than the picture
+        best = max(best, px_w / max(right - left, 1e-6), px_h / max(top - bottom, 1e-6))
+    return best or None
+
+
 def _render(doc: pypdfium2.PdfDocument, path: str | os.PathLike[str], index: int, dpi: float,
-            max_side: int, max_aspect: float | None) -> np.ndarray:
+            max_side: int, max_aspect: float | None, scan_native: bool = False) -> np.ndarray:
     """One page as RGB uint8; the page and its bitmap are closed before returning. A page pdfium
     cannot load or draw, or one of an absurd shape, is a PdfError naming the page."""
     with _LOCK:
@@ -147,6 +169,12 @@ def _render(doc: pypdfium2.PdfDocument, path: str | os.PathLike[str], index: int
             if max_aspect is not None and max(width, height) > max_aspect * min(width, height):
                 raise _shape_error(path, index, width, height, max_aspect)
             scale = _scale(width, height, dpi, max_side)
+            try:
+                native = _scan_scale(page, width, height) if scan_native else None
+            except Exception:  # an odd object list: render at the requested resolution
+                native = None
+            if native is not None:
+                scale = min(scale, native * _SCALE_SHAVE)
             bitmap = page.render(scale=scale, rev_byteorder=True, fill_color=(255, 255, 255, 255))
             try:
                 rgb = np.array(bitmap.to_numpy()[:, :, :3], dtype=np.uint8, copy=True)
@@ -184,12 +212,14 @@ def render_pages(
 
 def render_page(
     path: str | os.PathLike[str], index: int, *, dpi: float, max_side: int, max_bytes: int | None = None,
-    max_aspect: float | None = None,
+    max_aspect: float | None = None, scan_native: bool = False,
 ) -> np.ndarray:
+    """One page. With `scan_native`, a page made only of images (a scan) is rendered no finer than
+    its sharpest image's own pixels."""
     _check_resolution(dpi, max_side)
     with _open(path, max_bytes) as doc:
         with _LOCK:
             count = len(doc)
         if not 0 <= index < count:
             raise IndexError(f"page {index} out of range: the PDF has {count} pages")
-        return _render(doc, path, index, dpi, max_side, max_aspect)
+        return _render(doc, path, index, dpi, max_side, max_aspect, scan_native)
