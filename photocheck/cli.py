@@ -227,7 +227,7 @@ def _print_material(report, out: Printer, spec) -> None:
         out.say("结果：通过", "Result: passed")
 
 
-def _material_items(args: argparse.Namespace, prof, out: Printer) -> list[tuple[int | None, Path]]:
+def _material_items(args: argparse.Namespace, prof: Any, out: Printer) -> list[tuple[int | None, Path]]:
     """(0-based page, output stem) per item: --page N (1-based) picks one page, --pages "1-3,5"
     several; a multi-page PDF gives OUT_p1, OUT_p2, ... (at most the profile's page limit, and
     the candidate is told which pages were taken); an image or a one-page PDF gives OUT."""

@@ -102,7 +102,7 @@ def read_text(
 def detect_lines(rgb: np.ndarray) -> list[np.ndarray]:
     """Text-line boxes only ((4, 2) float32, clockwise from the top-left corner in image
     coordinates), no recognition: about a third of read_text's time."""
-    boxes = []
+    boxes: list[np.ndarray] = []
     for tile in _tiles(np.asarray(rgb)):
         out = _engine()(_bgr(tile.image), use_det=True, use_cls=False, use_rec=False)
         if out.boxes is not None:
