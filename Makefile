@@ -3,12 +3,13 @@
 #   make test   set up .venv, lint, type-check, run every test (the ../shared suite too when that
 #               folder exists), then install the built wheel into a fresh venv and fix the sample
 # For the inner loop: make check (lint and the fast tests, no OCR-heavy or shared ones).
+# make fuzz: the loaders, the PDF layer and the material entry points under a long fuzzing budget.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run gui test check lint typecheck wheel-check bench clean
+.PHONY: run gui test check lint typecheck wheel-check bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,11 @@ wheel-check: $(STAMP)
 	build/wheel-check/venv/bin/python -m pip install --quiet build/wheel-check/photocheck-*.whl
 	cd build/wheel-check && venv/bin/photocheck photo fix "$(CURDIR)/resources/samples/grace_hopper.jpg" -o 报名照片.jpg
 	@echo "wheel-check: a fresh wheel install fixed the sample"
+
+# The fuzz tests with a long budget (the normal run does 40 seeded cases per target).
+FUZZ_EXAMPLES ?= 3000
+fuzz: $(STAMP)
+	PHOTOCHECK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s tests/test_fuzz.py
 
 bench: $(STAMP)
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done

@@ -26,6 +26,7 @@ from photocheck.reports import (
     ExportedFile,
     MaterialReport,
     OutputFile,
+    PageSelection,
     PhotoReport,
     Skipped,
     Status,
@@ -36,12 +37,44 @@ from photocheck.rules.profile import Profile, list_profiles, load_profile, resol
 __all__ = [
     "PROJECT_VERSION",
     "BatchSummary", "CancelToken", "Cancelled", "CategoryState", "CategoryStatus", "CheckResult", "CropFrame",
-    "Export", "ExportedFile", "MaterialReport", "OutputFile", "PhotoEdits", "PhotoGuides", "PhotoReport",
-    "Profile", "ProfileError", "Progress", "Project", "ProjectError", "ProjectItem", "Skipped", "Status",
-    "Suggestion", "Terminated", "UserError", "analyse_photo", "check_photo", "classify", "export_folder",
-    "export_project", "fix_material", "fix_photo", "list_profiles", "load_preview", "load_profile",
-    "load_project", "material_inputs", "prepare", "run_batch", "sample_path", "save_project",
-    "stop_exit_code", "stop_signals_unwind",
+    "Export",
+    "ExportedFile",
+    "MaterialReport",
+    "OutputFile",
+    "PageSelection",
+    "PhotoEdits",
+    "PhotoGuides",
+    "PhotoReport",
+    "Profile",
+    "ProfileError",
+    "Progress",
+    "Project",
+    "ProjectError",
+    "ProjectItem",
+    "Skipped",
+    "Status",
+    "Suggestion",
+    "Terminated",
+    "UserError",
+    "analyse_photo",
+    "check_photo",
+    "classify",
+    "export_folder",
+    "export_project",
+    "fix_material",
+    "fix_photo",
+    "list_profiles",
+    "load_preview",
+    "load_profile",
+    "load_project",
+    "material_inputs",
+    "prepare",
+    "run_batch",
+    "sample_path",
+    "save_project",
+    "select_pages",
+    "stop_exit_code",
+    "stop_signals_unwind",
 ]
 
 # The command line's handling of Ctrl-C and SIGTERM: both raise KeyboardInterrupt (Terminated for
@@ -97,17 +130,28 @@ def load_preview(path: PathLike, max_side: int, profile: Profile | str | None = 
     long side at most `max_side`: what the window shows."""
     from photocheck.io.decode import Source
 
-    prof = resolve_profile(profile)
-    return Source.open(Path(path), max_pixels=prof.input.max_pixels).decode(max_side).rgb
+    i = resolve_profile(profile).input
+    return Source.open(Path(path), max_pixels=i.max_pixels, max_bytes=i.max_bytes,
+                       max_aspect=i.max_aspect_ratio).decode(max_side).rgb
 
 
-def material_inputs(path: PathLike) -> list[tuple[Path, int | None]]:
-    """One item per image, one per PDF page (0-based). Unreadable or encrypted PDF, a folder or a
-    FIFO: UserError."""
+def material_inputs(path: PathLike, *, pages: str | list[int] | None = None,
+                    profile: Profile | str | None = None) -> list[tuple[Path, int | None]]:
+    """One item per image, one per chosen PDF page (0-based; `pages` as "1-3,5", 1-based, or
+    0-based indices), at most the profile's page limit. Unreadable or encrypted PDF, a folder or
+    a FIFO: UserError."""
     from photocheck.documents.fix import material_inputs as inputs
-    from photocheck.io.paths import require_file
 
-    return inputs(require_file(path))
+    return inputs(path, pages=pages, profile=profile)
+
+
+def select_pages(path: PathLike, pages: str | list[int] | None = None,
+                 profile: Profile | str | None = None) -> PageSelection:
+    """material_inputs plus the page count and, when not every page was taken, a note saying
+    which were (for the candidate)."""
+    from photocheck.documents.fix import select_pages as select
+
+    return select(path, pages, profile)
 
 
 def fix_material(
@@ -128,9 +172,8 @@ def fix_material(
     after that rotation) win over detection; a user `category` wins over the suggestion.
     """
     from photocheck.documents.fix import process
-    from photocheck.io.paths import require_file
 
-    return process(require_file(path), out, page=page, category=category, rotation=rotation, corners=corners,
+    return process(Path(path), out, page=page, category=category, rotation=rotation, corners=corners,
                    profile=profile)[0]
 
 

@@ -236,25 +236,28 @@ def _print_material(report, out: Printer, spec) -> None:
         out.say("结果：通过", "Result: passed")
 
 
-def _material_items(args: argparse.Namespace) -> list[tuple[int | None, Path]]:
-    """(0-based page, output stem) per item: --page N (1-based) picks one page; a multi-page PDF
-    without it gives OUT_p1, OUT_p2, ...; an image or a one-page PDF gives OUT."""
-    from photocheck.api import UserError, material_inputs
+def _material_items(args: argparse.Namespace, prof: Any, out: Printer) -> list[tuple[int | None, Path]]:
+    """(0-based page, output stem) per item: --page N (1-based) picks one page, --pages "1-3,5"
+    several; a multi-page PDF gives OUT_p1, OUT_p2, ... (at most the profile's page limit, and
+    the candidate is told which pages were taken); an image or a one-page PDF gives OUT."""
+    from photocheck.api import UserError, select_pages
 
     stem = Path(args.output)
     if stem.suffix.lower() in (".jpg", ".jpeg", ".png"):
         stem = stem.with_suffix("")
-    items = material_inputs(args.file)
-    pages = [p for _, p in items]
-    if args.page is not None:
-        if pages == [None]:
-            raise UserError(args.file, "只有 PDF 文件才能指定 --page", "--page only applies to PDFs")
-        if not 1 <= args.page <= len(pages):
-            raise UserError(args.file, f"页码超出范围：该 PDF 共 {len(pages)} 页（--page 从 1 开始）",
-                             f"--page out of range: the PDF has {len(pages)} pages (1-based)")
-        return [(args.page - 1, stem)]
-    if len(pages) == 1:
+    if args.page is not None and args.pages is not None:
+        raise UserError(args.file, "--page 与 --pages 只能用一个", "use either --page or --pages")
+    chosen = args.pages if args.pages is not None else (str(args.page) if args.page is not None else None)
+    if args.page is not None and args.page < 1:
+        raise UserError(args.file, "页码从 1 开始（--page）", "--page counts from 1")
+    selection = select_pages(args.file, chosen, prof)
+    if selection.note:
+        out.say(f"注意：{selection.note}", f"Note: {selection.note_en}", err=args.json)
+    pages = [p for _, p in selection.items]
+    if pages == [None] or (selection.total == 1 and chosen is None):
         return [(pages[0], stem)]
+    if args.page is not None:
+        return [(args.page - 1, stem)]
     return [(p, stem.with_name(f"{stem.name}_p{p + 1}")) for p in pages if p is not None]
 
 
@@ -286,23 +289,38 @@ def cmd_material_fix(args: argparse.Namespace, out: Printer) -> int:
     category = args.category
     if category is not None:  # a Chinese category name works as well as the id
         category = next((c.id for c in prof.materials.categories if category in (c.id, c.name)), category)
-    items = _material_items(args)
+    items = _material_items(args, prof, out)
     existing = {stem: _existing_outputs(stem, args.overwrite) for _, stem in items}  # before any is written
-    reports = []
+    reports, dicts, errors = [], [], 0
     for page, stem in items:
-        report = fix_material(args.file, stem, page=page, category=category, profile=prof)
+        try:
+            report = fix_material(args.file, stem, page=page, category=category, profile=prof)
+        except UserError as exc:
+            if len(items) == 1:
+                raise
+            # One unusable page of a PDF: say so and go on with the others.
+            errors += 1
+            where = f"（第{page + 1}页）" if page is not None else ""
+            out.say(f"材料：{args.file}{where}\n  [错误] {exc.message}，已跳过",
+                    f"Material: {args.file} (page {(page or 0) + 1})\n  [error] {exc.message_en}; skipped",
+                    err=args.json)
+            dicts.append({"input": str(args.file), "page": page, "error": exc.message, "error_en": exc.message_en,
+                          "code": exc.code})
+            continue
         if report.output is not None:  # --overwrite: an old stem.png does not stay beside a new stem.jpg
             for old in existing[stem]:
                 if old != report.output.path:
                     old.unlink(missing_ok=True)
         reports.append(report)
+        # OCR text holds names, ID numbers and addresses: only on request.
+        dicts.append(report.to_dict(include_text=args.include_text))
         if not args.json:
             _print_material(report, out, prof.materials)
     if args.json:
-        # OCR text holds names, ID numbers and addresses: only on request.
-        dicts = [r.to_dict(include_text=args.include_text) for r in reports]
         _json(dicts if len(dicts) > 1 else dicts[0])
-    return EXIT_OK if all(r.ok and r.output for r in reports) else EXIT_FAILED
+    if not reports:
+        return EXIT_UNUSABLE
+    return EXIT_OK if not errors and all(r.ok and r.output for r in reports) else EXIT_FAILED
 
 
 # argparse's own words (usage, errors, the help option), in Chinese unless --lang en.
@@ -403,6 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--category", help="材料类别 id 或中文名（默认按文字自动识别）")
     p.add_argument("--page", type=int, help="只处理 PDF 的第 N 页（从 1 开始）")
     p.add_argument("--overwrite", action="store_true", help="替换已存在的输出文件")
+    p.add_argument("--pages", help="只处理 PDF 的这些页，例如 1-3,5（从 1 开始）")
     p.add_argument("--json", action="store_true")
     p.add_argument("--include-text", action="store_true",
                    help="--json 输出中包含识别出的文字（含姓名、证件号等个人信息）")

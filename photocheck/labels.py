@@ -36,6 +36,7 @@ _CHECKS: dict[str, tuple[str, str]] = {
     "background.white": ("白色背景", "white background"),
     "background.uniform": ("背景均匀", "uniform background"),
     "output.file": ("输出文件", "output file"),
+    "material.readable": ("原文件完整", "source intact"),
     "material.format": ("文件格式", "file format"),
     "material.bytes": ("文件大小", "file size"),
     "material.orientation": ("方向", "orientation"),

@@ -289,3 +289,12 @@ class Export:
         }
 
 
+@dataclass(frozen=True)
+class PageSelection:
+    """The items of one input file: one (path, None) for an image, one (path, page) per chosen
+    PDF page (0-based). `note` says which pages were taken when that is not all of them."""
+
+    items: list[tuple[Path, int | None]]
+    total: int | None  # pages in the PDF; None for an image
+    note: str | None = None
+    note_en: str | None = None

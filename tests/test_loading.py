@@ -43,7 +43,7 @@ def folder(tmp_path: Path) -> Path:
         (lambda d, rgb, gh: badfiles.animated_gif(d, rgb[::4, ::4]), "animated"),
         (lambda d, rgb, gh: badfiles.huge_png(d), "too_large"),
         (lambda d, rgb, gh: d / "不存在.jpg", "missing"),
-        (lambda d, rgb, gh: d, "missing"),
+        (lambda d, rgb, gh: d, "directory"),
     ],
     ids=["empty", "text", "pdf", "gif", "animated-gif", "huge-png", "missing", "folder"],
 )
@@ -243,6 +243,7 @@ def test_decode_max_side_uses_draft_and_keeps_bounds(folder, monkeypatch):
     monkeypatch.setattr(cv2, "imdecode", imdecode_spy)
     monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", draft_spy)
     src = Source.open(path, max_pixels=MAX_PIXELS)
+    raw_shapes.clear()  # open's 1/8-scale integrity read, not the decode under test
     assert src.decode(1000).rgb.shape == (750, 1000, 3)
     assert raw_shapes == [(750, 1000, 3)]
     tagged = folder / "big-icc.jpg"

@@ -62,6 +62,12 @@ def test_dpi_scales_and_max_side_caps_the_long_side(report_pdf):
     assert capped.shape[1] == pytest.approx(1000 * 794 / 1123, abs=1)
 
 
+def test_a_scanned_page_is_rendered_no_finer_than_its_pixels(report_pdf):
+    native = pdf.render_page(report_pdf, 1, dpi=2 * DPI, max_side=10_000, scan_native=True)
+    assert native.shape[:2] == (1123, 794)  # the page is one 794 x 1123 image
+    assert pdf.render_page(report_pdf, 1, dpi=DPI / 2, max_side=10_000, scan_native=True).shape[:2] == (562, 397)
+
+
 def test_page_index_out_of_range(report_pdf):
     with pytest.raises(IndexError):
         pdf.render_page(report_pdf, 3, dpi=DPI, max_side=2000)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
 
 ORDER = (
+    "material.readable",
     "material.format",
     "material.bytes",
     "material.orientation",
@@ -45,6 +46,18 @@ def sniff_format(data: bytes) -> str | None:
 
 def _accepts(formats: Sequence[str], fmt: str) -> bool:
     return fmt in formats or (fmt == "jpg" and "jpeg" in formats)
+
+
+def material_readable(damage: Sequence[str]) -> CheckResult:
+    """The source decoded cleanly; a damaged one still goes on, with a warning to look at it."""
+    if damage:
+        reason = "；".join(damage[:3])
+        return CheckResult("material.readable", WARN, list(damage), None,
+                           f"原文件有损坏，解码时出错（{reason}）：画面中可能有错位或色块",
+                           "请核对输出图片，最好用原始文件重新导出或重新扫描",
+                           message_en=f"The source file is damaged; decoding reported: {reason}")
+    return CheckResult("material.readable", PASS, [], None, "原文件可完整读取",
+                       message_en="The source file decodes cleanly")
 
 
 def material_format(data: bytes | None, formats: Sequence[str], decodes: bool) -> CheckResult:

@@ -25,7 +25,7 @@ from photocheck.documents.classify import classify
 from photocheck.errors import UserError
 from photocheck.io.decode import Source
 from photocheck.io.write import write_staged
-from photocheck.reports import CheckResult, MaterialReport, OutputFile, Suggestion
+from photocheck.reports import CheckResult, MaterialReport, OutputFile, PageSelection, Suggestion
 from photocheck.rules.materials import ROTATIONS, Category, MaterialsSpec
 from photocheck.rules.profile import Profile, resolve_profile
 
@@ -81,55 +81,148 @@ def _timed(timings: Timings, stage: str) -> Iterator[None]:
 # --- inputs ------------------------------------------------------------------------------------
 
 
-def is_pdf(path: Path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return f.read(5) == b"%PDF-"
-    except OSError as exc:
-        raise UserError(path, f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}") from exc
+def is_pdf(path: Path, max_bytes: int | None = None) -> bool:
+    """True for a file that starts like a PDF; a folder, a device, a pipe or a file over
+    `max_bytes` is a UserError saying so, and nothing is opened that could hang."""
+    from photocheck.io.decode import read_head
+
+    return read_head(path, max_bytes, 5) == b"%PDF-"
 
 
 def _pdf_error(path: Path, exc: Exception) -> UserError:
-    return UserError(path, getattr(exc, "message", str(exc)), getattr(exc, "message_en", ""))
+    return UserError(path, getattr(exc, "message", str(exc)), getattr(exc, "message_en", ""),
+                     code=getattr(exc, "code", ""))
 
 
-def material_inputs(path: str | Path) -> list[tuple[Path, int | None]]:
-    """One (path, None) for an image, one (path, page) per page of a PDF (0-based)."""
+def parse_pages(spec: str, count: int, path: Path) -> list[int]:
+    """ "1-3,5" (1-based, as people count) -> [0, 1, 2, 4]; ranges may be open ("3-" is page 3 to
+    the end); order and repeats are normalised. A page beyond `count` is a UserError."""
+    chosen: set[int] = set()
+    for part in spec.replace("，", ",").replace("、", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        lo_text, dash, hi_text = part.partition("-")
+        try:
+            lo = int(lo_text) if lo_text.strip() else 1
+            hi = (int(hi_text) if hi_text.strip() else count) if dash else lo
+        except ValueError:
+            raise UserError(path, f"页码写法有误：{spec!r}（例如 1-3,5）",
+                            f"bad page list {spec!r} (e.g. 1-3,5)", code="pages") from None
+        if lo < 1 or hi < lo:
+            raise UserError(path, f"页码写法有误：{part!r}（页码从 1 开始，例如 1-3,5）",
+                            f"bad page range {part!r} (pages count from 1, e.g. 1-3,5)", code="pages")
+        if hi > count:
+            raise UserError(path, f"页码超出范围：该 PDF 共 {count} 页（选择了第 {hi} 页）",
+                            f"page out of range: the PDF has {count} pages (asked for page {hi})", code="pages")
+        chosen.update(range(lo - 1, hi))
+    if not chosen:
+        raise UserError(path, f"没有选择任何页：{spec!r}（例如 1-3,5）", f"no pages chosen: {spec!r}", code="pages")
+    return sorted(chosen)
+
+
+def page_ranges(pages: list[int]) -> str:
+    """[0, 1, 2, 4] -> "1-3,5" (1-based)."""
+    runs: list[list[int]] = []
+    for p in sorted(pages):
+        if runs and p == runs[-1][1] + 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    return ",".join(f"{a + 1}" if a == b else f"{a + 1}-{b + 1}" for a, b in runs)
+
+
+def select_pages(path: str | Path, pages: str | list[int] | None = None,
+                 profile: Profile | str | None = None) -> PageSelection:
+    """The items of `path`: an image is one item; a PDF gives its chosen pages (`pages` as
+    "1-3,5", 1-based, or 0-based indices), at most the profile's max_pages of them."""
     from photocheck.io.pdf import PdfError, page_count
 
+    prof = resolve_profile(profile)
     path = Path(path)
-    if not path.is_file():
-        raise UserError(path, "找不到该文件，请确认文件仍在原位置", "file not found")
-    if not is_pdf(path):
-        return [(path, None)]
+    if not is_pdf(path, prof.input.max_bytes):
+        if pages is not None:
+            raise UserError(path, "只有 PDF 文件才能选择页码", "pages only apply to PDFs", code="pages")
+        return PageSelection([(path, None)], None)
     try:
-        return [(path, i) for i in range(page_count(path))]
+        count = page_count(path, max_bytes=prof.input.max_bytes)
     except PdfError as exc:
         raise _pdf_error(path, exc) from exc
+    if pages is None:
+        chosen = list(range(count))
+    elif isinstance(pages, str):
+        chosen = parse_pages(pages, count, path)
+    else:
+        chosen = sorted(set(pages))
+        if any(not 0 <= p < count for p in chosen):
+            raise UserError(path, f"页码超出范围：该 PDF 共 {count} 页",
+                            f"page out of range: the PDF has {count} pages", code="pages")
+    limit = prof.materials.pdf.max_pages if prof.materials else count
+    note = note_en = None
+    if len(chosen) > limit:
+        chosen = chosen[:limit]
+        taken = page_ranges(chosen)
+        note = (f"{path.name} 共 {count} 页，只处理了第 {taken} 页（每个 PDF 最多处理 {limit} 页）；"
+                "其余页面如需上传，请选择页码（--pages）或把 PDF 拆分后分别添加")
+        note_en = (f"{path.name} has {count} pages; only pages {taken} were taken (at most {limit} per PDF); "
+                   "choose other pages with --pages or split the PDF")
+    elif pages is not None and len(chosen) < count:
+        note = f"{path.name} 共 {count} 页，按选择处理了第 {page_ranges(chosen)} 页"
+        note_en = f"{path.name} has {count} pages; pages {page_ranges(chosen)} were taken as chosen"
+    return PageSelection([(path, i) for i in chosen], count, note, note_en)
 
 
-def load_input(path: Path, page: int | None, profile: Profile) -> np.ndarray:
-    """RGB of an image (EXIF orientation applied) or of one rendered PDF page."""
-    if not path.is_file():
-        raise UserError(path, "找不到该文件，请确认文件仍在原位置", "file not found")
-    if not is_pdf(path):
+def material_inputs(path: str | Path, *, pages: str | list[int] | None = None,
+                    profile: Profile | str | None = None) -> list[tuple[Path, int | None]]:
+    """One (path, None) for an image, one (path, page) per chosen PDF page (0-based)."""
+    return select_pages(path, pages, profile).items
+
+
+def _refuse_tiny(path: Path, width: int, height: int, profile: Profile) -> None:
+    """An image shorter than one legible text line (the profile's min_text_px) holds no document."""
+    least = profile.materials.checks.min_text_px if profile.materials else 1
+    if min(width, height) < least:
+        raise UserError(path, f"图片太小（{width}×{height} 像素）：容纳一行可辨认的文字至少需要 {least} 像素，"
+                              "请用原始照片或扫描件",
+                        f"The image is too small ({width}x{height} px): a legible line of text needs at least "
+                        f"{least} px; use the original photo or scan", code="too_small")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    rgb: np.ndarray
+    damage: tuple[str, ...]  # what the decoder reported about a damaged file (empty: clean)
+
+
+def load_input(path: Path, page: int | None, profile: Profile) -> Loaded:
+    """RGB of an image (EXIF orientation applied) or of one rendered PDF page, after the
+    profile's limits on file size, pixels and shape."""
+    limits = profile.input
+    if not is_pdf(path, limits.max_bytes):
         if path.suffix.lower() == ".pdf":  # else the image loader would ask for a photo instead
             raise UserError(path, "扩展名是 .pdf，但内容不是 PDF：文件可能已损坏或没有下载完整，请重新导出或下载",
                              "named .pdf but not a PDF: the file may be damaged or incompletely downloaded")
         if page is not None:
             raise UserError(path, "只有 PDF 文件才能指定页码", "a page number only applies to PDFs")
-        return Source.open(path, max_pixels=profile.input.max_pixels).decode(None).rgb
+        source = Source.open(path, max_pixels=limits.max_pixels, max_bytes=limits.max_bytes,
+                             max_aspect=limits.max_aspect_ratio, material=True)
+        _refuse_tiny(path, source.info.width, source.info.height, profile)
+        return Loaded(source.decode(None).rgb, source.info.damage)
     from photocheck.io.pdf import PdfError, page_count, render_page
 
+    pdf = profile.materials.pdf if profile.materials else None
     try:
-        count = page_count(path)
+        count = page_count(path, max_bytes=limits.max_bytes)
         index = 0 if page is None else page
         if not 0 <= index < count:
             raise UserError(path, f"页码超出范围：该 PDF 共 {count} 页",
                              f"page out of range: the PDF has {count} pages")
-        return render_page(path, index, dpi=RENDER_DPI, max_side=RENDER_MAX_SIDE)
+        rgb = render_page(path, index, dpi=pdf.render_dpi if pdf else RENDER_DPI,
+                          max_side=pdf.render_max_side if pdf else RENDER_MAX_SIDE,
+                          max_bytes=limits.max_bytes, max_aspect=limits.max_aspect_ratio, scan_native=True)
     except PdfError as exc:
         raise _pdf_error(path, exc) from exc
+    return Loaded(rgb, ())
 
 
 # --- geometry and enhancement ------------------------------------------------------------------
@@ -265,9 +358,15 @@ def suggest(path: Path, page: int | None, prof: Profile) -> Suggestion:
     spec = prof.materials
     if spec is None:
         raise UserError(path, f"考试规格 {prof.id} 没有材料要求", f"profile {prof.id} has no materials section")
-    rgb = load_input(path, page, prof)
-    prep = prepare(rgb, rotation=None, corners=None, pdf=page is not None or is_pdf(path), timings=Timings())
-    return classify(read_document(prep.flat).text, spec)
+    try:
+        loaded = load_input(path, page, prof)
+        prep = prepare(loaded.rgb, rotation=None, corners=None, pdf=page is not None or is_pdf(path),
+                       timings=Timings())
+        return classify(read_document(prep.flat).text, spec)
+    except UserError:
+        raise
+    except Exception as exc:
+        raise _unprocessable(path, page, exc) from exc
 
 
 def _target_stem(path: Path, out: Path) -> Path:
@@ -310,6 +409,20 @@ def _category(spec: MaterialsSpec, category: str | None, suggestion: Suggestion,
         raise UserError(path, f"未知的材料类别：{category}（可选：{ids}）", f"unknown category {category!r}") from None
 
 
+def _unprocessable(path: Path, page: int | None, exc: Exception) -> UserError:
+    """Anything else that goes wrong on one item becomes that item's UserError, so one odd file
+    or page is reported and skipped while the rest of an export goes on."""
+    where = f"第 {page + 1} 页" if page is not None else "该文件"
+    where_en = f"page {page + 1}" if page is not None else "this file"
+    if isinstance(exc, MemoryError):
+        return UserError(path, f"{where}过大，处理时内存不足：请缩小或拆分后再试",
+                         f"{where_en} is too large to process: scale it down or split it", code="too_large")
+    kind = type(exc).__name__
+    return UserError(path, f"{where}无法处理（{kind}），已跳过：请重新拍摄、扫描或导出后再试",
+                     f"{where_en} could not be processed ({kind}) and was skipped; photograph, scan or export it again",
+                     code="unprocessable")
+
+
 def process(
     path: str | Path,
     out: str | Path,
@@ -320,7 +433,26 @@ def process(
     corners: list[list[float]] | None = None,
     profile: Profile | str | None = None,
 ) -> tuple[MaterialReport, Timings]:
-    """fix_material plus the time spent per stage."""
+    """fix_material plus the time spent per stage. Every failure is a UserError for this item."""
+    try:
+        return _process(path, out, page=page, category=category, rotation=rotation, corners=corners,
+                        profile=profile)
+    except UserError:
+        raise
+    except Exception as exc:  # geometry, OCR or compression failing on odd pixels
+        raise _unprocessable(Path(path), page, exc) from exc
+
+
+def _process(
+    path: str | Path,
+    out: str | Path,
+    *,
+    page: int | None,
+    category: str | None,
+    rotation: int | None,
+    corners: list[list[float]] | None,
+    profile: Profile | str | None,
+) -> tuple[MaterialReport, Timings]:
     from photocheck.documents.compress import compress_document
 
     prof = resolve_profile(profile)
@@ -332,9 +464,11 @@ def process(
     if category is not None:
         _category(spec, category, Suggestion("", None, 0.0, ""), path)  # fail before the slow work
     with _timed(timings, "load"):
-        rgb = load_input(path, page, prof)
-    prep = prepare(rgb, rotation=rotation, corners=corners, pdf=page is not None or is_pdf(path), timings=timings)
-    del rgb
+        loaded = load_input(path, page, prof)
+    prep = prepare(loaded.rgb, rotation=rotation, corners=corners, pdf=page is not None or is_pdf(path),
+                   timings=timings)
+    damage = loaded.damage
+    del loaded
     with _timed(timings, "text_ocr"):
         text = read_document(prep.flat)
     suggestion = classify(text.text, spec)
@@ -354,12 +488,15 @@ def process(
         except ValueError:
             packed = None
     checks_common = [
+        *([mc.material_readable(damage)] if damage else []),
         mc.material_orientation(prep.rotation, prep.orientation_confidence, text.skew,
                                 max_skew=spec.checks.max_skew_degrees, min_confidence=MIN_ORIENTATION_CONFIDENCE),
         mc.material_blur(prep.sharpness, spec.checks.min_sharpness),
         mc.material_glare(prep.glare, spec.checks.max_glare_fraction),
     ]
     notes = list(prep.notes)
+    if damage:
+        notes.insert(0, "原文件有损坏（解码时出错），输出图片中可能有错位或色块，请核对")
     output = None
     with _timed(timings, "write"):
         if packed is None:

@@ -607,6 +607,9 @@ def trim_bounds(
     small, f = downscale(rgb, 500)  # a 1000 px measuring copy halves exactly: the area filter's fast path
     lab = cv2.cvtColor(cv2.medianBlur(small, 5), cv2.COLOR_RGB2LAB).astype(np.float32)
     sh, sw = lab.shape[:2]
+    h, w = rgb.shape[:2]
+    if min(sh, sw) < 4:  # no margin to find on a sliver
+        return 0, h, 0, w
     centre = lab[sh // 4 : 3 * sh // 4, sw // 4 : 3 * sw // 4].reshape(-1, 3)
     paper = np.median(centre[centre[:, 0] >= np.quantile(centre[:, 0], 0.5)], axis=0)
     _, a, b = cv2.split(lab)
@@ -618,7 +621,6 @@ def trim_bounds(
         return limit if bad.all() else int(np.argmin(bad))
 
     rows, cols = is_paper.mean(axis=1), is_paper.mean(axis=0)
-    h, w = rgb.shape[:2]
     return (round(cut(rows) / f), h - round(cut(rows[::-1]) / f),
             round(cut(cols) / f), w - round(cut(cols[::-1]) / f))
 

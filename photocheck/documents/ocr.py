@@ -8,6 +8,7 @@ off before it loads, so nothing touches the network.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from dataclasses import dataclass
@@ -25,6 +26,18 @@ os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 os.environ["ORT_TELEMETRY_DISABLED"] = "1"
 
 _local = threading.local()
+
+# rapidocr shrinks an image's long side to 2000 px and its detector then scales the short side up to
+# DET_SIDE: a 10 x 10,000 strip would reach the detector at 736 x 736,000 px (gigabytes, minutes).
+# An image longer than MAX_ASPECT times its width is therefore padded with white to DET_SIDE across
+# (the detector then sees it at its own size) and read in overlapping tiles of TILE_ASPECT, at most
+# MAX_TILES of them: a longer strip is scaled down first.
+DET_SIDE = 736
+MAX_ASPECT = 3.0
+TILE_ASPECT = 2.0
+MAX_TILES = 12
+# Below this many px across there is no line of text to read (one character needs about as much).
+MIN_TEXT_SIDE = 16
 
 
 @dataclass(frozen=True)
@@ -73,24 +86,28 @@ def read_text(
     `classify` runs the 0/180 direction classifier on each line before recognition, for pages that
     may be upside down. Lines recognised with a score below `min_score` are dropped.
     """
-    # Every stage flag is passed on each call: rapidocr keeps the last call's flags.
-    out = _engine()(_bgr(rgb), use_det=True, use_cls=classify, use_rec=True, text_score=min_score)
-    if out.boxes is None or out.txts is None or out.scores is None:
-        return []
-    lines = [
-        TextLine(text=str(t), score=float(s), box=np.asarray(b, dtype=np.float32).reshape(4, 2))
-        for b, t, s in zip(out.boxes, out.txts, out.scores, strict=True)
-    ]
+    lines = []
+    for tile in _tiles(np.asarray(rgb)):
+        # Every stage flag is passed on each call: rapidocr keeps the last call's flags.
+        out = _engine()(_bgr(tile.image), use_det=True, use_cls=classify, use_rec=True, text_score=min_score)
+        if out.boxes is None or out.txts is None or out.scores is None:
+            continue
+        for b, t, s in zip(out.boxes, out.txts, out.scores, strict=True):
+            box = tile.place(b)
+            if box is not None:
+                lines.append(TextLine(text=str(t), score=float(s), box=box))
     return _reading_order(lines)
 
 
 def detect_lines(rgb: np.ndarray) -> list[np.ndarray]:
     """Text-line boxes only ((4, 2) float32, clockwise from the top-left corner in image
     coordinates), no recognition: about a third of read_text's time."""
-    out = _engine()(_bgr(rgb), use_det=True, use_cls=False, use_rec=False)
-    if out.boxes is None:
-        return []
-    return [np.asarray(b, dtype=np.float32).reshape(4, 2) for b in out.boxes]
+    boxes: list[np.ndarray] = []
+    for tile in _tiles(np.asarray(rgb)):
+        out = _engine()(_bgr(tile.image), use_det=True, use_cls=False, use_rec=False)
+        if out.boxes is not None:
+            boxes.extend(box for b in out.boxes if (box := tile.place(b)) is not None)
+    return boxes
 
 
 def recognize_lines(crops: list[np.ndarray]) -> list[tuple[str, float]]:
@@ -120,3 +137,60 @@ def _reading_order(lines: list[TextLine]) -> list[TextLine]:
 def plain_text(lines: list[TextLine]) -> str:
     """The recognised text, one line per TextLine, for classification and agreement scoring."""
     return "\n".join(ln.text for ln in lines)
+
+
+@dataclass(frozen=True)
+class _Tile:
+    image: np.ndarray
+    offset: int  # along the long axis, in the (possibly reduced) strip
+    axis: int  # 0: tiles stacked top to bottom, 1: left to right
+    keep: tuple[float, float]  # a line whose centre falls here belongs to this tile
+    scale: float = 1.0  # strip px per image px
+
+    def place(self, raw: Any) -> np.ndarray | None:
+        """The tile's box in whole-image coordinates, or None when the neighbour keeps it."""
+        box = np.asarray(raw, dtype=np.float32).reshape(4, 2).copy()
+        coord = 1 - self.axis  # boxes are (x, y): stacked rows shift y
+        box[:, coord] += self.offset
+        centre = float(box[:, coord].mean())
+        if not self.keep[0] <= centre < self.keep[1]:
+            return None
+        return box / self.scale if self.scale != 1.0 else box
+
+
+def _tiles(img: np.ndarray) -> list[_Tile]:
+    """The image itself, or overlapping tiles of a long strip (padded to DET_SIDE across, reduced
+    when longer than MAX_TILES tiles), so the detector never sees an extreme shape."""
+    h, w = img.shape[:2]
+    if min(h, w) < MIN_TEXT_SIDE:
+        return []
+    axis = 0 if h >= w else 1
+    long, short = max(h, w), min(h, w)
+    if long <= MAX_ASPECT * short:
+        return [_Tile(img, 0, axis, (-np.inf, np.inf))]
+    scale = min(1.0, MAX_TILES * TILE_ASPECT * max(short, DET_SIDE) / long)
+    if scale < 1.0:
+        import cv2
+
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+        h, w = img.shape[:2]
+        long, short = max(h, w), min(h, w)
+    if short < DET_SIDE:  # pad the short side (right or bottom: coordinates stay as they are)
+        pad = [(0, 0)] * img.ndim
+        pad[1 - axis] = (0, DET_SIDE - short)
+        img = np.pad(img, pad, constant_values=255)
+        short = DET_SIDE
+    length = int(TILE_ASPECT * short)
+    step = length - max(1, length // 8)
+    # Whole tiles only: the last one ends at the strip's end (a thin remainder would be a strip again).
+    starts = sorted({*range(0, max(1, long - length), step), max(0, long - length)})
+    # A line belongs to the tile whose share of the overlap its centre falls in.
+    cuts = [-np.inf] + [(b + a + length) / 2 for a, b in itertools.pairwise(starts)] + [np.inf]
+    tiles = []
+    for i, start in enumerate(starts):
+        view = img[start:start + length] if axis == 0 else img[:, start:start + length]
+        if int(view.max()) - int(view.min()) < 8:  # blank paper or padding: nothing to detect
+            continue
+        tiles.append(_Tile(np.ascontiguousarray(view), start, axis, (cuts[i], cuts[i + 1]), scale))
+    return tiles

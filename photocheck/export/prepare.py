@@ -18,12 +18,13 @@ from typing import Any
 
 from photocheck.concurrency import CancelToken, Progress
 from photocheck.documents.checks import category_count, category_required
-from photocheck.documents.fix import material_inputs, process
+from photocheck.documents.fix import process, select_pages
 from photocheck.errors import UserError
 from photocheck.export.layout import ORIGINAL_NAME, PHOTO_FOLDER, PHOTO_NAME, PROJECT, Staging, safe_name
 from photocheck.export.manifest import record_file, verify_manifest, with_verification, write_manifest
 from photocheck.export.project import PROJECT_VERSION, PhotoEdits, Project, ProjectItem, file_digest, save_project
 from photocheck.export.report import write_report
+from photocheck.io.decode import check_file
 from photocheck.photo.framing import CropFrame
 from photocheck.photo.pipeline import fix as fix_photo
 from photocheck.photo.pipeline import guides
@@ -138,7 +139,7 @@ def relative_source(path: Path, input_dir: Path) -> str:
 
 
 def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
-            exclude: Path | None = None) -> Inputs:
+            exclude: Path | None = None, profile: Profile | None = None) -> Inputs:
     """Every material item (one per image, one per PDF page) with its user-chosen category,
     the registration photo, and what was skipped (duplicates, unreadable files). Sources are
     named relative to `input_dir`."""
@@ -150,11 +151,17 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
     photo_dirs = {p.parent for p in photos}
     seen: dict[str, Path] = {}
     if photo is not None:
+        check_file(photo, profile.input.max_bytes if profile else None)
         seen[file_digest(photo)] = photo
     items: list[InputItem] = []
     skipped: list[Skipped] = []
     for path in _files(input_dir, exclude):
         if path.parent in photo_dirs or (photo is not None and path.resolve() == photo.resolve()):
+            continue
+        try:  # a pipe, a device or a huge file is reported, not opened or hashed
+            check_file(path, profile.input.max_bytes if profile else None)
+        except UserError as exc:
+            skipped.append(Skipped(str(path), None, exc.message, exc.message_en))
             continue
         digest = file_digest(path)
         if digest in seen:
@@ -168,12 +175,15 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
         if len(top) > 1 and category is None:
             notes.append(f"子文件夹 {top[0]} 不是已知的材料类别，其中的文件按内容自动分类")
         try:
-            pages = material_inputs(path)
+            selection = select_pages(path, None, profile)
         except UserError as exc:
             skipped.append(Skipped(relative_source(path, input_dir), None, exc.message, exc.message_en))
             continue
+        if selection.note:
+            notes.append(selection.note)
         source = relative_source(path, input_dir)
-        items.extend(InputItem(p, source, page, digest, category.id if category else None) for p, page in pages)
+        items.extend(InputItem(p, source, page, digest, category.id if category else None)
+                     for p, page in selection.items)
     return Inputs(items, photo, skipped, list(dict.fromkeys(notes)))
 
 
@@ -313,7 +323,8 @@ def prepare(
         raise UserError(photo, "找不到报名照片文件", "the photo file does not exist")
     candidate = safe_name(name if name is not None else input_dir.resolve().name)
     return _build(out_dir, candidate, prof, spec, input_dir, overwrite, progress, cancel,
-                  lambda exclude: collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=exclude))
+                  lambda exclude: collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=exclude,
+                                          profile=prof))
 
 
 def export_project(

@@ -10,7 +10,14 @@ decoded from several threads at once.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import os
+import stat
+import sys
+import tempfile
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +61,9 @@ class SourceInfo:
     subsampling: str | None
     has_metadata: bool
     frames: int
+    # What the decoder reported while reading a damaged file (libjpeg's "Corrupt JPEG data",
+    # Pillow's warnings); the picture decodes, but parts of it may be wrong.
+    damage: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,26 +81,57 @@ class Source:
     data: bytes = field(repr=False)
 
     @classmethod
-    def open(cls, path: str | Path, *, max_pixels: int) -> Source:
+    def open(cls, path: str | Path, *, max_pixels: int, max_bytes: int | None = None,
+             max_aspect: float | None = None, material: bool = False) -> Source:
+        """Read and check a file before any pixel is decoded: a regular file (not a folder, a
+        device or a pipe) of at most `max_bytes`, sniffed from its first bytes, whose header gives
+        at most `max_pixels` and a long side at most `max_aspect` times the short one.
+        `material` words the refusals for a supporting document instead of the photo."""
         from photocheck.io.allocator import keep_large_buffers
 
         keep_large_buffers()  # before the first full-size buffer (PDF pages stay under glibc's ceiling)
         path = Path(path)
-        data = _read(path)
-        fmt = _sniff(data, path)
-        im = _parse(data, fmt, path)
-        w, h = im.size
-        if w * h > max_pixels:
-            raise _too_large(path, w, h, max_pixels)
-        frames = getattr(im, "n_frames", 1)
-        # JPEG (MPO) and HEIF may hold extra images (depth maps, previews): the primary one is used.
-        if frames > 1 and fmt not in ("JPEG", "HEIF"):
-            raise _animated(path, frames)
-        return cls(info=_describe(im, fmt, path, len(data), frames), data=data)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            data, fmt = _read_sniffed(path, max_bytes, material)
+            im = _parse(data, fmt, path)
+            w, h = im.size
+            if w < 1 or h < 1:
+                raise _broken(path, fmt, ValueError(f"image size {w}x{h}"))
+            if w * h > max_pixels:
+                raise _too_large(path, w, h, max_pixels)
+            if max_aspect is not None and max(w, h) > max_aspect * min(w, h):
+                raise _extreme_shape(path, w, h, max_aspect)
+            frames = _frames(im)
+            # JPEG (MPO) and HEIF may hold extra images (depth maps, previews): the primary one is used.
+            if frames > 1 and fmt not in ("JPEG", "HEIF"):
+                raise _animated(path, frames, material)
+            info = _describe(im, fmt, path, len(data), frames)
+            damage = _jpeg_damage(data) if fmt == "JPEG" else []
+        damage += [f"{w.category.__name__}: {w.message}" for w in caught
+                   if issubclass(w.category, UserWarning | RuntimeWarning)]
+        if damage:
+            from dataclasses import replace
+
+            info = replace(info, damage=tuple(dict.fromkeys(damage)))
+        return cls(info=info, data=data)
 
     def decode(self, max_side: int | None = None) -> Picture:
         """8-bit sRGB, upright, alpha on white. With max_side the long side becomes
-        min(max_side, original long side): never upscaled."""
+        min(max_side, original long side): never upscaled. Any decoder failure is a LoadError;
+        decoder warnings were already collected by `open` and stay off the terminal."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return self._decode(max_side)
+        except LoadError:
+            raise
+        except MemoryError:
+            raise _too_large(self.info.path, self.info.width, self.info.height, 0) from None
+        except Exception as exc:  # a decoder or a conversion failing on odd data
+            raise _broken(self.info.path, self.info.format, exc) from None
+
+    def _decode(self, max_side: int | None) -> Picture:
         path = self.info.path
         if self._plain_jpeg():
             return self._decode_plain_jpeg(max_side)
@@ -121,10 +162,12 @@ class Source:
         pixels as Pillow, a third faster, straight into numpy and without holding the GIL.
 
         OpenCV pads a truncated file with grey instead of failing, so a file that does not end in
-        an end-of-image marker goes through Pillow, which reports it.
+        an end-of-image marker goes through Pillow, which reports it. A damaged file goes through
+        Pillow too: its libjpeg stays quiet, where OpenCV's prints to the terminal.
         """
         i = self.info
-        return i.format == "JPEG" and i.mode in ("RGB", "L") and not i.has_icc and self.data.endswith(b"\xff\xd9")
+        return (i.format == "JPEG" and i.mode in ("RGB", "L") and not i.has_icc and not i.damage
+                and self.data.endswith(b"\xff\xd9"))
 
     def _decode_plain_jpeg(self, max_side: int | None) -> Picture:
         import cv2
@@ -154,22 +197,83 @@ def load(path: str | Path, *, max_pixels: int, max_side: int | None = None) -> P
 
 # ---- reading and sniffing ----------------------------------------------------------------------
 
-def _read(path: Path) -> bytes:
+def check_file(path: Path, max_bytes: int | None) -> int:
+    """The size of a regular, non-empty file within `max_bytes`, from stat alone: nothing is
+    opened, so a pipe cannot hang the caller and a huge file is not read to be refused."""
     try:
-        data = path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
         raise LoadError(path, "missing", "找不到该文件，请确认文件仍在原位置",
                         "File not found") from None
     except OSError as exc:
-        raise LoadError(path, "missing", f"无法读取文件（没有权限或文件被占用）：{exc.strerror}",
+        raise LoadError(path, "unreadable", f"无法读取文件（没有权限或文件被占用）：{exc.strerror}",
                         f"Cannot read the file: {exc.strerror}") from None
-    if not data:
+    if stat.S_ISDIR(st.st_mode):
+        raise LoadError(path, "directory", "这是一个文件夹，不是文件：请选择其中的文件",
+                        "This is a folder, not a file: choose a file inside it")
+    if not stat.S_ISREG(st.st_mode):
+        raise LoadError(path, "not_regular", "不是普通文件（设备、管道或套接字），无法读取：请选择保存在磁盘上的文件",
+                        "Not a regular file (a device, pipe or socket): choose a file saved on disk")
+    if st.st_size == 0:
         raise LoadError(path, "empty", "文件是空的（0 字节），请重新导出或拍摄",
                         "The file is empty (0 bytes)")
-    return data
+    if max_bytes is not None and st.st_size > max_bytes:
+        raise LoadError(path, "too_big",
+                        f"文件过大（{_mb(st.st_size)}，上限 {_mb(max_bytes)}），请压缩或缩小后再试",
+                        f"The file is too large ({_mb(st.st_size)}; the limit is {_mb(max_bytes)})")
+    return st.st_size
 
 
-def _sniff(data: bytes, path: Path) -> str:
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n < 10e6 else f"{n / 1e6:.0f} MB"
+
+
+def read_head(path: Path, max_bytes: int | None, n: int = 80) -> bytes:
+    """The first `n` bytes of a file that passed check_file."""
+    check_file(path, max_bytes)
+    try:
+        with _open_regular(path) as f:
+            return f.read(n)
+    except OSError as exc:
+        raise LoadError(path, "unreadable", f"无法读取文件：{exc.strerror}",
+                        f"Cannot read the file: {exc.strerror}") from None
+
+
+@contextmanager
+def _open_regular(path: Path) -> Iterator[io.BufferedReader]:
+    # O_NONBLOCK: should the path turn into a pipe between stat and open, opening it cannot hang.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise LoadError(path, "not_regular", "不是普通文件，无法读取", "Not a regular file")
+        f = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with f:
+        yield f
+
+
+def _read_sniffed(path: Path, max_bytes: int | None, material: bool) -> tuple[bytes, str]:
+    """The whole file and its format, after checking the size and sniffing the head."""
+    size = check_file(path, max_bytes)
+    try:
+        with _open_regular(path) as f:
+            head = f.read(80)
+            fmt = _sniff(head, path, material)
+            data = head + f.read(size + 1 - len(head) if max_bytes is None else max_bytes + 1 - len(head))
+    except OSError as exc:
+        raise LoadError(path, "unreadable", f"无法读取文件（没有权限或文件被占用）：{exc.strerror}",
+                        f"Cannot read the file: {exc.strerror}") from None
+    if max_bytes is not None and len(data) > max_bytes:  # grew after stat
+        raise LoadError(path, "too_big", f"文件过大（上限 {_mb(max_bytes)}），请压缩或缩小后再试",
+                        f"The file is too large (the limit is {_mb(max_bytes)})")
+    if fmt == "GIF":
+        _refuse_gif(data, path, material)
+    return data, fmt
+
+
+def _sniff(data: bytes, path: Path, material: bool = False) -> str:
     """Format from the first bytes; the extension is never consulted."""
     head = data[:32]
     if head.startswith(b"\xff\xd8\xff"):
@@ -189,7 +293,7 @@ def _sniff(data: bytes, path: Path) -> str:
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return "TIFF"
     if head[:6] in (b"GIF87a", b"GIF89a"):
-        _refuse_gif(data, path)
+        return "GIF"  # refused once the whole file is read (the frame count words the message)
     if head.startswith(b"%PDF"):
         raise LoadError(path, "unsupported",
                         "这是 PDF 文件：PDF 请作为报名材料添加，"
@@ -200,13 +304,18 @@ def _sniff(data: bytes, path: Path) -> str:
                         (b"\xff\x4f\xff\x51", "JPEG 2000"), (b"II+\x00", "BigTIFF")):
         if head.startswith(magic):
             raise _unsupported(path, name)
+    if material:
+        raise LoadError(path, "not_image",
+                        "这不是图片或 PDF 文件（内容无法识别），"
+                        "请选择 JPEG、PNG、WebP、HEIC、BMP、TIFF 图片或 PDF 文件",
+                        "Neither an image nor a PDF; choose a JPEG, PNG, WebP, HEIC, BMP, TIFF or PDF file")
     raise LoadError(path, "not_image",
                     "这不是图片文件（内容无法识别），"
                     "请选择 JPEG、PNG、WebP、HEIC、BMP 或 TIFF 照片",
                     "Not an image file; choose a JPEG, PNG, WebP, HEIC, BMP or TIFF photo")
 
 
-def _refuse_gif(data: bytes, path: Path) -> None:
+def _refuse_gif(data: bytes, path: Path, material: bool) -> None:
     from PIL import GifImagePlugin
 
     try:
@@ -214,8 +323,64 @@ def _refuse_gif(data: bytes, path: Path) -> None:
     except Exception:  # a broken GIF is refused as GIF all the same
         frames = 1
     if frames > 1:
-        raise _animated(path, frames)
+        raise _animated(path, frames, material)
     raise _unsupported(path, "GIF")
+
+
+def _frames(im: ImageFile.ImageFile) -> int:
+    try:
+        return int(getattr(im, "n_frames", 1))
+    except Exception:  # counting frames walks the file: a damaged one counts as one
+        return 1
+
+
+# libjpeg's warnings: OpenCV's copy prints them to stderr, Pillow's keeps quiet.
+_JPEG_CHATTER = ("Corrupt JPEG data", "Premature end of JPEG file", "Invalid SOS parameters",
+                 "Warning: ", "Inconsistent progression", "Bogus")
+_STDERR_LOCK = threading.Lock()
+
+
+@contextmanager
+def native_stderr() -> Iterator[list[str]]:
+    """Collect what native code writes to file descriptor 2 meanwhile (libjpeg warnings), instead
+    of letting it reach the terminal; lines that are not decoder chatter are passed on."""
+    lines: list[str] = []
+    with _STDERR_LOCK:
+        try:
+            sys.stderr.flush()
+            saved = os.dup(2)
+        except (OSError, ValueError, AttributeError):  # no stderr at all (a windowed app)
+            yield lines
+            return
+        with tempfile.TemporaryFile() as tmp:
+            os.dup2(tmp.fileno(), 2)
+            try:
+                yield lines
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
+                tmp.seek(0)
+                text = tmp.read(1 << 16).decode("utf-8", "replace")
+        other = []
+        for line in text.splitlines():
+            if any(line.startswith(c) for c in _JPEG_CHATTER):
+                lines.append(line.strip())
+            elif line.strip():
+                other.append(line)
+        if other:
+            print("\n".join(other), file=sys.stderr)
+
+
+def _jpeg_damage(data: bytes) -> list[str]:
+    """libjpeg's complaints about the entropy-coded data, from a 1/8-scale decode (every
+    coefficient is still decoded; the inverse DCT is 1/64 of the work)."""
+    import cv2
+
+    with native_stderr() as lines:
+        rgb = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_REDUCED_GRAYSCALE_8)
+    if rgb is None and not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
+        lines.append("Premature end of JPEG file")
+    return list(dict.fromkeys(lines))
 
 
 def _parse(data: bytes, fmt: str, path: Path) -> ImageFile.ImageFile:
@@ -407,12 +572,26 @@ def _too_large(path: Path, w: int, h: int, limit: int) -> LoadError:
                      f"The image is too large ({w}x{h}, limit {limit / 1e6:.0f} megapixels)")
 
 
-def _animated(path: Path, frames: int) -> LoadError:
+def _animated(path: Path, frames: int, material: bool = False) -> LoadError:
+    if material:
+        return LoadError(path, "animated",
+                         f"文件包含 {frames} 帧（动图或多页图片），"
+                         "每份材料须是单张静态图片或 PDF：请另存为 JPEG、PNG 或 PDF",
+                         f"The file holds {frames} frames (animation or multi-page image); a material "
+                         "must be a single still image or a PDF: save it as JPEG, PNG or PDF")
     return LoadError(path, "animated",
                      f"文件包含 {frames} 帧（动图或多页文件），"
                      "报名照片必须是单张静态图片，请另存为 JPEG",
                      f"The file holds {frames} frames (animation or multi-page); "
                      "save a single still image as JPEG")
+
+
+def _extreme_shape(path: Path, w: int, h: int, limit: float) -> LoadError:
+    ratio = max(w, h) / min(w, h)
+    return LoadError(path, "extreme_shape",
+                     f"图片形状过于狭长（{w}×{h}，长边是短边的 {ratio:.0f} 倍，上限 {limit:g} 倍），"
+                     "请裁切或重新拍摄后再试",
+                     f"The image is too long and narrow ({w}x{h}, {ratio:.0f}:1; the limit is {limit:g}:1)")
 
 
 def _unsupported(path: Path, name: str) -> LoadError:

@@ -40,6 +40,14 @@ def _r(v: float, nd: int = 3) -> float:
 
 
 def file_readable(info: SourceInfo) -> CheckResult:
+    if info.damage:
+        reason = "；".join(info.damage[:3])
+        return CheckResult(
+            "file.readable", WARN, info.format, "JPEG/PNG/WebP/HEIC/BMP/TIFF",
+            f"文件有损坏，解码时出错（{reason}）：照片中可能有错位或色块",
+            "请检查照片，最好用原始文件重新导出或重新拍摄",
+            message_en=f"The file is damaged; decoding reported: {reason}. Parts of the picture may be wrong",
+        )
     return CheckResult(
         "file.readable", PASS, info.format, "JPEG/PNG/WebP/HEIC/BMP/TIFF",
         f"文件可读取：{info.format}，{info.width}×{info.height}",

@@ -14,9 +14,8 @@ import numpy as np
 
 from photocheck.concurrency import helper
 from photocheck.errors import UserError
-from photocheck.io.decode import Source
+from photocheck.io.decode import Source, check_file
 from photocheck.io.interrupt import deferred
-from photocheck.io.paths import require_file
 from photocheck.io.write import write_atomic, write_staged
 from photocheck.photo.analysis import PhotoAnalysis, analyse
 from photocheck.photo.checks import run_checks
@@ -41,6 +40,12 @@ class PhotoGuides:
     frame: CropFrame | None  # the crop the fixer plans; None when it cannot fix
 
 
+def _open(path: Path, prof: Profile) -> Source:
+    """The photo, read only after the profile's limits on file size, pixels and shape hold."""
+    i = prof.input
+    return Source.open(path, max_pixels=i.max_pixels, max_bytes=i.max_bytes, max_aspect=i.max_aspect_ratio)
+
+
 def _analysed(source: Source, prof: Profile, rotation: int | None) -> PhotoAnalysis:
     if rotation is not None and rotation not in ROTATIONS:
         raise UserError(source.info.path, f"旋转角度须为 {ROTATIONS} 之一", f"rotation must be one of {ROTATIONS}")
@@ -50,14 +55,14 @@ def _analysed(source: Source, prof: Profile, rotation: int | None) -> PhotoAnaly
 
 def check(path: Path, prof: Profile) -> PhotoReport:
     """Every photo check on one file as it is."""
-    source = Source.open(require_file(path), max_pixels=prof.input.max_pixels)
+    source = _open(path, prof)
     analysis = _analysed(source, prof, None)
     return PhotoReport(input=path, profile=prof, checks=run_checks(source.info, analysis, prof))
 
 
 def guides(path: Path, prof: Profile, rotation: int | None = None) -> PhotoGuides:
     """The checks plus the geometry behind them, for drawing guides and a movable crop frame."""
-    source = Source.open(require_file(path), max_pixels=prof.input.max_pixels)
+    source = _open(path, prof)
     a = _analysed(source, prof, rotation)
     report = PhotoReport(input=path, profile=prof, checks=run_checks(source.info, a, prof))
     k = 1.0 / a.picture.scale
@@ -126,9 +131,9 @@ def fix(
 
     if not prof.can_fix:
         raise UserError(path, prof.fix_refusal, prof.fix_refusal_en)
-    require_file(path)
+    check_file(path, prof.input.max_bytes)  # the input's problem is named before the outputs'
     _refuse_bad_targets(path, out, original, overwrite)
-    source = Source.open(path, max_pixels=prof.input.max_pixels)
+    source = _open(path, prof)
     pool = helper("decode")
     full = pool.submit(source.decode, None)
     analysis = _analysed(source, prof, rotation)

@@ -76,6 +76,15 @@ class ClassificationRules:
 
 
 @dataclass(frozen=True)
+class PdfRules:
+    """How many pages of a PDF are taken and how finely each is rendered."""
+
+    max_pages: int  # later pages are left out (the candidate is told which were taken)
+    render_dpi: float
+    render_max_side: int  # px; the long side of a rendered page, whatever its size in points
+
+
+@dataclass(frozen=True)
 class MaterialsSpec:
     source: str
     max_bytes: int
@@ -83,6 +92,7 @@ class MaterialsSpec:
     checks: MaterialChecks
     classification: ClassificationRules
     categories: tuple[Category, ...]
+    pdf: PdfRules
 
     def category(self, category_id: str) -> Category:
         for cat in self.categories:
@@ -269,6 +279,15 @@ def parse_materials(table: dict[str, Any], *, source: str) -> MaterialsSpec:
     r = t.sub("classification")
     rules = ClassificationRules(r.number("hint_weight", 0.0, 1.0), r.number("saturation", 0.1, 10))
     r.done()
+    d = t.sub("pdf")
+    pdf = PdfRules(
+        max_pages=d.number("max_pages", 1, 1000),
+        render_dpi=d.number("render_dpi", 50, 600),
+        render_max_side=d.number("render_max_side", 500, 10000),
+    )
+    if not isinstance(pdf.max_pages, int) or not isinstance(pdf.render_max_side, int):
+        d.fail("max_pages" if not isinstance(pdf.max_pages, int) else "render_max_side", "must be a whole number")
+    d.done()
     cat_tables = t.tables("categories")
     if not cat_tables:
         t.fail("categories", "must list at least one category")
@@ -276,4 +295,4 @@ def parse_materials(table: dict[str, Any], *, source: str) -> MaterialsSpec:
     _unique(cat_tables, [c.id for c in categories], "id")
     _unique(cat_tables, [c.folder for c in categories], "folder")
     t.done()
-    return MaterialsSpec(source, max_bytes, formats, checks, rules, categories)
+    return MaterialsSpec(source, max_bytes, formats, checks, rules, categories, pdf)

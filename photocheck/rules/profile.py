@@ -32,12 +32,20 @@ def _band(lo: float | None = None, hi: float | None = None) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class InputRules:
+    """Limits every input file (photo, material image, PDF) is checked against before decoding."""
+
     max_megapixels: float = field(metadata=_num(1, 1000))
     analysis_side: int = field(metadata=_num(256, 4096))
+    max_file_megabytes: float = field(metadata=_num(1, 4000))
+    max_aspect_ratio: float = field(metadata=_num(2, 1000))  # long side / short side
 
     @property
     def max_pixels(self) -> int:
         return int(self.max_megapixels * 1_000_000)
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_megabytes * 1_000_000)
 
 
 @dataclass(frozen=True)
