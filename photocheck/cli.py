@@ -260,7 +260,7 @@ def cmd_material_fix(args: argparse.Namespace, out: Printer) -> int:
         category = next((c.id for c in prof.materials.categories if category in (c.id, c.name)), category)
     reports = []
     for page, stem in _material_items(args):
-        report = fix_material(args.file, stem, page=page, category=category, profile=prof)
+        report = fix_material(args.file, stem, page=page, category=category, profile=prof, name=args.name)
         reports.append(report)
         if not args.json:
             _print_material(report, out, prof.materials)
@@ -360,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="输出文件名（不含扩展名；程序按压缩结果加 .jpg 或 .png）")
     p.add_argument("--category", help="材料类别 id 或中文名（默认按文字自动识别）")
     p.add_argument("--page", type=int, help="只处理 PDF 的第 N 页（从 1 开始）")
+    p.add_argument("--name", help="考生姓名：核对证件、证书和学信网报告上的姓名是否一致")
     p.add_argument("--json", action="store_true")
     p.add_argument("--include-text", action="store_true",
                    help="--json 输出中包含识别出的文字（含姓名、证件号等个人信息）")
