@@ -98,8 +98,11 @@ def material_orientation(
             "在界面中拖动四角对准证件边缘，或将证件放正后重拍", fixable=True,
             message_en=f"Still tilted by {abs(residual_skew):.1f} deg (limit {max_skew:g})",
         )
-    turned = (f"已顺时针旋转{rotation}°" if rotation else "无需旋转") + ("，原图为镜像，已左右翻转" if mirrored else "")
-    if confidence is not None and confidence < min_confidence:
+    turned = f"已顺时针旋转{rotation}°" if rotation else "无需旋转"
+    if mirrored:
+        turned += "，原图为镜像，已翻转回正向"
+    # A mirrored page's flipped read is itself the evidence that the result is upright.
+    if confidence is not None and confidence < min_confidence and not mirrored:
         return CheckResult(
             "material.orientation", WARN, value, max_skew,
             f"无法可靠判断文字方向（{turned}）：请确认画面是正向的",
@@ -320,9 +323,11 @@ def material_name(name: str | None, appears: bool, readings: Sequence[Reading]) 
 
 def material_category(category: Category, words: Sequence[str], suggestion: Suggestion | None,
                       suggested_name: str | None) -> CheckResult:
-    """A file put in `category` whose text shows none of its words is probably another
+    """A file put in `category` whose text shows none of its title words, and whose field
+    labels (`words` also holds those) do not make it the best guess, is probably another
     document: a warning naming the category its text suggests ("其他" when none)."""
-    if words:
+    titles = [w for w in words if w in category.keywords]
+    if titles or (words and suggestion is not None and suggestion.category_id == category.id):
         return CheckResult("material.category", PASS, list(words), category.id,
                            f"内容符合{category.name}（识别到：{'、'.join(words)}）",
                            message_en=f"Content matches {category.name_en}")

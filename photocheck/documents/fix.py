@@ -262,15 +262,15 @@ def _unmirror(prep: Prepared, text: Text, spec: MaterialsSpec) -> tuple[Prepared
     """A page read weakly is read flipped too (documents.mirror); a mirrored one is flipped back."""
     from photocheck.documents.classify import evidence
     from photocheck.documents.compress import seal_free
-    from photocheck.documents.mirror import NOTE, unmirror
+    from photocheck.documents.mirror import NOTE, flip, unmirror
 
     strong = any(w in c.keywords for c in spec.categories for w in evidence(text.text, spec, c.id))
-    flipped = unmirror(seal_free(prep.flat), text.lines, strong=strong, margin=spec.checks.mirror_margin,
-                       min_chars=spec.checks.mirror_min_chars)
-    if flipped is None:
+    found = unmirror(seal_free(prep.flat), text.lines, strong=strong, margin=spec.checks.mirror_margin,
+                     min_chars=spec.checks.mirror_min_chars)
+    if found is None:
         return prep, text, False
-    flat = np.ascontiguousarray(prep.flat[:, ::-1])
-    return replace(prep, flat=flat, notes=(*prep.notes, NOTE)), _text_of(flipped), True
+    how, lines = found
+    return replace(prep, flat=flip(prep.flat, how), notes=(*prep.notes, NOTE)), _text_of(lines), True
 
 
 # --- output -------------------------------------------------------------------------------------

@@ -11,7 +11,14 @@ import numpy as np
 
 from photocheck.documents.ocr import TextLine, read_text
 
-NOTE = "画面是镜像（左右翻转）的，已翻转回正向"
+NOTE = "画面是镜像（翻转）的，已翻转回正向"
+# A mirrored page may also have been turned 180° by the orientation step (its text gives it no
+# direction), which makes it upside-down mirrored: then flipping top to bottom undoes both.
+FLIPS = ("left_right", "top_bottom")
+
+
+def flip(img: np.ndarray, how: str) -> np.ndarray:
+    return np.ascontiguousarray(img[:, ::-1] if how == "left_right" else img[::-1])
 
 
 def strength(lines: Sequence[TextLine]) -> float:
@@ -20,8 +27,8 @@ def strength(lines: Sequence[TextLine]) -> float:
 
 
 def unmirror(page: np.ndarray, lines: Sequence[TextLine], *, strong: bool, margin: float,
-             min_chars: int) -> list[TextLine] | None:
-    """The OCR lines of `page` flipped left-right when it is mirrored, else None.
+             min_chars: int) -> tuple[str, list[TextLine]] | None:
+    """(how to flip, the OCR lines of the flipped page) when `page` is mirrored, else None.
 
     `page` is what `lines` were read from (the seal-free page); `strong`: the upright read
     already found a category's title word, so there is nothing to look for.
@@ -29,8 +36,14 @@ def unmirror(page: np.ndarray, lines: Sequence[TextLine], *, strong: bool, margi
     if strong:
         return None
     upright = strength(lines)
-    flipped = read_text(np.ascontiguousarray(page[:, ::-1]))
-    score = strength(flipped)
+    best: tuple[float, str, list[TextLine]] | None = None
+    for how in FLIPS:
+        flipped = read_text(flip(page, how))
+        score = strength(flipped)
+        if best is None or score > best[0]:
+            best = (score, how, flipped)
+    assert best is not None
+    score, how, flipped = best
     if score >= min_chars and score >= (1.0 + margin) * upright:
-        return flipped
+        return how, flipped
     return None

@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from photocheck.concurrency import CancelToken, Progress
 from photocheck.documents.checks import category_count, category_required
 from photocheck.documents.fix import material_inputs, process
+from photocheck.documents.portrait import is_portrait
 from photocheck.errors import UserError
 from photocheck.export.layout import ORIGINAL_NAME, PHOTO_FOLDER, PHOTO_NAME, PROJECT, Staging, safe_name
 from photocheck.export.manifest import record_file, verify_manifest, with_verification, write_manifest
@@ -117,9 +119,11 @@ def _photo_candidates(input_dir: Path) -> list[Path]:
 
 
 def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
-            exclude: Path | None = None) -> Inputs:
+            exclude: Path | None = None, portrait: Callable[[Path], bool] | None = None) -> Inputs:
     """Every material item (one per image, one per PDF page) with its user-chosen category,
-    the registration photo, and what was skipped (duplicates, unreadable files)."""
+    the registration photo, and what was skipped (duplicates, unreadable files). A file that
+    `portrait` recognises (one face, no text) is the photo, not a material: it becomes the
+    photo when there is none yet, else it is left out with a note."""
     notes: list[str] = []
     photos = _photo_candidates(input_dir)
     if photo is None and photos:
@@ -140,6 +144,15 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
                                    f"same file as {seen[digest].name}; skipped", blocking=False))
             continue
         seen[digest] = path
+        if portrait is not None and portrait(path):
+            if photo is None:
+                photo = path
+                notes.append(f"{path.name} 是一张人像照片（一张人脸、没有文字），已作为报名照片处理")
+            else:
+                skipped.append(Skipped(
+                    str(path), None, f"这是一张人像照片，不是材料：报名照片已使用 {photo.name}，此文件未导出",
+                    f"a portrait, not a material: the photo step uses {photo.name}", blocking=False))
+            continue
         top = path.relative_to(input_dir).parts
         category = folder_category(top[0], spec) if len(top) > 1 else None
         if len(top) > 1 and category is None:
@@ -280,7 +293,8 @@ def prepare(
     token = cancel or CancelToken()
     with Staging(out_dir, candidate, overwrite=overwrite) as staging:
         stage = staging.path
-        inputs = collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=staging.target)
+        inputs = collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=staging.target,
+                         portrait=lambda p: is_portrait(p, spec.checks, max_pixels=prof.input.max_pixels))
         photo_report, photo_files = None, []
         total = len(inputs.items) + (inputs.photo is not None) + 1  # the last step: verify and write
 
@@ -300,8 +314,9 @@ def prepare(
         for i, item in enumerate(inputs.items):
             step(i + (inputs.photo is not None), f"材料 {i + 1}/{len(inputs.items)}：{item.path.name}{_page(item)}")
             try:
+                named = slot_from_name(item.path.stem, spec.category(item.category)) if item.category else None
                 report = process(item.path, work / f"{i:04d}", page=item.page, category=item.category,
-                                 profile=prof)[0]
+                                 profile=prof, name=name, slot=named)[0]
             except UserError as exc:
                 skipped.append(Skipped(_source(item), item.page, exc.message, exc.message_en))
                 continue
