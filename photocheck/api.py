@@ -163,18 +163,23 @@ def fix_material(
     rotation: int | None = None,
     corners: list[list[float]] | None = None,
     profile: Profile | str | None = None,
+    name: str | None = None,
+    slot: str | None = None,
 ) -> MaterialReport:
     """Turn one image or PDF page into an upright, flattened, legible upload file under the cap.
 
     `out` is a stem (a .jpg/.jpeg/.png suffix is dropped); the compressor picks .jpg or .png and
     the written path is report.output.path. The file is written atomically and only if no check
     fails; the input is never touched. Manual `rotation` (clockwise) and `corners` (in the image
-    after that rotation) win over detection; a user `category` wins over the suggestion.
+    after that rotation) win over detection; a user `category` (and `slot`, e.g. "front") wins
+    over the suggestion. The key fields (ID number, certificate number, verification code,
+    validity) are read from the written file itself; `name`, the candidate's, is looked for on
+    the ID card, diplomas, degree certificates and 学信网 reports (material.name).
     """
     from photocheck.documents.fix import process
 
     return process(Path(path), out, page=page, category=category, rotation=rotation, corners=corners,
-                   profile=profile)[0]
+                   profile=profile, name=name, slot=slot)[0]
 
 
 def classify(path: PathLike, *, page: int | None = None, profile: Profile | str | None = None) -> Suggestion:

@@ -294,7 +294,7 @@ def cmd_material_fix(args: argparse.Namespace, out: Printer) -> int:
     reports, dicts, errors = [], [], 0
     for page, stem in items:
         try:
-            report = fix_material(args.file, stem, page=page, category=category, profile=prof)
+            report = fix_material(args.file, stem, page=page, category=category, profile=prof, name=args.name)
         except UserError as exc:
             if len(items) == 1:
                 raise
@@ -422,6 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--page", type=int, help="只处理 PDF 的第 N 页（从 1 开始）")
     p.add_argument("--overwrite", action="store_true", help="替换已存在的输出文件")
     p.add_argument("--pages", help="只处理 PDF 的这些页，例如 1-3,5（从 1 开始）")
+    p.add_argument("--name", help="考生姓名：核对证件、证书和学信网报告上的姓名是否一致")
     p.add_argument("--json", action="store_true")
     p.add_argument("--include-text", action="store_true",
                    help="--json 输出中包含识别出的文字（含姓名、证件号等个人信息）")

@@ -124,6 +124,7 @@ class MaterialReport(_Verdict):
     text: str  # OCR text of the rectified document (for classification and reports)
     notes: list[str]  # what was done, in Chinese
     document_found: bool = True  # False: no document outline, the corners are the whole frame
+    mirrored: bool = False  # the source was mirrored; the upload is flipped back
 
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
         """`text` (names, ID numbers, addresses) only when asked for."""
@@ -133,7 +134,7 @@ class MaterialReport(_Verdict):
             "checks": [c.to_dict() for c in self.checks],
             "output": self.output.to_dict() if self.output else None,
             "corners": self.corners, "document_found": self.document_found, "rotation": self.rotation,
-            "legibility": self.legibility, "notes": self.notes,
+            "legibility": self.legibility, "notes": self.notes, "mirrored": self.mirrored,
         }
         if include_text:
             d["text"] = self.text

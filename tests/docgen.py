@@ -8,8 +8,9 @@ blur and noise, optionally a quarter-turn. Every output is a pure function of it
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import numpy as np
@@ -34,6 +35,7 @@ class FlatDocument:
     lines: tuple[str, ...]  # every text line drawn, top to bottom
     number: str  # the line a reviewer must be able to read (certificate no. / verification code)
     stamp: Stamp | None
+    fields: dict[str, str] = field(default_factory=dict)  # key field id -> the value drawn
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class PhonePhoto:
     lines: tuple[str, ...]
     number: str
     upright: int  # clockwise rotation that makes the photo's text upright (0/90/180/270)
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -61,6 +64,13 @@ def _font(size: int, serif: bool = False) -> ImageFont.FreeTypeFont:
 
 def _digits(rng: np.random.Generator, n: int) -> str:
     return "".join(str(d) for d in rng.integers(0, 10, n))
+
+
+def id_check_char(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character of a 公民身份号码 (computed here independently of
+    photocheck.documents.fields, so the tests compare two implementations)."""
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
 
 
 def _groups(s: str, k: int = 4) -> str:
@@ -121,13 +131,16 @@ _SCHOOLS = ("华中医科大学", "江汉医学院", "荆楚医科大学", "武�
 _MAJORS = ("临床医学", "口腔医学", "中医学", "预防医学")
 
 
-def _diploma(rng: np.random.Generator) -> FlatDocument:
+def _diploma(rng: np.random.Generator, name: str | None = None) -> FlatDocument:
     w, h = 1123, 794
     img = Image.new("RGB", (w, h), PAPER)
     d = ImageDraw.Draw(img)
     d.rectangle((24, 24, w - 25, h - 25), outline=(150, 40, 40), width=5)
-    name, school, major = rng.choice(_NAMES), rng.choice(_SCHOOLS), rng.choice(_MAJORS)
-    number = "证书编号：" + _groups(_digits(rng, 16))
+    drawn, school, major = rng.choice(_NAMES), rng.choice(_SCHOOLS), rng.choice(_MAJORS)
+    name = name or str(drawn)
+    # 18 digits: school code 5, type 1, year 4, level 2, serial 6
+    cert = f"{_digits(rng, 5)}1{2020}{_digits(rng, 2)}{_digits(rng, 6)}"
+    number = "证书编号：" + cert
     lines = (
         "毕业证书",
         f"学生{name}，性别男，一九九八年三月生，",
@@ -146,17 +159,24 @@ def _diploma(rng: np.random.Generator) -> FlatDocument:
     _text(d, (300, 556), lines[6], 28, serif=True)
     _text(d, (90, 690), number, 28)
     stamp = _stamp(img, (820, 560), 110, school)
-    return FlatDocument("diploma", np.asarray(img).copy(), lines, number, stamp)
+    return FlatDocument("diploma", np.asarray(img).copy(), lines, number, stamp,
+                        {"certificate_number": cert, "name": name})
 
 
-def _id_front(rng: np.random.Generator) -> FlatDocument:
+def _id_front(rng: np.random.Generator, name: str | None = None, check_ok: bool = True) -> FlatDocument:
+    """`check_ok=False` draws a number whose last character does not verify."""
     w, h = 856, 540
     img = Image.new("RGB", (w, h), (232, 238, 240))
     d = ImageDraw.Draw(img)
-    name = str(rng.choice(_NAMES))
+    drawn = str(rng.choice(_NAMES))
+    name = name or drawn
     birth = (1985 + int(rng.integers(0, 20)), 1 + int(rng.integers(0, 12)),
              1 + int(rng.integers(0, 28)))
-    id_no = f"420106{birth[0]}{birth[1]:02d}{birth[2]:02d}{_digits(rng, 4)}"
+    first17 = f"420106{birth[0]}{birth[1]:02d}{birth[2]:02d}{_digits(rng, 3)}"
+    check = id_check_char(first17)
+    if not check_ok:
+        check = "0123456789X"[("0123456789X".index(check) + 1 + int(rng.integers(0, 9))) % 11]
+    id_no = first17 + check
     lines = (
         f"姓名  {name}",
         "性别  男    民族  汉",
@@ -182,15 +202,19 @@ def _id_front(rng: np.random.Generator) -> FlatDocument:
     _text(d, (50, 440), "公民身份号码", 26, fill=grey)
     _text(d, (250, 436), id_no, 34)
     _photo_box(img, (590, 60, 800, 330), bg=(236, 240, 244))
-    return FlatDocument("id_front", np.asarray(img).copy(), lines, id_no, None)
+    return FlatDocument("id_front", np.asarray(img).copy(), lines, id_no, None,
+                        {"id_number": id_no, "name": name})
 
 
-def _id_back(rng: np.random.Generator) -> FlatDocument:
+def _id_back(rng: np.random.Generator, start: dt.date | None = None, years: int | None = 20) -> FlatDocument:
+    """Valid from `start` (default: a day in 2018-2023 from the seed) for `years` (None: 长期)."""
     w, h = 856, 540
     img = Image.new("RGB", (w, h), (232, 238, 240))
     d = ImageDraw.Draw(img)
-    year = 2016 + int(rng.integers(0, 8))
-    validity = f"{year}.08.01-{year + 10}.08.01"
+    year = 2018 + int(rng.integers(0, 6))
+    start = start or dt.date(year, 8, 1)
+    end = "长期" if years is None else f"{start.year + years}.{start.month:02d}.{start.day:02d}"
+    validity = f"{start.year}.{start.month:02d}.{start.day:02d}-{end}"
     lines = ("中华人民共和国", "居民身份证", "签发机关  武汉市公安局洪山分局",
              f"有效期限  {validity}")
     _text(d, (500, 90), lines[0], 40, anchor="ma")
@@ -201,16 +225,19 @@ def _id_back(rng: np.random.Generator) -> FlatDocument:
     _text(d, (170, 440), "有效期限", 26, fill=grey)
     _text(d, (300, 438), validity, 30)
     stamp = _stamp(img, (150, 150), 95, "中华人民共和国")
-    return FlatDocument("id_back", np.asarray(img).copy(), lines, validity, stamp)
+    return FlatDocument("id_back", np.asarray(img).copy(), lines, validity, stamp, {"validity": end})
 
 
-def _degree(rng: np.random.Generator) -> FlatDocument:
+def _degree(rng: np.random.Generator, name: str | None = None) -> FlatDocument:
     w, h = 794, 1123
     img = Image.new("RGB", (w, h), PAPER)
     d = ImageDraw.Draw(img)
     d.rectangle((22, 22, w - 23, h - 23), outline=(40, 70, 140), width=5)
-    name, school, major = rng.choice(_NAMES), rng.choice(_SCHOOLS), rng.choice(_MAJORS)
-    number = "证书编号：" + _groups(_digits(rng, 16))
+    drawn, school, major = rng.choice(_NAMES), rng.choice(_SCHOOLS), rng.choice(_MAJORS)
+    name = name or str(drawn)
+    # 16 digits: school code 5, level 1, year 4, serial 6
+    cert = f"{_digits(rng, 5)}4{2020}{_digits(rng, 6)}"
+    number = "证书编号：" + cert
     lines = (
         "学士学位证书",
         f"{name}，男，一九九八年三月生。在",
@@ -228,14 +255,21 @@ def _degree(rng: np.random.Generator) -> FlatDocument:
     _text(d, (90, 830), lines[6], 28, serif=True)
     _text(d, (90, 1010), number, 28)
     stamp = _stamp(img, (560, 880), 100, school)
-    return FlatDocument("degree", np.asarray(img).copy(), lines, number, stamp)
+    return FlatDocument("degree", np.asarray(img).copy(), lines, number, stamp,
+                        {"certificate_number": cert, "name": name})
 
 
-def _xuexin_report(rng: np.random.Generator) -> FlatDocument:
+def _xuexin_report(rng: np.random.Generator, name: str | None = None, updated: dt.date | None = None,
+                   valid_days: int = 180) -> FlatDocument:
+    """Updated on `updated` (default: 30 days before today, so the report is current), its
+    online verification valid for `valid_days` after that."""
     w, h = 794, 1123
     img = Image.new("RGB", (w, h), (255, 255, 255))
     d = ImageDraw.Draw(img)
-    name, school, major = rng.choice(_NAMES), rng.choice(_SCHOOLS), rng.choice(_MAJORS)
+    drawn, school, major = rng.choice(_NAMES), rng.choice(_SCHOOLS), rng.choice(_MAJORS)
+    name = name or str(drawn)
+    updated = updated or dt.date.today() - dt.timedelta(days=30)
+    until = updated + dt.timedelta(days=valid_days)
     letters = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     code = "".join(letters[i] for i in rng.integers(0, len(letters), 16))
     number = "在线验证码：" + _groups(code)
@@ -245,8 +279,9 @@ def _xuexin_report(rng: np.random.Generator) -> FlatDocument:
         ("学历类别", "普通高等教育"), ("学习形式", "普通全日制"), ("入学日期", "2015年09月01日"),
         ("学籍状态", "不在籍（毕业）"),
     )
-    lines = ("教育部学籍在线验证报告", "更新日期：2026年01月05日",
-             *(f"{k}  {v}" for k, v in fields), number)
+    expiry = f"报告有效期至：{until.year}年{until.month:02d}月{until.day:02d}日"
+    lines = ("教育部学籍在线验证报告", f"更新日期：{updated.year}年{updated.month:02d}月{updated.day:02d}日",
+             *(f"{k}  {v}" for k, v in fields), number, expiry)
     _text(d, (w / 2, 70), lines[0], 40, anchor="ma")
     _text(d, (w / 2, 140), lines[1], 22, fill=(90, 90, 90), anchor="ma")
     d.line((60, 190, w - 60, 190), fill=(20, 90, 160), width=3)
@@ -257,12 +292,14 @@ def _xuexin_report(rng: np.random.Generator) -> FlatDocument:
         _text(d, (240, y + 8), v, 24)
     _photo_box(img, (570, 220, 720, 420))
     _text(d, (80, 900), number, 28)
+    _text(d, (80, 960), expiry, 22)
     d.rectangle((560, 860, 720, 1020), outline=INK, width=2)  # QR-code placeholder
     for i in range(6):
         for j in range(6):
             if (i * 7 + j * 3) % 4 == 0:
                 d.rectangle((570 + i * 25, 870 + j * 25, 590 + i * 25, 890 + j * 25), fill=INK)
-    return FlatDocument("xuexin_report", np.asarray(img).copy(), lines, number, None)
+    return FlatDocument("xuexin_report", np.asarray(img).copy(), lines, number, None,
+                        {"verification_code": code, "name": name, "valid_until": f"{until:%Y-%m-%d}"})
 
 
 _MAKERS = {
@@ -274,9 +311,15 @@ _MAKERS = {
 }
 
 
-def flat_document(kind: str, seed: int = 0) -> FlatDocument:
-    """An upright mock-up of `kind` (one of KINDS), its text drawn with a CJK font."""
-    return _MAKERS[kind](np.random.default_rng(seed))
+def flat_document(kind: str, seed: int = 0, *, mirrored: bool = False, **options) -> FlatDocument:
+    """An upright mock-up of `kind` (one of KINDS), its text drawn with a CJK font. `options`
+    go to the maker: name (all but id_back), check_ok (id_front), start and years (id_back;
+    years=None is 长期), updated and valid_days (xuexin_report). `mirrored` flips it left-right,
+    as a selfie camera sees it."""
+    doc = _MAKERS[kind](np.random.default_rng(seed), **options)
+    if mirrored:
+        doc = replace(doc, image=np.ascontiguousarray(doc.image[:, ::-1]))
+    return doc
 
 
 DESKS = {  # base RGB ranges: dark walnut, light oak, grey laminate (low colour contrast to paper)
@@ -323,13 +366,14 @@ def _shadow(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
 
 
 def phone_photo(
-    kind: str, seed: int = 0, rotation: int = 0, size: int = 1280, desk: str | None = None
+    kind: str, seed: int = 0, rotation: int = 0, size: int = 1280, desk: str | None = None,
+    *, mirrored: bool = False, **options,
 ) -> PhonePhoto:
     """`kind` photographed on a desk (one of DESKS; None: picked by the seed), long side `size`
-    px, then turned `rotation` degrees clockwise."""
+    px, then turned `rotation` degrees clockwise; `mirrored` and `options` as flat_document."""
     import cv2
 
-    doc = flat_document(kind, seed)
+    doc = flat_document(kind, seed, mirrored=mirrored, **options)
     rng = np.random.default_rng(seed + 1000)
     dh, dw = doc.image.shape[:2]
     w, h = (size, size * 3 // 4) if dw >= dh else (size * 3 // 4, size)
@@ -371,6 +415,7 @@ def phone_photo(
         lines=doc.lines,
         number=doc.number,
         upright=(360 - 90 * k) % 360,
+        fields=doc.fields,
     )
 
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from photocheck.reports import CheckResult, Status
 
 if TYPE_CHECKING:
-    from photocheck.reports import MaterialReport
+    from photocheck.documents.fields import Reading, Reference
+    from photocheck.reports import MaterialReport, Suggestion
     from photocheck.rules.materials import Category, Variant
 
 PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
@@ -26,6 +27,10 @@ ORDER = (
     "material.glare",
     "material.resolution",
     "material.legibility",
+    "material.key_fields",
+    "material.valid",
+    "material.name",
+    "material.category",
 )
 NO_TEXT = "未识别到文字：请确认拍的是证件或证书，且文字清晰"
 NO_TEXT_EN = "No text found: make sure the photo shows the certificate or ID and its text is sharp"
@@ -94,10 +99,11 @@ def material_bytes(size: int | None, max_bytes: int) -> CheckResult:
 
 def material_orientation(
     rotation: int, confidence: float | None, residual_skew: float, *, max_skew: float,
-    min_confidence: float,
+    min_confidence: float, mirrored: bool = False,
 ) -> CheckResult:
-    """Upright and level. `confidence` is None when the user set the rotation by hand."""
-    value = {"rotation": rotation, "skew": _r(residual_skew, 2), "confidence": confidence}
+    """Upright, level and not mirrored. `confidence` is None when the user set the rotation by
+    hand; `mirrored`: the page was flipped back (the upload is then the right way round)."""
+    value = {"rotation": rotation, "skew": _r(residual_skew, 2), "confidence": confidence, "mirrored": mirrored}
     if abs(residual_skew) > max_skew:
         return CheckResult(
             "material.orientation", FAIL, value, max_skew,
@@ -106,7 +112,10 @@ def material_orientation(
             message_en=f"Still tilted by {abs(residual_skew):.1f} deg (limit {max_skew:g})",
         )
     turned = f"已顺时针旋转{rotation}°" if rotation else "无需旋转"
-    if confidence is not None and confidence < min_confidence:
+    if mirrored:
+        turned += "，原图为镜像，已翻转回正向"
+    # A mirrored page's flipped read is itself the evidence that the result is upright.
+    if confidence is not None and confidence < min_confidence and not mirrored:
         return CheckResult(
             "material.orientation", WARN, value, max_skew,
             f"无法可靠判断文字方向（{turned}）：请确认画面是正向的",
@@ -115,7 +124,7 @@ def material_orientation(
         )
     how = "按手动设置" if confidence is None else "按文字方向"
     return CheckResult("material.orientation", PASS, value, max_skew, f"画面正向（{how}{turned}）",
-                       message_en=f"Upright (rotated {rotation} deg)")
+                       message_en=f"Upright (rotated {rotation} deg{', un-mirrored' if mirrored else ''})")
 
 
 def material_blur(sharpness: float, min_sharpness: float) -> CheckResult:
@@ -230,4 +239,116 @@ def category_required(category: Category, reports: Sequence[MaterialReport]) -> 
         "category.required", WARN, 0, category.requirement,
         f"未提供{category.name}（{category.condition}时需要）", category.hint or "",
         message_en=f"No {category.name_en} (needed when: {category.condition_en or category.condition})",
+    )
+
+
+# --- what a reviewer reads ---------------------------------------------------------------------
+
+
+def _problem(r: Reading) -> str:
+    f = r.field
+    if r.problem == "checksum":
+        return f"{f.name}读出的号码校验位不符（压缩后无法辨认，或号码有误）"
+    if r.problem == "term":
+        return f"{f.name}读出的起止日期不是法定期限（压缩后无法辨认）"
+    if r.problem == "date":
+        return f"{f.name}读出的日期不完整（压缩后无法辨认）"
+    return f"{f.name}在压缩后无法辨认"
+
+
+def material_key_fields(readings: Sequence[Reading]) -> CheckResult | None:
+    """Every required key field found and valid in the upload file's own OCR; None when the
+    category and side have no key fields."""
+    if not readings:
+        return None
+    value = {r.id: "ok" if r.ok else (r.problem or "missing") for r in readings}
+    bad = [r for r in readings if r.field.required and not r.ok]
+    if bad:
+        first = bad[0]
+        message = "；".join(_problem(r) for r in bad) + f"：{first.field.advice}"
+        return CheckResult(
+            "material.key_fields", FAIL, value, "required", message, first.field.advice,
+            message_en="Unreadable in the upload file: " + ", ".join(r.field.name_en for r in bad),
+        )
+    read = [r for r in readings if r.ok]
+    names = "、".join(r.field.name for r in read)
+    return CheckResult("material.key_fields", PASS, value, "required",
+                       f"关键信息清晰可辨：{names}" if read else "关键信息清晰可辨",
+                       message_en="Key fields legible: " + ", ".join(r.field.name_en for r in read))
+
+
+def material_valid(readings: Sequence[Reading], ref: Reference) -> CheckResult | None:
+    """The document is still valid on the reference day: the earliest end of its expiry and
+    issued-plus-months fields; None when the category has no such field."""
+    dated = [r for r in readings if r.field.kind in ("expiry", "issued")]
+    if not dated:
+        return None
+    limit = f"{ref.day:%Y-%m-%d}"
+    good = [r for r in dated if r.ok]
+    if any(r.perpetual for r in good) and not any(r.end for r in good):
+        return CheckResult("material.valid", PASS, "长期", limit, "有效期限：长期",
+                           message_en="Valid indefinitely")
+    ends = [r for r in good if r.end is not None]
+    if not ends:
+        names = "、".join(r.field.name for r in dated)
+        return CheckResult(
+            "material.valid", WARN, None, limit, f"无法读出{names}，未能核对是否在有效期内",
+            dated[0].field.advice, message_en="Could not read the validity date",
+        )
+    first = min(ends, key=lambda r: r.end)
+    end = first.end
+    assert end is not None
+    how = f"{first.field.name}{first.value}" if first.field.kind == "expiry" else (
+        f"{first.field.name}{first.value}，{first.field.valid_months}个月内有效，至{end:%Y-%m-%d}")
+    if end < ref.day:
+        return CheckResult(
+            "material.valid", FAIL, f"{end:%Y-%m-%d}", limit,
+            f"已过期：{how}，早于{ref.label}", first.field.expired_advice or "",
+            message_en=f"Expired on {end:%Y-%m-%d}, before {ref.label_en}",
+        )
+    return CheckResult("material.valid", PASS, f"{end:%Y-%m-%d}", limit,
+                       f"在有效期内：{how}（参照{ref.label}）",
+                       message_en=f"Valid until {end:%Y-%m-%d} (reference: {ref.label_en})")
+
+
+def material_name(name: str | None, appears: bool, readings: Sequence[Reading]) -> CheckResult | None:
+    """The candidate's name is on the document: a warning naming what was read when it is
+    absent or differs. None without a name, or when the category and side carry none."""
+    fields = [r for r in readings if r.field.kind == "name"]
+    if not name or not fields:
+        return None
+    if appears:
+        return CheckResult("material.name", PASS, name, name, f"姓名与报名信息一致：{name}",
+                           message_en="Name matches the registration")
+    read = next((r.value for r in fields if r.ok and r.value), None)
+    if read:
+        return CheckResult(
+            "material.name", WARN, read, name, f"材料上的姓名“{read}”与报名姓名“{name}”不一致",
+            "确认上传的是本人的材料；如姓名确有变更，请一并上传相关证明",
+            message_en="The name on the document differs from the registration",
+        )
+    return CheckResult(
+        "material.name", WARN, None, name, f"未在材料上读到报名姓名“{name}”",
+        "确认是本人的材料，且姓名清晰可辨（请拍得更近、更清晰）",
+        message_en="The registration name was not found on the document",
+    )
+
+
+def material_category(category: Category, words: Sequence[str], suggestion: Suggestion | None,
+                      suggested_name: str | None) -> CheckResult:
+    """A file put in `category` whose text shows none of its title words, and whose field
+    labels (`words` also holds those) do not make it the best guess, is probably another
+    document: a warning naming the category its text suggests ("其他" when none)."""
+    titles = [w for w in words if w in category.keywords]
+    if titles or (words and suggestion is not None and suggestion.category_id == category.id):
+        return CheckResult("material.category", PASS, list(words), category.id,
+                           f"内容符合{category.name}（识别到：{'、'.join(words)}）",
+                           message_en=f"Content matches {category.name_en}")
+    like = suggested_name or "其他"
+    reason = f"（{suggestion.reason}）" if suggestion and suggestion.category_id else ""
+    return CheckResult(
+        "material.category", WARN, suggestion.category_id if suggestion else None, category.id,
+        f"这看起来不是{category.name}，更像：{like}{reason}",
+        f"确认文件放对了类别；{category.name}应为：{category.hint or category.name}",
+        message_en=f"This does not look like {category.name_en}",
     )

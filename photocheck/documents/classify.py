@@ -76,3 +76,8 @@ def classify(text: str, spec: MaterialsSpec) -> Suggestion:
     )
 
 
+
+
+def evidence(text: str, spec: MaterialsSpec, category_id: str) -> list[str]:
+    """The words of `category_id` (titles and field labels) that `text` shows."""
+    return [w for w, _ in _matches(_normalise(text), spec).get(category_id, [])]

@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -322,6 +322,7 @@ class Text:
     text: str
     line_px: float | None  # median line-box height in the flattened image
     skew: float  # residual tilt of the long lines, degrees (0 without any)
+    lines: tuple = ()  # the OCR TextLines behind `text`
 
 
 def _residual_skew(boxes: list[np.ndarray]) -> float:
@@ -337,17 +338,32 @@ def _residual_skew(boxes: list[np.ndarray]) -> float:
 
 def read_document(flat: np.ndarray) -> Text:
     """The one full-resolution OCR run, on the page as agreement sees it (red seals removed)."""
-    from photocheck.documents.compress import line_height, seal_free
-    from photocheck.documents.ocr import plain_text, read_text
+    from photocheck.documents.compress import seal_free
+    from photocheck.documents.ocr import read_text
 
-    lines = read_text(seal_free(flat))
-    return Text(plain_text(lines), line_height(lines), _residual_skew([ln.box for ln in lines]))
+    return _text_of(read_text(seal_free(flat)))
 
 
-def _ocr(rgb: np.ndarray) -> str:
-    from photocheck.documents.ocr import plain_text, read_text
+def _text_of(lines) -> Text:
+    from photocheck.documents.compress import line_height
+    from photocheck.documents.ocr import plain_text
 
-    return plain_text(read_text(rgb))
+    return Text(plain_text(lines), line_height(lines), _residual_skew([ln.box for ln in lines]), tuple(lines))
+
+
+def _unmirror(prep: Prepared, text: Text, spec: MaterialsSpec) -> tuple[Prepared, Text, bool]:
+    """A page read weakly is read flipped too (documents.mirror); a mirrored one is flipped back."""
+    from photocheck.documents.classify import evidence
+    from photocheck.documents.compress import seal_free
+    from photocheck.documents.mirror import NOTE, flip, unmirror
+
+    strong = any(w in c.keywords for c in spec.categories for w in evidence(text.text, spec, c.id))
+    found = unmirror(seal_free(prep.flat), text.lines, strong=strong, margin=spec.checks.mirror_margin,
+                     min_chars=spec.checks.mirror_min_chars)
+    if found is None:
+        return prep, text, False
+    how, lines = found
+    return replace(prep, flat=flip(prep.flat, how), notes=(*prep.notes, NOTE)), _text_of(lines), True
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -432,11 +448,15 @@ def process(
     rotation: int | None = None,
     corners: list[list[float]] | None = None,
     profile: Profile | str | None = None,
+    name: str | None = None,
+    slot: str | None = None,
 ) -> tuple[MaterialReport, Timings]:
-    """fix_material plus the time spent per stage. Every failure is a UserError for this item."""
+    """fix_material plus the time spent per stage. Every failure is a UserError for this item.
+    `slot` (e.g. from the file name) wins over the suggested one for the key fields; `name` is
+    the candidate's, for material.name."""
     try:
         return _process(path, out, page=page, category=category, rotation=rotation, corners=corners,
-                        profile=profile)
+                        profile=profile, name=name, slot=slot)
     except UserError:
         raise
     except Exception as exc:  # geometry, OCR or compression failing on odd pixels
@@ -452,8 +472,12 @@ def _process(
     rotation: int | None,
     corners: list[list[float]] | None,
     profile: Profile | str | None,
+    name: str | None,
+    slot: str | None,
 ) -> tuple[MaterialReport, Timings]:
     from photocheck.documents.compress import compress_document
+    from photocheck.documents.fields import ExportReader
+    from photocheck.documents.review import category_sanity, review
 
     prof = resolve_profile(profile)
     path, timings = Path(path), Timings()
@@ -471,9 +495,11 @@ def _process(
     del loaded
     with _timed(timings, "text_ocr"):
         text = read_document(prep.flat)
+        prep, text, mirrored = _unmirror(prep, text, spec)
     suggestion = classify(text.text, spec)
     cat = _category(spec, category, suggestion, path)
-    slot = suggestion.slot if cat is not None and cat.id == suggestion.category_id else None
+    slot = slot or (suggestion.slot if cat is not None and cat.id == suggestion.category_id else None)
+    reader = ExportReader()
     max_bytes = cat.max_bytes if cat else spec.max_bytes
     formats = cat.formats if cat else spec.formats
     has_text = bool(text.text.strip())
@@ -481,7 +507,7 @@ def _process(
         try:
             packed = compress_document(
                 prep.flat, max_bytes, min_text_px=spec.checks.min_text_px, reference=text.text,
-                score=_ocr if has_text else None, allow_grey=True, allow_png="png" in formats,
+                score=reader if has_text else None, allow_grey=True, allow_png="png" in formats,
                 min_legibility=spec.checks.min_legibility, text_px=text.line_px,
                 timer=lambda: _timed(timings, "legibility_ocr"),
             )
@@ -490,7 +516,8 @@ def _process(
     checks_common = [
         *([mc.material_readable(damage)] if damage else []),
         mc.material_orientation(prep.rotation, prep.orientation_confidence, text.skew,
-                                max_skew=spec.checks.max_skew_degrees, min_confidence=MIN_ORIENTATION_CONFIDENCE),
+                                max_skew=spec.checks.max_skew_degrees, min_confidence=MIN_ORIENTATION_CONFIDENCE,
+                                mirrored=mirrored),
         mc.material_blur(prep.sharpness, spec.checks.min_sharpness),
         mc.material_glare(prep.glare, spec.checks.max_glare_fraction),
     ]
@@ -498,27 +525,32 @@ def _process(
     if damage:
         notes.insert(0, "原文件有损坏（解码时出错），输出图片中可能有错位或色块，请核对")
     output = None
+    # What a reviewer reads, from the upload file's own OCR.
+    extra = [category_sanity(spec, cat, text.text, suggestion)] if category is not None and cat else []
+    if packed is not None and cat is not None:
+        extra += review(spec, cat, slot, reader.lines_of(packed.data), (packed.width, packed.height), name=name)
     with _timed(timings, "write"):
         if packed is None:
             checks = [mc.material_format(None, formats, False), mc.material_bytes(None, max_bytes), *checks_common,
                       mc.material_resolution(None, spec.checks.min_text_px),
-                      mc.material_legibility(None, spec.checks.min_legibility)]
+                      mc.material_legibility(None, spec.checks.min_legibility), *extra]
         else:
             notes.append(_compress_note(packed))
             checks, output = _write_checked(packed, stem, prep, text, has_text, formats, max_bytes, spec,
-                                            checks_common)
+                                            checks_common, extra)
     report = MaterialReport(
         input=path, page=page, category=cat.id if cat else None, slot=slot, suggestion=suggestion,
         checks=checks, output=output, corners=prep.corners.round(1).tolist(), rotation=prep.rotation,
         legibility=packed.legibility if packed and has_text else None, text=text.text, notes=notes,
-        document_found=prep.found,
+        document_found=prep.found, mirrored=mirrored,
     )
     return report, timings
 
 
 def _write_checked(packed, stem: Path, prep: Prepared, text: Text, has_text: bool, formats: tuple[str, ...],
                    max_bytes: int, spec: MaterialsSpec,
-                   checks_common: list[CheckResult]) -> tuple[list[CheckResult], OutputFile | None]:
+                   checks_common: list[CheckResult],
+                   extra: list[CheckResult]) -> tuple[list[CheckResult], OutputFile | None]:
     """Stage the file, re-read it from disk, check it; rename it into place only if nothing fails."""
     final = stem.with_name(stem.name + (".png" if packed.format == "png" else ".jpg"))
     staged = write_staged(final, packed.data)
@@ -531,6 +563,7 @@ def _write_checked(packed, stem: Path, prep: Prepared, text: Text, has_text: boo
             *checks_common,
             mc.material_resolution(text_px, spec.checks.min_text_px),
             mc.material_legibility(packed.legibility if has_text else None, spec.checks.min_legibility),
+            *extra,
         ]
         if any(c.failed for c in checks):
             staged.unlink()

@@ -19,6 +19,7 @@ from typing import Any
 from photocheck.concurrency import CancelToken, Progress
 from photocheck.documents.checks import category_count, category_required
 from photocheck.documents.fix import process, select_pages
+from photocheck.documents.portrait import is_portrait
 from photocheck.errors import UserError
 from photocheck.export.layout import ORIGINAL_NAME, PHOTO_FOLDER, PHOTO_NAME, PROJECT, Staging, safe_name
 from photocheck.export.manifest import record_file, verify_manifest, with_verification, write_manifest
@@ -139,10 +140,12 @@ def relative_source(path: Path, input_dir: Path) -> str:
 
 
 def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
-            exclude: Path | None = None, profile: Profile | None = None) -> Inputs:
+            exclude: Path | None = None, profile: Profile | None = None,
+            portrait: Callable[[Path], bool] | None = None) -> Inputs:
     """Every material item (one per image, one per PDF page) with its user-chosen category,
     the registration photo, and what was skipped (duplicates, unreadable files). Sources are
-    named relative to `input_dir`."""
+    named relative to `input_dir`. A file that `portrait` recognises (one face, no text) is the
+    photo, not a material: it becomes the photo when there is none yet, else it is left out."""
     notes: list[str] = []
     photos = _photo_candidates(input_dir)
     if photo is None and photos:
@@ -170,6 +173,15 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
                                    f"same file as {seen[digest].name}; skipped", blocking=False))
             continue
         seen[digest] = path
+        if portrait is not None and portrait(path):
+            if photo is None:
+                photo = path
+                notes.append(f"{path.name} 是一张人像照片（一张人脸、没有文字），已作为报名照片处理")
+            else:
+                skipped.append(Skipped(
+                    str(path), None, f"这是一张人像照片，不是材料：报名照片已使用 {photo.name}，此文件未导出",
+                    f"a portrait, not a material: the photo step uses {photo.name}", blocking=False))
+            continue
         top = path.relative_to(input_dir).parts
         category = folder_category(top[0], spec) if len(top) > 1 else None
         if len(top) > 1 and category is None:
@@ -322,9 +334,13 @@ def prepare(
     if photo is not None and not Path(photo).is_file():
         raise UserError(photo, "找不到报名照片文件", "the photo file does not exist")
     candidate = safe_name(name if name is not None else input_dir.resolve().name)
+
+    def portrait(path: Path) -> bool:
+        return is_portrait(path, spec.checks, max_pixels=prof.input.max_pixels)
+
     return _build(out_dir, candidate, prof, spec, input_dir, overwrite, progress, cancel,
                   lambda exclude: collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=exclude,
-                                          profile=prof))
+                                          profile=prof, portrait=portrait), person=name)
 
 
 def export_project(
@@ -362,12 +378,12 @@ def export_project(
         return Inputs(items, photo, skipped, [])
 
     return _build(Path(out_dir), safe_name(project.name), prof, spec, base, overwrite, progress, cancel, inputs,
-                  project.photo_edits)
+                  project.photo_edits, person=project.name or None)
 
 
 def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, input_dir: Path, overwrite: bool,
            progress: Progress | None, cancel: CancelToken | None, gather: Callable[[Path], Inputs],
-           edits: PhotoEdits | None = None) -> Export:
+           edits: PhotoEdits | None = None, person: str | None = None) -> Export:
     """The export itself, whoever gathered the inputs: each item fixed into a work folder inside
     the staging folder, named into its category folder, verified from disk, swapped into place."""
     token = cancel or CancelToken()
@@ -393,8 +409,11 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
         for i, item in enumerate(inputs.items):
             step(i + (inputs.photo is not None), f"材料 {i + 1}/{len(inputs.items)}：{item.path.name}{_page(item)}")
             try:
+                named = slot_from_name(item.path.stem, spec.category(item.category)) if item.category else None
+                slot = item.slot or named
                 report = process(item.path, work / f"{i:04d}", page=item.page, category=item.category,
-                                 rotation=item.rotation, corners=item.corners, profile=prof)[0]
+                                 rotation=item.rotation, corners=item.corners, profile=prof, name=person,
+                                 slot=slot)[0]
             except UserError as exc:
                 skipped.append(Skipped(_source(item), item.page, exc.message, exc.message_en))
                 continue

@@ -3,6 +3,8 @@ frozen dataclasses, validated on load."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +13,10 @@ REQUIREMENTS = ("required", "conditional")
 ROTATIONS = (0, 90, 180, 270)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _FORMAT_RE = re.compile(r"^[a-z0-9]+$")
+FIELD_KINDS = ("code", "name", "expiry", "issued")
+CHECKSUMS = ("iso7064_mod11_2",)
+# The regex groups each kind of key field must define.
+_FIELD_GROUPS = {"code": ("value",), "name": ("value",), "expiry": ("end",), "issued": ("value",)}
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,37 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class KeyField:
+    """A field the reviewer reads on a category's documents, e.g. the 公民身份号码."""
+
+    id: str
+    name: str  # Chinese, for messages
+    name_en: str
+    kind: str  # one of FIELD_KINDS
+    patterns: tuple[re.Pattern[str], ...]  # over one normalised OCR row; see documents.fields
+    slots: tuple[str, ...]  # only on these slots; () on every file of the category
+    region: tuple[float, float, float, float] | None  # x0, y0, x1, y1 page fractions, tried first
+    checksum: str | None  # one of CHECKSUMS
+    required: bool  # missing or unreadable fails material.key_fields (else: a warning)
+    advice: str  # Chinese: what to do when it is unreadable
+    expired_advice: str | None  # Chinese: what to do when it has expired (expiry, issued)
+    perpetual: tuple[str, ...]  # expiry: words meaning no end (长期)
+    terms_years: tuple[int, ...]  # expiry: the end must be start + one of these (empty: any)
+    valid_months: int | None  # issued: valid this many months after the date
+
+    def on(self, slot: str | None) -> bool:
+        """Applies to a file of this slot (an unknown slot only gets the slot-free fields)."""
+        return not self.slots or slot in self.slots
+
+
+@dataclass(frozen=True)
+class Validity:
+    reference_date: dt.date  # materials must stay valid through it (today once it has passed)
+    reference_name: str
+    reference_name_en: str
+
+
+@dataclass(frozen=True)
 class Category:
     id: str
     name: str
@@ -51,6 +88,7 @@ class Category:
     hint_words: tuple[str, ...]  # field labels: weak evidence
     formats: tuple[str, ...]
     max_bytes: int
+    key_fields: tuple[KeyField, ...] = ()
 
     @property
     def required(self) -> bool:
@@ -67,6 +105,10 @@ class MaterialChecks:
     min_sharpness: float  # documents.blur_measure
     max_glare_fraction: float  # documents.glare_fraction
     max_skew_degrees: float
+    mirror_margin: float  # documents.mirror: the flipped read must be this much stronger
+    mirror_min_chars: int
+    portrait_min_face: float  # documents.portrait: face box share of the picture
+    portrait_max_chars: int
 
 
 @dataclass(frozen=True)
@@ -93,6 +135,7 @@ class MaterialsSpec:
     classification: ClassificationRules
     categories: tuple[Category, ...]
     pdf: PdfRules
+    validity: Validity
 
     def category(self, category_id: str) -> Category:
         for cat in self.categories:
@@ -220,6 +263,57 @@ def _check_counts(t: _Table, cat: Category) -> None:
             )
 
 
+def _patterns(t: _Table, kind: str) -> tuple[re.Pattern[str], ...]:
+    out = []
+    for i, text in enumerate(t.words("patterns")):
+        try:
+            pattern = re.compile(text)
+        except re.error as exc:
+            t.fail(f"patterns[{i}]", f"is not a valid regular expression ({exc})")
+        missing = [g for g in _FIELD_GROUPS[kind] if g not in pattern.groupindex]
+        if missing:
+            t.fail(f"patterns[{i}]", f"needs the group (?P<{missing[0]}>...) for kind {kind!r}")
+        out.append(pattern)
+    if not out:
+        t.fail("patterns", "must list at least one pattern")
+    return tuple(out)
+
+
+def _key_field(t: _Table, slot_ids: set[str]) -> KeyField:
+    kind = t.text("kind")
+    if kind not in FIELD_KINDS:
+        t.fail("kind", f"must be one of {FIELD_KINDS} (got {kind!r})")
+    slots = t.words("slots", [])
+    unknown = [s for s in slots if s not in slot_ids]
+    if unknown:
+        t.fail("slots", f"names no slot of the category ({unknown[0]!r})")
+    region = t.get("region", None, list)
+    if region is not None and not (
+        len(region) == 4 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in region)
+        and 0 <= region[0] < region[2] <= 1 and 0 <= region[1] < region[3] <= 1
+    ):
+        t.fail("region", "must be [x0, y0, x1, y1] page fractions with x0 < x1 and y0 < y1")
+    checksum = t.text("checksum", None)
+    if checksum is not None and checksum not in CHECKSUMS:
+        t.fail("checksum", f"must be one of {CHECKSUMS} (got {checksum!r})")
+    terms = t.get("terms_years", [], list)
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 100 for v in terms):
+        t.fail("terms_years", "must list whole numbers of years in (0, 100]")
+    field = KeyField(
+        id=t.ident("id"), name=t.text("name"), name_en=t.text("name_en"), kind=kind,
+        patterns=_patterns(t, kind), slots=slots, region=tuple(region) if region else None,
+        checksum=checksum, required=t.get("required", kind=bool), advice=t.text("advice"),
+        expired_advice=t.text("expired_advice", None), perpetual=t.words("perpetual", []),
+        terms_years=tuple(terms), valid_months=t.count("valid_months", None),
+    )
+    if (field.valid_months is not None) != (kind == "issued"):
+        t.fail("valid_months", "is needed exactly when kind is 'issued'")
+    if kind not in ("expiry", "issued") and (field.perpetual or field.terms_years or field.expired_advice):
+        t.fail("kind", "only an expiry or issued field takes perpetual, terms_years or expired_advice")
+    t.done()
+    return field
+
+
 def _category(t: _Table, formats: tuple[str, ...], max_bytes: int) -> Category:
     requirement = t.text("requirement")
     if requirement not in REQUIREMENTS:
@@ -245,6 +339,10 @@ def _category(t: _Table, formats: tuple[str, ...], max_bytes: int) -> Category:
         formats=_formats(t, formats),
         max_bytes=t.count("max_bytes", max_bytes),
     )
+    slot_ids = {s.id for v in cat.variants for s in v.slots}
+    field_tables = t.tables("key_fields")
+    cat = dataclasses.replace(cat, key_fields=tuple(_key_field(f, slot_ids) for f in field_tables))
+    _unique(field_tables, [f.id for f in cat.key_fields], "id")
     if not cat.keywords:
         t.fail("keywords", "must list at least one keyword")
     _unique(variant_tables, [v.id for v in cat.variants], "id")
@@ -274,6 +372,10 @@ def parse_materials(table: dict[str, Any], *, source: str) -> MaterialsSpec:
         min_sharpness=c.number("min_sharpness", 0.0, 1.0),
         max_glare_fraction=c.number("max_glare_fraction", 0.0, 1.0),
         max_skew_degrees=c.number("max_skew_degrees", 0.0, 45.0),
+        mirror_margin=c.number("mirror_margin", 0.0, 10.0),
+        mirror_min_chars=c.count("mirror_min_chars"),
+        portrait_min_face=c.number("portrait_min_face", 0.0, 1.0),
+        portrait_max_chars=c.count("portrait_max_chars"),
     )
     c.done()
     r = t.sub("classification")
@@ -294,5 +396,8 @@ def parse_materials(table: dict[str, Any], *, source: str) -> MaterialsSpec:
     categories = tuple(_category(ct, formats, max_bytes) for ct in cat_tables)
     _unique(cat_tables, [c.id for c in categories], "id")
     _unique(cat_tables, [c.folder for c in categories], "folder")
+    v = t.sub("validity")
+    validity = Validity(v.get("reference_date", kind=dt.date), v.text("reference_name"), v.text("reference_name_en"))
+    v.done()
     t.done()
-    return MaterialsSpec(source, max_bytes, formats, checks, rules, categories, pdf)
+    return MaterialsSpec(source, max_bytes, formats, checks, rules, categories, pdf, validity)
