@@ -542,7 +542,7 @@ def _result(c: _Candidate, legibility: float | None) -> Compressed:
     )
 
 
-def _decoded_seal_free(data: bytes) -> np.ndarray:
+def decoded_seal_free(data: bytes) -> np.ndarray:
     """seal_free of an encoded candidate: OpenCV decodes a third faster than Pillow, and only
     the red channel (BGR's last) is kept; a grey JPEG is its own red channel."""
     import cv2
@@ -593,7 +593,7 @@ def compress_document(
     verified: list[tuple[float, _Candidate]] = []
     for cand in candidates:
         with timer():
-            legibility = agreement(ref_text, score(_decoded_seal_free(cand.data)))
+            legibility = agreement(ref_text, score(decoded_seal_free(cand.data)))
         if legibility >= min_legibility:
             return _result(cand, legibility)
         verified.append((legibility, cand))
