@@ -221,6 +221,9 @@ class FakeBackend:
 
     material_calls: list[tuple[Path, int | None, str | None, int | None, object]]
 
+    def export_folder(self, out_dir: str | Path, name: str) -> Path:
+        return export_folder(out_dir, name)
+
     def file_digest(self, path: str | Path) -> str:
         import hashlib
 

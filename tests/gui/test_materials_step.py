@@ -71,7 +71,8 @@ def placed(step: MaterialsStep) -> dict[str, tuple[str | None, str | None]]:
 
 
 def test_files_land_in_their_category_and_reach_the_project(qtbot, step, project, tmp_path):
-    files = [jpeg(tmp_path / "身份证正面.jpg", 1), jpeg(tmp_path / "身份证反面.jpg", 2), jpeg(tmp_path / "毕业证.jpg", 3)]
+    names = ("身份证正面.jpg", "身份证反面.jpg", "毕业证.jpg")
+    files = [jpeg(tmp_path / name, i) for i, name in enumerate(names, start=1)]
     assert step.status().state is StepState.NOT_STARTED
     drop(qtbot, step, files)
     assert step.busy and step.progress.isVisibleTo(step)
@@ -139,7 +140,8 @@ def test_pdf_pages_become_items_with_page_numbers(qtbot, step, project, tmp_path
     pdf.write_bytes(b"%PDF-2\n")
     drop(qtbot, step, [pdf])
     settle(qtbot, step)
-    assert [(e.page, e.name) for e in step.entries()] == [(0, "学信网报告.pdf（第 1 页）"), (1, "学信网报告.pdf（第 2 页）")]
+    assert [(e.page, e.name) for e in step.entries()] == [(0, "学信网报告.pdf（第 1 页）"),
+                                                          (1, "学信网报告.pdf（第 2 页）")]
     assert [it.page for it in project.items()] == [0, 1]
 
 
