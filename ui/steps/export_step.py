@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QUrl, Signal
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -186,6 +186,7 @@ class ExportStep(Step):
         self.name_edit.textEdited.connect(self._project.set_name)
         self.folder_edit = QLineEdit(str(self._folder))
         self.folder_edit.setReadOnly(True)
+        self.folder_edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.folder_button = QPushButton(self.tr("选择…"))
         self.folder_button.clicked.connect(self._choose_folder)
         self.target_label = QLabel()
@@ -223,6 +224,8 @@ class ExportStep(Step):
         run.addWidget(self.export_button)
         run.addWidget(self.cancel_button)
         run.addWidget(self.progress, 1)
+        self.run_stretch = QWidget()  # keeps the button its own width while no bar is shown
+        run.addWidget(self.run_stretch, 1)
         self.folder_open = QPushButton(self.tr("打开导出文件夹"))
         self.folder_open.clicked.connect(lambda: self._export and open_path(self._export.root))
         self.report_open = QPushButton(self.tr("打开检查报告"))
@@ -297,6 +300,8 @@ class ExportStep(Step):
             self._row(self.tr("报名照片"), self.tr("已就绪") if ok else self.tr("未通过"),
                       "；".join(c.message for c in export.photo.failures) or self.tr("已检查、修复并重新校验"),
                       GREEN if ok else RED)
+        else:
+            self._row(self.tr("报名照片"), self.tr("未导出"), self.tr("可在“报名照片”一步添加后再导出"), GREY)
         for s in export.categories:
             why = "；".join(s.reasons) or (self.tr("{n} 个文件").format(n=len(s.files)) if s.files
                                           else (s.category.condition or ""))
@@ -324,6 +329,7 @@ class ExportStep(Step):
         self.cancel_button.setVisible(busy)
         self.cancel_button.setEnabled(busy and not (self._token and self._token.cancelled))
         self.progress.setVisible(busy)
+        self.run_stretch.setVisible(not busy)
         for w in (self.name_edit, self.folder_button):
             w.setEnabled(not busy)
         done = not busy and self._export is not None

@@ -533,9 +533,12 @@ class MaterialsStep(Step):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.cards_scroll)
         split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 0)
         split.setChildrenCollapsible(False)
+        self.cards_scroll.setMinimumWidth(480)  # three slot boxes side by side
+        self.detail.setMaximumWidth(420)
+        split.setSizes([760, 380])
         self.split = split
 
         layout = QVBoxLayout(self)
@@ -557,7 +560,7 @@ class MaterialsStep(Step):
         unsorted = CategoryCard(UNSORTED, self.tr("未分类"), self.tr("拖到对应的类别"))
         self._cards[UNSORTED] = unsorted
         for cat in spec.categories if spec is not None else ():
-            tag = self.tr("必需") if cat.required else self.tr("按条件：{c}").format(c=cat.condition)
+            tag = self.tr("必需") if cat.required else self.tr("按条件需要")
             card = CategoryCard(cat.id, cat.name, tag)
             card.setToolTip(cat.hint or "")
             self._cards[cat.id] = card
@@ -629,7 +632,10 @@ class MaterialsStep(Step):
             many = self.tr("{n} 个").format(n=len(mine))
             count = f"{len(mine)}/{cat.max_count}" if cat.max_count is not None else many
             hint = cat.hint or ""
-            card.show_state(r.state.value, state_label(r.state), count, list(r.reasons), hint)
+            if not cat.required:
+                hint = self.tr("适用于：{c}。").format(c=cat.condition) + hint
+            label = self.tr("未提供") if r.state is CategoryState.NOT_PROVIDED else state_label(r.state)
+            card.show_state(r.state.value, label, count, list(r.reasons), hint)
         self._show_progress()
         self._show_detail()
         self._publish()

@@ -13,7 +13,7 @@ from ui.widgets.check_list import status_icon
 from ui.widgets.image_preview import to_qimage
 
 ITEM_MIME = "application/x-photocheck-material"  # the payload is the entry's key
-TILE_W, PICTURE_H = 128, 92
+TILE_W, PICTURE_H = 128, 80
 
 
 def item_mime(key: int) -> QMimeData:
