@@ -117,6 +117,14 @@ def test_moving_a_file_between_categories(qtbot, step, project, tmp_path):
     box = card.slot_boxes[1]  # 反面
     drop(qtbot, card, [], mime=item_mime(front.key), at=QPointF(box.mapTo(card, box.rect().center())))
     assert (front.slot, back.slot) == ("back", "front")
+    # Files dropped on a card go to that card, whatever their text suggests.
+    drop(qtbot, step.card("degree_report"), [jpeg(tmp_path / "正面2.jpg", 5)])
+    settle(qtbot, step)
+    assert step.entries()[-1].category == "degree_report" and step.entries()[-1].placed_by_user
+    # Delete on the keyboard removes the selected file.
+    step.select(step.entries()[-1].key)
+    qtbot.keyClick(step, Qt.Key.Key_Delete)
+    assert len(step.entries()) == 4
 
 
 def test_rotate_reorder_delete_replace(qtbot, step, project, tmp_path, fake):
@@ -228,3 +236,18 @@ def test_editing_corners_changes_the_output(qtbot, tmp_path):
     assert np.allclose(after.corners[0], editor.corners[0], atol=2)
     assert after.output is None or (after.output.width, after.output.height) != (before.output.width,
                                                                                 before.output.height)
+
+
+def test_a_real_portrait_is_offered_to_the_photo_step(qtbot, project, tmp_path):
+    """The real pipeline: a portrait (one face, no document text) is not judged as a blurry document."""
+    from photocheck.api import sample_path
+
+    portrait = tmp_path / "DSC_0001.jpg"
+    portrait.write_bytes(sample_path("grace_hopper.jpg").read_bytes())
+    step = make_step(qtbot, real_backend, project)
+    with qtbot.waitSignal(step.photoOffered, timeout=2 * JOB_TIMEOUT_MS) as offered:
+        drop(qtbot, step, [portrait])
+    settle(qtbot, step)
+    assert offered.args == [portrait.resolve()]
+    assert step.entries() == [] and project.items() == []
+    assert step.status().state is StepState.NOT_STARTED

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -830,6 +830,16 @@ class MaterialsStep(Step):
         menu.addAction(self.tr("替换…"), lambda: self._ask_replace(key))
         menu.addAction(self.tr("删除"), lambda: self.remove(key))
         return menu
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Delete removes the selected file; Ctrl+Left / Ctrl+Right turn it."""
+        key, ctrl = event.key(), event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if self._selected is not None and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.remove(self._selected)
+        elif self._selected is not None and ctrl and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            self.rotate(self._selected, -90 if key == Qt.Key.Key_Left else 90)
+        else:
+            super().keyPressEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
