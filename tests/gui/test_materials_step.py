@@ -177,6 +177,9 @@ def test_duplicates_and_reopened_projects(qtbot, fake, project, tmp_path):
     again = make_step(qtbot, fake, project)
     settle(qtbot, again)
     assert placed(again) == {"毕业证.jpg": ("degree", None)}
+    # A new candidate (the help desk's next walk-in) empties the cards.
+    project.clear()
+    assert step.entries() == [] and step.status().state is StepState.NOT_STARTED
 
 
 def test_corner_edits_reach_the_project(qtbot, step, project, tmp_path, fake):

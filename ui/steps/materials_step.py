@@ -263,6 +263,7 @@ class MaterialsStep(Step):
         self._tiles: dict[int, Thumbnail] = {}
         self._cards: dict[str, CategoryCard] = {}
         self._published: list[Any] = []
+        self._profile_id = ""  # the profile the cards were built for
         self._publishing = False
         self._work = tempfile.TemporaryDirectory(prefix="photocheck-materials-")
         self._runs = itertools.count()
@@ -739,8 +740,10 @@ class MaterialsStep(Step):
         if self._publishing:
             return
         items = self._project.items()
-        if items == self._published and self._project.profile.materials is not None:
+        profile = self._project.profile.id
+        if items == self._published and profile == self._profile_id:
             return
+        self._profile_id = profile
         self._queue.clear()
         for tile in self._tiles.values():
             tile.hide()
