@@ -167,7 +167,7 @@ class CornerEditor(QDialog):
         self.result_view = ImagePreview(self.tr("校正结果"), self.tr("拖动左图中的四个角，这里显示校正后的样子"))
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
-        self.reset_button = QPushButton(self.tr("恢复自动识别的四角"))
+        self.reset_button = QPushButton(self.tr("恢复打开时的四角"))
         self.reset_button.clicked.connect(self._reset)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
