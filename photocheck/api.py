@@ -61,6 +61,7 @@ __all__ = [
     "classify",
     "export_folder",
     "export_project",
+    "file_digest",
     "fix_material",
     "fix_photo",
     "list_profiles",
@@ -68,6 +69,7 @@ __all__ = [
     "load_profile",
     "load_project",
     "material_inputs",
+    "material_preview",
     "prepare",
     "run_batch",
     "sample_path",
@@ -152,6 +154,31 @@ def select_pages(path: PathLike, pages: str | list[int] | None = None,
     from photocheck.documents.fix import select_pages as select
 
     return select(path, pages, profile)
+
+
+def material_preview(path: PathLike, max_side: int, *, page: int | None = None,
+                     profile: Profile | str | None = None) -> tuple[np.ndarray, tuple[int, int]]:
+    """A document as fix_material reads it (an image EXIF-upright, a PDF page rendered), its long
+    side at most `max_side`, and the (width, height) of the full picture, the frame in which
+    fix_material measures corners (before its quarter turn)."""
+    import cv2
+
+    from photocheck.documents.fix import load_input
+    from photocheck.io.paths import require_file
+
+    rgb = load_input(require_file(path), page, resolve_profile(profile))
+    h, w = rgb.shape[:2]
+    scale = min(1.0, max_side / max(h, w))
+    if scale < 1.0:
+        rgb = cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(rgb), (w, h)
+
+
+def file_digest(path: PathLike) -> str:
+    """SHA-256 of a file's bytes: what a project item records, so a changed file is noticed."""
+    from photocheck.export.project import file_digest as digest
+
+    return digest(path)
 
 
 def fix_material(

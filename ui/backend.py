@@ -3,6 +3,18 @@ the GUI tests hand it a stand-in with the same functions (tests/gui/fake_backend
 
 from __future__ import annotations
 
-from photocheck.api import check_photo, fix_photo, load_preview, prepare
+from photocheck.api import (
+    check_photo,
+    export_folder,
+    export_project,
+    file_digest,
+    fix_material,
+    fix_photo,
+    load_preview,
+    material_inputs,
+    material_preview,
+    prepare,
+)
 
-__all__ = ["check_photo", "fix_photo", "load_preview", "prepare"]
+__all__ = ["check_photo", "export_folder", "export_project", "file_digest", "fix_material", "fix_photo",
+           "load_preview", "material_inputs", "material_preview", "prepare"]

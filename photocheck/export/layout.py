@@ -96,8 +96,8 @@ class Staging:
 
     def refuse_existing(self) -> None:
         if self.target.exists() and not self.overwrite:
-            raise UserError(self.target, "导出文件夹已存在；如要替换，请加 --overwrite",
-                             "the export folder exists; add --overwrite to replace it")
+            raise UserError(self.target, "导出文件夹已存在；如要替换，请确认覆盖（命令行加 --overwrite）",
+                             "the export folder exists: confirm replacing it (--overwrite on the command line)")
 
     def __enter__(self) -> Staging:
         self.refuse_existing()

@@ -378,14 +378,23 @@ def export_project(
         return Inputs(items, photo, skipped, [])
 
     return _build(Path(out_dir), safe_name(project.name), prof, spec, base, overwrite, progress, cancel, inputs,
-                  project.photo_edits, person=project.name or None)
+                  project.photo_edits, person=project.name or None, window=True)
+
+
+_UNSORTED = {
+    False: ("未能识别材料类别，请放入以类别命名的子文件夹",
+            "category not recognised; put it in a subfolder named after its category"),
+    True: ("未能识别材料类别：请在“报名材料”一步把它拖到对应的类别上",
+           "category not recognised: drag it onto its category in the materials step"),
+}
 
 
 def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, input_dir: Path, overwrite: bool,
            progress: Progress | None, cancel: CancelToken | None, gather: Callable[[Path], Inputs],
-           edits: PhotoEdits | None = None, person: str | None = None) -> Export:
+           edits: PhotoEdits | None = None, *, person: str | None = None, window: bool = False) -> Export:
     """The export itself, whoever gathered the inputs: each item fixed into a work folder inside
-    the staging folder, named into its category folder, verified from disk, swapped into place."""
+    the staging folder, named into its category folder, verified from disk, swapped into place.
+    `window`: the advice for the candidate speaks of the window's steps, not of folders."""
     token = cancel or CancelToken()
     with Staging(out_dir, candidate, overwrite=overwrite) as staging, staging.user_errors():
         stage = staging.path
@@ -420,9 +429,7 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
             p = _place(item, report, spec)
             placed.append(p)
             if p.category is None:
-                skipped.append(Skipped(_source(item), item.page, "未能识别材料类别，请放入以类别命名的子文件夹",
-                                       "category not recognised; put it in a subfolder named after its category",
-                                       checks=report.checks))
+                skipped.append(Skipped(_source(item), item.page, *_UNSORTED[window], checks=report.checks))
         statuses, files = [], list(photo_files)
         for category in spec.categories:
             status, written = _export_category(stage, category, [p for p in placed if p.category == category.id])
@@ -436,7 +443,7 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
         write_manifest(export)
         export = with_verification(export, verify_manifest(stage, _caps(prof, spec)))
         write_manifest(export)
-        write_report(export)
+        write_report(export, window=window)
         target = staging.commit()
     return replace(export, root=target, photo=_rebase(export.photo, stage, target))
 

@@ -18,8 +18,8 @@ from photocheck.reports import CategoryStatus, CheckResult, Export, ExportedFile
 THUMB_SIDE = 240
 
 
-def write_report(export: Export) -> None:
-    write_atomic(export.report_path, render_report(export).encode("utf-8"))
+def write_report(export: Export, *, window: bool = False) -> None:
+    write_atomic(export.report_path, render_report(export, window=window).encode("utf-8"))
 
 
 
@@ -91,10 +91,12 @@ def _category_block(export: Export, status: CategoryStatus) -> str:
     return "\n".join(parts)
 
 
-def _photo_block(export: Export) -> str:
+def _photo_block(export: Export, window: bool) -> str:
     if export.photo is None:
+        how = ("在窗口的“报名照片”一步添加照片，再导出一次" if window
+               else "把照片放进材料文件夹中名为“照片”的子文件夹，再整理一次")
         return (f"<h2>{PHOTO_FOLDER} <span class='badge missing'>未提供</span></h2>"
-                "<p>本次未处理报名照片（把照片放进材料文件夹中名为“照片”的子文件夹，或在窗口的照片一步中添加）。</p>")
+                f"<p>本次没有导出报名照片：{how}。</p>")
     photo = export.photo
     ok = photo.passed
     state = "ready" if ok else "not_ready"
@@ -122,16 +124,19 @@ def _summary(export: Export) -> str:
     return f"<p class='fail badge'>尚未就绪，需要处理：</p><ul>{items}</ul>"
 
 
-def render_report(export: Export) -> str:
-    """The whole report as one HTML page: inline CSS, thumbnails as data URIs, no scripts."""
+def render_report(export: Export, *, window: bool = False) -> str:
+    """The whole report as one HTML page: inline CSS, thumbnails as data URIs, no scripts.
+    `window`: the export came from the window, so the advice speaks of its steps, not of folders."""
     when = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     steps = (
         f"<li>报名照片：{_e(export.next_step)}（{PHOTO_FOLDER} 中：{ORIGINAL_NAME} 为构图相同的高分辨率版本，"
         f"{PHOTO_NAME} 为已处理好的上传照片。）</li>"
         "<li>材料：在报名系统中按类别逐个上传，每个文件夹对应一个类别；文件夹里的文件名说明了正反面或顺序。</li>"
-        "<li>标为“未就绪”或“缺少材料”的类别，按下方说明补充或重新拍摄后，重新整理导出一次。</li>"
+        + ("<li>标为“未就绪”或“缺少材料”的类别：按下方说明补充或重新拍摄，在窗口的“报名材料”一步替换或添加后，"
+           "再导出一次。</li>" if window else
+           "<li>标为“未就绪”或“缺少材料”的类别，按下方说明补充或重新拍摄后，重新整理导出一次。</li>")
     )
-    sections = [_photo_block(export)]
+    sections = [_photo_block(export, window)]
     sections.extend(_category_block(export, s) for s in export.categories if s.needed or s.files)
     optional = [s for s in export.categories if not s.needed]
     if optional:

@@ -17,19 +17,23 @@ from pathlib import Path
 import numpy as np
 
 from photocheck.api import (
+    CancelToken,
     CategoryStatus,
     CheckResult,
     Export,
     ExportedFile,
+    MaterialReport,
     OutputFile,
     PhotoReport,
     Profile,
+    Project,
     Status,
+    Suggestion,
     UserError,
     export_folder,
     load_profile,
 )
-from photocheck.reports import MANIFEST
+from photocheck.reports import MANIFEST, REPORT
 
 HOLD_TIMEOUT_S = 30  # a held call gives up after this, so a broken test cannot hang the run
 P, W, F = Status.PASS, Status.WARN, Status.FAIL
@@ -207,3 +211,113 @@ class FakeBackend:
             statuses.append(CategoryStatus(category=category, files=written, checks=[], problems=problems))
         return Export(root=root, candidate=root.name, profile=prof.id, next_step=prof.next_step, photo=photo_report,
                       files=files, categories=statuses, skipped=[], notes=[])
+
+    # --- materials (ui.steps.materials_step, ui.steps.export_step) -----------------------------------
+    #
+    # The stand-in classifies by file name: 正面/front and 反面/back are the two sides of an ID card,
+    # 毕业/diploma a graduation certificate, 人像/portrait a portrait (no text: check_photo finds one face);
+    # anything else has no recognisable text. Every material passes its checks unless its name has
+    # "blurry" in it. `material_calls` records (path, page, category, rotation, corners).
+
+    material_calls: list[tuple[Path, int | None, str | None, int | None, object]]
+
+    def export_folder(self, out_dir: str | Path, name: str) -> Path:
+        return export_folder(out_dir, name)
+
+    def file_digest(self, path: str | Path) -> str:
+        import hashlib
+
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+    def material_inputs(self, path: str | Path) -> list[tuple[Path, int | None]]:
+        path = Path(path)
+        if not path.is_file():
+            raise UserError(path, "找不到该文件，请确认文件仍在原位置", "file not found")
+        if path.read_bytes()[:5] == b"%PDF-":
+            pages = int(path.read_bytes()[5:].split(b"\n")[0] or b"1")  # tests write "%PDF-<pages>\n"
+            return [(path, i) for i in range(pages)]
+        return [(path, None)]
+
+    @staticmethod
+    def _guess(path: Path) -> Suggestion:
+        name = path.name.lower()
+        for words, category, slot in ((("正面", "front"), "identity", "front"), (("反面", "back"), "identity", "back"),
+                                      (("毕业", "diploma"), "diploma", None)):
+            if any(w in name for w in words):
+                return Suggestion(category, slot, 0.9, f"文件名含“{words[0]}”")
+        return Suggestion("", None, 0.0, "没有识别出文字")
+
+    def fix_material(self, path: str | Path, out: str | Path, *, page: int | None = None, category: str | None = None,
+                     rotation: int | None = None, corners: list[list[float]] | None = None,
+                     profile: Profile | str | None = None) -> MaterialReport:
+        path, out = Path(path), Path(out)
+        if not hasattr(self, "material_calls"):
+            self.material_calls = []
+        self.material_calls.append((path, page, category, rotation, corners))
+        self._enter("fix_material", path)
+        if not path.is_file():
+            raise UserError(path, "找不到该文件，请确认文件仍在原位置", "file not found")
+        suggestion = self._guess(path)
+        portrait = "人像" in path.name or "portrait" in path.name.lower()
+        cat = category if category is not None else (suggestion.category_id or None)
+        slot = suggestion.slot if cat == suggestion.category_id else None
+        ok = "blurry" not in path.name
+        h, w = 600, 900
+        quad = corners or [[20.0, 30.0], [w - 25.0, 20.0], [w - 20.0, h - 30.0], [30.0, h - 20.0]]
+        output = None
+        if ok:
+            target = out.with_suffix(".jpg")
+            output = OutputFile(target, _jpeg(target, 300, 450), 450, 300, 85)
+        checks = _checks([("material.format", P, "格式为JPEG", "", False),
+                          ("material.bytes", P, "文件大小 61,306 字节，上限 200,000", "", False),
+                          ("material.blur", P if ok else F,
+                           "清晰度 0.41，要求≥0.25" if ok else "照片模糊：清晰度 0.12，要求≥0.25",
+                           "" if ok else "请对焦后重新拍摄", False)])
+        text = "" if portrait else "中华人民共和国 居民身份证 签发机关 某某市公安局 有效期限 2020.01.01-2040.01.01"
+        return MaterialReport(input=path, page=page, category=cat, slot=slot, suggestion=suggestion, checks=checks,
+                              output=output, corners=quad, rotation=rotation or 0,
+                              legibility=0.97 if ok else None, text=text, notes=["已找到证件边缘，校正透视并裁切"],
+                              document_found=corners is not None or not portrait)
+
+    def material_preview(self, path: str | Path, max_side: int, *, page: int | None = None,
+                         profile: Profile | str | None = None) -> tuple[np.ndarray, tuple[int, int]]:
+        if not Path(path).is_file():
+            raise UserError(Path(path), "找不到该文件，请确认文件仍在原位置", "file not found")
+        scale = min(1.0, max_side / 900)
+        return _picture(round(600 * scale), round(900 * scale)), (900, 600)
+
+    def export_project(self, project: Project, base: str | Path, out_dir: str | Path, *, overwrite: bool = False,
+                       progress: Callable[[int, int, str], None] | None = None,
+                       cancel: CancelToken | None = None) -> Export:
+        """One progress step per item, then the export folder with its manifest and report; the
+        categories as the items place them (every file passes). Cancel: nothing is written."""
+        out_dir = Path(out_dir)
+        self.calls.append(("export_project", out_dir))
+        prof = load_profile(project.profile)
+        root = export_folder(out_dir, project.name)
+        if root.exists() and not overwrite:
+            raise UserError(root, "导出文件夹已存在", "the export folder exists")
+        total = len(project.items) + 1
+        try:
+            for i, item in enumerate(project.items):
+                if cancel is not None:
+                    cancel.check()
+                if progress is not None:
+                    progress(i, total, f"材料 {i + 1}/{len(project.items)}：{Path(item.source).name}")
+                self._wait()
+            if cancel is not None:
+                cancel.check()
+        except Exception:
+            self.cancelled.set()
+            raise
+        root.mkdir(parents=True, exist_ok=True)
+        (root / MANIFEST).write_text("{}", encoding="utf-8")
+        (root / REPORT).write_text("<html></html>", encoding="utf-8")
+        statuses = []
+        for category in prof.materials.categories:
+            mine = [it for it in project.items if it.category == category.id]
+            files = [f"{category.folder}/{i + 1}.jpg" for i in range(len(mine))]
+            problems = [] if mine or not category.required else [f"缺少{category.name}"]
+            statuses.append(CategoryStatus(category=category, files=files, checks=[], problems=problems))
+        return Export(root=root, candidate=root.name, profile=prof.id, next_step=prof.next_step, photo=None,
+                      files=[], categories=statuses, skipped=[], notes=[])
