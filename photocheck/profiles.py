@@ -141,6 +141,20 @@ class BackgroundRules:
 
 
 @dataclass(frozen=True)
+class BackgroundCleanRules:
+    """Thresholds of the remnant detector (photocheck.vision.remnants.RemnantParams)."""
+
+    nonwhite_distance: float = field(metadata=_num(0, 100))
+    seg_background: float = field(metadata=_num(0.0, 1.0))
+    seg_unsure: float = field(metadata=_num(0.0, 1.0))
+    colour_distance: float = field(metadata=_num(0, 200))
+    source_margin: float = field(metadata=_num(0, 200))
+    min_area: float = field(metadata=_num(0.0, 1.0))
+    opening: float = field(metadata=_num(0.0, 0.1))
+    pad: float = field(metadata=_num(0.0, 1.0))
+
+
+@dataclass(frozen=True)
 class CheckRules:
     face_count: FaceCountRules
     face_complete: FaceCompleteRules
@@ -152,6 +166,7 @@ class CheckRules:
     lighting: LightingRules
     color: ColorRules
     background: BackgroundRules
+    background_clean: BackgroundCleanRules | None = None  # None: the profile does not look for remnants
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ ORDER = (
     "face.position",
     "background.white",
     "background.uniform",
+    "background.clean",
     "output.file",
 )
 
@@ -347,6 +348,32 @@ def background_uniform(a: PhotoAnalysis, p: Profile) -> CheckResult:
     )
 
 
+def background_clean(a: PhotoAnalysis, p: Profile) -> CheckResult | None:
+    """Remnants of the old background, or other people, beside the candidate (independent of any matte)."""
+    from photocheck.vision.remnants import find_remnants, params_from
+
+    rules = p.checks.background_clean
+    if rules is None:
+        return None
+    found = find_remnants(a.picture.rgb, a.landmarks, params_from(rules))
+    k = 1.0 / a.picture.scale  # analysis px -> photo px
+    regions = [[round(v * k) for v in f.box] for f in found]
+    h, w = a.picture.rgb.shape[:2]
+    share = sum(f.area for f in found) / (h * w)
+    value = {"regions": regions, "share": _r(share, 4)}
+    limit = {"min_area": rules.min_area}
+    if not found:
+        return CheckResult("background.clean", PASS, value, limit, "人像周围没有原背景残留或他人",
+                           message_en="Nothing but white around the candidate")
+    return CheckResult(
+        "background.clean", FAIL, value, limit,
+        f"背景不干净：人像边缘有{len(found)}处原背景残留、杂物或他人（已标出位置）",
+        "自动修复会重新抠图；仍有残留时，在窗口中用画笔标出要去掉的部分" if p.can_fix
+        else "在干净的白色背景前、画面中只有本人时重拍",
+        fixable=p.can_fix, message_en=f"{len(found)} region(s) of old background, objects or other people remain",
+    )
+
+
 def output_file(info: SourceInfo, p: Profile) -> CheckResult:
     o = p.output
     problems: list[str] = []
@@ -406,4 +433,7 @@ def run_checks(info: SourceInfo, a: PhotoAnalysis, p: Profile) -> list[CheckResu
     if a.single_face:
         results += [check(a, p) for check in FACE_CHECKS]
     results += [background_white(a, p), background_uniform(a, p), output_file(info, p)]
+    clean = background_clean(a, p)
+    if clean is not None:
+        results.append(clean)
     return sorted(results, key=lambda r: ORDER.index(r.id))
