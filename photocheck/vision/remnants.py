@@ -40,7 +40,7 @@ class RemnantParams:
     work_long_side: int = 600  # px the detector works at (an output photo is measured as it is)
     nonwhite_distance: float = 8.0  # Lab distance from pure white above which a pixel is "something"
     seg_background: float = 0.25  # second segmentation below this: not a person
-    seg_unsure: float = 0.8  # ...below this, unsure: the colour cue decides
+    seg_unsure: float = 1.0  # below this the segmentation is unsure: the colour cue decides
     colour_distance: float = 14.0  # Lab distance from every colour of the candidate (and blends) that is foreign
     pad: float = 0.2  # white margin (share of the width) around the photo for the second segmentation
     source_margin: float = 8.0  # nearer to the source background than to the palette by this: foreign
@@ -202,10 +202,13 @@ def _dilated_oval(h: int, w: int, oval: np.ndarray, grow: float) -> np.ndarray:
 
 
 def _beside_head(h: int, w: int, oval: np.ndarray, lm: FaceLandmarks, k: float) -> np.ndarray:
-    """Above the chin and outside the face: where only hair (and ears) belong to the candidate."""
-    chin_y = float(lm.chin[1]) * k
+    """Above the nose and outside the face: where only hair (and ears) belong to the candidate.
+
+    Lower down, a collar or a raised shoulder can be beside the jaw.
+    """
+    nose_y = 0.5 * (float(lm.eye_mid[1]) + float(lm.chin[1])) * k
     zone = np.zeros((h, w), bool)
-    zone[: max(0, int(chin_y))] = True
+    zone[: max(0, int(nose_y))] = True
     return zone & ~_dilated_oval(h, w, oval, 0.06)
 
 
