@@ -152,6 +152,7 @@ class BackgroundCleanRules:
     min_area: float = field(metadata=_num(0.0, 1.0))
     opening: float = field(metadata=_num(0.0, 0.1))
     pad: float = field(metadata=_num(0.0, 1.0))
+    replaced_white_share: float = field(metadata=_num(0.0, 1.0))
 
 
 @dataclass(frozen=True)

@@ -355,13 +355,22 @@ def background_clean(a: PhotoAnalysis, p: Profile) -> CheckResult | None:
     rules = p.checks.background_clean
     if rules is None:
         return None
+    b = a.background
+    limit = {"min_area": rules.min_area}
+    if b is not None and b.white_share < rules.replaced_white_share:
+        # Not on white yet: the whole background is what remains, nothing to look for beside the outline.
+        return CheckResult(
+            "background.clean", FAIL, {"regions": [], "share": None}, limit,
+            "背景不是白色：换成白底后再检查人像边缘的残留",
+            "自动修复会把背景换成纯白" if p.can_fix else "在白墙或白色背景布前重拍",
+            fixable=p.can_fix, message_en="Background not white yet: remnants are checked on white",
+        )
     found = find_remnants(a.picture.rgb, a.landmarks, params_from(rules))
     k = 1.0 / a.picture.scale  # analysis px -> photo px
     regions = [[round(v * k) for v in f.box] for f in found]
     h, w = a.picture.rgb.shape[:2]
     share = sum(f.area for f in found) / (h * w)
     value = {"regions": regions, "share": _r(share, 4)}
-    limit = {"min_area": rules.min_area}
     if not found:
         return CheckResult("background.clean", PASS, value, limit, "人像周围没有原背景残留或他人",
                            message_en="Nothing but white around the candidate")

@@ -229,7 +229,7 @@ def _palette(
     r0, r1 = max(0, int(forehead_y - 0.22 * face_h)), max(0, int(forehead_y - 0.02 * face_h))
     c0, c1 = max(0, int(fx0 + 0.1 * (fx1 - fx0))), min(w, int(fx1 - 0.1 * (fx1 - fx0)))
     hair[r0:r1, c0:c1] = True
-    samples = [c for c in (_centres(lab[(skin > 0) & something], 4), _centres(lab[hair & something], 6))
+    samples = [c for c in (_centres(lab[(skin > 0) & something], 3), _centres(lab[hair & something], 5))
                if c is not None]
     return np.concatenate(samples) if samples else None
 
@@ -243,7 +243,7 @@ def _clothes(
     chin_y = float(lm.chin[1]) * k
     region = np.zeros((h, w), bool)
     region[min(h, int(chin_y)) :, max(0, int(fx0)) : min(w, int(fx1))] = True
-    return _centres(lab[region & something], 8)
+    return _centres(lab[region & something], 6)
 
 
 def _centres(px: np.ndarray, n: int) -> np.ndarray | None:
