@@ -1,12 +1,14 @@
 # Two commands on a fresh machine with Python >= 3.11:
 #   make run    set up .venv and fix the bundled sample photo into out/
-#   make test   set up .venv, lint, run every test (the ../shared suite too when that folder exists)
+#   make test   set up .venv, lint, type-check, run every test (the ../shared suite too when that
+#               folder exists), then install the built wheel into a fresh venv and fix the sample
+# For the inner loop: make check (lint and the fast tests, no OCR-heavy or shared ones).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run gui test check lint typecheck wheel-check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +18,33 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	mkdir -p out
-	$(BIN)/photocheck photo fix resources/samples/grace_hopper.jpg -o out/报名照片.jpg --original out/高分辨率原图.jpg
+	$(BIN)/photocheck photo fix resources/samples/grace_hopper.jpg -o out/报名照片.jpg --original out/高分辨率原图.jpg --overwrite
+
+gui: $(STAMP)
+	$(BIN)/photocheck-gui
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	$(MAKE) wheel-check
+
+check: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow and not shared"
+
+# A non-editable install finds its profiles and models: build the wheel, install it into a fresh
+# venv, and fix the bundled sample from another directory.
+wheel-check: $(STAMP)
+	rm -rf build/wheel-check && mkdir -p build/wheel-check
+	$(BIN)/python -m pip wheel --quiet --no-deps -w build/wheel-check .
+	$(PYTHON) -m venv build/wheel-check/venv
+	build/wheel-check/venv/bin/python -m pip install --quiet build/wheel-check/photocheck-*.whl
+	cd build/wheel-check && venv/bin/photocheck photo fix "$(CURDIR)/resources/samples/grace_hopper.jpg" -o 报名照片.jpg
+	@echo "wheel-check: a fresh wheel install fixed the sample"
 
 bench: $(STAMP)
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done

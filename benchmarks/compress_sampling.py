@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import print_command  # noqa: E402
 from benchmarks.material_legibility import documents  # noqa: E402
-from photocheck import compress  # noqa: E402
+from photocheck.documents import compress  # noqa: E402
 
 QUALITIES = (40, 60, 80)
 BAND_ROWS = 32

@@ -20,7 +20,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from photocheck.loading import Source
+from photocheck.io.decode import Source
 
 RUNS = 7
 

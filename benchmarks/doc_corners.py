@@ -13,7 +13,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from photocheck.documents import find_document
+from photocheck.documents.geometry import find_document
 from tests.docgen import KINDS, phone_photo
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from photocheck.documents import rotate_upright, text_orientation
+from photocheck.documents.geometry import rotate_upright, text_orientation
 from tests.docgen import KINDS, phone_photo, scanned_page
 
 ROTATIONS = (0, 90, 180, 270)

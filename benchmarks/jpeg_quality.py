@@ -22,8 +22,8 @@ from skimage.metrics import structural_similarity
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import photocheck.encoding
-from photocheck.encoding import encode_jpeg, encode_jpeg_under
+import photocheck.photo.jpeg
+from photocheck.photo.jpeg import encode_jpeg, encode_jpeg_under
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "photos"
 MAX_BYTES, MIN_Q, MAX_Q, FLOOR_Q = 30_000, 70, 95, 30
@@ -49,11 +49,11 @@ def centre_crop(rgb: np.ndarray, size: tuple[int, int] = SIZE) -> np.ndarray:
 
 def fixer_crop(path: Path) -> tuple[np.ndarray, str]:
     """The exact image `photo fix` hands to the encoder: framed, levelled, on white."""
-    from photocheck.analysis import analyse
-    from photocheck.fixing import matte_in_frame
-    from photocheck.framing import plan, render
-    from photocheck.loading import Source
-    from photocheck.profiles import load_profile
+    from photocheck.io.decode import Source
+    from photocheck.photo.analysis import analyse
+    from photocheck.photo.fix import matte_in_frame
+    from photocheck.photo.framing import plan, render
+    from photocheck.rules.profile import load_profile
     from photocheck.vision.person import composite_on_white
 
     prof = load_profile()
@@ -105,11 +105,11 @@ def count_encodes(rgb: np.ndarray) -> int:
         calls.append(1)
         return encode_jpeg(*args, **kwargs)
 
-    photocheck.encoding.encode_jpeg = counting
+    photocheck.photo.jpeg.encode_jpeg = counting
     try:
         encode_jpeg_under(rgb, MAX_BYTES, min_quality=MIN_Q, max_quality=MAX_Q, floor_quality=FLOOR_Q)
     finally:
-        photocheck.encoding.encode_jpeg = encode_jpeg
+        photocheck.photo.jpeg.encode_jpeg = encode_jpeg
     return len(calls)
 
 

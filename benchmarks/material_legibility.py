@@ -25,13 +25,13 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from photocheck.compress import (  # noqa: E402
+from photocheck.documents.compress import (  # noqa: E402
     agreement,
     compress_document,
     line_height,
     seal_free,
 )
-from photocheck.ocr import plain_text, read_text  # noqa: E402
+from photocheck.documents.ocr import plain_text, read_text  # noqa: E402
 from tests import docgen  # noqa: E402
 
 
@@ -63,7 +63,7 @@ def scan_of(rgb: np.ndarray, factor: float, seed: int) -> np.ndarray:
 def rectified_phone_photo(kind: str, seed: int, size: int) -> np.ndarray:
     """A phone photo of `kind`, warped back to a flat upright page and its shadow evened out,
     as the material pipeline hands it to compression."""
-    from photocheck.documents import Quad, flatten, rectify
+    from photocheck.documents.geometry import Quad, flatten, rectify
 
     shot = docgen.phone_photo(kind, seed=seed, size=size)
     return flatten(rectify(shot.image, Quad(shot.corners, True, 1.0)))

@@ -52,7 +52,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    from photocheck.material_fix import process
+    from photocheck.documents.fix import process
 
     with tempfile.TemporaryDirectory() as tmp:
         photo = document_photo(Path(tmp) / "diploma.jpg", args.size)

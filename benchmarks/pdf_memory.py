@@ -65,8 +65,8 @@ def main() -> None:
         build(args.build, args.pages)
         return
     print("command: .venv/bin/python " + " ".join(["benchmarks/pdf_memory.py", *sys.argv[1:]]))
-    from photocheck import pdf
-    from photocheck.compress import compress_document
+    from photocheck.documents.compress import compress_document
+    from photocheck.io import pdf
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "长文档 300页.pdf"

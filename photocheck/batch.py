@@ -49,19 +49,22 @@ def _init_worker() -> None:
 
 
 def _fix_one(path: str, out: str, profile: str | None) -> Row:
-    from photocheck.api import InputError, fix_photo
+    from photocheck.errors import UserError
+    from photocheck.labels import check_name
+    from photocheck.photo.pipeline import fix
+    from photocheck.rules.profile import load_profile
 
     name = Path(path).name
     try:
-        report = fix_photo(path, out, profile=profile)
-    except InputError as exc:
-        return Row(name, "无法读取", "", None, None, "file.readable", exc.message)
+        report = fix(Path(path), Path(out), load_profile(profile), overwrite=True)
+    except UserError as exc:
+        return Row(name, "无法读取", "", None, None, check_name("file.readable"), exc.message)
     failures = report.failures
-    if report.output and not failures:
+    if report.passed and report.output is not None:
         o = report.output
         return Row(name, "通过", o.path.name, o.bytes, o.quality, "", "；".join(report.notes))
     return Row(
-        name, "未通过", "", None, None, " ".join(c.id for c in failures),
+        name, "未通过", "", None, None, "、".join(check_name(c.id) for c in failures),
         "；".join(f"{c.message}（{c.hint}）" if c.hint else c.message for c in failures),
     )
 
@@ -89,20 +92,20 @@ def run_batch(
     input_dir: Path, output_dir: Path, *, workers: int | None = None, profile: str | None = None,
     progress: bool = True,
 ) -> BatchSummary:
-    from photocheck.api import InputError
-    from photocheck.encoding import write_atomic
-    from photocheck.profiles import load_profile
+    from photocheck.errors import UserError
+    from photocheck.io.write import write_atomic
+    from photocheck.rules.profile import load_profile
 
     if not input_dir.is_dir():
-        raise InputError(input_dir, "输入文件夹不存在", "input folder not found")
+        raise UserError(input_dir, "输入文件夹不存在", "input folder not found")
     if output_dir.resolve() == input_dir.resolve():
-        raise InputError(output_dir, "输出文件夹不能与输入文件夹相同", "output folder must differ from input")
+        raise UserError(output_dir, "输出文件夹不能与输入文件夹相同", "output folder must differ from input")
     prof = load_profile(profile)  # a bad profile fails here, once, not in every worker
     if not prof.can_fix:
-        raise InputError(input_dir, prof.fix_refusal, prof.fix_refusal_en)
+        raise UserError(input_dir, prof.fix_refusal, prof.fix_refusal_en)
     inputs = collect(input_dir)
     if not inputs:
-        raise InputError(input_dir, "文件夹里没有图片文件", "no image files in the folder")
+        raise UserError(input_dir, "文件夹里没有图片文件", "no image files in the folder")
     output_dir.mkdir(parents=True, exist_ok=True)
     names = output_names(inputs)
     workers = max(1, min(workers or os.cpu_count() or 1, len(inputs)))

@@ -16,8 +16,6 @@ from typing import Any
 from photocheck import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
-STATUS_ZH = {"pass": "通过", "warn": "提示", "fail": "不合格"}
-STATUS_EN = {"pass": "pass", "warn": "warn", "fail": "FAIL"}
 
 
 class Printer:
@@ -40,7 +38,9 @@ def _utf8_streams() -> None:
 
 def _say_check(out: Printer, c, *, label: str | None = None, hint: bool = True) -> None:
     """One check as a line: status, id, message, and the hint after anything that did not pass."""
-    label = label or (STATUS_EN if out.en else STATUS_ZH)[c.status.value]
+    from photocheck.labels import status_label
+
+    label = label or status_label(c.status, out.en)
     msg = c.message_en if out.en and c.message_en else c.message
     line = f"  [{label}] {c.id:<20} {msg}"
     if hint and c.status.value != "pass" and c.hint and not out.en:
@@ -71,15 +71,17 @@ def _print_report(report, out: Printer, *, fixed: bool) -> None:
     if report.original:
         o = report.original
         out.say(f"高分辨率原图：{o.path}（{o.width}×{o.height}）", f"High-resolution original: {o.path}")
+    from photocheck.labels import check_names
+
     failures = report.failures
     if not failures:
         out.say("结果：通过。" + prof.next_step, "Result: passed. " + prof.next_step_en)
         return
-    blocking = [c for c in failures if not c.fixable]
+    blocking = report.blocking
     if blocked_fix:
-        ids = "、".join(c.id for c in blocking) or "、".join(c.id for c in failures)
-        out.say(f"结果：未能修复，未保存任何文件。需要先解决：{ids}",
-                f"Result: not fixed, nothing written. Resolve first: {ids}")
+        ids = [c.id for c in blocking or failures]
+        out.say(f"结果：未能修复，未保存任何文件。需要先解决：{check_names(ids)}",
+                f"Result: not fixed, nothing written. Resolve first: {check_names(ids, en=True)}")
         return
     text = f"结果：未通过，{len(failures)}项不合格"
     if not blocking:
@@ -94,7 +96,7 @@ def _json(data: Any) -> None:
 
 
 def cmd_profiles(args: argparse.Namespace, out: Printer) -> int:
-    from photocheck.profiles import list_profiles
+    from photocheck.api import list_profiles
 
     profiles = list_profiles()
     if args.json:
@@ -129,16 +131,17 @@ def cmd_photo_check(args: argparse.Namespace, out: Printer) -> int:
 def cmd_photo_fix(args: argparse.Namespace, out: Printer) -> int:
     from photocheck.api import fix_photo
 
-    report = fix_photo(args.image, args.output, original=args.original, profile=args.profile)
+    report = fix_photo(args.image, args.output, original=args.original, profile=args.profile,
+                       overwrite=args.overwrite)
     if args.json:
         _json(report.to_dict())
     else:
         _print_report(report, out, fixed=True)
-    return EXIT_OK if report.ok and report.output else EXIT_FAILED
+    return EXIT_OK if report.passed else EXIT_FAILED
 
 
 def cmd_photo_batch(args: argparse.Namespace, out: Printer) -> int:
-    from photocheck.batch import run_batch
+    from photocheck.api import run_batch
 
     summary = run_batch(
         Path(args.input_dir), Path(args.output), workers=args.workers, profile=args.profile,
@@ -154,11 +157,11 @@ def cmd_photo_batch(args: argparse.Namespace, out: Printer) -> int:
 
 
 def cmd_prepare(args: argparse.Namespace, out: Printer) -> int:
-    from photocheck.prepare import prepare
+    from photocheck.api import prepare
 
-    def progress(message: str) -> None:
+    def progress(done: int, total: int, message: str) -> None:
         if not args.json:
-            out.say(f"处理中：{message}", f"processing: {message}", err=True)
+            out.say(f"处理中（{done + 1}/{total}）：{message}", f"processing ({done + 1}/{total}): {message}", err=True)
 
     export = prepare(args.input_dir, args.output, name=args.name, photo=args.photo, profile=args.profile,
                      overwrite=args.overwrite, progress=progress)
@@ -170,19 +173,23 @@ def cmd_prepare(args: argparse.Namespace, out: Printer) -> int:
 
 
 def _print_export(export, out: Printer) -> None:
-    state_zh = {"ready": "已就绪", "not_ready": "未就绪", "missing": "缺少", "not_provided": "未提供（按条件需要）"}
+    from photocheck.api import CategoryState
+    from photocheck.labels import state_label
+
     out.say(f"考生：{export.candidate}（规格 {export.profile}）", f"Candidate: {export.candidate} ({export.profile})")
     if export.photo is not None:
-        ok = export.photo.ok and export.photo.output is not None
+        ok = export.photo.passed
         failed = "；".join(c.message for c in export.photo.failures)
         out.say(f"  报名照片：{'通过' if ok else '未通过：' + failed}", f"  Photo: {'pass' if ok else 'FAIL'}")
     for s in (s for s in export.categories if s.needed):
         why = "；".join(s.reasons)
-        line = f"  {s.category.folder}：{state_zh[s.state]}（{len(s.files)}个文件）"
-        out.say(line + (f"：{why}" if why else ""), f"  {s.category.folder}: {s.state} ({len(s.files)} files)")
+        line = f"  {s.category.folder}：{state_label(s.state)}（{len(s.files)}个文件）"
+        out.say(line + (f"：{why}" if why else ""),
+                f"  {s.category.folder}: {state_label(s.state, True)} ({len(s.files)} files)")
     optional = [s.category.folder for s in export.categories if not s.needed]
     if optional:
-        out.say(f"  {state_zh['not_provided']}：{'、'.join(optional)}", f"  not provided (conditional): {optional}")
+        out.say(f"  {state_label(CategoryState.NOT_PROVIDED)}：{'、'.join(optional)}",
+                f"  {state_label(CategoryState.NOT_PROVIDED, True)}: {', '.join(optional)}")
     for sk in export.skipped:
         page = f"（第 {sk.page + 1} 页）" if sk.page is not None else ""
         out.say(f"  {'未导出' if sk.blocking else '已跳过'}：{sk.source}{page}：{sk.reason}",
@@ -223,7 +230,7 @@ def _print_material(report, out: Printer, spec) -> None:
 def _material_items(args: argparse.Namespace) -> list[tuple[int | None, Path]]:
     """(0-based page, output stem) per item: --page N (1-based) picks one page; a multi-page PDF
     without it gives OUT_p1, OUT_p2, ...; an image or a one-page PDF gives OUT."""
-    from photocheck.api import InputError, material_inputs
+    from photocheck.api import UserError, material_inputs
 
     stem = Path(args.output)
     if stem.suffix.lower() in (".jpg", ".jpeg", ".png"):
@@ -232,9 +239,9 @@ def _material_items(args: argparse.Namespace) -> list[tuple[int | None, Path]]:
     pages = [p for _, p in items]
     if args.page is not None:
         if pages == [None]:
-            raise InputError(args.file, "只有 PDF 文件才能指定 --page", "--page only applies to PDFs")
+            raise UserError(args.file, "只有 PDF 文件才能指定 --page", "--page only applies to PDFs")
         if not 1 <= args.page <= len(pages):
-            raise InputError(args.file, f"页码超出范围：该 PDF 共 {len(pages)} 页（--page 从 1 开始）",
+            raise UserError(args.file, f"页码超出范围：该 PDF 共 {len(pages)} 页（--page 从 1 开始）",
                              f"--page out of range: the PDF has {len(pages)} pages (1-based)")
         return [(args.page - 1, stem)]
     if len(pages) == 1:
@@ -243,11 +250,11 @@ def _material_items(args: argparse.Namespace) -> list[tuple[int | None, Path]]:
 
 
 def cmd_material_fix(args: argparse.Namespace, out: Printer) -> int:
-    from photocheck.api import InputError, _profile, fix_material
+    from photocheck.api import UserError, fix_material, load_profile
 
-    prof = _profile(args.profile)
+    prof = load_profile(args.profile)
     if prof.materials is None:
-        raise InputError(args.file, f"考试规格 {prof.id} 没有材料要求", f"profile {prof.id} has no materials")
+        raise UserError(args.file, f"考试规格 {prof.id} 没有材料要求", f"profile {prof.id} has no materials")
     category = args.category
     if category is not None:  # a Chinese category name works as well as the id
         category = next((c.id for c in prof.materials.categories if category in (c.id, c.name)), category)
@@ -258,9 +265,42 @@ def cmd_material_fix(args: argparse.Namespace, out: Printer) -> int:
         if not args.json:
             _print_material(report, out, prof.materials)
     if args.json:
-        dicts = [r.to_dict() for r in reports]
+        # OCR text holds names, ID numbers and addresses: only on request.
+        dicts = [r.to_dict(include_text=args.include_text) for r in reports]
         _json(dicts if len(dicts) > 1 else dicts[0])
     return EXIT_OK if all(r.ok and r.output for r in reports) else EXIT_FAILED
+
+
+# argparse's own words (usage, errors, the help option), in Chinese unless --lang en.
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项：%(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "有歧义的选项：%(option)s 可能是 %(matches)s",
+}
+
+
+def _argparse_language(en: bool) -> None:
+    # argparse looks its messages up through the module-level gettext alias at call time.
+    argparse._ = (lambda text: text) if en else (lambda text: _ARGPARSE_ZH.get(text, text))  # type: ignore[attr-defined]
+
+
+def _wants_english(argv: list[str]) -> bool:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] == "en"
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1] == "en"
+    return False
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -271,16 +311,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"photocheck {__version__}")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / output language")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整调用栈 / show tracebacks")
+    # The same two options after the subcommand: SUPPRESS keeps the top-level value unless given.
+    anywhere = argparse.ArgumentParser(add_help=False)
+    anywhere.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="输出语言 / output language")
+    anywhere.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="出错时显示完整调用栈")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("profiles", help="列出考试规格 / list exam profiles")
+    p = sub.add_parser("profiles", parents=[anywhere], help="列出考试规格 / list exam profiles")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_profiles)
 
     photo = sub.add_parser("photo", help="报名照片 / registration photo").add_subparsers(
         dest="photo_command", required=True
     )
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, parents=[anywhere])
     common.add_argument("--profile", help="考试规格 id 或 .toml 路径（默认 nmec-2026-hubei）")
 
     p = photo.add_parser("check", parents=[common], help="检查照片 / check a photo")
@@ -292,6 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("image")
     p.add_argument("-o", "--output", required=True, help="输出 JPEG 路径")
     p.add_argument("--original", help="另存一份高分辨率原图（供官方检测工具使用）")
+    p.add_argument("--overwrite", action="store_true", help="替换已存在的输出文件")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_photo_fix)
 
@@ -316,6 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--category", help="材料类别 id 或中文名（默认按文字自动识别）")
     p.add_argument("--page", type=int, help="只处理 PDF 的第 N 页（从 1 开始）")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--include-text", action="store_true",
+                   help="--json 输出中包含识别出的文字（含姓名、证件号等个人信息）")
     p.set_defaults(func=cmd_material_fix)
 
     p = sub.add_parser("prepare", parents=[common], help="整理全部报名材料并导出 / prepare every material for upload")
@@ -331,6 +378,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     _utf8_streams()
+    argv = sys.argv[1:] if argv is None else argv
+    _argparse_language(_wants_english(argv))
     args = build_parser().parse_args(argv)
     out = Printer(args.lang)
     try:
@@ -348,18 +397,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report_error(exc: Exception, out: Printer) -> int:
-    from photocheck.api import InputError
-    from photocheck.profiles import ProfileError
+    from photocheck.api import ProfileError, UserError
 
-    if isinstance(exc, InputError):
-        out.say(f"错误：{exc.path}：{exc.message}", f"error: {exc.path}: {exc.message_en or exc.message}", err=True)
-        return EXIT_UNUSABLE
     if isinstance(exc, ProfileError):
-        out.say(f"错误：考试规格有误：{exc}", f"error: bad profile: {exc}", err=True)
+        out.say(f"错误：考试规格有误：{exc.message}", f"error: bad profile: {exc.message_en}", err=True)
+        return EXIT_UNUSABLE
+    if isinstance(exc, UserError):
+        out.say(f"错误：{exc.text()}", f"error: {exc.text(en=True)}", err=True)
         return EXIT_UNUSABLE
     if isinstance(exc, OSError):
-        name = exc.filename or ""
-        out.say(f"错误：{name}：{exc.strerror or exc}", f"error: {name}: {exc.strerror or exc}", err=True)
+        where = f"{exc.filename}：" if exc.filename else ""
+        out.say(f"错误：{where}{exc.strerror or exc}", f"error: {where}{exc.strerror or exc}", err=True)
         return EXIT_UNUSABLE
     out.say(f"错误：内部错误（{type(exc).__name__}: {exc}），加 --debug 查看详情",
             f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug", err=True)

@@ -1,4 +1,4 @@
-"""How the pipeline overlaps work inside one photo.
+"""How the pipeline overlaps work inside one photo, and how long jobs report progress and stop.
 
 A single photo uses a second core: the full-resolution decode and segmentation run on helper
 threads. Batch worker processes switch this off, because their parallelism comes from the
@@ -8,9 +8,12 @@ processes and extra threads would only compete for the same cores.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
+
+from photocheck.errors import UserError
 
 _serial = False
 
@@ -54,3 +57,34 @@ def helper(name: str) -> Executor:
     """A long-lived one-thread executor for the named job (its networks load once), or, in a
     batch worker, one that runs each job on the caller's thread when its result is needed."""
     return _OnCaller() if _serial else _threads(name)
+
+
+# --- progress and cancellation of long jobs (the GUI runs them on worker threads) ---------------
+
+Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what is being done, Chinese)
+
+
+class Cancelled(UserError):
+    """The user cancelled: whatever was being built was discarded, nothing half-written remains."""
+
+    def __init__(self) -> None:
+        super().__init__(None, "已取消", "cancelled", code="cancelled")
+
+
+class CancelToken:
+    """Set from any thread (the GUI's cancel button, closing the window); long jobs call check()
+    between steps."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()

@@ -52,7 +52,7 @@ def sha256(data: bytes) -> str:
 def derive_opencv(source: bytes) -> bytes:
     """The OpenCV-loadable full-range detector, byte for byte reproducible from the original."""
     sys.path.insert(0, str(MODELS_DIR.parent.parent))
-    from photocheck.vision.tflite_compat import DEPTH_TO_SPACE, cut_before, densify
+    from tflite_compat import DEPTH_TO_SPACE, cut_before, densify
 
     return cut_before(densify(source), DEPTH_TO_SPACE)[0]
 

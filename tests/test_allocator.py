@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from photocheck.allocator import keep_large_buffers
+from photocheck.io.allocator import keep_large_buffers
 
 
 def test_large_buffers_kept_on_glibc_only():

@@ -204,7 +204,7 @@ def test_batch_fixes_a_folder_with_summary(capsys, tmp_path, grace_hopper_path, 
     rows = list(csv.DictReader((out_dir / "summary.csv").open(encoding="utf-8-sig")))
     assert [r["文件"] for r in rows] == ["notes.jpg", "张三.jpg", "张三.png"]
     status = {r["文件"]: r for r in rows}
-    assert status["notes.jpg"]["结果"] == "无法读取" and status["notes.jpg"]["不合格项"] == "file.readable"
+    assert status["notes.jpg"]["结果"] == "无法读取" and status["notes.jpg"]["不合格项"] == "文件可读"
     assert status["张三.jpg"]["结果"] == "通过" and status["张三.png"]["结果"] == "通过"
     assert {status["张三.jpg"]["输出"], status["张三.png"]["输出"]} == {"张三.jpg", "张三_2.jpg"}
     for name in ("张三.jpg", "张三_2.jpg"):

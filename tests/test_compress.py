@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from photocheck.compress import (
+from photocheck.documents.compress import (
     Compressed,
     agreement,
     compress_document,
@@ -37,7 +37,7 @@ def _noisy_scan(rgb: np.ndarray, factor: float, seed: int = 0) -> np.ndarray:
 
 
 def _ocr(rgb: np.ndarray) -> str:
-    from photocheck.ocr import plain_text, read_text
+    from photocheck.documents.ocr import plain_text, read_text
 
     return plain_text(read_text(rgb))
 
@@ -75,7 +75,7 @@ def test_scanned_page_fits_and_stays_legible():
 
 
 def test_large_noisy_certificate_fits_and_stays_legible():
-    from photocheck.ocr import plain_text, read_text
+    from photocheck.documents.ocr import plain_text, read_text
 
     scan = _noisy_scan(docgen.flat_document("diploma", seed=2).image, 2.0)
     naive = io.BytesIO()
@@ -144,7 +144,7 @@ def test_colour_only_jpeg_when_grey_and_png_are_not_allowed(text_page):
 
 
 def test_sample_predicts_full_size_bytes():
-    from photocheck import compress
+    from photocheck.documents import compress
 
     scan = _noisy_scan(docgen.flat_document("xuexin_report", seed=3).image, 2.0, seed=3)
     level = compress._level(scan, 1.0, grey=False)
@@ -157,7 +157,7 @@ def test_sample_predicts_full_size_bytes():
 
 
 def test_jpeg_header_ends_after_the_scan_header():
-    from photocheck import compress
+    from photocheck.documents import compress
 
     page = np.ascontiguousarray(_noisy_scan(docgen.flat_document("id_front", seed=1).image, 1.0)[:, :, ::-1])
     data = compress._encode(page, compress._Mode(False, 2, None), 80)

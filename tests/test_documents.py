@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from photocheck.documents import (
+from photocheck.documents.geometry import (
     Quad,
     blur_measure,
     deskew,
@@ -208,7 +208,7 @@ def test_glare_fraction_finds_a_specular_blob(shadowed):
 def test_blank_page_has_no_skew():
     import numpy as np
 
-    from photocheck.documents import deskew_angle
+    from photocheck.documents.geometry import deskew_angle
 
     assert deskew_angle(np.full((600, 800, 3), 235, np.uint8)) == 0.0
 
@@ -216,7 +216,7 @@ def test_blank_page_has_no_skew():
 def test_row_nanmedian_matches_numpy():
     import warnings
 
-    from photocheck.documents import _row_nanmedian
+    from photocheck.documents.geometry import _row_nanmedian
 
     rng = np.random.default_rng(2)
     for _ in range(200):

@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photocheck.encoding import EncodeError, encode_jpeg, encode_jpeg_under, write_atomic
-from photocheck.loading import Source
+from photocheck.errors import UserError
+from photocheck.io.decode import Source
+from photocheck.io.write import write_atomic
+from photocheck.photo.jpeg import EncodeError, encode_jpeg, encode_jpeg_under
 
 SEARCH = {"min_quality": 70, "max_quality": 95, "floor_quality": 30}
 
@@ -103,7 +105,7 @@ def test_denoise_when_the_cap_is_tight_protects_the_face(noisy_portrait):
 
 
 def test_denoise_leaves_protected_pixels_byte_identical(noisy_portrait, monkeypatch):
-    import photocheck.encoding as encoding
+    import photocheck.photo.jpeg as encoding
 
     protect = np.zeros(noisy_portrait.shape[:2], bool)
     protect[120:330, 110:280] = True
@@ -160,13 +162,15 @@ def test_write_atomic_failure_keeps_old_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(UserError, match="disk full") as err:
         write_atomic(path, b"new" * 1000)
+    assert err.value.path == path  # the user's file, never the temporary one
     assert path.read_bytes() == b"old"
     assert _leftovers(tmp_path, path.name) == []
 
 
 def test_write_atomic_creates_no_folders(tmp_path):
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(UserError) as err:
         write_atomic(tmp_path / "missing" / "photo.jpg", b"x")
+    assert err.value.path == tmp_path / "missing" / "photo.jpg"
     assert not (tmp_path / "missing").exists()

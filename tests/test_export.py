@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photocheck.api import InputError
-from photocheck.export import Staging, record_file, safe_name, verify_file
+from photocheck.api import UserError
+from photocheck.export.layout import Staging, safe_name
+from photocheck.export.manifest import record_file, verify_file
 
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                     *(f"LPT{i}" for i in range(1, 10))}
@@ -74,7 +75,7 @@ def test_staging_refuses_an_existing_export_and_replaces_it_only_on_request(tmp_
     old = tmp_path / "张三"
     old.mkdir()
     (old / "old.txt").write_text("keep")
-    with pytest.raises(InputError) as err, Staging(tmp_path, "张三", overwrite=False):
+    with pytest.raises(UserError) as err, Staging(tmp_path, "张三", overwrite=False):
         pass
     assert "--overwrite" in err.value.message
     with Staging(tmp_path, "张三", overwrite=True) as staging:
@@ -94,7 +95,7 @@ def test_a_failure_before_commit_leaves_nothing(tmp_path):
 def test_an_unwritable_output_folder_is_unusable_input(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the output folder should be")
-    with pytest.raises(InputError) as err, Staging(blocker / "out", "张三", overwrite=False):
+    with pytest.raises(UserError) as err, Staging(blocker / "out", "张三", overwrite=False):
         pass
     assert "无法写入" in err.value.message
     assert _siblings(tmp_path) == ["not-a-folder"]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
-from photocheck.loading import LoadError, Source, load
+from photocheck.io.decode import LoadError, Source, load
 from tests import badfiles
 
 MAX_PIXELS = 50_000_000

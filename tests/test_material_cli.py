@@ -37,7 +37,7 @@ def test_every_page_of_a_pdf_becomes_its_own_file(tmp_path, capsys):
     # Pages drawn at 200 dpi render at their drawn size: quick to read.
     pdf, codes = write_report_pdf(tmp_path / "学信网.pdf", seeds=(4, 5), dpi=200)
     code = main(["material", "fix", str(pdf), "-o", str(tmp_path / "学籍.jpg"),
-                 "--category", "学历认证报告", "--json"])
+                 "--category", "学历认证报告", "--json", "--include-text"])
     reports = json.loads(capsys.readouterr().out)
     assert code == EXIT_OK, [c["message"] for r in reports for c in r["checks"] if c["status"] == "fail"]
     assert [r["page"] for r in reports] == [0, 1]

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photocheck.api import InputError, MaterialReport, fix_material, material_inputs
-from photocheck.checks.material import NO_TEXT, category_count, category_required
-from photocheck.profiles import load_profile
+from photocheck.api import MaterialReport, UserError, fix_material, material_inputs
+from photocheck.documents.checks import NO_TEXT, category_count, category_required
+from photocheck.rules.profile import load_profile
 from tests import docgen
 
 CAP = 200_000
@@ -101,7 +101,7 @@ def test_report_pdf_page_passes_with_its_verification_code(tmp_path):
     code = codes[1].split("：")[1].replace(" ", "")
     assert code in "".join(report.text.split())
     assert report.suggestion is not None and report.suggestion.category_id == "education_report"
-    with pytest.raises(InputError, match="页码超出范围"):
+    with pytest.raises(UserError, match="页码超出范围"):
         fix_material(pdf, tmp_path / "report", page=2)
 
 
@@ -131,9 +131,9 @@ def test_photo_without_a_document_reports_no_text(tmp_path, astronaut_rgb):
 
 
 def test_unknown_category_and_missing_file_are_input_errors(tmp_path):
-    with pytest.raises(InputError, match="未知的材料类别"):
+    with pytest.raises(UserError, match="未知的材料类别"):
         fix_material(tmp_path / "x.jpg", tmp_path / "o", category="no_such")
-    with pytest.raises(InputError, match="找不到"):
+    with pytest.raises(UserError, match="找不到"):
         material_inputs(tmp_path / "missing.pdf")
 
 

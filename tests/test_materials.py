@@ -9,20 +9,19 @@ import tomllib
 
 import pytest
 
-from photocheck.materials import (
+from photocheck.documents.classify import classify
+from photocheck.errors import ProjectError
+from photocheck.export.project import (
     PROJECT_VERSION,
-    MaterialsSpec,
     Project,
-    ProjectError,
     ProjectItem,
-    classify,
     duplicates,
     file_digest,
     load_project,
-    parse_materials,
     save_project,
 )
-from photocheck.resources import resource_path
+from photocheck.io.resources import resource_path
+from photocheck.rules.materials import MaterialsSpec, parse_materials
 from tests import docgen
 
 
@@ -98,7 +97,7 @@ def test_other_mistakes_are_named(table):
 
 @pytest.fixture(scope="module")
 def ocr_texts() -> dict[str, str]:
-    from photocheck.ocr import plain_text, read_text
+    from photocheck.documents.ocr import plain_text, read_text
 
     kinds = ("id_front", "id_back", "diploma", "xuexin_report")
     return {k: plain_text(read_text(docgen.flat_document(k, seed=3).image)) for k in kinds}

@@ -10,6 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _derive_module():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))  # derive_models imports its sibling tflite_compat
     spec = importlib.util.spec_from_file_location("derive_models", ROOT / "scripts" / "derive_models.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

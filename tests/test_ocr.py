@@ -9,7 +9,7 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from photocheck.ocr import TextLine, detect_lines, plain_text, read_text, recognize_lines
+from photocheck.documents.ocr import TextLine, detect_lines, plain_text, read_text, recognize_lines
 from tests.docgen import flat_document, scanned_page
 
 

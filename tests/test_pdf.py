@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photocheck import pdf
+from photocheck.io import pdf
 from tests import docgen
 
 DPI = 96  # docgen draws A4 reports at 794 x 1123 px, i.e. 96 dpi
@@ -79,7 +79,7 @@ def test_encrypted_pdf_is_reported_with_a_chinese_hint(report_pdf, tmp_path):
         pdf.page_count(locked)
     assert err.value.code == "encrypted"
     assert "密码" in err.value.message and "不加密" in err.value.message
-    assert err.value.message_en and err.value.path == str(locked)
+    assert err.value.message_en and err.value.path == locked
     with pytest.raises(pdf.PdfError):
         next(pdf.render_pages(locked, dpi=DPI, max_side=2000))
 

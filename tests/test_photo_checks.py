@@ -14,9 +14,9 @@ import pytest
 from PIL import Image
 
 from photocheck.api import check_photo, fix_photo
-from photocheck.checks.photo import ORDER
-from photocheck.checks.result import Status
-from photocheck.profiles import load_profile_file, profiles_dir
+from photocheck.photo.checks import ORDER
+from photocheck.reports import Status
+from photocheck.rules.profile import load_profile_file, profiles_dir
 
 from . import badfiles
 
@@ -180,7 +180,15 @@ def test_tiny_image_fails_resolution(work, grace_hopper_rgb):
 
 def test_resolution_passes_at_full_size(fixed_report):
     c = next(c for c in fixed_report.checks if c.id == "image.resolution")
-    assert c.status is Status.PASS and c.value <= 1.0
+    assert c.status is Status.PASS and c.value <= fixed_report.profile.output.quiet_upscale
+
+
+def test_check_and_fix_name_the_same_enlargement(tmp_path, grace_hopper_path):
+    # One measure, one number: the check reports the scale the fixer then uses.
+    c = next(c for c in check_photo(grace_hopper_path).checks if c.id == "image.resolution")
+    fixed = fix_photo(grace_hopper_path, tmp_path / "out.jpg")
+    assert c.value > 1.0 and fixed.passed
+    assert f"原图像素不足，已放大{c.value:.2f}倍" in fixed.notes
 
 
 def test_eye_and_mouth_thresholds_come_from_the_profile(tmp_path, fixed_path, astronaut_rgb):

@@ -13,10 +13,10 @@ import pytest
 from PIL import Image
 
 from photocheck.cli import main
-from photocheck.export import MANIFEST, REPORT
-from photocheck.materials import load_project
-from photocheck.prepare import folder_category, prepare, slot_from_name
-from photocheck.profiles import load_profile
+from photocheck.export.prepare import folder_category, prepare, slot_from_name
+from photocheck.export.project import load_project
+from photocheck.reports import MANIFEST, REPORT
+from photocheck.rules.profile import load_profile
 from tests.docgen import flat_document, phone_photo
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from photocheck.profiles import ProfileError, list_profiles, load_profile, load_profile_file, profiles_dir
+from photocheck.rules.profile import ProfileError, list_profiles, load_profile, load_profile_file, profiles_dir
 
 BUNDLED = {"nmec-2026-hubei", "xiao2cun-35x45", "yicun-25x35", "weisheng-original"}
 

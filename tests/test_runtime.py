@@ -7,8 +7,8 @@ import threading
 
 import numpy as np
 
-from photocheck import resources
-from photocheck.resources import resource_path
+from photocheck.io import resources
+from photocheck.io.resources import resource_path
 from photocheck.vision import runtime
 from photocheck.vision.face import detect_faces
 

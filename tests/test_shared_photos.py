@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 from photocheck.api import check_photo, fix_photo
-from photocheck.checks.result import Status
-from photocheck.loading import load
+from photocheck.io.decode import load
+from photocheck.reports import Status
 
 pytestmark = pytest.mark.shared
 

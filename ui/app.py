@@ -38,7 +38,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 def main(argv: list[str] | None = None) -> int:
     """Open the window; an optional first argument is a photo to check straight away."""
-    from photocheck.profiles import ProfileError
+    from photocheck.api import ProfileError
 
     argv = sys.argv if argv is None else argv
     app = create_app(argv)

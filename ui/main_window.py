@@ -24,9 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photocheck.api import InputError, OutputFile, PhotoReport
-from photocheck.checks.result import Status
-from photocheck.profiles import Profile, list_profiles
+from photocheck.api import OutputFile, PhotoReport, Profile, Status, UserError, list_profiles
 from ui.materials_panel import MaterialsPanel
 from ui.widgets.check_list import CheckList, summary_text
 from ui.widgets.image_preview import ImagePreview
@@ -289,7 +287,7 @@ class MainWindow(QMainWindow):
         self._finish(f"已保存到 {report.output.path.parent}" if report.output else "未能修复，没有写入任何文件。")
 
     def _failed(self, exc: Exception) -> None:
-        if isinstance(exc, InputError):
+        if isinstance(exc, UserError):
             title = "无法使用这个文件"
             text = f"{exc.path.name}\n{exc.message}" + (f"\n{exc.message_en}" if exc.message_en else "")
             detail = str(exc.path)

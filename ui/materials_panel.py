@@ -1,5 +1,5 @@
 """The supporting-materials tab: a folder of phone photos, scans and PDFs in, one validated export
-folder out (photocheck.prepare, the code behind `photocheck prepare`), and per category what is
+folder out (photocheck.export.prepare, the code behind `photocheck prepare`), and per category what is
 ready, what is missing and why."""
 
 from __future__ import annotations
@@ -24,10 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photocheck.api import InputError
-from photocheck.export import STATE_ZH, Export, safe_name
-from photocheck.prepare import prepare
-from photocheck.profiles import Profile
+from photocheck.api import CategoryState, Export, Profile, UserError, export_folder, prepare
+from photocheck.labels import state_label
 from ui.workers import Job, Runner
 
 PHOTO_FILTER = "图片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff);;所有文件 (*)"
@@ -68,7 +66,7 @@ class _Progress(QObject):
 
 
 class MaterialsPanel(QWidget):
-    """Thin layer over photocheck.prepare: pick the folders, run it off the GUI thread, show the
+    """Thin layer over photocheck.export.prepare: pick the folders, run it off the GUI thread, show the
     export. One run at a time; the controls say so."""
 
     idle = Signal()  # a run has finished (result or error) and the controls are enabled again
@@ -117,7 +115,7 @@ class MaterialsPanel(QWidget):
         """The candidate folder the export will be (or was) written to."""
         if self._input is None:
             return None
-        return self._output / safe_name(self.name_edit.text().strip() or self._input.resolve().name)
+        return export_folder(self._output, self.name_edit.text().strip() or self._input.resolve().name)
 
     def start(self) -> None:
         """Run prepare on the chosen folders; an existing export is replaced only if the user agrees."""
@@ -130,7 +128,11 @@ class MaterialsPanel(QWidget):
             return
         name = self.name_edit.text().strip() or None
         args = (self._input, self._output)
-        profile, photo, say = self._profile, self._photo, self._progress.message.emit
+        profile, photo, emit = self._profile, self._photo, self._progress.message.emit
+
+        def say(_done: int, _total: int, message: str) -> None:
+            emit(message)
+
 
         def work() -> Export:
             return prepare(*args, name=name, photo=photo, profile=profile, overwrite=overwrite, progress=say)
@@ -284,7 +286,7 @@ class MaterialsPanel(QWidget):
         self._finish(f"已导出到 {export.root}")
 
     def _failed(self, exc: Exception) -> None:
-        if isinstance(exc, InputError):
+        if isinstance(exc, UserError):
             title = "无法整理这些材料"
             text = f"{exc.path}\n{exc.message}" + (f"\n{exc.message_en}" if exc.message_en else "")
         else:  # a bug, not the user's files: say so plainly
@@ -324,7 +326,7 @@ class MaterialsPanel(QWidget):
                 continue
             count = f"{len(status.files)} 个文件" if status.files else "没有文件"
             why = "；".join(status.reasons)
-            item = self._item(None, status.category.folder, STATE_ZH[status.state],
+            item = self._item(None, status.category.folder, state_label(status.state),
                               f"{count}：{why}" if why else count, STATE_COLOUR[status.state])
             for rel in status.files:
                 f = files[rel]
@@ -335,7 +337,7 @@ class MaterialsPanel(QWidget):
             item.setExpanded(True)
         optional = [s.category.folder for s in export.categories if not s.needed]
         if optional:
-            self._item(None, "按条件需要", STATE_ZH["not_provided"], "、".join(optional), GREY)
+            self._item(None, "按条件需要", state_label(CategoryState.NOT_PROVIDED), "、".join(optional), GREY)
         if export.skipped:
             group = self._item(None, "未导出的文件", f"{len(export.skipped)} 个", "", AMBER)
             for sk in export.skipped:

@@ -10,8 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
-from photocheck.api import PhotoReport, check_photo, fix_photo
-from photocheck.profiles import Profile
+from photocheck.api import PhotoReport, Profile, check_photo, fix_photo
 from ui.widgets.image_preview import decode_preview
 
 
@@ -29,7 +28,7 @@ class FixOutcome:
 
 class JobSignals(QObject):
     succeeded = Signal(object)
-    failed = Signal(object)  # the exception, so the window can tell InputError from a bug
+    failed = Signal(object)  # the exception, so the window can tell UserError from a bug
 
 
 class Job(QRunnable):
@@ -80,7 +79,7 @@ class Runner(QObject):
 
 def check_job(path: Path, profile: Profile, preview_side: int) -> Job:
     def work() -> CheckOutcome:
-        report = check_photo(path, profile)  # first: it raises a readable InputError for bad files
+        report = check_photo(path, profile)  # first: it raises a readable UserError for bad files
         return CheckOutcome(report, decode_preview(path, preview_side))
 
     return Job(work)

@@ -98,12 +98,18 @@ def matte(
     face_box: FaceBox | None = None,
     prior: np.ndarray | None = None,
     params: MatteParams | None = None,
+    keep: np.ndarray | None = None,
+    remove: np.ndarray | None = None,
 ) -> np.ndarray:
     """Refined alpha (float32 HxW in [0, 1]) of the person in `rgb`, typically an output-size crop.
 
     `face_box` (x0, y0, x1, y1 in `rgb` pixels) marks sure foreground; `prior` is a person_mask
     already computed on a larger image and resized to `rgb` (the model is not run again).
+    `keep` / `remove` (bool HxW) are the user's brush strokes: sure person and sure background,
+    seeding grabCut and then final in the alpha, so what the automatic matte misses the user fixes.
     """
+
+    import cv2
 
     p = params or MatteParams()
     h, w = rgb.shape[:2]
@@ -116,8 +122,19 @@ def matte(
     prob_small = _shrink(prob, ws, hs)
     box = None if face_box is None else tuple(v * scale for v in face_box)
     seeds, anchor = _grabcut_seeds(prob_small, box, p)
+    strokes = [(m, v) for m, v in ((keep, 1.0), (remove, 0.0)) if m is not None]
+    for mask, value in strokes:
+        if mask.shape != (h, w):
+            raise ValueError(f"stroke mask is {mask.shape}, expected the image's {(h, w)}")
+        small_mask = _shrink(mask.astype(np.float32), ws, hs) > 0.5
+        seeds[small_mask] = cv2.GC_FGD if value else cv2.GC_BGD
+        if value:
+            anchor |= small_mask  # kept strokes count as the person even when detached
     hard = _refine(small, seeds, anchor, p)
-    return _soft_edge(rgb, hard, p)
+    alpha = _soft_edge(rgb, hard, p)
+    for mask, value in strokes:
+        alpha[mask] = value
+    return alpha
 
 
 def upscale_alpha(

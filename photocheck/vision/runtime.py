@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from photocheck.resources import resource_path
+from photocheck.io.resources import resource_path
 
 _local = threading.local()
 _loading = threading.Lock()  # model import is not known to be thread-safe; it runs once per thread

@@ -20,12 +20,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from photocheck.api import InputError, MaterialReport, OutputFile, _open, _profile
-from photocheck.checks import material as mc
-from photocheck.checks.result import CheckResult
-from photocheck.encoding import write_staged
-from photocheck.materials import ROTATIONS, Category, MaterialsSpec, Suggestion, classify
-from photocheck.profiles import Profile
+from photocheck.documents import checks as mc
+from photocheck.documents.classify import classify
+from photocheck.errors import UserError
+from photocheck.io.decode import Source
+from photocheck.io.write import write_staged
+from photocheck.reports import CheckResult, MaterialReport, OutputFile, Suggestion
+from photocheck.rules.materials import ROTATIONS, Category, MaterialsSpec
+from photocheck.rules.profile import Profile, resolve_profile
 
 # PDF pages: 200 dpi keeps 8-pt print about 20 px tall; the cap bounds memory on poster pages.
 RENDER_DPI = 200
@@ -84,20 +86,20 @@ def is_pdf(path: Path) -> bool:
         with open(path, "rb") as f:
             return f.read(5) == b"%PDF-"
     except OSError as exc:
-        raise InputError(path, f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}") from exc
+        raise UserError(path, f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}") from exc
 
 
-def _pdf_error(path: Path, exc: Exception) -> InputError:
-    return InputError(path, getattr(exc, "message", str(exc)), getattr(exc, "message_en", ""))
+def _pdf_error(path: Path, exc: Exception) -> UserError:
+    return UserError(path, getattr(exc, "message", str(exc)), getattr(exc, "message_en", ""))
 
 
 def material_inputs(path: str | Path) -> list[tuple[Path, int | None]]:
     """One (path, None) for an image, one (path, page) per page of a PDF (0-based)."""
-    from photocheck.pdf import PdfError, page_count
+    from photocheck.io.pdf import PdfError, page_count
 
     path = Path(path)
     if not path.is_file():
-        raise InputError(path, "找不到该文件，请确认文件仍在原位置", "file not found")
+        raise UserError(path, "找不到该文件，请确认文件仍在原位置", "file not found")
     if not is_pdf(path):
         return [(path, None)]
     try:
@@ -109,23 +111,21 @@ def material_inputs(path: str | Path) -> list[tuple[Path, int | None]]:
 def load_input(path: Path, page: int | None, profile: Profile) -> np.ndarray:
     """RGB of an image (EXIF orientation applied) or of one rendered PDF page."""
     if not path.is_file():
-        raise InputError(path, "找不到该文件，请确认文件仍在原位置", "file not found")
+        raise UserError(path, "找不到该文件，请确认文件仍在原位置", "file not found")
     if not is_pdf(path):
         if path.suffix.lower() == ".pdf":  # else the image loader would ask for a photo instead
-            raise InputError(path, "扩展名是 .pdf，但内容不是 PDF：文件可能已损坏或没有下载完整，请重新导出或下载",
+            raise UserError(path, "扩展名是 .pdf，但内容不是 PDF：文件可能已损坏或没有下载完整，请重新导出或下载",
                              "named .pdf but not a PDF: the file may be damaged or incompletely downloaded")
         if page is not None:
-            raise InputError(path, "只有 PDF 文件才能指定页码", "a page number only applies to PDFs")
-        from photocheck.api import _decode
-
-        return _decode(_open(path, profile), None).rgb
-    from photocheck.pdf import PdfError, page_count, render_page
+            raise UserError(path, "只有 PDF 文件才能指定页码", "a page number only applies to PDFs")
+        return Source.open(path, max_pixels=profile.input.max_pixels).decode(None).rgb
+    from photocheck.io.pdf import PdfError, page_count, render_page
 
     try:
         count = page_count(path)
         index = 0 if page is None else page
         if not 0 <= index < count:
-            raise InputError(path, f"页码超出范围：该 PDF 共 {count} 页",
+            raise UserError(path, f"页码超出范围：该 PDF 共 {count} 页",
                              f"page out of range: the PDF has {count} pages")
         return render_page(path, index, dpi=RENDER_DPI, max_side=RENDER_MAX_SIDE)
     except PdfError as exc:
@@ -150,7 +150,7 @@ class Prepared:
 
 
 def _orient(preview: np.ndarray, rotation: int | None) -> tuple[int, float | None]:
-    from photocheck.documents import text_orientation
+    from photocheck.documents.geometry import text_orientation
 
     if rotation is not None:
         if rotation not in ROTATIONS:
@@ -161,7 +161,7 @@ def _orient(preview: np.ndarray, rotation: int | None) -> tuple[int, float | Non
 
 
 def _quad(upright: np.ndarray, preview: np.ndarray, corners: list[list[float]] | None):
-    from photocheck.documents import Quad, find_document
+    from photocheck.documents.geometry import Quad, find_document
 
     if corners is None:
         return find_document(upright, preview=preview)
@@ -192,7 +192,7 @@ def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]]
             pdf: bool, timings: Timings) -> Prepared:
     """Upright, cut to the document, straight, borders trimmed, shadows flattened: the
     full-resolution pixels go through one warp and one divide."""
-    from photocheck.documents import (
+    from photocheck.documents.geometry import (
         blur_measure,
         downscale,
         flatten,
@@ -244,15 +244,15 @@ def _residual_skew(boxes: list[np.ndarray]) -> float:
 
 def read_document(flat: np.ndarray) -> Text:
     """The one full-resolution OCR run, on the page as agreement sees it (red seals removed)."""
-    from photocheck.compress import line_height, seal_free
-    from photocheck.ocr import plain_text, read_text
+    from photocheck.documents.compress import line_height, seal_free
+    from photocheck.documents.ocr import plain_text, read_text
 
     lines = read_text(seal_free(flat))
     return Text(plain_text(lines), line_height(lines), _residual_skew([ln.box for ln in lines]))
 
 
 def _ocr(rgb: np.ndarray) -> str:
-    from photocheck.ocr import plain_text, read_text
+    from photocheck.documents.ocr import plain_text, read_text
 
     return plain_text(read_text(rgb))
 
@@ -260,12 +260,22 @@ def _ocr(rgb: np.ndarray) -> str:
 # --- output -------------------------------------------------------------------------------------
 
 
+def suggest(path: Path, page: int | None, prof: Profile) -> Suggestion:
+    """Classify a document from its text: load, make upright, cut out and read it once."""
+    spec = prof.materials
+    if spec is None:
+        raise UserError(path, f"考试规格 {prof.id} 没有材料要求", f"profile {prof.id} has no materials section")
+    rgb = load_input(path, page, prof)
+    prep = prepare(rgb, rotation=None, corners=None, pdf=page is not None or is_pdf(path), timings=Timings())
+    return classify(read_document(prep.flat).text, spec)
+
+
 def _target_stem(path: Path, out: Path) -> Path:
     stem = out.with_suffix("") if out.suffix.lower() in OUTPUT_SUFFIXES else out
     if not stem.parent.is_dir():
-        raise InputError(out, "输出文件夹不存在", "the output folder does not exist")
+        raise UserError(out, "输出文件夹不存在", "the output folder does not exist")
     if any(stem.with_name(stem.name + s).resolve() == path.resolve() for s in OUTPUT_SUFFIXES):
-        raise InputError(out, "不能覆盖原始文件，请换一个输出文件名", "refusing to overwrite the input")
+        raise UserError(out, "不能覆盖原始文件，请换一个输出文件名", "refusing to overwrite the input")
     return stem
 
 
@@ -297,7 +307,7 @@ def _category(spec: MaterialsSpec, category: str | None, suggestion: Suggestion,
         return spec.category(category)
     except KeyError:
         ids = "、".join(c.id for c in spec.categories)
-        raise InputError(path, f"未知的材料类别：{category}（可选：{ids}）", f"unknown category {category!r}") from None
+        raise UserError(path, f"未知的材料类别：{category}（可选：{ids}）", f"unknown category {category!r}") from None
 
 
 def process(
@@ -311,13 +321,13 @@ def process(
     profile: Profile | str | None = None,
 ) -> tuple[MaterialReport, Timings]:
     """fix_material plus the time spent per stage."""
-    from photocheck.compress import compress_document
+    from photocheck.documents.compress import compress_document
 
-    prof = _profile(profile)
+    prof = resolve_profile(profile)
     path, timings = Path(path), Timings()
     spec = prof.materials
     if spec is None:
-        raise InputError(path, f"考试规格 {prof.id} 没有材料要求", f"profile {prof.id} has no materials section")
+        raise UserError(path, f"考试规格 {prof.id} 没有材料要求", f"profile {prof.id} has no materials section")
     stem = _target_stem(path, Path(out))
     if category is not None:
         _category(spec, category, Suggestion("", None, 0.0, ""), path)  # fail before the slow work

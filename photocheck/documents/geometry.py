@@ -474,7 +474,7 @@ def _crop_line(rgb: np.ndarray, box: np.ndarray, max_aspect: float) -> np.ndarra
 
 def _evidence(crops: list[np.ndarray], clockwise: int) -> float:
     """Recognition evidence for the crops turned `clockwise`: score x characters, summed."""
-    from photocheck.ocr import recognize_lines
+    from photocheck.documents.ocr import recognize_lines
 
     read = recognize_lines([rotate_upright(c, clockwise) for c in crops])
     return float(sum(score * len(text.strip()) for text, score in read))
@@ -497,7 +497,7 @@ def text_orientation(
     characters) wins. confidence = share of the aspect vote x relative margin between the two
     readings. No text lines: (0, 0.0).
     """
-    from photocheck.ocr import detect_lines
+    from photocheck.documents.ocr import detect_lines
 
     small, _ = downscale(rgb, work_side)
     horiz: list[tuple[float, np.ndarray]] = []

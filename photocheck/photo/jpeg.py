@@ -1,4 +1,4 @@
-"""The best JPEG under a byte cap, and writes that never leave half a file behind.
+"""The best JPEG of a photo under a byte cap.
 
 Output is what picky upload systems accept: baseline, 8-bit, 3-channel sRGB with only a JFIF
 header (no EXIF, XMP, ICC or comments). Huffman optimisation stays on: it is part of baseline
@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -150,51 +147,3 @@ def _denoise_outside(rgb: np.ndarray, protect: np.ndarray | None) -> np.ndarray:
     if protect.shape != rgb.shape[:2]:
         raise ValueError(f"protect mask {protect.shape} does not match image {rgb.shape[:2]}")
     return np.where(protect[..., None], rgb, smooth)
-
-
-def write_staged(final: str | Path, data: bytes) -> Path:
-    """Write `data` atomically beside `final` under a hidden name and return that path: the caller
-    checks the file from disk and renames it into place (os.replace) only once it passes."""
-    final = Path(final)
-    staged = final.with_name(f".{final.stem}.photocheck-staged{final.suffix}")
-    write_atomic(staged, data)
-    return staged
-
-
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write beside the target, fsync, then os.replace: readers see the old file or the new one,
-    never a partial one. The folder must exist."""
-    path = Path(path)
-    tmp, fd = _create_temp(path)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
-
-
-def _create_temp(path: Path) -> tuple[Path, int]:
-    # os.open with 0o666 lets the umask decide permissions, as for any normal file (mkstemp: 0o600).
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return tmp, os.open(tmp, flags, 0o666)
-        except FileExistsError:
-            continue
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX only; Windows cannot open a folder this way)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

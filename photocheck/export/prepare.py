@@ -11,45 +11,33 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from photocheck.api import InputError, MaterialReport, OutputFile, PhotoReport
-from photocheck.checks.material import category_count, category_required
-from photocheck.export import (
-    ORIGINAL_NAME,
-    PHOTO_FOLDER,
-    PHOTO_NAME,
-    PROJECT,
+from photocheck.concurrency import CancelToken, Progress
+from photocheck.documents.checks import category_count, category_required
+from photocheck.documents.fix import material_inputs, process
+from photocheck.errors import UserError
+from photocheck.export.layout import ORIGINAL_NAME, PHOTO_FOLDER, PHOTO_NAME, PROJECT, Staging, safe_name
+from photocheck.export.manifest import record_file, verify_manifest, with_verification, write_manifest
+from photocheck.export.project import PROJECT_VERSION, Project, ProjectItem, file_digest, save_project
+from photocheck.export.report import write_report
+from photocheck.photo.pipeline import fix as fix_photo
+from photocheck.reports import (
     CategoryStatus,
     Export,
     ExportedFile,
+    MaterialReport,
+    OutputFile,
+    PhotoReport,
     Skipped,
-    Staging,
-    record_file,
-    safe_name,
-    verify_manifest,
-    with_verification,
-    write_manifest,
-    write_report,
 )
-from photocheck.materials import (
-    PROJECT_VERSION,
-    Category,
-    MaterialsSpec,
-    Project,
-    ProjectItem,
-    file_digest,
-    save_project,
-)
-from photocheck.profiles import Profile, load_profile
+from photocheck.rules.materials import Category, MaterialsSpec
+from photocheck.rules.profile import Profile, resolve_profile
 
 PHOTO_FOLDERS = ("照片", "photo", "报名照片", PHOTO_FOLDER)
 _ORDER_PREFIX = re.compile(r"^\d+[_\-. ]*")
 _WORK = ".work"
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -132,8 +120,6 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
             exclude: Path | None = None) -> Inputs:
     """Every material item (one per image, one per PDF page) with its user-chosen category,
     the registration photo, and what was skipped (duplicates, unreadable files)."""
-    from photocheck.api import material_inputs
-
     notes: list[str] = []
     photos = _photo_candidates(input_dir)
     if photo is None and photos:
@@ -160,7 +146,7 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
             notes.append(f"子文件夹 {top[0]} 不是已知的材料类别，其中的文件按内容自动分类")
         try:
             pages = material_inputs(path)
-        except InputError as exc:
+        except UserError as exc:
             skipped.append(Skipped(str(path), None, exc.message, exc.message_en))
             continue
         items.extend(InputItem(p, page, digest, category.id if category else None) for p, page in pages)
@@ -239,11 +225,9 @@ def _page(item: InputItem) -> str:
 
 
 def _export_photo(stage: Path, photo: Path, prof: Profile) -> tuple[PhotoReport, list[ExportedFile]]:
-    from photocheck.api import fix_photo
-
     folder = stage / PHOTO_FOLDER
     folder.mkdir()
-    report = fix_photo(photo, folder / PHOTO_NAME, original=folder / ORIGINAL_NAME, profile=prof)
+    report = fix_photo(photo, folder / PHOTO_NAME, prof, original=folder / ORIGINAL_NAME)
     files = []
     if report.output is not None:
         files.append(record_file(stage, report.output.path, category="photo", slot=None, source=str(photo),
@@ -276,29 +260,37 @@ def prepare(
     profile: Profile | str | None = None,
     overwrite: bool = False,
     progress: Progress | None = None,
+    cancel: CancelToken | None = None,
 ) -> Export:
     """Fix every input, build `<out_dir>/<candidate>/`, validate it from disk and swap it in.
     Unusable input (missing folder, unwritable output, existing export without `overwrite`, a
-    profile without materials, an unreadable photo) raises InputError."""
-    from photocheck.api import fix_material
-
-    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    profile without materials, an unreadable photo) raises UserError. `progress(done, total,
+    message)` is called before each step; a cancelled `cancel` raises Cancelled between steps and
+    leaves any earlier export as it was."""
+    prof = resolve_profile(profile)
     spec = prof.materials
     input_dir, out_dir = Path(input_dir), Path(out_dir)
     if spec is None:
-        raise InputError(prof.id, "该考试规格不含报名材料要求", "this profile has no [materials] section")
+        raise UserError(prof.id, "该考试规格不含报名材料要求", "this profile has no [materials] section")
     if not input_dir.is_dir():
-        raise InputError(input_dir, "找不到输入文件夹", "the input folder does not exist")
+        raise UserError(input_dir, "找不到输入文件夹", "the input folder does not exist")
     if photo is not None and not Path(photo).is_file():
-        raise InputError(photo, "找不到报名照片文件", "the photo file does not exist")
+        raise UserError(photo, "找不到报名照片文件", "the photo file does not exist")
     candidate = safe_name(name if name is not None else input_dir.resolve().name)
-    say = progress or (lambda _msg: None)
+    token = cancel or CancelToken()
     with Staging(out_dir, candidate, overwrite=overwrite) as staging:
         stage = staging.path
         inputs = collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=staging.target)
         photo_report, photo_files = None, []
+        total = len(inputs.items) + (inputs.photo is not None) + 1  # the last step: verify and write
+
+        def step(done: int, message: str) -> None:
+            token.check()
+            if progress is not None:
+                progress(done, total, message)
+
         if inputs.photo is not None:
-            say(f"报名照片：{inputs.photo.name}")
+            step(0, f"报名照片：{inputs.photo.name}")
             photo_report, photo_files = _export_photo(stage, inputs.photo, prof)
             photo_report = _rebase(photo_report, stage, staging.target)
         work = stage / _WORK
@@ -306,11 +298,11 @@ def prepare(
         placed: list[Placed] = []
         skipped = list(inputs.skipped)
         for i, item in enumerate(inputs.items):
-            say(f"材料 {i + 1}/{len(inputs.items)}：{item.path.name}{_page(item)}")
+            step(i + (inputs.photo is not None), f"材料 {i + 1}/{len(inputs.items)}：{item.path.name}{_page(item)}")
             try:
-                report = fix_material(item.path, work / f"{i:04d}", page=item.page, category=item.category,
-                                      profile=prof)
-            except InputError as exc:
+                report = process(item.path, work / f"{i:04d}", page=item.page, category=item.category,
+                                 profile=prof)[0]
+            except UserError as exc:
                 skipped.append(Skipped(_source(item), item.page, exc.message, exc.message_en))
                 continue
             p = _place(item, report, spec)
@@ -324,6 +316,7 @@ def prepare(
             status, written = _export_category(stage, category, [p for p in placed if p.category == category.id])
             statuses.append(status)
             files.extend(written)
+        step(total - 1, "检查导出的文件")
         shutil.rmtree(work)
         save_project(_project(candidate, prof, inputs, placed), stage / PROJECT)
         export = Export(stage, candidate, prof.id, prof.next_step, photo_report, files, statuses, skipped,

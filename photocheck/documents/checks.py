@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from photocheck.checks.result import CheckResult, Status
+from photocheck.reports import CheckResult, Status
 
 if TYPE_CHECKING:
-    from photocheck.api import MaterialReport
-    from photocheck.materials import Category, Variant
+    from photocheck.reports import MaterialReport
+    from photocheck.rules.materials import Category, Variant
 
 PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from photocheck.analysis import PhotoAnalysis
-from photocheck.checks.result import CheckResult, Status
-from photocheck.loading import SourceInfo
-from photocheck.profiles import Profile
+from photocheck.io.decode import SourceInfo
+from photocheck.photo.analysis import PhotoAnalysis
+from photocheck.photo.framing import upscale_needed
+from photocheck.reports import CheckResult, Status
+from photocheck.rules.profile import Profile
 
 PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
 
@@ -75,7 +76,7 @@ def face_complete(a: PhotoAnalysis, p: Profile) -> CheckResult:
     assert lm is not None and head is not None
     h, w = a.picture.rgb.shape[:2]
     margin = p.checks.face_complete.edge_margin * head.head_px
-    from photocheck.analysis import face_polygon
+    from photocheck.photo.analysis import face_polygon
 
     oval = face_polygon(lm)
     outside = (
@@ -230,16 +231,17 @@ def face_position(a: PhotoAnalysis, p: Profile) -> CheckResult:
 
 def image_resolution(a: PhotoAnalysis, p: Profile) -> CheckResult:
     """How much the source must be enlarged for the head to reach the profile's minimum size."""
-    head = a.head
-    assert head is not None
-    out_h = p.output.height or p.output.min_height or 0
-    source_head_px = head.head_px / a.picture.scale
-    need = p.geometry.head_height[0] * out_h / source_head_px
+    need = upscale_needed(a, p)
     limit = p.output.max_upscale
     value = _r(need, 2)
     if need <= 1.0:
         return CheckResult(
             "image.resolution", PASS, value, limit, "像素足够，无需放大", message_en="Enough pixels",
+        )
+    if need <= p.output.quiet_upscale:
+        return CheckResult(
+            "image.resolution", PASS, value, limit, f"像素基本足够（放大{need:.2f}倍，清晰度不受影响）",
+            message_en=f"Enough pixels ({need:.2f}x enlargement, no visible loss)",
         )
     if need <= limit:
         return CheckResult(

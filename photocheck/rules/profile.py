@@ -15,14 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from photocheck.materials import MaterialsSpec, parse_materials
-from photocheck.resources import resource_path
+from photocheck.errors import ProfileError
+from photocheck.io.resources import resource_path
+from photocheck.rules.materials import MaterialsSpec, parse_materials
 
 SCHEMA = 1
-
-
-class ProfileError(ValueError):
-    """A profile that is missing or malformed; the message names the file and the key."""
 
 
 def _num(lo: float | None = None, hi: float | None = None) -> dict[str, Any]:
@@ -38,6 +35,10 @@ class InputRules:
     max_megapixels: float = field(metadata=_num(1, 1000))
     analysis_side: int = field(metadata=_num(256, 4096))
 
+    @property
+    def max_pixels(self) -> int:
+        return int(self.max_megapixels * 1_000_000)
+
 
 @dataclass(frozen=True)
 class OutputRules:
@@ -49,6 +50,7 @@ class OutputRules:
     min_quality: int = field(metadata=_num(1, 100))
     floor_quality: int = field(metadata=_num(1, 100))
     max_upscale: float = field(metadata=_num(1.0, 4.0))
+    quiet_upscale: float = field(metadata=_num(1.0, 4.0))  # up to this the enlargement is not worth a warning
     original_quality: int = field(metadata=_num(1, 100))
     strip_metadata: bool
     min_bytes: int = field(default=0, metadata=_num(0, None))
@@ -340,3 +342,8 @@ def load_profile(profile_id: str | None = None) -> Profile:
         known = ", ".join(p.stem for p in sorted(profiles_dir().glob("*.toml")))
         raise ProfileError(f"未知的规格 {profile_id!r}（可用：{known}） / unknown profile")
     return load_profile_file(path)
+
+
+def resolve_profile(profile: Profile | str | None) -> Profile:
+    """A loaded profile as it is; an id or .toml path loaded; None the default."""
+    return profile if isinstance(profile, Profile) else load_profile(profile)

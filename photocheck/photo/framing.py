@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from photocheck.analysis import PhotoAnalysis
-from photocheck.profiles import Profile
+from photocheck.photo.analysis import PhotoAnalysis
+from photocheck.rules.profile import Profile
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,48 @@ class Framing:
         m = self.matrix.copy()
         m[:, :2] /= analysis_scale
         return Framing(m, self.size, self.scale / analysis_scale, self.angle, self.head_ratio)
+
+
+@dataclass(frozen=True)
+class CropFrame:
+    """A crop as a person sees it, in upright source pixels: the frame's centre, its height, and
+    the roll it removes (degrees). Its width follows from the profile's aspect ratio."""
+
+    centre_x: float
+    centre_y: float
+    height: float
+    angle: float = 0.0
+
+
+def to_crop(f: Framing) -> CropFrame:
+    w, h = f.size
+    inv = np.vstack([f.matrix, [0, 0, 1]])
+    cx, cy, _ = np.linalg.solve(inv, [w / 2.0, h / 2.0, 1.0])
+    return CropFrame(float(cx), float(cy), h / f.scale, f.angle)
+
+
+def from_crop(c: CropFrame, size: tuple[int, int], a: PhotoAnalysis) -> Framing:
+    """The affine map of a user's crop; head_ratio is what that crop gives the analysed head."""
+    import cv2
+
+    out_w, out_h = size
+    if not c.height > 0:
+        raise ValueError(f"crop height must be positive, got {c.height}")
+    scale = out_h / c.height
+    matrix = cv2.getRotationMatrix2D((c.centre_x, c.centre_y), c.angle, scale)
+    matrix[:, 2] += (out_w / 2.0 - c.centre_x, out_h / 2.0 - c.centre_y)
+    head_px = a.head.head_px / a.picture.scale if a.head is not None else 0.0
+    return Framing(matrix=matrix, size=size, scale=scale, angle=c.angle, head_ratio=head_px * scale / out_h)
+
+
+def upscale_needed(a: PhotoAnalysis, p: Profile) -> float:
+    """How much the source is enlarged: the fixer's own scale where it frames the photo, else what
+    the head needs to reach the smallest allowed size. The check and the fixer's note both say this."""
+    assert a.head is not None
+    if p.output.exact_size is not None:
+        return plan(a, p).scale
+    out_h = p.output.min_height or 0
+    return p.geometry.head_height[0] * out_h / (a.head.head_px / a.picture.scale)
 
 
 def plan(a: PhotoAnalysis, p: Profile) -> Framing:

@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFile
 
+from photocheck.errors import UserError
+
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1",
                 b"msf1"}
 _ALPHA_MODES = {"RGBA", "RGBa", "LA", "La", "PA"}
@@ -30,15 +32,11 @@ _ORIENTATION_TAG = 0x0112
 _SAMPLING = {(1, 1): "4:4:4", (2, 1): "4:2:2", (2, 2): "4:2:0", (1, 2): "4:4:0", (4, 1): "4:1:1"}
 
 
-class LoadError(Exception):
-    """A file that cannot be used as a photo; `code` is stable, `message` is for the user."""
+class LoadError(UserError):
+    """A file that cannot be used as a picture; `code` is stable, `message` is for the user."""
 
     def __init__(self, path: Path, code: str, message: str, message_en: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.code = code
-        self.message = message
-        self.message_en = message_en
+        super().__init__(path, message, message_en, code=code)
 
 
 @dataclass(frozen=True)
@@ -74,6 +72,9 @@ class Source:
 
     @classmethod
     def open(cls, path: str | Path, *, max_pixels: int) -> Source:
+        from photocheck.io.allocator import keep_large_buffers
+
+        keep_large_buffers()  # before the first full-size buffer (PDF pages stay under glibc's ceiling)
         path = Path(path)
         data = _read(path)
         fmt = _sniff(data, path)

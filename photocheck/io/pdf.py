@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
+from photocheck.errors import UserError
+
 if TYPE_CHECKING:
     import pypdfium2
 
@@ -44,14 +46,11 @@ _MESSAGES = {
 }
 
 
-class PdfError(Exception):
+class PdfError(UserError):
     """A PDF that cannot be rendered; `code` is one of "encrypted", "corrupt", "empty"."""
 
     def __init__(self, path: str | os.PathLike[str], code: str) -> None:
-        self.path = str(path)
-        self.code = code
-        self.message, self.message_en = _MESSAGES[code]
-        super().__init__(f"{self.message} ({self.path})")
+        super().__init__(path, *_MESSAGES[code], code=code)
 
 
 def _error_code(err: Exception, stream: BinaryIO) -> str:

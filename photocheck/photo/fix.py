@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from photocheck.analysis import PhotoAnalysis, face_polygon
-from photocheck.checks.result import CheckResult, Status
-from photocheck.encoding import Encoded, EncodeError, encode_jpeg, encode_jpeg_under
-from photocheck.framing import Framing, outside_source, render, warp_mask
-from photocheck.loading import Picture
-from photocheck.profiles import Profile
+from photocheck.io.decode import Picture
+from photocheck.photo.analysis import PhotoAnalysis, face_polygon
+from photocheck.photo.framing import Framing, outside_source, render, warp_mask
+from photocheck.photo.jpeg import Encoded, EncodeError, encode_jpeg, encode_jpeg_under
+from photocheck.reports import CheckResult, Status
+from photocheck.rules.profile import Profile
 from photocheck.vision.person import composite_on_white, matte, upscale_alpha
 
 
@@ -34,6 +34,7 @@ class Prepared:
     framing: Framing  # in upright full-resolution source px
     alpha: np.ndarray  # person alpha at output size, 0 beyond the source
     face: np.ndarray  # bool, the face oval at output size (kept out of any denoising)
+    whitened: bool = True  # False: the user kept the source's background
 
 
 @dataclass(frozen=True)
@@ -56,21 +57,30 @@ class FixResult:
         return encode_jpeg(composite_on_white(rgb, alpha), self.original_quality), hi.size
 
 
-def matte_in_frame(a: PhotoAnalysis, framing: Framing) -> Prepared:
-    """The person's alpha in the output frame, from the analysis image alone."""
+def matte_in_frame(a: PhotoAnalysis, framing: Framing, *, background: bool = True,
+                   keep: np.ndarray | None = None, remove: np.ndarray | None = None) -> Prepared:
+    """The person's alpha in the output frame, from the analysis image alone. `background=False`
+    keeps the source's background (alpha 1 wherever there is source); `keep` / `remove` are the
+    user's strokes in upright full-resolution source px."""
     import cv2
 
     view = framing.for_analysis(a.picture.scale)
-    preview = render(a.picture.rgb, view)
     poly = face_polygon(a.landmarks) @ view.matrix[:, :2].T + view.matrix[:, 2]
-    (x0, y0), (x1, y1) = poly.min(axis=0), poly.max(axis=0)
-    prior = warp_mask(a.mask, view.matrix, framing.size)
-    alpha = matte(preview, face_box=(float(x0), float(y0), float(x1), float(y1)), prior=prior)
     h, w = a.picture.rgb.shape[:2]
+    if background:
+        preview = render(a.picture.rgb, view)
+        (x0, y0), (x1, y1) = poly.min(axis=0), poly.max(axis=0)
+        prior = warp_mask(a.mask, view.matrix, framing.size)
+        strokes = [None if m is None else warp_mask(m.astype(np.float32), framing.matrix, framing.size) > 0.5
+                   for m in (keep, remove)]
+        alpha = matte(preview, face_box=(float(x0), float(y0), float(x1), float(y1)), prior=prior,
+                      keep=strokes[0], remove=strokes[1])
+    else:
+        alpha = np.ones((framing.size[1], framing.size[0]), np.float32)
     alpha[outside_source(view, w, h, 0)] = 0.0
     face = np.zeros(alpha.shape, np.uint8)
     cv2.fillPoly(face, [np.round(poly).astype(np.int32)], 1)
-    return Prepared(framing=framing, alpha=alpha, face=face.astype(bool))
+    return Prepared(framing=framing, alpha=alpha, face=face.astype(bool), whitened=background)
 
 
 def finish(full: Picture, framed: np.ndarray, a: PhotoAnalysis, p: Profile, prep: Prepared) -> FixResult:
@@ -92,12 +102,12 @@ def finish(full: Picture, framed: np.ndarray, a: PhotoAnalysis, p: Profile, prep
             )
         ) from exc
     return FixResult(
-        upload=upload, framing=framing, notes=_notes(a, framing, upload, o.max_bytes), source=full,
+        upload=upload, framing=framing, notes=_notes(a, framing, upload, o.max_bytes, prep.whitened), source=full,
         turns=a.quarter_turns, alpha=prep.alpha, original_quality=o.original_quality,
     )
 
 
-def _notes(a: PhotoAnalysis, framing: Framing, upload: Encoded, max_bytes: int) -> list[str]:
+def _notes(a: PhotoAnalysis, framing: Framing, upload: Encoded, max_bytes: int, whitened: bool) -> list[str]:
     """What the fixer did, in the user's words."""
     notes = [f"裁剪为{framing.size[0]}×{framing.size[1]}，头部占高度{framing.head_ratio:.0%}"]
     if a.quarter_turns:
@@ -106,7 +116,8 @@ def _notes(a: PhotoAnalysis, framing: Framing, upload: Encoded, max_bytes: int) 
         notes.append(f"头部歪斜已校正{abs(framing.angle):.1f}°")
     if framing.scale > 1.0:
         notes.append(f"原图像素不足，已放大{framing.scale:.2f}倍")
-    notes.append("背景已换成纯白")
+    if whitened:
+        notes.append("背景已换成纯白")
     if upload.denoised:
         notes.append("衣服和背景已降噪，以便在大小上限内保持面部画质")
     notes.append(f"JPEG质量{upload.quality}，{len(upload.data):,}字节（上限{max_bytes:,}）")

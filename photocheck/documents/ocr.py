@@ -2,16 +2,27 @@
 
 rapidocr is imported on first use only. Its engine holds onnxruntime sessions that are not
 documented as thread-safe, so each thread keeps its own engine (loading one takes about a second).
-Its visualisation (which downloads a font) is never called, so nothing touches the network.
+Its visualisation (which downloads a font) is never called and onnxruntime's telemetry is switched
+off before it loads, so nothing touches the network.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+# onnxruntime 1.29 to 1.32 wheels for Linux (and, by their sources, macOS) carry telemetry: loading
+# the native module writes a device id and an event queue to ~/.cache/Microsoft/DeveloperTools/
+# .onnxruntime, and seconds later uploads them to mobile.events.data.microsoft.com. The one switch
+# that stops all of it is ORT_DISABLE_TELEMETRY, read once as that module loads, so it is set here,
+# before rapidocr imports onnxruntime; disable_telemetry_events() would come too late. Newer
+# onnxruntime sources read ORT_TELEMETRY_DISABLED instead. tests/test_offline.py traces syscalls.
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+os.environ["ORT_TELEMETRY_DISABLED"] = "1"
 
 _local = threading.local()
 
@@ -28,7 +39,11 @@ def _engine() -> Any:
     """This thread's rapidocr engine; the classifier model loads only when first asked for."""
     engine = getattr(_local, "engine", None)
     if engine is None:
+        import onnxruntime
         from rapidocr import RapidOCR
+
+        # Windows builds log session events through ETW instead; this is their documented switch.
+        onnxruntime.disable_telemetry_events()
 
         # Two threads per engine: the pipeline already runs several jobs side by side.
         engine = RapidOCR(

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from photocheck.concurrency import helper
-from photocheck.loading import Picture
-from photocheck.profiles import Profile
+from photocheck.io.decode import Picture
+from photocheck.rules.profile import Profile
 from photocheck.vision.face import Detection, FaceLandmarks, detect_faces, face_landmarks
 from photocheck.vision.person import person_mask
 
@@ -84,13 +84,17 @@ def rotate_quarter(rgb: np.ndarray, turns: int) -> np.ndarray:
 
 
 def _find_faces(
-    rgb: np.ndarray, min_score: float, full_range_below: float
+    rgb: np.ndarray, min_score: float, full_range_below: float, turns: int | None = None
 ) -> tuple[int, np.ndarray, list[Detection]]:
     """Faces in the photo, and the clockwise quarter turns that make them upright.
 
     The detector finds many sideways faces as they are; their eye line then gives the turn. Faces
-    it misses sideways are looked for in the other three orientations.
+    it misses sideways are looked for in the other three orientations. A given `turns` (the
+    user's rotation) is taken as it is.
     """
+    if turns is not None:
+        turned = rotate_quarter(rgb, turns)
+        return turns, turned, detect_faces(turned, min_score=min_score, full_range_below=full_range_below)
     faces = detect_faces(rgb, min_score=min_score, full_range_below=full_range_below)
     if faces:
         kp = faces[0].keypoints  # subject's right eye, left eye: left to right in an upright face
@@ -254,12 +258,13 @@ def measure_background(rgb: np.ndarray, mask: np.ndarray, profile: Profile) -> B
     )
 
 
-def analyse(picture: Picture, profile: Profile) -> PhotoAnalysis:
+def analyse(picture: Picture, profile: Profile, *, turns: int | None = None) -> PhotoAnalysis:
+    """Every raw measure of the photo; `turns` (clockwise quarter turns) overrides the detected ones."""
     rules = profile.checks.face_count
     # Segmentation does not depend on the faces: it runs on a second core while they are found.
     # Almost every photo is upright; a sideways one is segmented again once turned.
     upright_mask = helper("segment").submit(person_mask, picture.rgb)
-    turns, rgb, found = _find_faces(picture.rgb, rules.min_score, rules.full_range_below)
+    turns, rgb, found = _find_faces(picture.rgb, rules.min_score, rules.full_range_below, turns)
     largest = found[0].area if found else 0.0
     faces = [d for d in found if d.area >= rules.min_relative_area * largest]
     ignored = [d for d in found if d.area < rules.min_relative_area * largest]

@@ -26,7 +26,7 @@ import numpy as np
 from PIL import Image
 
 if TYPE_CHECKING:
-    from photocheck.ocr import TextLine
+    from photocheck.documents.ocr import TextLine
 
 # JPEG qualities searched; below Q_FLOOR block artefacts eat strokes of small CJK characters.
 Q_FLOOR, Q_MAX = 30, 95
@@ -446,7 +446,7 @@ def _plans(level: _Level, modes: list[_Mode], max_bytes: int) -> list[_Plan]:
 
 
 def _modes(rgb: np.ndarray, allow_grey: bool, allow_png: bool) -> list[_Mode]:
-    from photocheck.documents import halve
+    from photocheck.documents.geometry import halve
 
     small = halve(rgb, MEASURE_SIDE)
     grey = allow_grey and not has_colour(small)

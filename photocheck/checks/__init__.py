@@ -1,1 +1,0 @@
-"""Checks: one small function per check id, each returning a CheckResult."""

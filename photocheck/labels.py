@@ -1,0 +1,67 @@
+"""Every label a person reads, keyed by id, in Chinese and English: the CLI, the HTML report and
+the GUI take their words from here, so the three never drift apart."""
+
+from __future__ import annotations
+
+from photocheck.reports import CategoryState, Status
+
+_STATUS: dict[Status, tuple[str, str]] = {
+    Status.PASS: ("通过", "pass"),
+    Status.WARN: ("提示", "warn"),
+    Status.FAIL: ("不合格", "FAIL"),
+}
+
+_STATE: dict[CategoryState, tuple[str, str]] = {
+    CategoryState.READY: ("已就绪", "ready"),
+    CategoryState.NOT_READY: ("未就绪", "not ready"),
+    CategoryState.MISSING: ("缺少材料", "missing"),
+    CategoryState.NOT_PROVIDED: ("未提供（按条件需要）", "not provided (conditional)"),
+}
+
+# The check ids are a contract (README); these are their names for people.
+_CHECKS: dict[str, tuple[str, str]] = {
+    "file.readable": ("文件可读", "file readable"),
+    "image.resolution": ("分辨率", "resolution"),
+    "image.color": ("彩色照片", "colour"),
+    "image.sharpness": ("清晰度", "sharpness"),
+    "image.exposure": ("曝光", "exposure"),
+    "image.lighting": ("光照均匀", "even lighting"),
+    "face.count": ("人脸数量", "number of faces"),
+    "face.complete": ("头部完整", "whole head"),
+    "face.pose": ("头部姿态", "head pose"),
+    "face.eyes_open": ("睁眼", "eyes open"),
+    "face.mouth_closed": ("闭嘴", "mouth closed"),
+    "face.size": ("头部大小", "head size"),
+    "face.position": ("头部位置", "head position"),
+    "background.white": ("白色背景", "white background"),
+    "background.uniform": ("背景均匀", "uniform background"),
+    "output.file": ("输出文件", "output file"),
+    "material.format": ("文件格式", "file format"),
+    "material.bytes": ("文件大小", "file size"),
+    "material.orientation": ("方向", "orientation"),
+    "material.blur": ("清晰度", "sharpness"),
+    "material.glare": ("反光", "glare"),
+    "material.resolution": ("文字大小", "text size"),
+    "material.legibility": ("文字可辨认", "legibility"),
+    "category.count": ("文件数量", "number of files"),
+    "category.required": ("必需材料", "required material"),
+    "export.verify": ("导出校验", "export verification"),
+}
+
+
+def status_label(status: Status, en: bool = False) -> str:
+    return _STATUS[status][en]
+
+
+def state_label(state: CategoryState, en: bool = False) -> str:
+    return _STATE[state][en]
+
+
+def check_name(check_id: str, en: bool = False) -> str:
+    """A check's name for people; an id this table does not know is shown as it is."""
+    names = _CHECKS.get(check_id)
+    return names[en] if names else check_id
+
+
+def check_names(check_ids: list[str], en: bool = False) -> str:
+    return (", " if en else "、").join(check_name(i, en) for i in check_ids)

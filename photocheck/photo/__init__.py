@@ -1,0 +1,1 @@
+"""The registration photo: analysis, checks, framing, the fixer and its JPEG encoder."""

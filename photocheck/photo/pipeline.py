@@ -1,0 +1,173 @@
+"""The photo pipeline end to end: load -> analyse -> check -> fix -> encode -> write -> re-check.
+
+`fix` never trusts itself: the upload file is staged beside the destination, read back from disk,
+checked like any photo and renamed into place only if every check passes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from photocheck.concurrency import helper
+from photocheck.errors import UserError
+from photocheck.io.decode import Source
+from photocheck.io.write import write_atomic, write_staged
+from photocheck.photo.analysis import PhotoAnalysis, analyse
+from photocheck.photo.checks import run_checks
+from photocheck.photo.framing import CropFrame, Framing, from_crop, plan, render, to_crop
+from photocheck.reports import CheckResult, OutputFile, PhotoReport
+from photocheck.rules.profile import Profile
+
+ROTATIONS = (0, 90, 180, 270)
+
+
+@dataclass(frozen=True)
+class PhotoGuides:
+    """What the window draws over the photo, in upright source pixels (after `rotation`)."""
+
+    report: PhotoReport
+    rotation: int  # clockwise degrees that make the photo upright
+    size: tuple[int, int]  # upright source width, height
+    face_box: tuple[float, float, float, float] | None  # x0, y0, x1, y1 of the face oval
+    crown_y: float | None
+    eye_y: float | None
+    chin_y: float | None
+    frame: CropFrame | None  # the crop the fixer plans; None when it cannot fix
+
+
+def _analysed(source: Source, prof: Profile, rotation: int | None) -> PhotoAnalysis:
+    if rotation is not None and rotation not in ROTATIONS:
+        raise UserError(source.info.path, f"旋转角度须为 {ROTATIONS} 之一", f"rotation must be one of {ROTATIONS}")
+    turns = None if rotation is None else rotation // 90
+    return analyse(source.decode(prof.input.analysis_side), prof, turns=turns)
+
+
+def check(path: Path, prof: Profile) -> PhotoReport:
+    """Every photo check on one file as it is."""
+    source = Source.open(path, max_pixels=prof.input.max_pixels)
+    analysis = _analysed(source, prof, None)
+    return PhotoReport(input=path, profile=prof, checks=run_checks(source.info, analysis, prof))
+
+
+def guides(path: Path, prof: Profile, rotation: int | None = None) -> PhotoGuides:
+    """The checks plus the geometry behind them, for drawing guides and a movable crop frame."""
+    source = Source.open(path, max_pixels=prof.input.max_pixels)
+    a = _analysed(source, prof, rotation)
+    report = PhotoReport(input=path, profile=prof, checks=run_checks(source.info, a, prof))
+    k = 1.0 / a.picture.scale
+    h, w = a.picture.rgb.shape[:2]
+    box = crown = eye = chin = frame = None
+    if a.single_face and a.landmarks is not None and a.head is not None:
+        pts = a.landmarks.points[:, :2] * k
+        box = (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
+        crown, chin = a.head.crown_y * k, a.head.chin_y * k
+        eye = float(a.landmarks.eye_mid[1]) * k
+        if prof.can_fix:
+            frame = to_crop(plan(a, prof))
+    return PhotoGuides(report=report, rotation=90 * a.quarter_turns, size=(round(w * k), round(h * k)),
+                       face_box=box, crown_y=crown, eye_y=eye, chin_y=chin, frame=frame)
+
+
+def _refuse_bad_targets(path: Path, out: Path, original: Path | None, overwrite: bool) -> None:
+    if out.suffix.lower() not in (".jpg", ".jpeg"):
+        raise UserError(out, "输出文件名须以 .jpg 结尾", "the output name must end in .jpg")
+    if original is not None and original.resolve() == out.resolve():
+        raise UserError(original, "高分辨率原图与上传照片不能是同一个文件",
+                        "the original and the upload file must differ")
+    for target in (out, original):
+        if target is None:
+            continue
+        if target.is_dir():
+            raise UserError(target, "这是一个文件夹，请给出文件名", "this is a folder: give a file name")
+        if not target.parent.is_dir():
+            raise UserError(target, "输出文件夹不存在", "the output folder does not exist")
+        if target.resolve() == path.resolve():
+            raise UserError(target, "不能覆盖原始照片，请换一个输出文件名", "refusing to overwrite the input")
+        if target.exists() and not overwrite:
+            raise UserError(target, "文件已存在：如需替换请确认覆盖（命令行加 --overwrite）",
+                            "the file exists: confirm replacing it (--overwrite on the command line)")
+
+
+def _stroke(mask: np.ndarray | None, size: tuple[int, int], what: str, path: Path) -> np.ndarray | None:
+    if mask is None:
+        return None
+    if mask.shape != (size[1], size[0]):
+        raise UserError(path, f"{what}笔刷的尺寸与照片不符", f"the {what} stroke mask does not match the photo")
+    return mask.astype(bool)
+
+
+def fix(
+    path: Path,
+    out: Path,
+    prof: Profile,
+    *,
+    original: Path | None = None,
+    frame: CropFrame | None = None,
+    rotation: int | None = None,
+    background: bool = True,
+    keep: np.ndarray | None = None,
+    remove: np.ndarray | None = None,
+    overwrite: bool = False,
+) -> PhotoReport:
+    """Crop, level, whiten and compress a photo; the output is written only if it passes.
+
+    `frame` replaces the planned crop, `rotation` the detected quarter turn; `background=False`
+    keeps the original background; `keep` / `remove` are brush strokes (bool masks in upright
+    source pixels) for the matte. The full-resolution decode runs on a helper thread while the
+    reduced copy is analysed, so the two overlap on separate cores.
+    """
+    from photocheck.photo.fix import FixError, finish, matte_in_frame
+
+    if not prof.can_fix:
+        raise UserError(path, prof.fix_refusal, prof.fix_refusal_en)
+    _refuse_bad_targets(path, out, original, overwrite)
+    source = Source.open(path, max_pixels=prof.input.max_pixels)
+    pool = helper("decode")
+    full = pool.submit(source.decode, None)
+    analysis = _analysed(source, prof, rotation)
+    checks = run_checks(source.info, analysis, prof)
+    if any(c.failed and not c.fixable for c in checks):
+        full.cancel()
+        return PhotoReport(input=path, profile=prof, checks=checks)
+    assert prof.output.exact_size is not None
+    framing: Framing = from_crop(frame, prof.output.exact_size, analysis) if frame else plan(analysis, prof)
+    turns = analysis.quarter_turns
+    # Queued behind the decode on the helper thread: the resample overlaps the matte made here.
+    framed = pool.submit(lambda: render(full.result().rgb, framing, turns))
+    k = analysis.picture.scale
+    upright = (round(analysis.picture.rgb.shape[1] / k), round(analysis.picture.rgb.shape[0] / k))
+    prepared = matte_in_frame(analysis, framing, background=background,
+                              keep=_stroke(keep, upright, "保留", path), remove=_stroke(remove, upright, "去除", path))
+    try:
+        result = finish(full.result(), framed.result(), analysis, prof, prepared)
+    except FixError as exc:
+        return PhotoReport(input=path, profile=prof, checks=[*checks, exc.result])
+    return _write_checked(path, out, original, prof, checks, result)
+
+
+def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, checks: list[CheckResult],
+                   result) -> PhotoReport:
+    staged = write_staged(out, result.upload.data)
+    try:
+        report = check(staged, prof)
+        # The written file is small by design: its resolution verdict is the source's.
+        resolution = next(c for c in checks if c.id == "image.resolution")
+        final = [resolution if c.id == "image.resolution" else c for c in report.checks]
+        if any(c.failed for c in final):
+            return PhotoReport(input=path, profile=prof, checks=final, notes=result.notes)
+        hires = None
+        if original is not None:
+            data, (w, h) = result.render_original()
+            write_atomic(original, data)
+            hires = OutputFile(original, len(data), w, h, prof.output.original_quality)
+            if (w, h) == prof.output.exact_size:
+                result.notes.append("原图像素不足，高分辨率原图只能与上传照片同尺寸；有条件时请用更清晰的原图")
+        os.replace(staged, out)
+    finally:
+        staged.unlink(missing_ok=True)
+    upload = OutputFile(out, len(result.upload.data), *prof.output.exact_size, result.upload.quality)
+    return PhotoReport(input=path, profile=prof, checks=final, output=upload, original=hires, notes=result.notes)

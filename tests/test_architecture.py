@@ -1,0 +1,102 @@
+"""Imports point one way: load -> analyse -> check -> fix -> encode -> export, then the API, then
+the CLI and the GUI. Read from the source (function-local imports included), so a shortcut that
+would only show at run time still fails here."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Lower layers never import higher ones; a layer's modules may import each other only within the
+# same subpackage (photo/ and documents/ are siblings and stay apart).
+LAYERS = {
+    "photocheck": 0, "photocheck.errors": 0,
+    "photocheck.io": 1,
+    "photocheck.rules": 2,
+    "photocheck.reports": 3, "photocheck.concurrency": 3,
+    "photocheck.labels": 4, "photocheck.vision": 4,
+    "photocheck.photo": 5, "photocheck.documents": 5,
+    "photocheck.export": 6, "photocheck.batch": 6,
+    "photocheck.api": 7,
+    "photocheck.cli": 8, "photocheck.__main__": 9,
+}
+# What the window and the command line may use: the one door, and the types it hands out.
+FRONT_DOOR = {"photocheck", "photocheck.api", "photocheck.reports", "photocheck.errors", "photocheck.labels"}
+
+
+def _module(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)  # `from photocheck import api`
+    return found
+
+
+def _layer(module: str) -> tuple[int, str] | None:
+    """(rank, unit) of the longest LAYERS key that is `module` or a package above it."""
+    parts = module.split(".")
+    for i in range(len(parts), 0, -1):
+        key = ".".join(parts[:i])
+        if key in LAYERS:
+            return LAYERS[key], key
+    return None
+
+
+def _sources(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def _known(name: str) -> bool:
+    """An import of a real photocheck module (not a name imported from one)."""
+    rel = Path(*name.split("."))
+    return (ROOT / rel).with_suffix(".py").is_file() or (ROOT / rel / "__init__.py").is_file()
+
+
+def test_the_pipeline_never_imports_qt_or_the_gui():
+    bad = [(p.name, m) for p in _sources("photocheck") for m in _imports(p)
+           if m.split(".")[0] in ("PySide6", "PyQt5", "PyQt6", "shiboken6", "ui")]
+    assert bad == []
+
+
+def test_imports_point_down_the_layers():
+    bad = []
+    for path in _sources("photocheck"):
+        me = _module(path)
+        mine = _layer(me)
+        assert mine is not None, f"{me} has no layer: add it to LAYERS"
+        for target in _imports(path):
+            if not target.startswith("photocheck.") or not _known(target):
+                continue
+            theirs = _layer(target)
+            assert theirs is not None, f"{target} has no layer"
+            upward = theirs[0] > mine[0]
+            sideways = theirs[0] == mine[0] and theirs[1] != mine[1] and theirs[1] != "photocheck"
+            if upward or sideways:
+                bad.append(f"{me} -> {target}")
+    assert bad == []
+
+
+def test_the_gui_and_cli_use_only_the_api():
+    sources = [*_sources("ui"), ROOT / "photocheck" / "cli.py"]
+    bad = [f"{_module(p)} -> {m}" for p in sources for m in _imports(p)
+           if m.startswith("photocheck") and _known(m) and m not in FRONT_DOOR]
+    assert bad == []
+
+
+def test_the_layer_test_sees_a_violation(tmp_path):
+    # The checks above must be able to fail: an upward import is found in a module's source.
+    (tmp_path / "m.py").write_text("def f():\n    from photocheck.api import fix_photo\n")
+    assert "photocheck.api" in _imports(tmp_path / "m.py")
+    assert _layer("photocheck.io.decode") < _layer("photocheck.api")
