@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from photocheck.api import check_photo, fix_photo
-from photocheck.checks.result import Status
+from photocheck.reports import Status
 from tests import remnant_damage
 
 
