@@ -74,13 +74,39 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, *, background: bool = Tru
         strokes = [None if m is None else warp_mask(m.astype(np.float32), framing.matrix, framing.size) > 0.5
                    for m in (keep, remove)]
         alpha = matte(preview, face_box=(float(x0), float(y0), float(x1), float(y1)), prior=prior,
-                      keep=strokes[0], remove=strokes[1])
+                      keep=strokes[0], remove=strokes[1], samples=scene_samples(a))
     else:
         alpha = np.ones((framing.size[1], framing.size[0]), np.float32)
     alpha[outside_source(view, w, h, 0)] = 0.0
     face = np.zeros(alpha.shape, np.uint8)
     cv2.fillPoly(face, [np.round(poly).astype(np.int32)], 1)
     return Prepared(framing=framing, alpha=alpha, face=face.astype(bool), whitened=background)
+
+
+def scene_samples(a: PhotoAnalysis) -> tuple[np.ndarray, np.ndarray]:
+    """Colours of the whole analysed scene for the matte's colour models (Nx3 uint8 RGB each):
+    the background far from the person, and the person where the face mesh says what is there
+    (skin inside the face oval, hair just above the forehead, clothing below the chin)."""
+    import cv2
+
+    rgb, mask, lm = a.picture.rgb, a.mask, a.landmarks
+    assert mask is not None and lm is not None
+    h, w = mask.shape
+    person = (mask >= 0.5).astype(np.uint8)
+    far = cv2.distanceTransform(1 - person, cv2.DIST_L2, 3) > 0.03 * max(h, w)
+    background = rgb[far & (mask < 0.05)]
+    poly = face_polygon(lm)
+    (fx0, fy0), (fx1, fy1) = poly.min(axis=0), poly.max(axis=0)
+    fw, fh = fx1 - fx0, fy1 - fy0
+    skin = np.zeros((h, w), np.uint8)
+    centre = poly.mean(axis=0)
+    cv2.fillPoly(skin, [np.round(centre + (poly - centre) * 0.8).astype(np.int32)], 1)
+    zone = np.zeros((h, w), bool)
+    c0, c1 = max(0, int(fx0 + 0.15 * fw)), min(w, int(fx1 - 0.15 * fw))
+    zone[max(0, int(fy0 - 0.2 * fh)) : max(0, int(fy0 - 0.03 * fh)), c0:c1] = True  # hair
+    zone[min(h, int(fy1 + 0.3 * fh)) :, max(0, int(fx0)) : min(w, int(fx1))] = True  # clothes
+    sure = cv2.erode(person, np.ones((5, 5), np.uint8)) > 0
+    return background, rgb[(zone & sure & (mask > 0.9)) | (skin > 0)]
 
 
 def finish(full: Picture, framed: np.ndarray, a: PhotoAnalysis, p: Profile, prep: Prepared) -> FixResult:

@@ -43,6 +43,20 @@ class MatteParams:
     alpha_low: float = 0.12
     alpha_high: float = 0.92
     guide_long_side: int = 320  # the guided filter's coefficients are computed at most at this size
+    # Sure foreground is the face and the body below it; elsewhere (beside the head, at the frame's
+    # sides) a confident model answer is only probable, so colour can take a remnant away.
+    head_widen: float = 0.1  # down to the chin the sure zone is the face box widened by this share per side,
+    neck_widen: float = 0.1  # and below the chin this much (neck and chest; the shoulders are only probable)
+    side_band: float = 0.12  # outside that zone, only this close to the frame's sides is the model's core not sure,
+    shoulder_drop: float = 0.3  # and only down to this share of the face height below the chin (then shoulders)
+    hair_above: float = 0.25  # the zone starts this share of the face height above the face box
+    sample_panel: int = 1600  # scene colour samples (each side) grabCut's colour models learn from
+    # At full size, pixels this close to the work-size outline (share of the width) are decided
+    # again by the colour models: a strip thinner than a work pixel beside the hair goes.
+    decide_band: float = 0.02
+    decide_bias: float = 2.0  # log-likelihood margin the background model needs to take a pixel of the outline
+    unsure_bias: float = 2.0  # ...and one not seeded as sure person (beside the head at the frame's sides)
+    model_spread: float = 6.0  # no colour model component is narrower than this std (0-255 units)
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,12 @@ class CompositeParams:
     sure_alpha: float = 0.95  # alpha at or above this is trusted foreground colour
     window: float = 0.03  # neighbourhood (fraction of width) to borrow foreground colour from
     work_long_side: int = 300  # the neighbourhood means are computed at most at this size
+    # Along the outline even opaque pixels can carry the old background (a pink rim on dark hair):
+    # within `rim` (share of the width) of the background, a pixel lying on the line between the
+    # nearby person colour and the nearby background colour is treated as that mix.
+    rim: float = 0.008
+    rim_contrast: float = 60.0  # only where those two colours differ by this much (RGB distance)
+    rim_residual: float = 0.25  # and the pixel is within this share of their distance from the line
 
 
 def person_mask(rgb: np.ndarray) -> np.ndarray:
@@ -100,6 +120,7 @@ def matte(
     params: MatteParams | None = None,
     keep: np.ndarray | None = None,
     remove: np.ndarray | None = None,
+    samples: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Refined alpha (float32 HxW in [0, 1]) of the person in `rgb`, typically an output-size crop.
 
@@ -107,6 +128,10 @@ def matte(
     already computed on a larger image and resized to `rgb` (the model is not run again).
     `keep` / `remove` (bool HxW) are the user's brush strokes: sure person and sure background,
     seeding grabCut and then final in the alpha, so what the automatic matte misses the user fixes.
+    `samples` (background, person: Nx3 uint8 RGB) are colours taken from the whole scene (the
+    source's background far from the person; skin, hair and clothes where the face mesh puts them):
+    grabCut's colour models learn them as fixed labels, so a remnant that the crop shows only
+    beside the hair is still recognised as the scene's background.
     """
 
     import cv2
@@ -130,8 +155,16 @@ def matte(
         seeds[small_mask] = cv2.GC_FGD if value else cv2.GC_BGD
         if value:
             anchor |= small_mask  # kept strokes count as the person even when detached
-    hard = _refine(small, seeds, anchor, p)
-    alpha = _soft_edge(rgb, hard, p)
+    hard, models = _refine(small, seeds, anchor, p, samples)
+    full = cv2.resize(hard.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    if models is not None:
+        unsure = cv2.resize((seeds == cv2.GC_PR_FGD).astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+        full = _decide_band(rgb, full, models, p, unsure > 0)
+        if keep is not None:
+            full[keep] = 1.0
+        big_anchor = cv2.resize(anchor.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+        full *= _keep_connected((full >= 0.5).astype(np.uint8), big_anchor)
+    alpha = _soft_edge(rgb, full, p)
     for mask, value in strokes:
         alpha[mask] = value
     return alpha
@@ -165,22 +198,36 @@ def composite_on_white(
 
     p = params or CompositeParams()
     a = np.clip(alpha.astype(np.float32), 0.0, 1.0)
-    white = np.full_like(rgb, 255)
-    out = cv2.blendLinear(rgb, white, a, 1.0 - a)
-    rows, cols = np.nonzero((a > 0.0) & (a < 1.0))
+    r = max(1, round(p.rim * a.shape[1]))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    rim = cv2.dilate((a < 0.5).astype(np.uint8), kernel) > 0
+    rows, cols = np.nonzero((a > 0.0) & ((a < 1.0) | rim))
     if rows.size == 0:
-        return out
-    # Only the semi-transparent pixels need a foreground colour estimate: work on those alone.
+        return cv2.blendLinear(rgb, np.full_like(rgb, 255), a, 1.0 - a)
+    # Only the edge pixels need a foreground colour estimate: work on those alone.
     near_fg = _local_mean(rgb, a >= p.sure_alpha, rows, cols, p)
     near_bg = _local_mean(rgb, a <= 1.0 - p.sure_alpha, rows, cols, p)
     colour = rgb[rows, cols].astype(np.float32)
-    a_e = a[rows, cols][:, None]
-    solved = np.clip((colour - (1.0 - a_e) * near_bg) / a_e, 0.0, 255.0)
+    a_e = np.minimum(a[rows, cols], _mix_alpha(colour, near_fg, near_bg, p))[:, None]
+    a[rows, cols] = a_e[:, 0]
+    out = cv2.blendLinear(rgb, np.full_like(rgb, 255), a, 1.0 - a)
+    solved = np.clip((colour - (1.0 - a_e) * near_bg) / np.maximum(a_e, 1e-3), 0.0, 255.0)
     # The solve divides by alpha, so it is trusted only where the pixel is mostly person.
     trust = a_e * a_e
     fg = trust * solved + (1.0 - trust) * near_fg
     out[rows, cols] = np.clip(fg * a_e + 255.0 * (1.0 - a_e) + 0.5, 0, 255).astype(np.uint8)
     return out
+
+
+def _mix_alpha(colour: np.ndarray, fg: np.ndarray, bg: np.ndarray, p: CompositeParams) -> np.ndarray:
+    """How much of each colour is the person, read from where it lies between the nearby person
+    colour `fg` and background colour `bg` (1 where that cannot be told)."""
+    span = fg - bg
+    length2 = (span * span).sum(axis=1)
+    t = ((colour - bg) * span).sum(axis=1) / np.maximum(length2, 1e-6)
+    residual = np.linalg.norm(colour - (bg + t[:, None] * span), axis=1)
+    mixed = (length2 > p.rim_contrast**2) & (residual < p.rim_residual * np.sqrt(length2))
+    return np.where(mixed, np.clip(t, 0.0, 1.0), 1.0).astype(np.float32)
 
 
 def _local_mean(
@@ -226,13 +273,25 @@ def _grabcut_seeds(
     labels[outside > p.bg_distance * w] = cv2.GC_BGD
     confident = (prob >= p.sure_prob).astype(np.uint8)
     inside = cv2.distanceTransform(confident, cv2.DIST_L2, 3)
-    labels[inside > p.core_erosion * w] = cv2.GC_FGD
+    core = inside > p.core_erosion * w
     band = max(1, round(p.bottom_band * h))
-    bottom = labels[h - band :]
-    bottom[fg[h - band :] > 0] = cv2.GC_FGD
+    bottom = np.zeros((h, w), bool)
+    bottom[h - band :] = fg[h - band :] > 0
     anchor = np.zeros((h, w), bool)
     if face_box is not None:
         x0, y0, x1, y1 = face_box
+        fw, fh = x1 - x0, y1 - y0
+        zone = np.zeros((h, w), bool)
+        for top, end, widen in ((y0 - p.hair_above * fh, y1, p.head_widen), (y1, h, p.neck_widen)):
+            zx0, zx1 = max(0, round(x0 - widen * fw)), min(w, round(x1 + widen * fw))
+            zone[max(0, round(top)) : max(0, round(end)), zx0:zx1] = True
+        side = max(1, round(p.side_band * w))
+        zone[:, side : w - side] = True
+        zone[max(0, round(y1 + p.shoulder_drop * fh)) :] = True
+        core &= zone
+        bottom &= zone
+    labels[core | bottom] = cv2.GC_FGD
+    if face_box is not None:
         dx, dy = (x1 - x0) * p.face_core, (y1 - y0) * p.face_core
         c0, c1 = max(0, round(x0 + dx)), min(w, round(x1 - dx))
         r0, r1 = max(0, round(y0 + dy)), min(h, round(y1 - dy))
@@ -252,13 +311,20 @@ def _largest_component(mask: np.ndarray) -> np.ndarray:
     return comp == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
 
 
-def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MatteParams) -> np.ndarray:
-    """Binary person mask: grabCut, then only what connects to the anchor, small holes filled."""
+def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MatteParams,
+            samples: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Binary person mask: grabCut, then only what connects to the anchor, small holes filled.
+
+    With `samples`, grabCut's two colour models are learnt once from trusted pixels only (the
+    sure seeds plus the scene samples) and then frozen: a remnant the person model marked as
+    probable person never becomes a colour of the person, so the cut can take it away.
+    """
     import cv2
 
     if not anchor.any():
-        return np.zeros(seeds.shape, np.uint8)
+        return np.zeros(seeds.shape, np.uint8), None
     labels = seeds.copy()
+    models = None
     # grabCut needs samples of both sides; a crop that is all person has nothing to relabel.
     if ((labels == cv2.GC_BGD) | (labels == cv2.GC_PR_BGD)).any():
         bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
@@ -266,10 +332,84 @@ def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MattePa
         # grabCut seeds its colour models with k-means from OpenCV's per-thread random state:
         # reset it so the same photo always gives the same matte, whichever thread runs it.
         cv2.setRNGSeed(0x5EED)
-        cv2.grabCut(bgr, labels, None, bgd, fgd, p.grabcut_iterations, cv2.GC_INIT_WITH_MASK)
+        mode = cv2.GC_INIT_WITH_MASK
+        if samples is not None and _learn_models(bgr, labels, samples, p.sample_panel, p.model_spread**2, bgd, fgd):
+            mode = cv2.GC_EVAL_FREEZE_MODEL
+            models = (bgd, fgd)
+        cv2.grabCut(bgr, labels, None, bgd, fgd, p.grabcut_iterations, mode)
     fg = ((labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)).astype(np.uint8)
     fg = _keep_connected(fg, anchor)
-    return _fill_holes(fg, p.max_hole_area)
+    return _fill_holes(fg, p.max_hole_area), models
+
+
+def _decide_band(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np.ndarray],
+                 p: MatteParams, unsure: np.ndarray) -> np.ndarray:
+    """`hard` (upsampled work-size mask, float) with the person pixels near its outline, and all
+    those only `unsure` (not seeded as sure person), checked again at full size by the frozen
+    colour models: background where its model is likelier by a margin.
+
+    Only removes: a pixel the work-size cut called background stays so (a faint halo of a plain
+    background is likelier under a broad person model than under a tight background one)."""
+    import cv2
+
+    h, w = hard.shape
+    binary = (hard >= 0.5).astype(np.uint8)
+    r = max(1, round(p.decide_band * w))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    band = (binary > 0) & ((cv2.erode(binary, kernel) == 0) | unsure)
+    rows, cols = np.nonzero(band)
+    if rows.size == 0:
+        return hard
+    bgr = rgb[rows, cols, ::-1].astype(np.float64)
+    margin = _gmm_loglik(bgr, models[1]) - _gmm_loglik(bgr, models[0])
+    gone = np.zeros((h, w), np.uint8)
+    gone[rows, cols] = margin < np.where(unsure[rows, cols], -p.unsure_bias, -p.decide_bias)
+    # A 3x3 median drops single-pixel noise of the per-pixel decision.
+    gone = cv2.medianBlur(gone * 255, 3) > 0
+    return np.where(gone, 0.0, hard).astype(np.float32)
+
+
+def _gmm_loglik(bgr: np.ndarray, model: np.ndarray) -> np.ndarray:
+    """Log-likelihood of Nx3 BGR colours under one of grabCut's 5-component models (1x65)."""
+    m = model.ravel()
+    weights, means, covs = m[:5], m[5:20].reshape(5, 3), m[20:65].reshape(5, 3, 3)
+    total = np.zeros(len(bgr))
+    for k in range(5):
+        if weights[k] <= 0:
+            continue
+        cov = covs[k]
+        inv = np.linalg.inv(cov)
+        d = bgr - means[k]
+        q = np.einsum("ni,ij,nj->n", d, inv, d)
+        total += weights[k] * np.exp(-0.5 * q) / np.sqrt(np.linalg.det(cov))
+    return np.log(total + 1e-300)
+
+
+def _learn_models(bgr: np.ndarray, labels: np.ndarray, samples: tuple[np.ndarray, np.ndarray], count: int,
+                  spread: float, bgd: np.ndarray, fgd: np.ndarray) -> bool:
+    """Fill grabCut's background and foreground models from trusted pixels alone: the sure
+    labels of the work image and the scene's colour samples (RGB). No component is narrower than
+    the variance `spread` in any direction: a plain background gives a very tight model, and a
+    faint halo of it beside the hair would otherwise look likelier to be person. False if a side
+    has too few."""
+    import cv2
+
+    def trusted(label: int, extra: np.ndarray) -> np.ndarray:
+        extra = extra[:: max(1, len(extra) // count)][:count, ::-1]  # RGB -> BGR
+        return np.concatenate([bgr[labels == label], extra.astype(np.uint8)])
+
+    back, front = trusted(cv2.GC_BGD, samples[0]), trusted(cv2.GC_FGD, samples[1])
+    if len(back) < 50 or len(front) < 50:
+        return False
+    image = np.ascontiguousarray(np.concatenate([back, front])[:, None, :])
+    mask = np.concatenate([np.full(len(back), cv2.GC_BGD, np.uint8), np.full(len(front), cv2.GC_FGD, np.uint8)])
+    cv2.grabCut(image, np.ascontiguousarray(mask[:, None]), None, bgd, fgd, 0, cv2.GC_INIT_WITH_MASK)
+    for model in (bgd, fgd):  # covariances of each component (after 5 weights and 5 means)
+        covs = model[0, 20:65].reshape(5, 3, 3)
+        values, vectors = np.linalg.eigh(covs)
+        floored = np.einsum("kij,kj,klj->kil", vectors, np.maximum(values, spread), vectors)
+        model[0, 20:65] = floored.ravel()
+    return True
 
 
 def _keep_connected(fg: np.ndarray, anchor: np.ndarray) -> np.ndarray:
@@ -297,12 +437,11 @@ def _fill_holes(fg: np.ndarray, max_area: float) -> np.ndarray:
     return out
 
 
-def _soft_edge(rgb: np.ndarray, hard_small: np.ndarray, p: MatteParams) -> np.ndarray:
-    """Hard low-resolution mask -> soft alpha at rgb's size, following edges of the image."""
+def _soft_edge(rgb: np.ndarray, hard: np.ndarray, p: MatteParams) -> np.ndarray:
+    """Hard mask (at rgb's size) -> soft alpha following edges of the image."""
     import cv2
 
-    h, w = rgb.shape[:2]
-    hard = cv2.resize(hard_small.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    w = rgb.shape[1]
     radius = max(1, round(p.edge_radius * w))
     soft = _fast_guided_filter(rgb, hard, radius, p.edge_eps, p.guide_long_side)
     # Far from the outline the hard answer is right; the filter only decides the edge band.
