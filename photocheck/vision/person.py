@@ -64,12 +64,12 @@ class CompositeParams:
     """How edge colours are cleaned of the old background (decontamination)."""
 
     sure_alpha: float = 0.95  # alpha at or above this is trusted foreground colour
-    window: float = 0.03  # neighbourhood (fraction of width) to borrow foreground colour from
+    window: float = 0.05  # neighbourhood (fraction of width) to borrow foreground colour from
     work_long_side: int = 300  # the neighbourhood means are computed at most at this size
     # Along the outline even opaque pixels can carry the old background (a pink rim on dark hair):
     # within `rim` (share of the width) of the background, a pixel lying on the line between the
     # nearby person colour and the nearby background colour is treated as that mix.
-    rim: float = 0.008
+    rim: float = 0.02
     rim_contrast: float = 60.0  # only where those two colours differ by this much (RGB distance)
     rim_residual: float = 0.25  # and the pixel is within this share of their distance from the line
 
@@ -163,7 +163,10 @@ def matte(
         if keep is not None:
             full[keep] = 1.0
         big_anchor = cv2.resize(anchor.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
-        full *= _keep_connected((full >= 0.5).astype(np.uint8), big_anchor)
+        person = _keep_connected((full >= 0.5).astype(np.uint8), big_anchor)
+        if face_box is not None:
+            person = _head_connected(person, big_anchor, face_box, p, keep)
+        full *= person
     alpha = _soft_edge(rgb, full, p)
     for mask, value in strokes:
         alpha[mask] = value
@@ -205,7 +208,9 @@ def composite_on_white(
     if rows.size == 0:
         return cv2.blendLinear(rgb, np.full_like(rgb, 255), a, 1.0 - a)
     # Only the edge pixels need a foreground colour estimate: work on those alone.
-    near_fg = _local_mean(rgb, a >= p.sure_alpha, rows, cols, p)
+    # The person's colour is taken from deeper inside than the rim, which may itself be tinted.
+    inner = cv2.erode((a >= p.sure_alpha).astype(np.uint8), kernel) > 0
+    near_fg = _local_mean(rgb, inner, rows, cols, p)
     near_bg = _local_mean(rgb, a <= 1.0 - p.sure_alpha, rows, cols, p)
     colour = rgb[rows, cols].astype(np.float32)
     a_e = np.minimum(a[rows, cols], _mix_alpha(colour, near_fg, near_bg, p))[:, None]
@@ -410,6 +415,21 @@ def _learn_models(bgr: np.ndarray, labels: np.ndarray, samples: tuple[np.ndarray
         floored = np.einsum("kij,kj,klj->kil", vectors, np.maximum(values, spread), vectors)
         model[0, 20:65] = floored.ravel()
     return True
+
+
+def _head_connected(person: np.ndarray, anchor: np.ndarray, face_box: FaceBox, p: MatteParams,
+                    keep: np.ndarray | None) -> np.ndarray:
+    """Above the shoulders only the head and what hangs from it are the candidate: something that
+    joins the person only lower down (a bystander's head beside the shoulder, an object resting on
+    it) is dropped."""
+    line = max(0, min(person.shape[0], round(face_box[3] + p.shoulder_drop * (face_box[3] - face_box[1]))))
+    upper = person[:line]
+    head = _keep_connected(upper, anchor[:line])
+    if keep is not None:
+        head |= upper & keep[:line]
+    out = person.copy()
+    out[:line] = head
+    return out
 
 
 def _keep_connected(fg: np.ndarray, anchor: np.ndarray) -> np.ndarray:
