@@ -72,6 +72,7 @@ class CompositeParams:
     rim: float = 0.02
     rim_contrast: float = 60.0  # only where those two colours differ by this much (RGB distance)
     rim_residual: float = 0.25  # and the pixel is within this share of their distance from the line
+    rim_chroma: float = 60.0  # and the background is saturated (max - min of its RGB at least this)
 
 
 def person_mask(rgb: np.ndarray) -> np.ndarray:
@@ -158,8 +159,14 @@ def matte(
     hard, models = _refine(small, seeds, anchor, p, samples)
     full = cv2.resize(hard.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
     if models is not None:
-        unsure = cv2.resize((seeds == cv2.GC_PR_FGD).astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
-        full = _decide_band(rgb, full, models, p, unsure > 0)
+        # Near the frame's sides, where remnants of the old background sit beside the hair and
+        # shoulders, the outline and the probable person are judged again by colour at full size.
+        # Elsewhere the cut stands: there the check would only bite grey hair or an ear.
+        unsure = cv2.resize((seeds == cv2.GC_PR_FGD).astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) > 0.5
+        sides = np.ones((h, w), bool)
+        side = max(1, round(p.side_band * w))
+        sides[:, side : w - side] = False
+        full = _decide_band(rgb, full, models, p, unsure & sides, sides)
         if keep is not None:
             full[keep] = 1.0
         big_anchor = cv2.resize(anchor.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
@@ -226,12 +233,14 @@ def composite_on_white(
 
 def _mix_alpha(colour: np.ndarray, fg: np.ndarray, bg: np.ndarray, p: CompositeParams) -> np.ndarray:
     """How much of each colour is the person, read from where it lies between the nearby person
-    colour `fg` and background colour `bg` (1 where that cannot be told)."""
+    colour `fg` and a saturated nearby background colour `bg` (1 where that cannot be told: a
+    grey or white background is no tint, and grey hair in front of it must not fade)."""
     span = fg - bg
     length2 = (span * span).sum(axis=1)
     t = ((colour - bg) * span).sum(axis=1) / np.maximum(length2, 1e-6)
     residual = np.linalg.norm(colour - (bg + t[:, None] * span), axis=1)
-    mixed = (length2 > p.rim_contrast**2) & (residual < p.rim_residual * np.sqrt(length2))
+    chroma = bg.max(axis=1) - bg.min(axis=1)
+    mixed = (length2 > p.rim_contrast**2) & (residual < p.rim_residual * np.sqrt(length2)) & (chroma >= p.rim_chroma)
     return np.where(mixed, np.clip(t, 0.0, 1.0), 1.0).astype(np.float32)
 
 
@@ -348,10 +357,10 @@ def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MattePa
 
 
 def _decide_band(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np.ndarray],
-                 p: MatteParams, unsure: np.ndarray) -> np.ndarray:
+                 p: MatteParams, unsure: np.ndarray, where: np.ndarray) -> np.ndarray:
     """`hard` (upsampled work-size mask, float) with the person pixels near its outline, and all
-    those only `unsure` (not seeded as sure person), checked again at full size by the frozen
-    colour models: background where its model is likelier by a margin.
+    those only `unsure` (not seeded as sure person), inside `where`, checked again at full size by
+    the frozen colour models: background where its model is likelier by a margin.
 
     Only removes: a pixel the work-size cut called background stays so (a faint halo of a plain
     background is likelier under a broad person model than under a tight background one)."""
@@ -361,7 +370,7 @@ def _decide_band(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np
     binary = (hard >= 0.5).astype(np.uint8)
     r = max(1, round(p.decide_band * w))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-    band = (binary > 0) & ((cv2.erode(binary, kernel) == 0) | unsure)
+    band = (binary > 0) & ((cv2.erode(binary, kernel) == 0) | unsure) & where
     rows, cols = np.nonzero(band)
     if rows.size == 0:
         return hard
