@@ -49,6 +49,7 @@ class MatteParams:
     neck_widen: float = 0.1  # and below the chin this much (neck and chest; the shoulders are only probable)
     side_band: float = 0.12  # outside that zone, only this close to the frame's sides is the model's core not sure,
     shoulder_drop: float = 0.3  # and only down to this share of the face height below the chin (then shoulders)
+    side_drop: float = 0.5  # colour re-judges the frame's sides down to this share of the face height below the chin
     hair_above: float = 0.25  # the zone starts this share of the face height above the face box
     sample_panel: int = 1600  # scene colour samples (each side) grabCut's colour models learn from
     # At full size, pixels this close to the work-size outline (share of the width) are decided
@@ -166,6 +167,9 @@ def matte(
         sides = np.ones((h, w), bool)
         side = max(1, round(p.side_band * w))
         sides[:, side : w - side] = False
+        if face_box is not None:  # below the shoulder line the sides are clothing
+            fh = face_box[3] - face_box[1]
+            sides[max(0, round(face_box[3] + p.side_drop * fh)) :] = False
         full = _decide_band(rgb, full, models, p, unsure & sides, sides)
         if keep is not None:
             full[keep] = 1.0
@@ -380,6 +384,13 @@ def _decide_band(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np
     gone[rows, cols] = margin < np.where(unsure[rows, cols], -p.unsure_bias, -p.decide_bias)
     # A 3x3 median drops single-pixel noise of the per-pixel decision.
     gone = cv2.medianBlur(gone * 255, 3) > 0
+    # Only what opens onto the background already there, or onto the frame's edge, goes: a pocket
+    # inside the clothing whose colour happens to match the old background (a highlight on a grey
+    # suit) stays.
+    outside = np.pad(binary == 0, 1, constant_values=True)
+    _, comp = cv2.connectedComponents((outside | np.pad(gone, 1)).astype(np.uint8), connectivity=8)
+    open_ids = np.unique(comp[outside])
+    gone &= np.isin(comp[1:-1, 1:-1], open_ids[open_ids > 0])
     return np.where(gone, 0.0, hard).astype(np.float32)
 
 
