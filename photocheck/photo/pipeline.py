@@ -140,7 +140,7 @@ def fix(
     framed = pool.submit(lambda: render(full.result().rgb, framing, turns))
     k = analysis.picture.scale
     upright = (round(analysis.picture.rgb.shape[1] / k), round(analysis.picture.rgb.shape[0] / k))
-    prepared = matte_in_frame(analysis, framing, background=background,
+    prepared = matte_in_frame(analysis, framing, prof, background=background,
                               keep=_stroke(keep, upright, "保留", path), remove=_stroke(remove, upright, "去除", path))
     try:
         result = finish(full.result(), framed.result(), analysis, prof, prepared)

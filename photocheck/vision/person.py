@@ -52,9 +52,12 @@ class MatteParams:
     side_drop: float = 0.5  # colour re-judges the frame's sides down to this share of the face height below the chin
     hair_above: float = 0.25  # the zone starts this share of the face height above the face box
     sample_panel: int = 1600  # scene colour samples (each side) grabCut's colour models learn from
+    sample_far: float = 0.03  # background samples lie this far (share of the long side) from the person mask
+    sample_background: float = 0.05  # ...where the person probability is below this
+    sample_sure: float = 0.9  # person samples (hair, clothes) where it is above this
     # At full size, pixels this close to the work-size outline (share of the width) are decided
     # again by the colour models: a strip thinner than a work pixel beside the hair goes.
-    decide_band: float = 0.02
+    decide_band: float = 0.04
     decide_bias: float = 2.0  # log-likelihood margin the background model needs to take a pixel of the outline
     unsure_bias: float = 2.0  # ...and one not seeded as sure person (beside the head at the frame's sides)
     model_spread: float = 6.0  # no colour model component is narrower than this std (0-255 units)
@@ -70,7 +73,7 @@ class CompositeParams:
     # Along the outline even opaque pixels can carry the old background (a pink rim on dark hair):
     # within `rim` (share of the width) of the background, a pixel lying on the line between the
     # nearby person colour and the nearby background colour is treated as that mix.
-    rim: float = 0.02
+    rim: float = 0.014
     rim_contrast: float = 60.0  # only where those two colours differ by this much (RGB distance)
     rim_residual: float = 0.25  # and the pixel is within this share of their distance from the line
     rim_chroma: float = 60.0  # and the background is saturated (max - min of its RGB at least this)
