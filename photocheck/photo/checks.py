@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from photocheck.io.decode import SourceInfo
 from photocheck.photo.analysis import PhotoAnalysis
-from photocheck.photo.framing import upscale_needed
+from photocheck.photo.framing import BELOW_TOLERANCE, below_source, plan, upscale_needed
 from photocheck.reports import CheckResult, Status
 from photocheck.rules.profile import Profile
 
@@ -97,7 +97,7 @@ def face_complete(a: PhotoAnalysis, p: Profile) -> CheckResult:
             "头顶被照片上边缘截断", "拍摄时在头顶上方留出空间",
             message_en="The top of the head is cut off",
         )
-    if head.below_chin < p.geometry.chin_margin:
+    if head.below_chin < p.geometry.chin_margin or _frame_below_source(a, p):
         return CheckResult(
             "face.complete", FAIL, {"below_chin": _r(head.below_chin)}, limit,
             "下巴以下空间不足：照片需要包含脖子和肩膀", "后退一些重新拍摄，让肩膀进入画面",
@@ -107,6 +107,16 @@ def face_complete(a: PhotoAnalysis, p: Profile) -> CheckResult:
         "face.complete", PASS, {"below_chin": _r(head.below_chin)}, limit, "头部完整，未被截断",
         message_en="The whole head is in the frame",
     )
+
+
+def _frame_below_source(a: PhotoAnalysis, p: Profile) -> bool:
+    """A fixing profile's frame, even at its tightest, needs clothing below the photo's bottom edge
+    (the fixer never invents those pixels)."""
+    if not p.can_fix or p.output.exact_size is None:
+        return False
+    h, w = a.picture.rgb.shape[:2]
+    k = 1.0 / a.picture.scale
+    return below_source(plan(a, p), w * k, h * k) > BELOW_TOLERANCE
 
 
 def face_pose(a: PhotoAnalysis, p: Profile) -> CheckResult:
