@@ -154,6 +154,7 @@ class BackgroundCleanRules:
     min_area: float = field(metadata=_num(0.0, 1.0))
     opening: float = field(metadata=_num(0.0, 0.1))
     pad: float = field(metadata=_num(0.0, 1.0))
+    fade_rim: float = field(metadata=_num(0.0, 0.2))
     replaced_white_share: float = field(metadata=_num(0.0, 1.0))
 
 
@@ -202,6 +203,7 @@ class MatteRules:
     decide_band: float = field(metadata=_num(0, None))
     decide_bias: float = field(metadata=_num(0, None))
     unsure_bias: float = field(metadata=_num(0, None))
+    foreign_loglik: float = field(metadata=_num(None, 0))
     model_spread: float = field(metadata=_num(0, None))
     composite: CompositeRules
 

@@ -57,9 +57,10 @@ class MatteParams:
     sample_sure: float = 0.9  # person samples (hair, clothes) where it is above this
     # At full size, pixels this close to the work-size outline (share of the width) are decided
     # again by the colour models: a strip thinner than a work pixel beside the hair goes.
-    decide_band: float = 0.04
-    decide_bias: float = 2.0  # log-likelihood margin the background model needs to take a pixel of the outline
+    decide_band: float = 0.06
+    decide_bias: float = 1.0  # log-likelihood margin the background model needs to take a pixel of the outline
     unsure_bias: float = 2.0  # ...and one not seeded as sure person (beside the head at the frame's sides)
+    foreign_loglik: float = -26.0  # near the frame's sides a colour this unlikely under the person model goes
     model_spread: float = 6.0  # no colour model component is narrower than this std (0-255 units)
 
 
@@ -382,9 +383,12 @@ def _decide_band(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np
     if rows.size == 0:
         return hard
     bgr = rgb[rows, cols, ::-1].astype(np.float64)
-    margin = _gmm_loglik(bgr, models[1]) - _gmm_loglik(bgr, models[0])
+    person = _gmm_loglik(bgr, models[1])
+    margin = person - _gmm_loglik(bgr, models[0])
     gone = np.zeros((h, w), np.uint8)
-    gone[rows, cols] = margin < np.where(unsure[rows, cols], -p.unsure_bias, -p.decide_bias)
+    # Background where its model is likelier, or where the colour is no colour of the person at all.
+    gone[rows, cols] = (margin < np.where(unsure[rows, cols], -p.unsure_bias, -p.decide_bias)) | (
+        person < p.foreign_loglik)
     # A 3x3 median drops single-pixel noise of the per-pixel decision.
     gone = cv2.medianBlur(gone * 255, 3) > 0
     # Only what opens onto the background already there, or onto the frame's edge, goes: a pocket

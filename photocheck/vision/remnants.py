@@ -46,6 +46,7 @@ class RemnantParams:
     source_margin: float = 8.0  # nearer to the source background than to the palette by this: foreign
     min_area: float = 0.001  # a region smaller than this share of the image is ignored
     opening: float = 0.005  # morphological opening (share of the width) that drops thin edge halos
+    fade_rim: float = 0.012  # only this close (share of the width) to the white may a colour be a fade into white
 
 
 def params_from(rules: object) -> RemnantParams:
@@ -148,6 +149,13 @@ def cue_masks(
             to_person = np.zeros((h, w), np.float32)
             to_person[head] = _palette_distance(lab[head], head_palette)
             to_person[body] = _palette_distance(lab[body], body_palette)
+            # A fade into white is the anti-aliased edge: only a thin rim beside the white may be a
+            # blend with white. Deeper, a pale grey blob is judged against the colours themselves.
+            rim = max(1, round(p.fade_rim * w))
+            deep = cv2.distanceTransform(something.astype(np.uint8), cv2.DIST_L2, 3) > rim
+            inner_head, inner_body = head & deep, body & deep
+            to_person[inner_head] = _palette_distance(lab[inner_head], head_palette, with_white=False)
+            to_person[inner_body] = _palette_distance(lab[inner_body], body_palette, with_white=False)
             cues.append(("colour", opened(band & (to_person > p.colour_distance))))
             if source_background is not None and len(source_background):
                 near_bg = np.full((h, w), np.inf, np.float32)
@@ -258,7 +266,7 @@ def _centres(px: np.ndarray, n: int) -> np.ndarray | None:
     return centres
 
 
-def _palette_distance(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
+def _palette_distance(px: np.ndarray, palette: np.ndarray, with_white: bool = True) -> np.ndarray:
     """Distance of each pixel to the nearest palette colour, blend of two, or fade into white.
 
     Computed once per distinct colour on a 2-unit Lab grid (far fewer than the pixels).
@@ -271,12 +279,12 @@ def _palette_distance(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
     cells = np.flatnonzero(np.bincount(key, minlength=51 * 129 * 129))
     lut = np.zeros(51 * 129 * 129, np.float32)
     centre = np.stack([cells // (129 * 129), (cells // 129) % 129 - 64, cells % 129 - 64], axis=1)
-    lut[cells] = _segment_distance(centre.astype(np.float32) * 2.0, palette)
+    lut[cells] = _segment_distance(centre.astype(np.float32) * 2.0, palette, with_white)
     return lut[key]
 
 
-def _segment_distance(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    ends = np.concatenate([palette, WHITE_LAB[None]])
+def _segment_distance(px: np.ndarray, palette: np.ndarray, with_white: bool = True) -> np.ndarray:
+    ends = np.concatenate([palette, WHITE_LAB[None]]) if with_white else palette
     i, j = np.triu_indices(len(ends), 1)
     a, b = ends[i], ends[j]  # segments between every pair
     best = np.full(len(px), np.inf, np.float32)
