@@ -49,7 +49,7 @@ def main() -> int:
         clean_pass = 0
         for name, path in srcs.items():
             out = work / f"{name}.jpg"
-            report = fix_photo(path, out)
+            report = fix_photo(path, out, profile=remnant_damage.profile_for_outputs())
             ok = report.ok and next(c for c in report.checks if c.id == "background.clean").status != "fail"
             clean_pass += ok
             print(f"clean {name:14s} {'passes' if ok else 'FAILS ' + str([c.id for c in report.failures])}")
@@ -64,7 +64,8 @@ def main() -> int:
             for case in remnant_damage.cases(rgb, originals[name], other, per_kind):
                 path = work / f"{name}-{case.name}.jpg"
                 remnant_damage.encode(case.rgb, path)
-                result = next(c for c in check_photo(path).checks if c.id == "background.clean")
+                result = next(c for c in check_photo(path, remnant_damage.profile_for_outputs()).checks
+                              if c.id == "background.clean")
                 hit = result.status == "fail"
                 failed += hit
                 total += 1

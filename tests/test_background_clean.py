@@ -28,7 +28,7 @@ def outputs(tmp_path_factory, grace_hopper_path, grace_hopper_rgb, astronaut_rgb
         ("astronaut", work / "astronaut.png", astronaut, grace_hopper_rgb),
     ):
         out = work / f"{name}.jpg"
-        report = fix_photo(src, out)
+        report = fix_photo(src, out, profile=remnant_damage.profile_for_outputs())
         assert report.ok, [(c.id, c.value) for c in report.failures]
         assert _clean(report).status is Status.PASS
         with Image.open(out) as im:
@@ -45,7 +45,7 @@ def test_damage_fails_and_is_outlined(outputs, tmp_path, kind):
                 continue
             path = tmp_path / f"{name}-{case.name}.jpg"
             remnant_damage.encode(case.rgb, path)
-            result = _clean(check_photo(path))
+            result = _clean(check_photo(path, remnant_damage.profile_for_outputs()))
             total += 1
             if result.status is not Status.FAIL:
                 continue

@@ -192,17 +192,18 @@ def test_check_and_fix_name_the_same_enlargement(tmp_path, grace_hopper_path):
 
 
 def test_eye_and_mouth_thresholds_come_from_the_profile(tmp_path, fixed_path, astronaut_rgb):
-    # grace_hopper's eyes measure ~0.07 open and her mouth ~0.005; astronaut smiles (~0.1).
+    # grace_hopper's eyes measure ~0.07 open and her mouth ~0.005; astronaut smiles showing teeth (~0.1).
     strict_eyes = _profile_with(tmp_path, "min_openness = 0.022", "min_openness = 0.2")
     c = _check(fixed_path, "face.eyes_open", strict_eyes)
     assert c.status is Status.FAIL and "眼睛" in c.message
     assert _check(fixed_path, "face.eyes_open").status is Status.PASS
 
     astro = _save(astronaut_rgb, tmp_path / "astro.png")
-    strict_mouth = _profile_with(tmp_path, "max_openness = 0.20 ", "max_openness = 0.07 ")
-    assert _check(astro, "face.mouth_closed", strict_mouth).status is Status.FAIL
-    assert _check(astro, "face.mouth_closed").status is not Status.FAIL
-    assert _check(fixed_path, "face.mouth_closed", strict_mouth).status is Status.PASS
+    loose_mouth = _profile_with(tmp_path, "max_openness = 0.06 ", "max_openness = 0.20 ")
+    smile = _check(astro, "face.mouth_closed")
+    assert smile.status is Status.FAIL and "露齿" in smile.message and not smile.fixable
+    assert _check(astro, "face.mouth_closed", loose_mouth).status is not Status.FAIL
+    assert _check(fixed_path, "face.mouth_closed").status is Status.PASS
 
 
 def test_source_background_fails_and_is_fixable(grace_hopper_path):

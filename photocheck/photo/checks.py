@@ -187,8 +187,8 @@ def face_mouth_closed(a: PhotoAnalysis, p: Profile) -> CheckResult:
     v = lm.mouth_openness
     if v > r.max_openness:
         return CheckResult(
-            "face.mouth_closed", FAIL, _r(v), r.max_openness, "嘴巴张开：证件照要求表情自然、闭嘴",
-            "合上嘴，表情自然后重拍", message_en="Mouth open",
+            "face.mouth_closed", FAIL, _r(v), r.max_openness, "嘴巴张开或露齿笑：证件照要求表情自然、闭嘴",
+            "合上嘴、不露牙齿，表情自然后重拍", message_en="Mouth open or a smile showing teeth",
         )
     if v > r.warn_openness:
         return CheckResult(
