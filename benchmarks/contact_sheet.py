@@ -1,8 +1,9 @@
 """Contact sheets of the shared photos for looking: source | fixed output | what background.clean found.
 
-The output column is the fixer's upload file even where the re-check refuses it, so a remnant that
-makes background.clean fail can be seen; the third column outlines the regions background.clean
-reports (red) on the output, and names the failing checks. Pages of a few rows, PNG, written to the
+The output column is the fixer's upload file even where the re-check refuses it (and for photos
+refused for pose, expression or resolution), so a remnant that makes background.clean fail can be
+seen; the third column outlines the regions background.clean reports (red) on the output, and the
+label names the failing checks. Pages of a few rows, PNG, written to the
 folder given (default /tmp/photocheck-contact-sheet).
 
     PYTHONPATH=. .venv/bin/python benchmarks/contact_sheet.py [folder] [rows per page] [--zoom]
@@ -51,21 +52,24 @@ def fixed_output(path: Path, work: Path):
     checks = run_checks(source.info, a, prof)
     src_rgb = a.picture.rgb
     blocking = [c.id for c in checks if c.failed and not c.fixable]
-    if blocking or not a.single_face:
+    if not a.single_face or a.head is None or "face.complete" in blocking:
         return src_rgb, None, checks, "refused: " + ", ".join(blocking)
+    # Refused for another reason (pose, expression, resolution): the output is still made, to look at.
+    refused = f"refused: {', '.join(blocking)}; " if blocking else ""
     framing = plan(a, prof)
     full = source.decode(None)
     try:
         result = finish(full, render(full.rgb, framing, a.quarter_turns), a, prof, matte_in_frame(a, framing, prof))
     except FixError as exc:
-        return src_rgb, None, checks, "refused: " + exc.result.id
+        return src_rgb, None, checks, refused + "refused: " + exc.result.id
     staged = work / (path.stem + ".jpg")
     staged.write_bytes(result.upload.data)
     report = check(staged, prof)
     failed = [c.id for c in report.checks if c.failed and c.id != "image.resolution"]
     with Image.open(io.BytesIO(result.upload.data)) as im:
         out = np.asarray(im.convert("RGB")).copy()
-    return src_rgb, out, report.checks, ("passes" if not failed else "output fails: " + ", ".join(failed))
+    verdict = "output passes" if not failed else "output fails: " + ", ".join(failed)
+    return src_rgb, out, report.checks, refused + verdict
 
 
 def row(path: Path, work: Path, zoom: bool):
