@@ -58,9 +58,10 @@ def test_damage_fails_and_is_outlined(outputs, tmp_path, kind):
                 assert 0 <= x0 < x1 <= 390 and 0 <= y0 < y1 <= 567
             assert any(x0 <= xs.mean() + 20 and xs.mean() - 20 <= x1 and y0 <= ys.mean() + 20
                        and ys.mean() - 20 <= y1 for x0, y0, x1, y1 in result.value["regions"])
-    # Measured with benchmarks/background_clean.py: crown blobs and other people's pieces are always
-    # found; a blob or strip the colour of the candidate's own clothes or cap is sometimes missed.
-    need = 1.0 if kind in ("crown", "person") else 0.6
+    # Measured with benchmarks/background_clean.py: blobs beside the hair, crown blobs and other
+    # people's pieces are always found; a strip the colour of the candidate's own cap (grace_hopper's
+    # navy flag pole beside her navy cap) is still sometimes missed.
+    need = 0.6 if kind == "strip" else 1.0
     assert total == 6 and hits / total >= need, f"{hits}/{total}"
 
 

@@ -197,6 +197,7 @@ class MatteRules:
     side_drop: float = field(metadata=_num(0, None))
     hair_above: float = field(metadata=_num(0, None))
     sample_panel: int = field(metadata=_num(1, None))
+    sample_side: int = field(metadata=_num(1, None))
     sample_far: float = field(metadata=_num(0, None))
     sample_background: float = field(metadata=_num(0, None))
     sample_sure: float = field(metadata=_num(0, None))

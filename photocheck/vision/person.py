@@ -52,6 +52,7 @@ class MatteParams:
     side_drop: float = 0.5  # colour re-judges the frame's sides down to this share of the face height below the chin
     hair_above: float = 0.25  # the zone starts this share of the face height above the face box
     sample_panel: int = 1600  # scene colour samples (each side) grabCut's colour models learn from
+    sample_side: int = 320  # the scene is sampled on a grid of about this many px along its long side
     sample_far: float = 0.03  # background samples lie this far (share of the long side) from the person mask
     sample_background: float = 0.05  # ...where the person probability is below this
     sample_sure: float = 0.9  # person samples (hair, clothes) where it is above this

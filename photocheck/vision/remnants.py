@@ -146,16 +146,13 @@ def cue_masks(
             band = something & (person < p.seg_unsure) & ~_dilated_oval(h, w, oval, 0.06)
             head = band & _beside_head(h, w, oval, landmarks, k)
             body = band & ~head
-            to_person = np.zeros((h, w), np.float32)
-            to_person[head] = _palette_distance(lab[head], head_palette)
-            to_person[body] = _palette_distance(lab[body], body_palette)
             # A fade into white is the anti-aliased edge: only a thin rim beside the white may be a
             # blend with white. Deeper, a pale grey blob is judged against the colours themselves.
             rim = max(1, round(p.fade_rim * w))
-            deep = cv2.distanceTransform(something.astype(np.uint8), cv2.DIST_L2, 3) > rim
-            inner_head, inner_body = head & deep, body & deep
-            to_person[inner_head] = _palette_distance(lab[inner_head], head_palette, with_white=False)
-            to_person[inner_body] = _palette_distance(lab[inner_body], body_palette, with_white=False)
+            fade = cv2.distanceTransform(something.astype(np.uint8), cv2.DIST_L2, 3) <= rim
+            to_person = np.zeros((h, w), np.float32)
+            to_person[head] = _palette_distance(lab[head], head_palette, fade[head])
+            to_person[body] = _palette_distance(lab[body], body_palette, fade[body])
             cues.append(("colour", opened(band & (to_person > p.colour_distance))))
             if source_background is not None and len(source_background):
                 near_bg = np.full((h, w), np.inf, np.float32)
@@ -266,8 +263,9 @@ def _centres(px: np.ndarray, n: int) -> np.ndarray | None:
     return centres
 
 
-def _palette_distance(px: np.ndarray, palette: np.ndarray, with_white: bool = True) -> np.ndarray:
-    """Distance of each pixel to the nearest palette colour, blend of two, or fade into white.
+def _palette_distance(px: np.ndarray, palette: np.ndarray, fade: np.ndarray) -> np.ndarray:
+    """Distance of each pixel to the nearest palette colour or blend of two, and for the pixels
+    where `fade` is set also to a palette colour's fade into white.
 
     Computed once per distinct colour on a 2-unit Lab grid (far fewer than the pixels).
     """
@@ -277,16 +275,22 @@ def _palette_distance(px: np.ndarray, palette: np.ndarray, with_white: bool = Tr
     q = np.clip(np.round(px / 2.0).astype(np.int32) + offset, 0, [50, 128, 128])
     key = (q[:, 0] * 129 + q[:, 1]) * 129 + q[:, 2]
     cells = np.flatnonzero(np.bincount(key, minlength=51 * 129 * 129))
-    lut = np.zeros(51 * 129 * 129, np.float32)
-    centre = np.stack([cells // (129 * 129), (cells // 129) % 129 - 64, cells % 129 - 64], axis=1)
-    lut[cells] = _segment_distance(centre.astype(np.float32) * 2.0, palette, with_white)
-    return lut[key]
+    solid = np.zeros(51 * 129 * 129, np.float32)
+    faded = np.zeros(51 * 129 * 129, np.float32)
+    centre = (np.stack([cells // (129 * 129), (cells // 129) % 129 - 64, cells % 129 - 64], axis=1) * 2.0)
+    centre = centre.astype(np.float32)
+    i, j = np.triu_indices(len(palette), 1)
+    solid[cells] = np.minimum(_segment_distance(centre, palette[i], palette[j]),
+                              _segment_distance(centre, palette, palette))  # blends, and the colours
+    whites = np.repeat(WHITE_LAB[None], len(palette), axis=0)
+    faded[cells] = np.minimum(solid[cells], _segment_distance(centre, palette, whites))
+    return np.where(fade, faded[key], solid[key])
 
 
-def _segment_distance(px: np.ndarray, palette: np.ndarray, with_white: bool = True) -> np.ndarray:
-    ends = np.concatenate([palette, WHITE_LAB[None]]) if with_white else palette
-    i, j = np.triu_indices(len(ends), 1)
-    a, b = ends[i], ends[j]  # segments between every pair
+def _segment_distance(px: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance of each colour to the nearest of the segments a[k]-b[k]."""
+    if len(a) == 0:
+        return np.full(len(px), np.inf, np.float32)
     best = np.full(len(px), np.inf, np.float32)
     for s in range(0, len(px), 8192):
         chunk = px[s : s + 8192, None, :]
