@@ -30,7 +30,7 @@ def main() -> int:
                 im.load()
 
         def fix() -> None:
-            report = fix_photo(src, out)
+            report = fix_photo(src, out, overwrite=True)
             assert report.ok, [c.message for c in report.failures]
 
         # Interleave so both see the same machine load.

@@ -62,7 +62,7 @@ def fixer_crop(path: Path) -> tuple[np.ndarray, str]:
     if not a.single_face:
         return centre_crop(src.decode().rgb), "centre"
     framing = plan(a, prof)
-    prep = matte_in_frame(a, framing)
+    prep = matte_in_frame(a, framing, prof)
     return composite_on_white(render(src.decode().rgb, framing, a.quarter_turns), prep.alpha), "fixer"
 
 

@@ -1,4 +1,4 @@
-"""Every photo in ../shared/testdata/photos: fixable ones must give a passing output, unfixable
+"""Every photo in ../shared/testdata/photos and photos-busy: fixable ones must give a passing output, unfixable
 ones must fail with the expected check id (per that folder's README)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from benchmarks._common import SHARED_PHOTOS, print_command
 
 # The same table the shared-photo tests read: None = fix and pass, else the check that refuses it.
 _TABLE = tomllib.loads((Path(__file__).resolve().parents[1] / "tests" / "shared_expectations.toml").read_text("utf-8"))
-EXPECTED = {name: e.get("fails") for name, e in _TABLE["photos"].items()}
+EXPECTED = {(folder, name): e.get("fails") for folder, rows in _TABLE.items() for name, e in rows.items()}
 
 
 def main() -> int:
@@ -26,9 +26,9 @@ def main() -> int:
         return 0
     right = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for name, expected in EXPECTED.items():
+        for (folder, name), expected in EXPECTED.items():
             out = Path(tmp) / (name + ".out.jpg")
-            report = fix_photo(SHARED_PHOTOS / name, out)
+            report = fix_photo(SHARED_PHOTOS.parent / folder / name, out)
             failed = [c.id for c in report.failures]
             if expected is None:
                 good = report.ok and out.is_file()

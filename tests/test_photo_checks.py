@@ -16,7 +16,7 @@ from PIL import Image
 from photocheck.api import check_photo, fix_photo
 from photocheck.photo.checks import ORDER
 from photocheck.reports import Status
-from photocheck.rules.profile import load_profile_file, profiles_dir
+from photocheck.rules.profile import load_profile, load_profile_file, profiles_dir
 
 from . import badfiles
 
@@ -192,17 +192,18 @@ def test_check_and_fix_name_the_same_enlargement(tmp_path, grace_hopper_path):
 
 
 def test_eye_and_mouth_thresholds_come_from_the_profile(tmp_path, fixed_path, astronaut_rgb):
-    # grace_hopper's eyes measure ~0.07 open and her mouth ~0.005; astronaut smiles (~0.1).
+    # grace_hopper's eyes measure ~0.07 open and her mouth ~0.005; astronaut smiles showing teeth (~0.1).
     strict_eyes = _profile_with(tmp_path, "min_openness = 0.022", "min_openness = 0.2")
     c = _check(fixed_path, "face.eyes_open", strict_eyes)
     assert c.status is Status.FAIL and "眼睛" in c.message
     assert _check(fixed_path, "face.eyes_open").status is Status.PASS
 
     astro = _save(astronaut_rgb, tmp_path / "astro.png")
-    strict_mouth = _profile_with(tmp_path, "max_openness = 0.20 ", "max_openness = 0.07 ")
-    assert _check(astro, "face.mouth_closed", strict_mouth).status is Status.FAIL
-    assert _check(astro, "face.mouth_closed").status is not Status.FAIL
-    assert _check(fixed_path, "face.mouth_closed", strict_mouth).status is Status.PASS
+    loose_mouth = _profile_with(tmp_path, "max_openness = 0.06 ", "max_openness = 0.20 ")
+    smile = _check(astro, "face.mouth_closed")
+    assert smile.status is Status.FAIL and "露齿" in smile.message and not smile.fixable
+    assert _check(astro, "face.mouth_closed", loose_mouth).status is not Status.FAIL
+    assert _check(fixed_path, "face.mouth_closed").status is Status.PASS
 
 
 def test_source_background_fails_and_is_fixable(grace_hopper_path):
@@ -264,3 +265,41 @@ def test_large_photo_gives_a_full_resolution_original(work, grace_hopper_rgb):
         assert (im.width, im.height) == (report.original.width, report.original.height)
         corners = np.asarray(im.convert("RGB"))[:20, :20]
     assert corners.min() >= 245
+
+
+def test_frame_never_invents_clothing_below_the_source(work, grace_hopper_rgb):
+    """A photo cut off a third of a head below the chin: the frame would need clothing the photo
+    does not have. The fixer frames tighter (a larger head, within the profile's band) so every
+    output row is real source, never the last row repeated as streaks or a white band."""
+    short = grace_hopper_rgb[:434]  # the chin is at row 333, the head 307 px tall
+    src = _save(short, work / "short.png")
+    out = work / "short_fixed.jpg"
+    report = fix_photo(src, out, overwrite=True)
+    assert report.ok, [(c.id, c.message) for c in report.failures]
+    size = next(c for c in report.checks if c.id == "face.size")
+    assert size.value > load_profile().geometry.head_height_target + 0.02  # framed tighter than usual
+    rgb = np.asarray(Image.open(out).convert("RGB")).astype(int)
+    bottom = rgb[-12:, 60:330]  # clothing at the bottom centre
+    assert np.abs(np.diff(bottom, axis=0)).mean() > 1.0  # varies row to row: not a repeated row
+
+    def white(rows: np.ndarray) -> float:
+        return float((rows.min(axis=2) >= 245).mean())
+
+    assert white(rgb[-3:, 60:330]) < white(rgb[-24:-12, 60:330]) + 0.05  # and no white band at the bottom
+
+
+def test_crop_below_the_source_is_refused_not_streaked(work, grace_hopper_path):
+    """A user's crop that reaches below the photo's bottom edge is refused with face.complete."""
+    from photocheck.api import CropFrame, analyse_photo
+
+    guides = analyse_photo(grace_hopper_path)
+    frame = guides.frame
+    assert frame is not None
+    # Same top edge, 40 % taller: the head stays whole, the bottom reaches past the photo.
+    low = CropFrame(frame.centre_x, frame.centre_y + 0.2 * frame.height, 1.4 * frame.height, frame.angle)
+    out = work / "low_crop.jpg"
+    report = fix_photo(grace_hopper_path, out, frame=low, overwrite=True)
+    assert not report.ok and not out.exists()
+    failed = {c.id: c for c in report.failures}
+    assert "face.complete" in failed and failed["face.complete"].hint
+    assert failed["face.complete"].value["below_source_px"] > 10

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from photocheck.io.decode import SourceInfo
 from photocheck.photo.analysis import PhotoAnalysis
-from photocheck.photo.framing import upscale_needed
+from photocheck.photo.framing import BELOW_TOLERANCE, below_source, plan, upscale_needed
 from photocheck.reports import CheckResult, Status
 from photocheck.rules.profile import Profile
 
@@ -31,6 +31,7 @@ ORDER = (
     "face.position",
     "background.white",
     "background.uniform",
+    "background.clean",
     "output.file",
 )
 
@@ -104,7 +105,7 @@ def face_complete(a: PhotoAnalysis, p: Profile) -> CheckResult:
             "头顶被照片上边缘截断", "拍摄时在头顶上方留出空间",
             message_en="The top of the head is cut off",
         )
-    if head.below_chin < p.geometry.chin_margin:
+    if head.below_chin < p.geometry.chin_margin or _frame_below_source(a, p):
         return CheckResult(
             "face.complete", FAIL, {"below_chin": _r(head.below_chin)}, limit,
             "下巴以下空间不足：照片需要包含脖子和肩膀", "后退一些重新拍摄，让肩膀进入画面",
@@ -114,6 +115,16 @@ def face_complete(a: PhotoAnalysis, p: Profile) -> CheckResult:
         "face.complete", PASS, {"below_chin": _r(head.below_chin)}, limit, "头部完整，未被截断",
         message_en="The whole head is in the frame",
     )
+
+
+def _frame_below_source(a: PhotoAnalysis, p: Profile) -> bool:
+    """A fixing profile's frame, even at its tightest, needs clothing below the photo's bottom edge
+    (the fixer never invents those pixels)."""
+    if not p.can_fix or p.output.exact_size is None:
+        return False
+    h, w = a.picture.rgb.shape[:2]
+    k = 1.0 / a.picture.scale
+    return below_source(plan(a, p), w * k, h * k) > BELOW_TOLERANCE
 
 
 def face_pose(a: PhotoAnalysis, p: Profile) -> CheckResult:
@@ -184,8 +195,8 @@ def face_mouth_closed(a: PhotoAnalysis, p: Profile) -> CheckResult:
     v = lm.mouth_openness
     if v > r.max_openness:
         return CheckResult(
-            "face.mouth_closed", FAIL, _r(v), r.max_openness, "嘴巴张开：证件照要求表情自然、闭嘴",
-            "合上嘴，表情自然后重拍", message_en="Mouth open",
+            "face.mouth_closed", FAIL, _r(v), r.max_openness, "嘴巴张开或露齿笑：证件照要求表情自然、闭嘴",
+            "合上嘴、不露牙齿，表情自然后重拍", message_en="Mouth open or a smile showing teeth",
         )
     if v > r.warn_openness:
         return CheckResult(
@@ -357,6 +368,41 @@ def background_uniform(a: PhotoAnalysis, p: Profile) -> CheckResult:
     )
 
 
+def background_clean(a: PhotoAnalysis, p: Profile) -> CheckResult | None:
+    """Remnants of the old background, or other people, beside the candidate (independent of any matte)."""
+    from photocheck.vision.remnants import find_remnants, params_from
+
+    rules = p.checks.background_clean
+    if rules is None:
+        return None
+    b = a.background
+    limit = {"min_area": rules.min_area}
+    if b is not None and b.white_share < rules.replaced_white_share:
+        # Not on white yet: the whole background is what remains, nothing to look for beside the outline.
+        return CheckResult(
+            "background.clean", FAIL, {"regions": [], "share": None}, limit,
+            "背景不是白色：换成白底后再检查人像边缘的残留",
+            "自动修复会把背景换成纯白" if p.can_fix else "在白墙或白色背景布前重拍",
+            fixable=p.can_fix, message_en="Background not white yet: remnants are checked on white",
+        )
+    found = find_remnants(a.picture.rgb, a.landmarks, params_from(rules))
+    k = 1.0 / a.picture.scale  # analysis px -> photo px
+    regions = [[round(v * k) for v in f.box] for f in found]
+    h, w = a.picture.rgb.shape[:2]
+    share = sum(f.area for f in found) / (h * w)
+    value = {"regions": regions, "share": _r(share, 4)}
+    if not found:
+        return CheckResult("background.clean", PASS, value, limit, "人像周围没有原背景残留或他人",
+                           message_en="Nothing but white around the candidate")
+    return CheckResult(
+        "background.clean", FAIL, value, limit,
+        f"背景不干净：人像边缘有{len(found)}处原背景残留、杂物或他人（已标出位置）",
+        "自动修复会重新抠图；仍有残留时，在窗口中用画笔标出要去掉的部分" if p.can_fix
+        else "在干净的白色背景前、画面中只有本人时重拍",
+        fixable=p.can_fix, message_en=f"{len(found)} region(s) of old background, objects or other people remain",
+    )
+
+
 def output_file(info: SourceInfo, p: Profile) -> CheckResult:
     o = p.output
     problems: list[str] = []
@@ -416,4 +462,7 @@ def run_checks(info: SourceInfo, a: PhotoAnalysis, p: Profile) -> list[CheckResu
     if a.single_face:
         results += [check(a, p) for check in FACE_CHECKS]
     results += [background_white(a, p), background_uniform(a, p), output_file(info, p)]
+    clean = background_clean(a, p)
+    if clean is not None:
+        results.append(clean)
     return sorted(results, key=lambda r: ORDER.index(r.id))

@@ -18,7 +18,7 @@ from photocheck.photo.framing import Framing, outside_source, render, warp_mask
 from photocheck.photo.jpeg import Encoded, EncodeError, encode_jpeg, encode_jpeg_under
 from photocheck.reports import CheckResult, Status
 from photocheck.rules.profile import Profile
-from photocheck.vision.person import composite_on_white, matte, upscale_alpha
+from photocheck.vision.person import CompositeParams, MatteParams, composite_on_white, matte, upscale_alpha
 
 
 class FixError(Exception):
@@ -46,18 +46,32 @@ class FixResult:
     turns: int
     alpha: np.ndarray
     original_quality: int
+    matte_params: MatteParams
+    composite_params: CompositeParams
 
     def render_original(self) -> tuple[bytes, tuple[int, int]]:
         """The same framing at the source's own resolution (never enlarged), on white, high quality."""
         hi = self.framing.scaled(max(1.0, 1.0 / self.framing.scale))
         rgb = render(self.source.rgb, hi, self.turns)
         sh, sw = self.source.rgb.shape[:2]
-        alpha = upscale_alpha(self.alpha, rgb)
+        alpha = upscale_alpha(self.alpha, rgb, self.matte_params)
         alpha[outside_source(hi, sw, sh, self.turns)] = 0.0
-        return encode_jpeg(composite_on_white(rgb, alpha), self.original_quality), hi.size
+        return encode_jpeg(composite_on_white(rgb, alpha, self.composite_params), self.original_quality), hi.size
 
 
-def matte_in_frame(a: PhotoAnalysis, framing: Framing, *, background: bool = True,
+def matte_params(p: Profile) -> tuple[MatteParams, CompositeParams]:
+    """The profile's matte rules as the vision layer's parameters."""
+    import dataclasses
+
+    rules = p.matte
+    if rules is None:
+        raise ValueError(f"profile {p.id} has no [matte] rules: it cannot fix")
+    fields = {f.name: getattr(rules, f.name) for f in dataclasses.fields(MatteParams)}
+    composite = {f.name: getattr(rules.composite, f.name) for f in dataclasses.fields(CompositeParams)}
+    return MatteParams(**fields), CompositeParams(**composite)
+
+
+def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background: bool = True,
                    keep: np.ndarray | None = None, remove: np.ndarray | None = None) -> Prepared:
     """The person's alpha in the output frame, from the analysis image alone. `background=False`
     keeps the source's background (alpha 1 wherever there is source); `keep` / `remove` are the
@@ -73,8 +87,9 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, *, background: bool = Tru
         prior = warp_mask(a.mask, view.matrix, framing.size)
         strokes = [None if m is None else warp_mask(m.astype(np.float32), framing.matrix, framing.size) > 0.5
                    for m in (keep, remove)]
+        mp, _ = matte_params(p)
         alpha = matte(preview, face_box=(float(x0), float(y0), float(x1), float(y1)), prior=prior,
-                      keep=strokes[0], remove=strokes[1])
+                      params=mp, keep=strokes[0], remove=strokes[1], samples=scene_samples(a, mp))
     else:
         alpha = np.ones((framing.size[1], framing.size[0]), np.float32)
     alpha[outside_source(view, w, h, 0)] = 0.0
@@ -83,10 +98,40 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, *, background: bool = Tru
     return Prepared(framing=framing, alpha=alpha, face=face.astype(bool), whitened=background)
 
 
+def scene_samples(a: PhotoAnalysis, mp: MatteParams) -> tuple[np.ndarray, np.ndarray]:
+    """Colours of the whole analysed scene for the matte's colour models (Nx3 uint8 RGB each):
+    the background far from the person, and the person where the face mesh says what is there
+    (skin inside the face oval, hair just above the forehead, clothing below the chin)."""
+    import cv2
+
+    rgb, mask, lm = a.picture.rgb, a.mask, a.landmarks
+    assert mask is not None and lm is not None
+    # A few thousand samples are plenty: every n-th pixel of each row and column.
+    step = max(1, round(max(mask.shape) / mp.sample_side))
+    rgb, mask = rgb[::step, ::step], mask[::step, ::step]
+    h, w = mask.shape
+    person = (mask >= 0.5).astype(np.uint8)
+    far = cv2.distanceTransform(1 - person, cv2.DIST_L2, 3) > mp.sample_far * max(h, w)
+    background = rgb[far & (mask < mp.sample_background)]
+    poly = face_polygon(lm) / step
+    (fx0, fy0), (fx1, fy1) = poly.min(axis=0), poly.max(axis=0)
+    fw, fh = fx1 - fx0, fy1 - fy0
+    skin = np.zeros((h, w), np.uint8)
+    centre = poly.mean(axis=0)
+    cv2.fillPoly(skin, [np.round(centre + (poly - centre) * 0.8).astype(np.int32)], 1)
+    zone = np.zeros((h, w), bool)
+    c0, c1 = max(0, int(fx0 + 0.15 * fw)), min(w, int(fx1 - 0.15 * fw))
+    zone[max(0, int(fy0 - 0.2 * fh)) : max(0, int(fy0 - 0.03 * fh)), c0:c1] = True  # hair
+    zone[min(h, int(fy1 + 0.3 * fh)) :, max(0, int(fx0)) : min(w, int(fx1))] = True  # clothes
+    sure = cv2.erode(person, np.ones((3, 3), np.uint8)) > 0
+    return background, rgb[(zone & sure & (mask > mp.sample_sure)) | (skin > 0)]
+
+
 def finish(full: Picture, framed: np.ndarray, a: PhotoAnalysis, p: Profile, prep: Prepared) -> FixResult:
     """Put the framed full-resolution pixels (`framing.render` of `full`) on white and compress."""
     framing = prep.framing
-    out = composite_on_white(framed, prep.alpha)
+    mp, cp = matte_params(p)
+    out = composite_on_white(framed, prep.alpha, cp)
     o = p.output
     try:
         upload = encode_jpeg_under(
@@ -104,6 +149,7 @@ def finish(full: Picture, framed: np.ndarray, a: PhotoAnalysis, p: Profile, prep
     return FixResult(
         upload=upload, framing=framing, notes=_notes(a, framing, upload, o.max_bytes, prep.whitened), source=full,
         turns=a.quarter_turns, alpha=prep.alpha, original_quality=o.original_quality,
+        matte_params=mp, composite_params=cp,
     )
 
 

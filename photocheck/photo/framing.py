@@ -14,6 +14,8 @@ import numpy as np
 from photocheck.photo.analysis import PhotoAnalysis
 from photocheck.rules.profile import Profile
 
+BELOW_TOLERANCE = 0.5  # output px: resampling reaches half a pixel past the last source row
+
 
 @dataclass(frozen=True)
 class Framing:
@@ -102,20 +104,41 @@ def plan(a: PhotoAnalysis, p: Profile) -> Framing:
     head_px = max(chin[1] - crown[1], 1.0)
 
     ratio = g.head_height_target
-    scale = ratio * out_h / head_px
-    if scale > p.output.max_upscale:  # a small source: accept a smaller head within the band
+    if ratio * out_h / head_px > p.output.max_upscale:  # a small source: accept a smaller head within the band
         ratio = max(g.head_height[0], p.output.max_upscale * head_px / out_h)
-        scale = ratio * out_h / head_px
 
-    x0 = centre[0] - (out_w / scale) / 2.0
-    y0 = crown[1] - g.crown_margin_target * out_h / scale
-    matrix = np.array(
-        [
-            [scale * rot[0, 0], scale * rot[0, 1], scale * (rot[0, 2] - x0)],
-            [scale * rot[1, 0], scale * rot[1, 1], scale * (rot[1, 2] - y0)],
-        ]
-    )
-    return Framing(matrix=matrix, size=(out_w, out_h), scale=scale, angle=angle, head_ratio=ratio)
+    def framed(ratio: float) -> Framing:
+        scale = ratio * out_h / head_px
+        x0 = centre[0] - (out_w / scale) / 2.0
+        y0 = crown[1] - g.crown_margin_target * out_h / scale
+        matrix = np.array(
+            [
+                [scale * rot[0, 0], scale * rot[0, 1], scale * (rot[0, 2] - x0)],
+                [scale * rot[1, 0], scale * rot[1, 1], scale * (rot[1, 2] - y0)],
+            ]
+        )
+        return Framing(matrix=matrix, size=(out_w, out_h), scale=scale, angle=angle, head_ratio=ratio)
+
+    # Nothing may be invented below the source: where the frame would need clothing the photo does
+    # not have, the head is made larger (a tighter frame) within the profile's band.
+    h, w = a.picture.rgb.shape[:2]
+    upright = (w * k, h * k)
+    frame = framed(ratio)
+    while below_source(frame, *upright) > BELOW_TOLERANCE and ratio < g.head_height[1]:
+        ratio = min(g.head_height[1], ratio + 0.005)
+        frame = framed(ratio)
+    return frame
+
+
+def below_source(framing: Framing, upright_w: float, upright_h: float) -> float:
+    """How far (output px) the frame's bottom edge reaches below the upright source's bottom."""
+    import cv2
+
+    w, h = framing.size
+    inv = cv2.invertAffineTransform(framing.matrix)
+    corners = np.array([[0.0, h, 1.0], [float(w), h, 1.0]]) @ inv.T  # bottom corners, source px
+    beyond = float(corners[:, 1].max()) - (upright_h - 1)
+    return max(0.0, beyond * framing.scale)
 
 
 def turn_matrix(turns: int, width: int, height: int) -> np.ndarray:
@@ -133,9 +156,8 @@ def turn_matrix(turns: int, width: int, height: int) -> np.ndarray:
 def render(src: np.ndarray, framing: Framing, turns: int = 0) -> np.ndarray:
     """Resample the raw source `src` into the frame in one pass, quarter turn included.
 
-    Beyond the source the edge pixels repeat: below it, a few missing rows of clothing are
-    invisible where a white band would not be; above and beside it `outside_source` marks them
-    as background.
+    Beyond the source nothing is invented: those pixels are white (`outside_source` marks them as
+    background), and `plan` frames tighter rather than leave the source at the bottom.
     """
     import cv2
 
@@ -158,25 +180,26 @@ def render(src: np.ndarray, framing: Framing, turns: int = 0) -> np.ndarray:
         to_region = np.diag([size[0] / (bx1 - bx0), size[1] / (by1 - by0), 1.0]) @ to_region
     m_region = np.vstack([m, [0, 0, 1]]) @ np.linalg.inv(to_region)
     interp = cv2.INTER_LINEAR if framing.scale < 1.0 else cv2.INTER_CUBIC
-    return cv2.warpAffine(region, m_region[:2], (w, h), flags=interp, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(region, m_region[:2], (w, h), flags=interp, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=(255, 255, 255))
 
 
 def outside_source(framing: Framing, raw_w: int, raw_h: int, turns: int) -> np.ndarray:
-    """Output pixels that fall beyond the upright source's top, left or right edge."""
+    """Output pixels that fall beyond any edge of the upright source."""
     import cv2
 
     w, h = framing.size
-    uw = raw_h if turns % 2 else raw_w
+    uw, uh = (raw_h, raw_w) if turns % 2 else (raw_w, raw_h)
     inv = cv2.invertAffineTransform(framing.matrix)
     xs = np.arange(w, dtype=np.float32)[None, :]
     ys = np.arange(h, dtype=np.float32)[:, None]
     ux = inv[0, 0] * xs + inv[0, 1] * ys + inv[0, 2]
     uy = inv[1, 0] * xs + inv[1, 1] * ys + inv[1, 2]
-    return (ux < 0) | (ux > uw - 1) | (uy < 0)
+    return (ux < 0) | (ux > uw - 1) | (uy < 0) | (uy > uh - 1)
 
 
 def warp_mask(mask: np.ndarray, matrix: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """The analysis-size person mask carried into the frame (rows below the source repeat)."""
+    """The analysis-size person mask carried into the frame (nothing beyond the source)."""
     import cv2
 
-    return cv2.warpAffine(mask, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(mask, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)

@@ -19,8 +19,8 @@ from photocheck.io.interrupt import deferred
 from photocheck.io.write import write_atomic, write_staged
 from photocheck.photo.analysis import PhotoAnalysis, analyse
 from photocheck.photo.checks import run_checks
-from photocheck.photo.framing import CropFrame, Framing, from_crop, plan, render, to_crop
-from photocheck.reports import CheckResult, OutputFile, PhotoReport
+from photocheck.photo.framing import BELOW_TOLERANCE, CropFrame, Framing, below_source, from_crop, plan, render, to_crop
+from photocheck.reports import CheckResult, OutputFile, PhotoReport, Status
 from photocheck.rules.profile import Profile
 
 ROTATIONS = (0, 90, 180, 270)
@@ -144,11 +144,24 @@ def fix(
     assert prof.output.exact_size is not None
     framing: Framing = from_crop(frame, prof.output.exact_size, analysis) if frame else plan(analysis, prof)
     turns = analysis.quarter_turns
+    size = (analysis.picture.rgb.shape[1] / analysis.picture.scale,
+            analysis.picture.rgb.shape[0] / analysis.picture.scale)
+    beyond = below_source(framing, *size)
+    if beyond > BELOW_TOLERANCE:
+        # The frame needs clothing the photo does not have: refuse rather than invent it.
+        full.cancel()
+        refusal = CheckResult(
+            "face.complete", Status.FAIL, {"below_source_px": round(beyond, 1)}, None,
+            "裁剪框超出照片下边缘：照片需要包含更多的肩膀和衣服", "把裁剪框上移或缩小，或用拍到胸口的照片",
+            message_en="The crop reaches below the photo: the shoulders and clothing there are missing",
+        )
+        return PhotoReport(input=path, profile=prof,
+                           checks=[refusal if c.id == "face.complete" else c for c in checks])
     # Queued behind the decode on the helper thread: the resample overlaps the matte made here.
     framed = pool.submit(lambda: render(full.result().rgb, framing, turns))
     k = analysis.picture.scale
     upright = (round(analysis.picture.rgb.shape[1] / k), round(analysis.picture.rgb.shape[0] / k))
-    prepared = matte_in_frame(analysis, framing, background=background,
+    prepared = matte_in_frame(analysis, framing, prof, background=background,
                               keep=_stroke(keep, upright, "保留", path), remove=_stroke(remove, upright, "去除", path))
     try:
         result = finish(full.result(), framed.result(), analysis, prof, prepared)

@@ -151,6 +151,73 @@ class BackgroundRules:
 
 
 @dataclass(frozen=True)
+class BackgroundCleanRules:
+    """Thresholds of the remnant detector (photocheck.vision.remnants.RemnantParams)."""
+
+    nonwhite_distance: float = field(metadata=_num(0, 100))
+    seg_background: float = field(metadata=_num(0.0, 1.0))
+    seg_unsure: float = field(metadata=_num(0.0, 1.0))
+    colour_distance: float = field(metadata=_num(0, 200))
+    source_margin: float = field(metadata=_num(0, 200))
+    min_area: float = field(metadata=_num(0.0, 1.0))
+    opening: float = field(metadata=_num(0.0, 0.1))
+    pad: float = field(metadata=_num(0.0, 1.0))
+    fade_rim: float = field(metadata=_num(0.0, 0.2))
+    replaced_white_share: float = field(metadata=_num(0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class CompositeRules:
+    """photocheck.vision.person.CompositeParams, field for field."""
+
+    sure_alpha: float = field(metadata=_num(0, None))
+    window: float = field(metadata=_num(0, None))
+    work_long_side: int = field(metadata=_num(1, None))
+    rim: float = field(metadata=_num(0, None))
+    rim_contrast: float = field(metadata=_num(0, None))
+    rim_residual: float = field(metadata=_num(0, None))
+    rim_chroma: float = field(metadata=_num(0, None))
+
+
+@dataclass(frozen=True)
+class MatteRules:
+    """photocheck.vision.person.MatteParams, field for field, and the composite's rules."""
+
+    work_long_side: int = field(metadata=_num(1, None))
+    grabcut_iterations: int = field(metadata=_num(1, None))
+    fg_threshold: float = field(metadata=_num(0, None))
+    sure_prob: float = field(metadata=_num(0, None))
+    core_erosion: float = field(metadata=_num(0, None))
+    face_core: float = field(metadata=_num(0, None))
+    bg_distance: float = field(metadata=_num(0, None))
+    bottom_band: float = field(metadata=_num(0, None))
+    max_hole_area: float = field(metadata=_num(0, None))
+    edge_radius: float = field(metadata=_num(0, None))
+    edge_eps: float = field(metadata=_num(0, None))
+    edge_band: float = field(metadata=_num(0, None))
+    alpha_low: float = field(metadata=_num(0, None))
+    alpha_high: float = field(metadata=_num(0, None))
+    guide_long_side: int = field(metadata=_num(1, None))
+    head_widen: float = field(metadata=_num(0, None))
+    neck_widen: float = field(metadata=_num(0, None))
+    side_band: float = field(metadata=_num(0, None))
+    shoulder_drop: float = field(metadata=_num(0, None))
+    side_drop: float = field(metadata=_num(0, None))
+    hair_above: float = field(metadata=_num(0, None))
+    sample_panel: int = field(metadata=_num(1, None))
+    sample_side: int = field(metadata=_num(1, None))
+    sample_far: float = field(metadata=_num(0, None))
+    sample_background: float = field(metadata=_num(0, None))
+    sample_sure: float = field(metadata=_num(0, None))
+    decide_band: float = field(metadata=_num(0, None))
+    decide_bias: float = field(metadata=_num(0, None))
+    unsure_bias: float = field(metadata=_num(0, None))
+    foreign_loglik: float = field(metadata=_num(None, 0))
+    model_spread: float = field(metadata=_num(0, None))
+    composite: CompositeRules
+
+
+@dataclass(frozen=True)
 class CheckRules:
     face_count: FaceCountRules
     face_complete: FaceCompleteRules
@@ -162,6 +229,7 @@ class CheckRules:
     lighting: LightingRules
     color: ColorRules
     background: BackgroundRules
+    background_clean: BackgroundCleanRules | None = None  # None: the profile does not look for remnants
 
 
 @dataclass(frozen=True)
@@ -181,6 +249,7 @@ class Profile:
     checks: CheckRules
     fix_refusal: str = ""
     fix_refusal_en: str = ""
+    matte: MatteRules | None = None  # how the fixer cuts the candidate out (profiles that can fix)
     materials: MaterialsSpec | None = field(default=None, compare=False)  # profiles that also cover materials
     path: Path | None = field(default=None, compare=False)
 
@@ -264,6 +333,8 @@ def _validate(p: Profile, where: str) -> None:
         raise ProfileError(f"{where}.output: give width and height, or min_width and min_height")
     if p.can_fix and not o.exact_size:
         raise ProfileError(f"{where}.output: a profile that can fix needs an exact width and height")
+    if p.can_fix and p.matte is None:
+        raise ProfileError(f"{where}.matte: a profile that can fix needs the matte's rules")
     if not p.can_fix and not p.fix_refusal:
         raise ProfileError(f"{where}.fix_refusal: a check-only profile must say why it cannot fix")
     if not o.floor_quality <= o.min_quality <= o.max_quality:

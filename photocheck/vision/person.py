@@ -43,6 +43,26 @@ class MatteParams:
     alpha_low: float = 0.12
     alpha_high: float = 0.92
     guide_long_side: int = 320  # the guided filter's coefficients are computed at most at this size
+    # Sure foreground is the face and the body below it; elsewhere (beside the head, at the frame's
+    # sides) a confident model answer is only probable, so colour can take a remnant away.
+    head_widen: float = 0.1  # down to the chin the sure zone is the face box widened by this share per side,
+    neck_widen: float = 0.1  # and below the chin this much (neck and chest; the shoulders are only probable)
+    side_band: float = 0.12  # outside that zone, only this close to the frame's sides is the model's core not sure,
+    shoulder_drop: float = 0.3  # and only down to this share of the face height below the chin (then shoulders)
+    side_drop: float = 0.5  # colour re-judges the frame's sides down to this share of the face height below the chin
+    hair_above: float = 0.25  # the zone starts this share of the face height above the face box
+    sample_panel: int = 1600  # scene colour samples (each side) grabCut's colour models learn from
+    sample_side: int = 320  # the scene is sampled on a grid of about this many px along its long side
+    sample_far: float = 0.03  # background samples lie this far (share of the long side) from the person mask
+    sample_background: float = 0.05  # ...where the person probability is below this
+    sample_sure: float = 0.9  # person samples (hair, clothes) where it is above this
+    # At full size, pixels this close to the work-size outline (share of the width) are decided
+    # again by the colour models: a strip thinner than a work pixel beside the hair goes.
+    decide_band: float = 0.06
+    decide_bias: float = 1.0  # log-likelihood margin the background model needs to take a pixel of the outline
+    unsure_bias: float = 2.0  # ...and one not seeded as sure person (beside the head at the frame's sides)
+    foreign_loglik: float = -26.0  # near the frame's sides a colour this unlikely under the person model goes
+    model_spread: float = 6.0  # no colour model component is narrower than this std (0-255 units)
 
 
 @dataclass(frozen=True)
@@ -50,8 +70,15 @@ class CompositeParams:
     """How edge colours are cleaned of the old background (decontamination)."""
 
     sure_alpha: float = 0.95  # alpha at or above this is trusted foreground colour
-    window: float = 0.03  # neighbourhood (fraction of width) to borrow foreground colour from
+    window: float = 0.05  # neighbourhood (fraction of width) to borrow foreground colour from
     work_long_side: int = 300  # the neighbourhood means are computed at most at this size
+    # Along the outline even opaque pixels can carry the old background (a pink rim on dark hair):
+    # within `rim` (share of the width) of the background, a pixel lying on the line between the
+    # nearby person colour and the nearby background colour is treated as that mix.
+    rim: float = 0.014
+    rim_contrast: float = 60.0  # only where those two colours differ by this much (RGB distance)
+    rim_residual: float = 0.25  # and the pixel is within this share of their distance from the line
+    rim_chroma: float = 60.0  # and the background is saturated (max - min of its RGB at least this)
 
 
 def person_mask(rgb: np.ndarray) -> np.ndarray:
@@ -100,6 +127,7 @@ def matte(
     params: MatteParams | None = None,
     keep: np.ndarray | None = None,
     remove: np.ndarray | None = None,
+    samples: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Refined alpha (float32 HxW in [0, 1]) of the person in `rgb`, typically an output-size crop.
 
@@ -107,6 +135,10 @@ def matte(
     already computed on a larger image and resized to `rgb` (the model is not run again).
     `keep` / `remove` (bool HxW) are the user's brush strokes: sure person and sure background,
     seeding grabCut and then final in the alpha, so what the automatic matte misses the user fixes.
+    `samples` (background, person: Nx3 uint8 RGB) are colours taken from the whole scene (the
+    source's background far from the person; skin, hair and clothes where the face mesh puts them):
+    grabCut's colour models learn them as fixed labels, so a remnant that the crop shows only
+    beside the hair is still recognised as the scene's background.
     """
 
     import cv2
@@ -130,8 +162,28 @@ def matte(
         seeds[small_mask] = cv2.GC_FGD if value else cv2.GC_BGD
         if value:
             anchor |= small_mask  # kept strokes count as the person even when detached
-    hard = _refine(small, seeds, anchor, p)
-    alpha = _soft_edge(rgb, hard, p)
+    hard, models = _refine(small, seeds, anchor, p, samples)
+    full = cv2.resize(hard.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    if models is not None:
+        # Near the frame's sides, where remnants of the old background sit beside the hair and
+        # shoulders, the outline and the probable person are judged again by colour at full size.
+        # Elsewhere the cut stands: there the check would only bite grey hair or an ear.
+        unsure = cv2.resize((seeds == cv2.GC_PR_FGD).astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) > 0.5
+        sides = np.ones((h, w), bool)
+        side = max(1, round(p.side_band * w))
+        sides[:, side : w - side] = False
+        if face_box is not None:  # below the shoulder line the sides are clothing
+            fh = face_box[3] - face_box[1]
+            sides[max(0, round(face_box[3] + p.side_drop * fh)) :] = False
+        full = _decide_band(rgb, full, models, p, unsure & sides, sides)
+        if keep is not None:
+            full[keep] = 1.0
+        big_anchor = cv2.resize(anchor.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+        person = _keep_connected((full >= 0.5).astype(np.uint8), big_anchor)
+        if face_box is not None:
+            person = _head_connected(person, big_anchor, face_box, p, keep)
+        full *= person
+    alpha = _soft_edge(rgb, full, p)
     for mask, value in strokes:
         alpha[mask] = value
     return alpha
@@ -165,22 +217,40 @@ def composite_on_white(
 
     p = params or CompositeParams()
     a = np.clip(alpha.astype(np.float32), 0.0, 1.0)
-    white = np.full_like(rgb, 255)
-    out = cv2.blendLinear(rgb, white, a, 1.0 - a)
-    rows, cols = np.nonzero((a > 0.0) & (a < 1.0))
+    r = max(1, round(p.rim * a.shape[1]))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    rim = cv2.dilate((a < 0.5).astype(np.uint8), kernel) > 0
+    rows, cols = np.nonzero((a > 0.0) & ((a < 1.0) | rim))
     if rows.size == 0:
-        return out
-    # Only the semi-transparent pixels need a foreground colour estimate: work on those alone.
-    near_fg = _local_mean(rgb, a >= p.sure_alpha, rows, cols, p)
+        return cv2.blendLinear(rgb, np.full_like(rgb, 255), a, 1.0 - a)
+    # Only the edge pixels need a foreground colour estimate: work on those alone.
+    # The person's colour is taken from deeper inside than the rim, which may itself be tinted.
+    inner = cv2.erode((a >= p.sure_alpha).astype(np.uint8), kernel) > 0
+    near_fg = _local_mean(rgb, inner, rows, cols, p)
     near_bg = _local_mean(rgb, a <= 1.0 - p.sure_alpha, rows, cols, p)
     colour = rgb[rows, cols].astype(np.float32)
-    a_e = a[rows, cols][:, None]
-    solved = np.clip((colour - (1.0 - a_e) * near_bg) / a_e, 0.0, 255.0)
+    a_e = np.minimum(a[rows, cols], _mix_alpha(colour, near_fg, near_bg, p))[:, None]
+    a[rows, cols] = a_e[:, 0]
+    out = cv2.blendLinear(rgb, np.full_like(rgb, 255), a, 1.0 - a)
+    solved = np.clip((colour - (1.0 - a_e) * near_bg) / np.maximum(a_e, 1e-3), 0.0, 255.0)
     # The solve divides by alpha, so it is trusted only where the pixel is mostly person.
     trust = a_e * a_e
     fg = trust * solved + (1.0 - trust) * near_fg
     out[rows, cols] = np.clip(fg * a_e + 255.0 * (1.0 - a_e) + 0.5, 0, 255).astype(np.uint8)
     return out
+
+
+def _mix_alpha(colour: np.ndarray, fg: np.ndarray, bg: np.ndarray, p: CompositeParams) -> np.ndarray:
+    """How much of each colour is the person, read from where it lies between the nearby person
+    colour `fg` and a saturated nearby background colour `bg` (1 where that cannot be told: a
+    grey or white background is no tint, and grey hair in front of it must not fade)."""
+    span = fg - bg
+    length2 = (span * span).sum(axis=1)
+    t = ((colour - bg) * span).sum(axis=1) / np.maximum(length2, 1e-6)
+    residual = np.linalg.norm(colour - (bg + t[:, None] * span), axis=1)
+    chroma = bg.max(axis=1) - bg.min(axis=1)
+    mixed = (length2 > p.rim_contrast**2) & (residual < p.rim_residual * np.sqrt(length2)) & (chroma >= p.rim_chroma)
+    return np.where(mixed, np.clip(t, 0.0, 1.0), 1.0).astype(np.float32)
 
 
 def _local_mean(
@@ -226,13 +296,25 @@ def _grabcut_seeds(
     labels[outside > p.bg_distance * w] = cv2.GC_BGD
     confident = (prob >= p.sure_prob).astype(np.uint8)
     inside = cv2.distanceTransform(confident, cv2.DIST_L2, 3)
-    labels[inside > p.core_erosion * w] = cv2.GC_FGD
+    core = inside > p.core_erosion * w
     band = max(1, round(p.bottom_band * h))
-    bottom = labels[h - band :]
-    bottom[fg[h - band :] > 0] = cv2.GC_FGD
+    bottom = np.zeros((h, w), bool)
+    bottom[h - band :] = fg[h - band :] > 0
     anchor = np.zeros((h, w), bool)
     if face_box is not None:
         x0, y0, x1, y1 = face_box
+        fw, fh = x1 - x0, y1 - y0
+        zone = np.zeros((h, w), bool)
+        for top, end, widen in ((y0 - p.hair_above * fh, y1, p.head_widen), (y1, h, p.neck_widen)):
+            zx0, zx1 = max(0, round(x0 - widen * fw)), min(w, round(x1 + widen * fw))
+            zone[max(0, round(top)) : max(0, round(end)), zx0:zx1] = True
+        side = max(1, round(p.side_band * w))
+        zone[:, side : w - side] = True
+        zone[max(0, round(y1 + p.shoulder_drop * fh)) :] = True
+        core &= zone
+        bottom &= zone
+    labels[core | bottom] = cv2.GC_FGD
+    if face_box is not None:
         dx, dy = (x1 - x0) * p.face_core, (y1 - y0) * p.face_core
         c0, c1 = max(0, round(x0 + dx)), min(w, round(x1 - dx))
         r0, r1 = max(0, round(y0 + dy)), min(h, round(y1 - dy))
@@ -252,13 +334,20 @@ def _largest_component(mask: np.ndarray) -> np.ndarray:
     return comp == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
 
 
-def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MatteParams) -> np.ndarray:
-    """Binary person mask: grabCut, then only what connects to the anchor, small holes filled."""
+def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MatteParams,
+            samples: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Binary person mask: grabCut, then only what connects to the anchor, small holes filled.
+
+    With `samples`, grabCut's two colour models are learnt once from trusted pixels only (the
+    sure seeds plus the scene samples) and then frozen: a remnant the person model marked as
+    probable person never becomes a colour of the person, so the cut can take it away.
+    """
     import cv2
 
     if not anchor.any():
-        return np.zeros(seeds.shape, np.uint8)
+        return np.zeros(seeds.shape, np.uint8), None
     labels = seeds.copy()
+    models = None
     # grabCut needs samples of both sides; a crop that is all person has nothing to relabel.
     if ((labels == cv2.GC_BGD) | (labels == cv2.GC_PR_BGD)).any():
         bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
@@ -266,10 +355,109 @@ def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MattePa
         # grabCut seeds its colour models with k-means from OpenCV's per-thread random state:
         # reset it so the same photo always gives the same matte, whichever thread runs it.
         cv2.setRNGSeed(0x5EED)
-        cv2.grabCut(bgr, labels, None, bgd, fgd, p.grabcut_iterations, cv2.GC_INIT_WITH_MASK)
+        mode = cv2.GC_INIT_WITH_MASK
+        if samples is not None and _learn_models(bgr, labels, samples, p.sample_panel, p.model_spread**2, bgd, fgd):
+            mode = cv2.GC_EVAL_FREEZE_MODEL
+            models = (bgd, fgd)
+        cv2.grabCut(bgr, labels, None, bgd, fgd, p.grabcut_iterations, mode)
     fg = ((labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)).astype(np.uint8)
     fg = _keep_connected(fg, anchor)
-    return _fill_holes(fg, p.max_hole_area)
+    return _fill_holes(fg, p.max_hole_area), models
+
+
+def _decide_band(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np.ndarray],
+                 p: MatteParams, unsure: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """`hard` (upsampled work-size mask, float) with the person pixels near its outline, and all
+    those only `unsure` (not seeded as sure person), inside `where`, checked again at full size by
+    the frozen colour models: background where its model is likelier by a margin.
+
+    Only removes: a pixel the work-size cut called background stays so (a faint halo of a plain
+    background is likelier under a broad person model than under a tight background one)."""
+    import cv2
+
+    h, w = hard.shape
+    binary = (hard >= 0.5).astype(np.uint8)
+    r = max(1, round(p.decide_band * w))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    band = (binary > 0) & ((cv2.erode(binary, kernel) == 0) | unsure) & where
+    rows, cols = np.nonzero(band)
+    if rows.size == 0:
+        return hard
+    bgr = rgb[rows, cols, ::-1].astype(np.float64)
+    person = _gmm_loglik(bgr, models[1])
+    margin = person - _gmm_loglik(bgr, models[0])
+    gone = np.zeros((h, w), np.uint8)
+    # Background where its model is likelier, or where the colour is no colour of the person at all.
+    gone[rows, cols] = (margin < np.where(unsure[rows, cols], -p.unsure_bias, -p.decide_bias)) | (
+        person < p.foreign_loglik)
+    # A 3x3 median drops single-pixel noise of the per-pixel decision.
+    gone = cv2.medianBlur(gone * 255, 3) > 0
+    # Only what opens onto the background already there, or onto the frame's edge, goes: a pocket
+    # inside the clothing whose colour happens to match the old background (a highlight on a grey
+    # suit) stays.
+    outside = np.pad(binary == 0, 1, constant_values=True)
+    _, comp = cv2.connectedComponents((outside | np.pad(gone, 1)).astype(np.uint8), connectivity=8)
+    open_ids = np.unique(comp[outside])
+    gone &= np.isin(comp[1:-1, 1:-1], open_ids[open_ids > 0])
+    return np.where(gone, 0.0, hard).astype(np.float32)
+
+
+def _gmm_loglik(bgr: np.ndarray, model: np.ndarray) -> np.ndarray:
+    """Log-likelihood of Nx3 BGR colours under one of grabCut's 5-component models (1x65)."""
+    m = model.ravel()
+    weights, means, covs = m[:5], m[5:20].reshape(5, 3), m[20:65].reshape(5, 3, 3)
+    total = np.zeros(len(bgr))
+    for k in range(5):
+        if weights[k] <= 0:
+            continue
+        cov = covs[k]
+        inv = np.linalg.inv(cov)
+        d = bgr - means[k]
+        q = np.einsum("ni,ij,nj->n", d, inv, d)
+        total += weights[k] * np.exp(-0.5 * q) / np.sqrt(np.linalg.det(cov))
+    return np.log(total + 1e-300)
+
+
+def _learn_models(bgr: np.ndarray, labels: np.ndarray, samples: tuple[np.ndarray, np.ndarray], count: int,
+                  spread: float, bgd: np.ndarray, fgd: np.ndarray) -> bool:
+    """Fill grabCut's background and foreground models from trusted pixels alone: the sure
+    labels of the work image and the scene's colour samples (RGB). No component is narrower than
+    the variance `spread` in any direction: a plain background gives a very tight model, and a
+    faint halo of it beside the hair would otherwise look likelier to be person. False if a side
+    has too few."""
+    import cv2
+
+    def trusted(label: int, extra: np.ndarray) -> np.ndarray:
+        extra = extra[:: max(1, len(extra) // count)][:count, ::-1]  # RGB -> BGR
+        return np.concatenate([bgr[labels == label], extra.astype(np.uint8)])
+
+    back, front = trusted(cv2.GC_BGD, samples[0]), trusted(cv2.GC_FGD, samples[1])
+    if len(back) < 50 or len(front) < 50:
+        return False
+    image = np.ascontiguousarray(np.concatenate([back, front])[:, None, :])
+    mask = np.concatenate([np.full(len(back), cv2.GC_BGD, np.uint8), np.full(len(front), cv2.GC_FGD, np.uint8)])
+    cv2.grabCut(image, np.ascontiguousarray(mask[:, None]), None, bgd, fgd, 0, cv2.GC_INIT_WITH_MASK)
+    for model in (bgd, fgd):  # covariances of each component (after 5 weights and 5 means)
+        covs = model[0, 20:65].reshape(5, 3, 3)
+        values, vectors = np.linalg.eigh(covs)
+        floored = np.einsum("kij,kj,klj->kil", vectors, np.maximum(values, spread), vectors)
+        model[0, 20:65] = floored.ravel()
+    return True
+
+
+def _head_connected(person: np.ndarray, anchor: np.ndarray, face_box: FaceBox, p: MatteParams,
+                    keep: np.ndarray | None) -> np.ndarray:
+    """Above the shoulders only the head and what hangs from it are the candidate: something that
+    joins the person only lower down (a bystander's head beside the shoulder, an object resting on
+    it) is dropped."""
+    line = max(0, min(person.shape[0], round(face_box[3] + p.shoulder_drop * (face_box[3] - face_box[1]))))
+    upper = person[:line]
+    head = _keep_connected(upper, anchor[:line])
+    if keep is not None:
+        head |= upper & keep[:line]
+    out = person.copy()
+    out[:line] = head
+    return out
 
 
 def _keep_connected(fg: np.ndarray, anchor: np.ndarray) -> np.ndarray:
@@ -297,12 +485,11 @@ def _fill_holes(fg: np.ndarray, max_area: float) -> np.ndarray:
     return out
 
 
-def _soft_edge(rgb: np.ndarray, hard_small: np.ndarray, p: MatteParams) -> np.ndarray:
-    """Hard low-resolution mask -> soft alpha at rgb's size, following edges of the image."""
+def _soft_edge(rgb: np.ndarray, hard: np.ndarray, p: MatteParams) -> np.ndarray:
+    """Hard mask (at rgb's size) -> soft alpha following edges of the image."""
     import cv2
 
-    h, w = rgb.shape[:2]
-    hard = cv2.resize(hard_small.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    w = rgb.shape[1]
     radius = max(1, round(p.edge_radius * w))
     soft = _fast_guided_filter(rgb, hard, radius, p.edge_eps, p.guide_long_side)
     # Far from the outline the hard answer is right; the filter only decides the edge band.

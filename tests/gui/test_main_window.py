@@ -34,7 +34,7 @@ def test_check_then_fix_grace_hopper(real_window, qtbot, grace_hopper_path, tmp_
     window = real_window
     open_and_wait(qtbot, window, grace_hopper_path)
     rows = window.check_list.rows()
-    assert len(rows) == 16 and len({r.check.id for r in rows}) == 16
+    assert len(rows) == 17 and len({r.check.id for r in rows}) == 17
     white = window.check_list.row("background.white")
     assert white.status.text() == "不合格" and white.fix_tag.isVisibleTo(white)
     red = row_colour(window, "background.white")
@@ -76,7 +76,7 @@ def test_bad_file_shows_message_and_window_stays_usable(window, qtbot, grace_hop
     assert window.check_list.rows() == []
 
     open_and_wait(qtbot, window, grace_hopper_path)
-    assert len(window.check_list.rows()) == 16 and len(shown) == 1
+    assert len(window.check_list.rows()) == 17 and len(shown) == 1
 
 
 def test_check_only_profile_disables_fix(window, qtbot, grace_hopper_path, monkeypatch):
@@ -102,7 +102,7 @@ def test_dropped_file_is_checked_and_cancelled_save_writes_nothing(window, qtbot
     with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
         window.dropEvent(drop)
     assert window.report is not None and window.report.input == grace_hopper_path
-    assert len(window.check_list.rows()) == 16
+    assert len(window.check_list.rows()) == 17
 
     monkeypatch.setattr(main_window, "ask_save_path", lambda *_a: None)
     window.fix_photo()

@@ -1,0 +1,323 @@
+"""Find what is neither white background nor the candidate in a photo meant to be on white.
+
+A remnant of the old background that touches the hair or shoulder outline is a few percent of the
+background at most, so a white-share measure passes it. This detector looks at the photo itself,
+independently of any mask the fixer used, with three cues:
+
+- a second person segmentation of the photo as it is: on a white background, a poster strip or a
+  piece of a chair beside the hair is not a person;
+- islands: something not white that does not touch the candidate at all;
+- colour: above the chin, beside the face, only hair and skin belong to the candidate. Their colours
+  are sampled where the face mesh says they are (the face oval, a band above the forehead), and a
+  pixel that is neither one of those colours, nor a blend of two of them, nor one of them faded
+  into the white edge, is foreign.
+
+When the fixer has the source it can add the colours of the source's own background border: a
+pixel nearer to those than to the candidate's colours is foreign too.
+
+Regions come back as bounding boxes in the photo's pixels, so a window can outline them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from photocheck.vision.face import FaceLandmarks
+
+WHITE_LAB = np.array([100.0, 0.0, 0.0], np.float32)
+
+# MediaPipe face-mesh indices of the face oval (same ring as analysis.FACE_OVAL).
+_OVAL = (
+    10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
+    148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+)
+
+
+@dataclass(frozen=True)
+class RemnantParams:
+    work_long_side: int = 600  # px the detector works at (an output photo is measured as it is)
+    nonwhite_distance: float = 8.0  # Lab distance from pure white above which a pixel is "something"
+    seg_background: float = 0.25  # second segmentation below this: not a person
+    seg_unsure: float = 1.0  # below this the segmentation is unsure: the colour cue decides
+    colour_distance: float = 14.0  # Lab distance from every colour of the candidate (and blends) that is foreign
+    pad: float = 0.2  # white margin (share of the width) around the photo for the second segmentation
+    source_margin: float = 8.0  # nearer to the source background than to the palette by this: foreign
+    min_area: float = 0.001  # a region smaller than this share of the image is ignored
+    opening: float = 0.005  # morphological opening (share of the width) that drops thin edge halos
+    fade_rim: float = 0.012  # only this close (share of the width) to the white may a colour be a fade into white
+
+
+def params_from(rules: object) -> RemnantParams:
+    """RemnantParams from a profile's [checks.background_clean] table (same field names)."""
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(RemnantParams)}
+    return RemnantParams(**{k: v for k, v in vars(rules).items() if k in names})
+
+
+@dataclass(frozen=True)
+class Remnant:
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) in the photo's pixels
+    area: int  # pixels, in the photo's pixels
+    cue: str  # "segmentation", "island", "colour" or "source"
+
+
+def lab_float(rgb: np.ndarray) -> np.ndarray:
+    """CIE Lab with L in 0-100 and a, b signed (float32)."""
+    import cv2
+
+    return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+
+
+def find_remnants(
+    rgb: np.ndarray,
+    landmarks: FaceLandmarks | None,
+    params: RemnantParams | None = None,
+    source_background: np.ndarray | None = None,
+) -> list[Remnant]:
+    """Regions of `rgb` that are neither white nor the candidate, largest first.
+
+    `landmarks` is the candidate's face mesh in `rgb` pixels (None: the candidate is the most
+    person-like region). `source_background` is an optional Nx3 Lab palette of the original
+    photo's background.
+    """
+    import cv2
+
+    p = params or RemnantParams()
+    h0, w0 = rgb.shape[:2]
+    k, cues = cue_masks(rgb, landmarks, p, source_background)
+    h, w = round(h0 * k), round(w0 * k)
+    found: list[Remnant] = []
+    min_px = p.min_area * h * w
+    for cue, mask in cues:
+        n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+        for i in range(1, n):
+            x, y, bw, bh, area = (int(v) for v in stats[i])
+            if area < min_px:
+                continue
+            box = (int(x / k), int(y / k), min(w0, int(np.ceil((x + bw) / k))), min(h0, int(np.ceil((y + bh) / k))))
+            found.append(Remnant(box=box, area=round(area / (k * k)), cue=cue))
+    return _merge(sorted(found, key=lambda f: -f.area))
+
+
+def cue_masks(
+    rgb: np.ndarray,
+    landmarks: FaceLandmarks | None,
+    p: RemnantParams,
+    source_background: np.ndarray | None = None,
+) -> tuple[float, list[tuple[str, np.ndarray]]]:
+    """The working scale and, per cue, the boolean mask of suspect pixels at that scale."""
+    import cv2
+
+    h0, w0 = rgb.shape[:2]
+    k = min(1.0, p.work_long_side / max(h0, w0))
+    if k < 1.0:
+        size = (max(1, round(w0 * k)), max(1, round(h0 * k)))
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    h, w = rgb.shape[:2]
+    person = second_segmentation(rgb, p.pad)
+    lab = lab_float(rgb)
+    something = np.linalg.norm(lab - WHITE_LAB, axis=2) > p.nonwhite_distance
+    r = max(1, round(p.opening * w / 2))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    solid = cv2.morphologyEx(something.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
+
+    oval = None if landmarks is None else landmarks.points[list(_OVAL), :2].astype(np.float32) * k
+    # White enclosed by the candidate (a shirt between the lapels) still joins its parts.
+    candidate = _candidate(solid | (person >= 0.5), person, oval) & solid
+    def opened(mask: np.ndarray) -> np.ndarray:
+        return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
+
+    cues: list[tuple[str, np.ndarray]] = [
+        ("segmentation", opened(something & (person < p.seg_background))),
+        ("island", solid & ~candidate),
+    ]
+    if oval is not None and landmarks is not None:
+        head_palette = _palette(lab, something, oval, landmarks, k)
+        clothes = _clothes(lab, something, oval, landmarks, k)
+        body_palette = head_palette
+        if head_palette is not None and clothes is not None:
+            body_palette = np.concatenate([head_palette, clothes])
+        if head_palette is not None and body_palette is not None:
+            # Where the segmentation is unsure (an outline, something attached to it), colour decides:
+            # beside the head only hair and skin colours belong to the candidate, lower down clothes too.
+            band = something & (person < p.seg_unsure) & ~_dilated_oval(h, w, oval, 0.06)
+            head = band & _beside_head(h, w, oval, landmarks, k)
+            body = band & ~head
+            # A fade into white is the anti-aliased edge: only a thin rim beside the white may be a
+            # blend with white. Deeper, a pale grey blob is judged against the colours themselves.
+            rim = max(1, round(p.fade_rim * w))
+            fade = cv2.distanceTransform(something.astype(np.uint8), cv2.DIST_L2, 3) <= rim
+            to_person = np.zeros((h, w), np.float32)
+            to_person[head] = _palette_distance(lab[head], head_palette, fade[head])
+            to_person[body] = _palette_distance(lab[body], body_palette, fade[body])
+            cues.append(("colour", opened(band & (to_person > p.colour_distance))))
+            if source_background is not None and len(source_background):
+                near_bg = np.full((h, w), np.inf, np.float32)
+                near_bg[band] = _nearest(lab[band], source_background)
+                cues.append(("source", opened(band & (near_bg + p.source_margin < to_person))))
+    return k, cues
+
+
+def second_segmentation(rgb: np.ndarray, pad: float) -> np.ndarray:
+    """Person probability of `rgb` segmented on a white surround.
+
+    The model is unsure at an image's border (hair that reaches the side edge looks as if it went
+    on); padded with white above and at the sides, what touches the frame edge is judged as an
+    object on white, as a viewer sees it.
+    """
+    import cv2
+
+    from photocheck.vision.person import person_mask
+
+    w = rgb.shape[1]
+    px = max(1, round(pad * w))
+    big = cv2.copyMakeBorder(rgb, px, 0, px, px, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+    return np.ascontiguousarray(person_mask(big)[px:, px : px + w])
+
+
+def _candidate(solid: np.ndarray, person: np.ndarray, oval: np.ndarray | None) -> np.ndarray:
+    """The connected non-white region that holds the face (or the most person-like one)."""
+    import cv2
+
+    n, comp = cv2.connectedComponents(solid.astype(np.uint8), connectivity=8)
+    if n < 2:
+        return np.zeros(solid.shape, bool)
+    if oval is not None:
+        face = np.zeros(solid.shape, np.uint8)
+        cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
+        ids, counts = np.unique(comp[(face > 0) & solid], return_counts=True)
+        if ids.size:
+            return comp == ids[np.argmax(counts)]
+    score = np.bincount(comp.ravel(), weights=person.ravel(), minlength=n)
+    score[0] = 0
+    return comp == int(np.argmax(score))
+
+
+def _dilated_oval(h: int, w: int, oval: np.ndarray, grow: float) -> np.ndarray:
+    import cv2
+
+    centre = oval.mean(axis=0)
+    poly = centre + (oval - centre) * (1.0 + grow)
+    m = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(m, [np.round(poly).astype(np.int32)], 1)
+    return m > 0
+
+
+def _beside_head(h: int, w: int, oval: np.ndarray, lm: FaceLandmarks, k: float) -> np.ndarray:
+    """Above the nose and outside the face: where only hair (and ears) belong to the candidate.
+
+    Lower down, a collar or a raised shoulder can be beside the jaw.
+    """
+    nose_y = 0.5 * (float(lm.eye_mid[1]) + float(lm.chin[1])) * k
+    zone = np.zeros((h, w), bool)
+    zone[: max(0, int(nose_y))] = True
+    return zone & ~_dilated_oval(h, w, oval, 0.06)
+
+
+def _palette(
+    lab: np.ndarray, something: np.ndarray, oval: np.ndarray, lm: FaceLandmarks, k: float
+) -> np.ndarray | None:
+    """Lab colours of the candidate's skin and hair, sampled where the face mesh puts them."""
+    import cv2
+
+    h, w = something.shape
+    centre = oval.mean(axis=0)
+    skin = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(skin, [np.round(centre + (oval - centre) * 0.85).astype(np.int32)], 1)
+    fx0, fx1 = float(oval[:, 0].min()), float(oval[:, 0].max())
+    forehead_y = float(lm.forehead[1]) * k
+    face_h = float(lm.chin[1]) * k - forehead_y
+    hair = np.zeros((h, w), bool)
+    r0, r1 = max(0, int(forehead_y - 0.22 * face_h)), max(0, int(forehead_y - 0.02 * face_h))
+    c0, c1 = max(0, int(fx0 + 0.1 * (fx1 - fx0))), min(w, int(fx1 - 0.1 * (fx1 - fx0)))
+    hair[r0:r1, c0:c1] = True
+    samples = [c for c in (_centres(lab[(skin > 0) & something], 3), _centres(lab[hair & something], 5))
+               if c is not None]
+    return np.concatenate(samples) if samples else None
+
+
+def _clothes(
+    lab: np.ndarray, something: np.ndarray, oval: np.ndarray, lm: FaceLandmarks, k: float
+) -> np.ndarray | None:
+    """Colours of the candidate's neck and clothing: below the chin, between the face's sides."""
+    h, w = something.shape
+    fx0, fx1 = float(oval[:, 0].min()), float(oval[:, 0].max())
+    chin_y = float(lm.chin[1]) * k
+    region = np.zeros((h, w), bool)
+    region[min(h, int(chin_y)) :, max(0, int(fx0)) : min(w, int(fx1))] = True
+    return _centres(lab[region & something], 6)
+
+
+def _centres(px: np.ndarray, n: int) -> np.ndarray | None:
+    import cv2
+
+    if len(px) < 4 * n:
+        return None
+    px = px[:: max(1, len(px) // 3000)]
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    cv2.setRNGSeed(0x5EED)
+    _, _, centres = cv2.kmeans(np.ascontiguousarray(px, np.float32), n, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    return centres
+
+
+def _palette_distance(px: np.ndarray, palette: np.ndarray, fade: np.ndarray) -> np.ndarray:
+    """Distance of each pixel to the nearest palette colour or blend of two, and for the pixels
+    where `fade` is set also to a palette colour's fade into white.
+
+    Computed once per distinct colour on a 2-unit Lab grid (far fewer than the pixels).
+    """
+    if len(px) == 0:
+        return np.zeros(0, np.float32)
+    offset = np.array([0, 64, 64], np.int32)
+    q = np.clip(np.round(px / 2.0).astype(np.int32) + offset, 0, [50, 128, 128])
+    key = (q[:, 0] * 129 + q[:, 1]) * 129 + q[:, 2]
+    cells = np.flatnonzero(np.bincount(key, minlength=51 * 129 * 129))
+    solid = np.zeros(51 * 129 * 129, np.float32)
+    faded = np.zeros(51 * 129 * 129, np.float32)
+    centre = (np.stack([cells // (129 * 129), (cells // 129) % 129 - 64, cells % 129 - 64], axis=1) * 2.0)
+    centre = centre.astype(np.float32)
+    i, j = np.triu_indices(len(palette), 1)
+    solid[cells] = np.minimum(_segment_distance(centre, palette[i], palette[j]),
+                              _segment_distance(centre, palette, palette))  # blends, and the colours
+    whites = np.repeat(WHITE_LAB[None], len(palette), axis=0)
+    faded[cells] = np.minimum(solid[cells], _segment_distance(centre, palette, whites))
+    return np.where(fade, faded[key], solid[key])
+
+
+def _segment_distance(px: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance of each colour to the nearest of the segments a[k]-b[k]."""
+    if len(a) == 0:
+        return np.full(len(px), np.inf, np.float32)
+    best = np.full(len(px), np.inf, np.float32)
+    for s in range(0, len(px), 8192):
+        chunk = px[s : s + 8192, None, :]
+        ab = b - a
+        t = np.clip(((chunk - a) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-6), 0.0, 1.0)
+        d = np.linalg.norm(chunk - (a + t[..., None] * ab), axis=-1)
+        best[s : s + 8192] = d.min(axis=1)
+    return best
+
+
+def _nearest(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
+    out = np.empty(len(px), np.float32)
+    for s in range(0, len(px), 8192):
+        out[s : s + 8192] = np.linalg.norm(px[s : s + 8192, None] - palette[None], axis=-1).min(axis=1)
+    return out
+
+
+def _merge(found: list[Remnant]) -> list[Remnant]:
+    """One region per place: boxes that overlap are merged (cues often find the same remnant)."""
+    out: list[Remnant] = []
+    for f in found:
+        for i, g in enumerate(out):
+            if f.box[0] < g.box[2] and g.box[0] < f.box[2] and f.box[1] < g.box[3] and g.box[1] < f.box[3]:
+                box = (min(f.box[0], g.box[0]), min(f.box[1], g.box[1]),
+                       max(f.box[2], g.box[2]), max(f.box[3], g.box[3]))
+                out[i] = Remnant(box=box, area=g.area + f.area, cue=g.cue)
+                break
+        else:
+            out.append(f)
+    return out

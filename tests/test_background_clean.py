@@ -1,0 +1,71 @@
+"""background.clean on real fixed outputs and on generated damage (tests/remnant_damage.py)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from photocheck.api import check_photo, fix_photo
+from photocheck.reports import Status
+from tests import remnant_damage
+
+
+def _clean(report):
+    return next(c for c in report.checks if c.id == "background.clean")
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory, grace_hopper_path, grace_hopper_rgb, astronaut_rgb):
+    """name -> (clean fixed output, its source, the other photo)."""
+    work = tmp_path_factory.mktemp("clean")
+    astronaut = cv2.resize(astronaut_rgb, (1024, 1024), interpolation=cv2.INTER_CUBIC)
+    Image.fromarray(astronaut).save(work / "astronaut.png")
+    found = {}
+    for name, src, source, other in (
+        ("grace_hopper", grace_hopper_path, grace_hopper_rgb, astronaut),
+        ("astronaut", work / "astronaut.png", astronaut, grace_hopper_rgb),
+    ):
+        out = work / f"{name}.jpg"
+        report = fix_photo(src, out, profile=remnant_damage.profile_for_outputs())
+        assert report.ok, [(c.id, c.value) for c in report.failures]
+        assert _clean(report).status is Status.PASS
+        with Image.open(out) as im:
+            found[name] = (np.asarray(im.convert("RGB")).copy(), source, other)
+    return found
+
+
+@pytest.mark.parametrize("kind", remnant_damage.KINDS)
+def test_damage_fails_and_is_outlined(outputs, tmp_path, kind):
+    hits, total = 0, 0
+    for name, (clean, source, other) in outputs.items():
+        for case in remnant_damage.cases(clean, source, other, per_kind=3):
+            if not case.name.startswith(kind):
+                continue
+            path = tmp_path / f"{name}-{case.name}.jpg"
+            remnant_damage.encode(case.rgb, path)
+            result = _clean(check_photo(path, remnant_damage.profile_for_outputs()))
+            total += 1
+            if result.status is not Status.FAIL:
+                continue
+            hits += 1
+            assert result.message.startswith("背景不干净") and result.fixable
+            # Every region is a box inside the photo, and one of them covers the pasted damage.
+            changed = np.abs(case.rgb.astype(int) - clean.astype(int)).max(axis=2) > 40
+            ys, xs = np.nonzero(changed)
+            for x0, y0, x1, y1 in result.value["regions"]:
+                assert 0 <= x0 < x1 <= 390 and 0 <= y0 < y1 <= 567
+            assert any(x0 <= xs.mean() + 20 and xs.mean() - 20 <= x1 and y0 <= ys.mean() + 20
+                       and ys.mean() - 20 <= y1 for x0, y0, x1, y1 in result.value["regions"])
+    # Measured with benchmarks/background_clean.py: blobs beside the hair, crown blobs and other
+    # people's pieces are always found; a strip the colour of the candidate's own cap (grace_hopper's
+    # navy flag pole beside her navy cap) is still sometimes missed.
+    need = 0.6 if kind == "strip" else 1.0
+    assert total == 6 and hits / total >= need, f"{hits}/{total}"
+
+
+def test_photo_on_a_busy_background_is_not_clean(grace_hopper_path):
+    result = _clean(check_photo(grace_hopper_path))
+    assert result.status is Status.FAIL and result.fixable
+    assert result.value["regions"] == [] and "背景不是白色" in result.message
