@@ -14,6 +14,10 @@ import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".bmp", ".tif", ".tiff", ".jfif"}
 CSV_FIELDS = ("文件", "结果", "输出", "字节", "质量", "不合格项", "说明")
@@ -117,7 +121,7 @@ def run_batch(
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, mp_context=context) as pool:
         futures = {
-            pool.submit(_fix_one, str(p), str(output_dir / n), prof.path and str(prof.path)): i
+            pool.submit(_fix_one, str(p), str(output_dir / n), str(prof.path) if prof.path else None): i
             for i, (p, n) in enumerate(zip(inputs, names, strict=True))
         }
         for fut in as_completed(futures):
@@ -146,7 +150,7 @@ def _csv(rows: list[Row]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def _progress(total: int):
+def _progress(total: int) -> tqdm[NoReturn]:
     from tqdm import tqdm
 
     return tqdm(total=total, unit="张", file=sys.stderr, desc="处理中", dynamic_ncols=True)

@@ -175,7 +175,7 @@ def _slot_problem(category: Category, reports: Sequence[MaterialReport]) -> str 
     slots = [r.slot for r in reports if r.slot]
     repeated = sorted({s for s in slots if slots.count(s) > 1})
     if repeated:
-        names = "、".join(category.slot(s).name if category.slot(s) else s for s in repeated)
+        names = "、".join(slot.name if (slot := category.slot(s)) else s for s in repeated)
         return f"{names}重复"
     best = min((_missing(v, set(slots)) for v in category.variants), key=len)
     return f"缺少{'、'.join(best)}" if best else None

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
@@ -28,6 +29,10 @@ from photocheck.io.write import write_staged
 from photocheck.reports import CheckResult, MaterialReport, OutputFile, Suggestion
 from photocheck.rules.materials import ROTATIONS, Category, MaterialsSpec
 from photocheck.rules.profile import Profile, resolve_profile
+
+if TYPE_CHECKING:
+    from photocheck.documents.compress import Compressed
+    from photocheck.documents.geometry import Quad
 
 # PDF pages: 200 dpi keeps 8-pt print about 20 px tall; the cap bounds memory on poster pages.
 RENDER_DPI = 200
@@ -136,7 +141,7 @@ def load_input(path: Path, page: int | None, profile: Profile) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Prepared:
+class FlatPage:
     """The flattened document and what was measured on the way."""
 
     flat: np.ndarray  # rectified, deskewed, trimmed, flattened RGB
@@ -160,7 +165,7 @@ def _orient(preview: np.ndarray, rotation: int | None) -> tuple[int, float | Non
     return turn, round(confidence, 3)
 
 
-def _quad(upright: np.ndarray, preview: np.ndarray, corners: list[list[float]] | None):
+def _quad(upright: np.ndarray, preview: np.ndarray, corners: list[list[float]] | None) -> Quad:
     from photocheck.documents.geometry import Quad, find_document
 
     if corners is None:
@@ -189,7 +194,7 @@ def _geometry_notes(rotation: int, manual_rotation: bool, found: bool, manual_co
 
 
 def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]] | None,
-            pdf: bool, timings: Timings) -> Prepared:
+            pdf: bool, timings: Timings) -> FlatPage:
     """Upright, cut to the document, straight, borders trimmed, shadows flattened: the
     full-resolution pixels go through one warp and one divide."""
     from photocheck.documents.geometry import (
@@ -218,7 +223,7 @@ def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]]
         flat = flatten(page.image, background=paper_background(page.measure))
     notes = _geometry_notes(turn, rotation is not None, quad.found, corners is not None, page.skew, pdf)
     notes.append("已压平阴影、提亮纸张")
-    return Prepared(flat, turn, confidence, quad.points, quad.found, sharpness, glare, tuple(notes))
+    return FlatPage(flat, turn, confidence, quad.points, quad.found, sharpness, glare, tuple(notes))
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -291,7 +296,7 @@ def _decodes(data: bytes, width: int, height: int) -> bool:
         return False
 
 
-def _compress_note(c) -> str:
+def _compress_note(c: Compressed) -> str:
     kind = "PNG（调色板）" if c.palette else f"JPEG 质量{c.quality}"
     grey = "，灰度" if c.grey else ""
     return f"已压缩为 {kind}{grey}，{c.width}×{c.height}，{len(c.data):,} 字节"
@@ -379,7 +384,7 @@ def process(
     return report, timings
 
 
-def _write_checked(packed, stem: Path, prep: Prepared, text: Text, has_text: bool, formats: tuple[str, ...],
+def _write_checked(packed: Compressed, stem: Path, prep: FlatPage, text: Text, has_text: bool, formats: tuple[str, ...],
                    max_bytes: int, spec: MaterialsSpec,
                    checks_common: list[CheckResult]) -> tuple[list[CheckResult], OutputFile | None]:
     """Stage the file, re-read it from disk, check it; rename it into place only if nothing fails."""

@@ -100,12 +100,13 @@ class Source:
             im.draft(None, target)  # DCT scaling: decodes at 1/2, 1/4 or 1/8 directly
         _load_pixels(im, self.info.format, path)
         icc = im.info.get("icc_profile")
+        pixels: Image.Image = im
         if self.info.format == "JPEG" and im.mode == "CMYK" and "adobe" not in im.info:
             # Pillow reads every CMYK JPEG as Adobe-inverted; without APP14 the values are plain.
             from PIL import ImageChops
 
-            im = ImageChops.invert(im)
-        rgb = _to_srgb(im, icc)
+            pixels = ImageChops.invert(im)
+        rgb = _to_srgb(pixels, icc)
         if target is not None and (rgb.shape[1], rgb.shape[0]) != target:
             import cv2
 
@@ -134,7 +135,7 @@ class Source:
             w, h = h, w
         target = _target_size((w, h), max_side)
         flags = cv2.IMREAD_COLOR_RGB | cv2.IMREAD_IGNORE_ORIENTATION
-        if target is not None:  # DCT scaling, as Pillow's draft mode: 1/2, 1/4 or 1/8 directly
+        if target is not None and max_side is not None:  # DCT scaling as Pillow's draft: 1/2, 1/4, 1/8
             factor = max(f for f in (1, 2, 4, 8) if max(w, h) / f >= max_side)
             # The REDUCED_GRAYSCALE values carry just the scale bits; with COLOR_RGB they give colour.
             flags |= {1: 0, 2: cv2.IMREAD_REDUCED_GRAYSCALE_2, 4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
@@ -270,7 +271,7 @@ def _describe(im: ImageFile.ImageFile, fmt: str, path: Path, size: int, frames: 
     exif = _exif(im)
     # pillow-heif resets the EXIF tag and keeps what the file said in "original_orientation".
     declared = im.info.get("original_orientation") if fmt == "HEIF" else exif.get(_ORIENTATION_TAG)
-    orientation = declared if declared in range(1, 9) else 1
+    orientation = declared if isinstance(declared, int) and declared in range(1, 9) else 1
     w, h = im.size
     # HEIF sizes are already upright (libheif applies the transforms).
     if fmt != "HEIF" and orientation >= 5:

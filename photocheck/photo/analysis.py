@@ -235,8 +235,7 @@ def measure_background(rgb: np.ndarray, mask: np.ndarray, profile: Profile) -> B
     rules = profile.checks.background
     # Keep clear of the person's edge: hair and shoulders blend into the background there.
     margin = max(3, round(0.02 * max(h, w)))
-    person = (mask > 0.1).astype(np.uint8)
-    person = cv2.dilate(person, np.ones((2 * margin + 1, 2 * margin + 1), np.uint8))
+    person = cv2.dilate((mask > 0.1).astype(np.uint8), np.ones((2 * margin + 1, 2 * margin + 1), np.uint8))
     bg = person == 0
     n = int(bg.sum())
     if n < 0.01 * h * w:

@@ -249,7 +249,8 @@ def _largest_component(mask: np.ndarray) -> np.ndarray:
     n, comp, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if n < 2:
         return np.zeros(mask.shape, bool)
-    return comp == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    largest: np.ndarray = comp == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    return largest
 
 
 def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MatteParams) -> np.ndarray:
@@ -266,7 +267,9 @@ def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MattePa
         # grabCut seeds its colour models with k-means from OpenCV's per-thread random state:
         # reset it so the same photo always gives the same matte, whichever thread runs it.
         cv2.setRNGSeed(0x5EED)
-        cv2.grabCut(bgr, labels, None, bgd, fgd, p.grabcut_iterations, cv2.GC_INIT_WITH_MASK)
+        # The stubs want a rect; OpenCV takes None when it starts from the mask.
+        cv2.grabCut(bgr, labels, None, bgd, fgd, p.grabcut_iterations,  # type: ignore[call-overload]
+                    cv2.GC_INIT_WITH_MASK)
     fg = ((labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)).astype(np.uint8)
     fg = _keep_connected(fg, anchor)
     return _fill_holes(fg, p.max_hole_area)
@@ -350,7 +353,8 @@ def _fast_guided_filter(
     for y in range(0, h, _BAND_ROWS):
         guide = guide_rgb[y : y + _BAND_ROWS].astype(np.float32) / 255.0
         out[y : y + _BAND_ROWS] = cv2.transform(cv2.multiply(a[y : y + _BAND_ROWS], guide), ones)
-    return out + b
+    filtered: np.ndarray = out + b
+    return filtered
 
 
 def _guided_coefficients(
