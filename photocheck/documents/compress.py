@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
+from photocheck.io.jpeg import highest_quality
+
 if TYPE_CHECKING:
     from photocheck.documents.ocr import TextLine
 
@@ -49,9 +51,6 @@ FIT_ROUNDS, FULL_ENOUGH = 5, 0.93
 # full-size encode has measured the full-to-sample ratio: one that lands just over costs another
 # full encode, and one within FULL_ENOUGH of the cap is kept (a quality step is 1.6-3 %).
 FIRST_MARGIN, FIT_MARGIN = 0.97, 0.99
-# Interpolating probes of a quality search before it falls back to bisection, and the least
-# relative growth of JPEG bytes per quality step (measured 1.6-3 % on documents, 4:2:0 and 4:4:4).
-INTERPOLATIONS, GROWTH = 6, 0.016
 # A palette PNG is made at full size only when its sample predicts at most this times the cap.
 PNG_SLACK = 1.25
 # Below this long side nothing is a document any more.
@@ -220,6 +219,8 @@ def _encode(page: np.ndarray, mode: _Mode, quality: int | None, *, smallest: boo
         png = {"optimize": True} if smallest else {"compress_level": 6}
         _quantize(Image.fromarray(rgb), mode.colours).save(buf, "PNG", **png)
         return buf.getvalue()
+    if quality is None or mode.subsampling is None:
+        raise ValueError(f"a JPEG needs a quality and a subsampling, got {quality}, {mode.subsampling}")
     params = [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1]
     if page.ndim == 3:
         params += [cv2.IMWRITE_JPEG_SAMPLING_FACTOR, _SAMPLING[mode.subsampling]]
@@ -281,15 +282,15 @@ class _Level:
 
     @property
     def width(self) -> int:
-        return self.page.shape[1]
+        return int(self.page.shape[1])
 
     @property
     def height(self) -> int:
-        return self.page.shape[0]
+        return int(self.page.shape[0])
 
     @property
     def area_ratio(self) -> float:
-        return self.page.shape[0] * self.page.shape[1] / (self.sample.shape[0] * self.sample.shape[1])
+        return float(self.page.shape[0] * self.page.shape[1] / (self.sample.shape[0] * self.sample.shape[1]))
 
     def sample_data(self, mode: _Mode, quality: int | None) -> bytes:
         """The sample encoded, once per mode and quality: searches revisit the same points."""
@@ -339,33 +340,6 @@ def _level(rgb: np.ndarray, scale: float, grey: bool) -> _Level:
     return _Level(page, _mosaic(page, _cells(page.shape)))
 
 
-def _best_quality(size: Callable[[int], float], max_bytes: float, q_low: int, q_high: int = Q_MAX) -> int | None:
-    """Highest quality in [q_low, q_high] whose `size` fits; None if q_low does not.
-
-    JPEG bytes grow about exponentially with quality, at least GROWTH per step: until the answer
-    is bracketed each probe extrapolates at that rate (so it tends to overshoot, which brackets
-    it), then it interpolates log bytes between the bracket's ends: two to four encodes where a
-    bisection takes seven. After INTERPOLATIONS probes it bisects, so it always ends.
-    """
-    if size(q_low) > max_bytes:
-        return None
-    lo, over, probes = q_low, None, 0  # over: lowest quality known not to fit
-    while lo < (q_high if over is None else over - 1):
-        if over is None:
-            q = min(lo + max(1, math.ceil(math.log(max_bytes / size(lo)) / GROWTH)), q_high)
-        elif probes < INTERPOLATIONS:
-            t = math.log(max_bytes / size(lo)) / math.log(size(over) / size(lo))
-            q = min(max(lo + int(t * (over - lo)), lo + 1), over - 1)
-        else:
-            q = (lo + over) // 2
-        probes += 1
-        if size(q) <= max_bytes:
-            lo = q
-        else:
-            over = q
-    return lo
-
-
 def _fit_jpeg(level: _Level, mode: _Mode, quality: int, max_bytes: int, lowest: int = Q_FLOOR) -> _Candidate | None:
     """The full-size JPEG, starting at the sample's predicted quality and corrected with the
     measured full-to-sample size ratio: down until it fits (not below `lowest`), up while it
@@ -382,7 +356,8 @@ def _fit_jpeg(level: _Level, mode: _Mode, quality: int, max_bytes: int, lowest: 
         if lo > hi:
             break
         ratio = len(data) / level.sample_bytes(mode, q)
-        nxt = _best_quality(lambda k: level.sample_bytes(mode, k), FIT_MARGIN * max_bytes / ratio, lo, hi)
+        nxt = highest_quality(lambda k: level.sample_bytes(mode, k), FIT_MARGIN * max_bytes / ratio, lo, hi,
+                              start=lo)
         if nxt is None and best is None:
             nxt = lo  # the prediction says nothing fits: check the lowest quality left for real
         if nxt is None:
@@ -407,11 +382,15 @@ class _Plan:
         return float(_ssim_map(self.level.ref, luma)[self.level.mask].mean())
 
     def candidate(self, max_bytes: int) -> _Candidate | None:
-        return self.png or _fit_jpeg(self.level, self.mode, self.quality, max_bytes, self.lowest)
+        if self.png is not None:
+            return self.png
+        assert self.quality is not None, "a JPEG plan has a quality"
+        return _fit_jpeg(self.level, self.mode, self.quality, max_bytes, self.lowest)
 
 
 def _jpeg_plan(level: _Level, mode: _Mode, max_bytes: int) -> _Plan | None:
-    q = _best_quality(lambda k: level.predicted_bytes(mode, k), FIRST_MARGIN * max_bytes, Q_FLOOR)
+    q = highest_quality(lambda k: level.predicted_bytes(mode, k), FIRST_MARGIN * max_bytes, Q_FLOOR, Q_MAX,
+                        start=Q_FLOOR)
     return None if q is None else _Plan(level, mode, q)
 
 
@@ -490,10 +469,18 @@ def _candidates(rgb: np.ndarray, max_bytes: int, scale: float, floor: float,
 # --- proxy -------------------------------------------------------------------------------------
 
 
-def _decode_luma(data: bytes) -> np.ndarray:
+def _decode(data: bytes) -> np.ndarray:
+    """One of our own encodings back to pixels: luma, or BGR."""
     import cv2
 
     img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if img is None:
+        raise ValueError("OpenCV could not decode an encoded candidate")
+    return img
+
+
+def _decode_luma(data: bytes) -> np.ndarray:
+    img = _decode(data)
     return img if img.ndim == 2 else _bgr_luma(img)
 
 
@@ -523,7 +510,9 @@ def _ssim_map(ref: _Reference, b: np.ndarray) -> np.ndarray:
     mu_b = _blur(b)
     var_b = _blur(b * b) - mu_b * mu_b
     cov = _blur(ref.luma * b) - ref.mu * mu_b
-    return ((2 * ref.mu * mu_b + c1) * (2 * cov + c2)) / ((ref.mu * ref.mu + mu_b * mu_b + c1) * (ref.var + var_b + c2))
+    ssim: np.ndarray = ((2 * ref.mu * mu_b + c1) * (2 * cov + c2)) / (
+        (ref.mu * ref.mu + mu_b * mu_b + c1) * (ref.var + var_b + c2))
+    return ssim
 
 
 # --- selection ---------------------------------------------------------------------------------
@@ -545,9 +534,7 @@ def _result(c: _Candidate, legibility: float | None) -> Compressed:
 def _decoded_seal_free(data: bytes) -> np.ndarray:
     """seal_free of an encoded candidate: OpenCV decodes a third faster than Pillow, and only
     the red channel (BGR's last) is kept; a grey JPEG is its own red channel."""
-    import cv2
-
-    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    img = _decode(data)
     return img if img.ndim == 2 else np.ascontiguousarray(img[:, :, 2])
 
 
