@@ -30,11 +30,12 @@ from photocheck.reports import (
     Status,
     Suggestion,
 )
+from photocheck.rules.materials import MaterialsSpec
 from photocheck.rules.profile import Profile, list_profiles, load_profile, resolve_profile
 
 __all__ = [
     "BatchSummary", "CancelToken", "Cancelled", "CategoryState", "CategoryStatus", "CheckResult", "CropFrame",
-    "Export", "ExportedFile", "MaterialReport", "OutputFile", "PhotoGuides", "PhotoReport", "Profile",
+    "Export", "ExportedFile", "MaterialReport", "MaterialsSpec", "OutputFile", "PhotoGuides", "PhotoReport", "Profile",
     "ProfileError", "Progress", "Project", "ProjectError", "ProjectItem", "Skipped", "Status", "Suggestion",
     "UserError", "analyse_photo", "check_photo", "classify", "export_folder", "fix_material", "fix_photo",
     "list_profiles", "load_preview", "load_profile", "load_project", "material_inputs", "prepare",

@@ -101,7 +101,7 @@ def slot_label(category: Category, slot_id: str) -> str:
 
 def _files(folder: Path, exclude: Path | None) -> list[Path]:
     """Regular, non-hidden files under `folder`, sorted; the export folder itself is left out."""
-    out = []
+    out: list[Path] = []
     for root, dirs, names in os.walk(folder):
         here = Path(root)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (exclude is None or here / d != exclude))
@@ -170,7 +170,7 @@ def _names(category: Category, placed: list[Placed]) -> list[tuple[Placed, str |
     """(item, slot, file stem) in upload order (slots as the profile lists them, then numbered
     files): a slot goes to the first item claiming it; the rest are numbered."""
     taken: set[str] = set()
-    out = []
+    out: list[tuple[Placed, str | None, str]] = []
     number = 0
     for p in placed:
         slot = p.slot if p.slot and p.slot not in taken and category.slot(p.slot) else None
@@ -281,7 +281,8 @@ def prepare(
     with Staging(out_dir, candidate, overwrite=overwrite) as staging:
         stage = staging.path
         inputs = collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=staging.target)
-        photo_report, photo_files = None, []
+        photo_report: PhotoReport | None = None
+        photo_files: list[ExportedFile] = []
         total = len(inputs.items) + (inputs.photo is not None) + 1  # the last step: verify and write
 
         def step(done: int, message: str) -> None:
