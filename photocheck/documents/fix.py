@@ -25,6 +25,7 @@ from photocheck.documents import checks as mc
 from photocheck.documents.classify import classify
 from photocheck.errors import UserError
 from photocheck.io.decode import Source
+from photocheck.io.sniff import sniff_file
 from photocheck.io.write import write_staged
 from photocheck.reports import CheckResult, MaterialReport, OutputFile, Suggestion
 from photocheck.rules.materials import ROTATIONS, Category, MaterialsSpec
@@ -88,8 +89,7 @@ def _timed(timings: Timings, stage: str) -> Iterator[None]:
 
 def is_pdf(path: Path) -> bool:
     try:
-        with open(path, "rb") as f:
-            return f.read(5) == b"%PDF-"
+        return sniff_file(path) == "pdf"
     except OSError as exc:
         raise UserError(path, f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}") from exc
 

@@ -18,9 +18,8 @@ import numpy as np
 from PIL import Image, ImageFile
 
 from photocheck.errors import UserError
+from photocheck.io.sniff import NAMES, PILLOW_NAMES, sniff
 
-_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1",
-                b"msf1"}
 _ALPHA_MODES = {"RGBA", "RGBa", "LA", "La", "PA"}
 # PNG info keys that describe pixels, not the person or the camera.
 _PNG_TECHNICAL = {"dpi", "gamma", "srgb", "chromaticity", "transparency", "icc_profile", "aspect",
@@ -171,36 +170,21 @@ def _read(path: Path) -> bytes:
 
 
 def _sniff(data: bytes, path: Path) -> str:
-    """Format from the first bytes; the extension is never consulted."""
-    head = data[:32]
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WEBP"
-    if head[4:8] == b"ftyp":
-        brands = {data[i:i + 4] for i in range(8, min(len(data), 8 + 64), 4)}
-        if b"avif" not in brands and brands & _HEIF_BRANDS:
-            return "HEIF"
-        raise _unsupported(path, "AVIF/MP4/MOV")
-    if head.startswith(b"BM") and int.from_bytes(head[14:18], "little") in (12, 40, 52, 56, 64,
-                                                                              108, 124):
-        return "BMP"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return "TIFF"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
+    """Pillow's name of the format, from the first bytes; anything the decoder does not open is
+    refused here, naming what it is."""
+    kind = sniff(data)
+    if kind in PILLOW_NAMES:
+        return PILLOW_NAMES[kind]
+    if kind == "gif":
         _refuse_gif(data, path)
-    if head.startswith(b"%PDF"):
+    if kind == "pdf":
         raise LoadError(path, "unsupported",
                         "这是 PDF 文件：PDF 请作为报名材料添加，"
                         "报名照片必须是图片文件（JPEG、PNG 等）",
                         "This is a PDF: add PDFs as supporting materials; the registration photo "
                         "must be an image file (JPEG, PNG, ...)")
-    for magic, name in ((b"8BPS", "PSD"), (b"\x00\x00\x00\x0cjP  ", "JPEG 2000"),
-                        (b"\xff\x4f\xff\x51", "JPEG 2000"), (b"II+\x00", "BigTIFF")):
-        if head.startswith(magic):
-            raise _unsupported(path, name)
+    if kind is not None:
+        raise _unsupported(path, NAMES[kind])
     raise LoadError(path, "not_image",
                     "这不是图片文件（内容无法识别），"
                     "请选择 JPEG、PNG、WebP、HEIC、BMP 或 TIFF 照片",
