@@ -332,7 +332,7 @@ def prepare(
 
 def _caps(prof: Profile, spec: MaterialsSpec) -> dict[str, tuple[int | None, tuple[str, ...]]]:
     caps: dict[str, tuple[int | None, tuple[str, ...]]] = {c.id: (c.max_bytes, c.formats) for c in spec.categories}
-    caps["photo"] = (prof.output.max_bytes, ("jpg",))
+    caps["photo"] = (prof.output.max_bytes, prof.output.formats)
     caps["photo_original"] = (None, ("jpg",))
     return caps
 

@@ -15,6 +15,8 @@ HEAD_BYTES = 72
 PILLOW_NAMES = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP", "heif": "HEIF", "bmp": "BMP", "tiff": "TIFF"}
 # Formats a profile may list as accepted for an upload: the images above.
 FORMATS = frozenset(PILLOW_NAMES)
+# A decoded file's format (Pillow's name) back in the vocabulary.
+FORMAT_OF_PILLOW = {pillow: kind for kind, pillow in PILLOW_NAMES.items()}
 # What the rest are called in a message.
 NAMES = {"gif": "GIF", "pdf": "PDF", "isobmff": "AVIF/MP4/MOV", "psd": "PSD", "jp2": "JPEG 2000",
          "bigtiff": "BigTIFF", **PILLOW_NAMES}
