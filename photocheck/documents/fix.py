@@ -353,7 +353,7 @@ def process(
             packed = compress_document(
                 prep.flat, max_bytes, min_text_px=spec.checks.min_text_px, reference=text.text,
                 score=_ocr if has_text else None, allow_grey=True, allow_png="png" in formats,
-                min_legibility=spec.checks.min_legibility, text_px=text.line_px,
+                floor_quality=spec.floor_quality, min_legibility=spec.checks.min_legibility, text_px=text.line_px,
                 timer=lambda: _timed(timings, "legibility_ocr"),
             )
         except ValueError:

@@ -18,7 +18,7 @@ from photocheck.concurrency import CancelToken, Progress
 from photocheck.documents.checks import category_count, category_required
 from photocheck.documents.fix import material_inputs, process
 from photocheck.errors import UserError
-from photocheck.export.layout import ORIGINAL_NAME, PHOTO_FOLDER, PHOTO_NAME, PROJECT, Staging, safe_name
+from photocheck.export.layout import PROJECT, Staging, safe_name
 from photocheck.export.manifest import record_file, verify_manifest, with_verification, write_manifest
 from photocheck.export.project import PROJECT_VERSION, Project, ProjectItem, file_digest, save_project
 from photocheck.export.report import write_report
@@ -35,7 +35,7 @@ from photocheck.reports import (
 from photocheck.rules.materials import Category, MaterialsSpec
 from photocheck.rules.profile import Profile, resolve_profile
 
-PHOTO_FOLDERS = ("照片", "photo", "报名照片", PHOTO_FOLDER)
+PHOTO_FOLDERS = ("照片", "photo", "报名照片")  # besides the profile's export.photo_folder
 _ORDER_PREFIX = re.compile(r"^\d+[_\-. ]*")
 _WORK = ".work"
 
@@ -110,18 +110,18 @@ def _files(folder: Path, exclude: Path | None) -> list[Path]:
     return out
 
 
-def _photo_candidates(input_dir: Path) -> list[Path]:
-    names = {_key(n) for n in PHOTO_FOLDERS}
+def _photo_candidates(input_dir: Path, photo_folder: str) -> list[Path]:
+    names = {_key(n) for n in (*PHOTO_FOLDERS, photo_folder)}
     folders = [d for d in sorted(input_dir.iterdir()) if d.is_dir() and _key(d.name) in names]
     return [f for d in folders for f in _files(d, None)]
 
 
 def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
-            exclude: Path | None = None) -> Inputs:
+            exclude: Path | None = None, photo_folder: str = "") -> Inputs:
     """Every material item (one per image, one per PDF page) with its user-chosen category,
     the registration photo, and what was skipped (duplicates, unreadable files)."""
     notes: list[str] = []
-    photos = _photo_candidates(input_dir)
+    photos = _photo_candidates(input_dir, photo_folder)
     if photo is None and photos:
         photo = photos[0]
         notes.extend(f"照片文件夹中有多个文件，只使用了 {photos[0].name}，未使用 {p.name}" for p in photos[1:])
@@ -225,9 +225,10 @@ def _page(item: InputItem) -> str:
 
 
 def _export_photo(stage: Path, photo: Path, prof: Profile) -> tuple[PhotoReport, list[ExportedFile]]:
-    folder = stage / PHOTO_FOLDER
+    names = prof.export
+    folder = stage / names.photo_folder
     folder.mkdir()
-    report = fix_photo(photo, folder / PHOTO_NAME, prof, original=folder / ORIGINAL_NAME)
+    report = fix_photo(photo, folder / names.photo_name, prof, original=folder / names.original_name)
     files = []
     if report.output is not None:
         files.append(record_file(stage, report.output.path, category="photo", slot=None, source=str(photo),
@@ -280,7 +281,8 @@ def prepare(
     token = cancel or CancelToken()
     with Staging(out_dir, candidate, overwrite=overwrite) as staging:
         stage = staging.path
-        inputs = collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=staging.target)
+        inputs = collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=staging.target,
+                         photo_folder=prof.export.photo_folder)
         photo_report: PhotoReport | None = None
         photo_files: list[ExportedFile] = []
         total = len(inputs.items) + (inputs.photo is not None) + 1  # the last step: verify and write
@@ -325,7 +327,7 @@ def prepare(
         write_manifest(export)
         export = with_verification(export, verify_manifest(stage, _caps(prof, spec)))
         write_manifest(export)
-        write_report(export)
+        write_report(export, prof.export)
         target = staging.commit()
     return replace(export, root=target)
 

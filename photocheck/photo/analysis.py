@@ -13,7 +13,7 @@ import numpy as np
 
 from photocheck.concurrency import helper
 from photocheck.io.decode import Picture
-from photocheck.rules.profile import Profile
+from photocheck.rules.profile import ExposureRules, Profile
 from photocheck.vision.face import Detection, FaceLandmarks, detect_faces, face_landmarks
 from photocheck.vision.person import person_mask
 
@@ -138,7 +138,7 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
 
-def measure_face(rgb: np.ndarray, lm: FaceLandmarks) -> FaceMeasures:
+def measure_face(rgb: np.ndarray, lm: FaceLandmarks, exposure: ExposureRules) -> FaceMeasures:
     import cv2
 
     h, w = rgb.shape[:2]
@@ -178,8 +178,8 @@ def measure_face(rgb: np.ndarray, lm: FaceLandmarks) -> FaceMeasures:
 
     return FaceMeasures(
         sharpness=sharpness,
-        dark_share=float((values <= 25).mean()),
-        bright_share=float((values >= 247).mean()),
+        dark_share=float((values <= exposure.dark_luma).mean()),
+        bright_share=float((values >= exposure.bright_luma).mean()),
         face_luma=float(values.mean()),
         asymmetry=asymmetry,
         chroma=chroma,
@@ -274,7 +274,7 @@ def analyse(picture: Picture, profile: Profile, *, turns: int | None = None) -> 
     head = face = None
     if landmarks is not None:
         head = measure_head(mask, landmarks)
-        face = measure_face(rgb, landmarks)
+        face = measure_face(rgb, landmarks, profile.checks.exposure)
     background = measure_background(rgb, mask, profile)
     return PhotoAnalysis(
         picture=picture,

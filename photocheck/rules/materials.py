@@ -102,6 +102,7 @@ class MaterialsSpec:
     source: str = field(metadata=SOURCE)
     max_bytes: int = field(metadata=num(1000))
     formats: tuple[str, ...] = field(metadata=FORMATS_RULE)
+    floor_quality: int = field(metadata=num(1, 95))  # the lowest JPEG quality of an upload
     checks: MaterialChecks
     classification: ClassificationRules
     categories: tuple[Category, ...] = field(metadata=listing(1))

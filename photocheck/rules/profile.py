@@ -108,9 +108,15 @@ class SharpnessRules:
 
 @dataclass(frozen=True)
 class ExposureRules:
+    dark_luma: int = field(metadata=num(0, 255))  # a face pixel at or below this luminance is dark
+    bright_luma: int = field(metadata=num(0, 255))  # ...at or above this, blown out
     max_dark_share: float = field(metadata=num(0.0, 1.0))
     max_bright_share: float = field(metadata=num(0.0, 1.0))
     face_luma: tuple[float, float] = field(metadata=band(0, 255))
+
+    def problems(self) -> Iterator[tuple[str, str]]:
+        if self.dark_luma >= self.bright_luma:
+            yield "bright_luma", f"must be above dark_luma ({self.dark_luma})"
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,22 @@ class CheckRules:
     background: BackgroundRules
 
 
+_FILE_NAME = text(pattern=r'[^/\\:*?"<>|\x00-\x1f]+', meaning="must be a plain file or folder name")
+
+
+@dataclass(frozen=True)
+class ExportRules:
+    """The names in an export that the exam's upload instructions refer to."""
+
+    photo_folder: str = field(metadata=_FILE_NAME)  # the registration photo's folder
+    photo_name: str = field(metadata=_FILE_NAME)  # the upload file in it
+    original_name: str = field(metadata=_FILE_NAME)  # the high-resolution original beside it
+
+    def problems(self) -> Iterator[tuple[str, str]]:
+        if self.photo_name == self.original_name:
+            yield "original_name", "must differ from photo_name"
+
+
 @dataclass(frozen=True)
 class Profile:
     schema: int
@@ -162,6 +184,7 @@ class Profile:
     output: OutputRules
     geometry: Geometry
     checks: CheckRules
+    export: ExportRules
     fix_refusal: str = ""
     fix_refusal_en: str = ""
     materials: MaterialsSpec | None = field(default=None, compare=False)  # profiles that also cover materials
