@@ -124,10 +124,7 @@ def cmd_photo_check(args: argparse.Namespace, out: Printer) -> int:
     from photocheck.api import check_photo
 
     report = check_photo(args.image, args.profile)
-    if args.json:
-        _json(report.to_dict())
-    else:
-        _print_report(report, out, fixed=False)
+    _emit_report(args, report, out, fixed=False)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -136,11 +133,16 @@ def cmd_photo_fix(args: argparse.Namespace, out: Printer) -> int:
 
     report = fix_photo(args.image, args.output, original=args.original, profile=args.profile,
                        overwrite=args.overwrite)
+    _emit_report(args, report, out, fixed=True)
+    return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def _emit_report(args: argparse.Namespace, report: PhotoReport, out: Printer, *, fixed: bool) -> None:
+    """A photo report as JSON with --json, else as lines."""
     if args.json:
         _json(report.to_dict())
     else:
-        _print_report(report, out, fixed=True)
-    return EXIT_OK if report.passed else EXIT_FAILED
+        _print_report(report, out, fixed=fixed)
 
 
 def cmd_photo_batch(args: argparse.Namespace, out: Printer) -> int:
