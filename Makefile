@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with Python >= 3.11:
 #   make run    set up .venv and fix the bundled sample photo into out/
-#   make test   set up .venv, lint, type-check, run every test (the ../shared suite too when that
+#   make test   set up .venv, lint, type-check (mypy --strict), run every test (the ../shared suite too when that
 #               folder exists), then install the built wheel into a fresh venv and fix the sample
 # For the inner loop: make check (lint and the fast tests, no OCR-heavy or shared ones).
 # make fuzz: the loaders, the PDF layer and the material entry points under a long fuzzing budget.
@@ -30,7 +30,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint
+test: lint typecheck
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 	$(MAKE) wheel-check
 

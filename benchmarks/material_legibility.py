@@ -32,7 +32,11 @@ from photocheck.documents.compress import (  # noqa: E402
     seal_free,
 )
 from photocheck.documents.ocr import plain_text, read_text  # noqa: E402
+from photocheck.rules.profile import load_profile  # noqa: E402
 from tests import docgen  # noqa: E402
+
+MATERIALS = load_profile().materials  # the default profile's rules: quality floor, legibility bar
+assert MATERIALS is not None
 
 
 def naive_compress(rgb: np.ndarray, max_bytes: int) -> bytes:
@@ -122,6 +126,8 @@ def measure(name: str, rgb: np.ndarray, max_bytes: int, min_text_px: int) -> Row
         score=ocr,
         allow_grey=True,
         allow_png=True,
+        floor_quality=MATERIALS.floor_quality,
+        min_legibility=MATERIALS.checks.min_legibility,
         text_px=line_height(lines),
     )
     seconds = time.perf_counter() - start

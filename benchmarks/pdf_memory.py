@@ -67,6 +67,10 @@ def main() -> None:
     print("command: .venv/bin/python " + " ".join(["benchmarks/pdf_memory.py", *sys.argv[1:]]))
     from photocheck.documents.compress import compress_document
     from photocheck.io import pdf
+    from photocheck.rules.profile import load_profile
+
+    rules = load_profile().materials
+    assert rules is not None
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "长文档 300页.pdf"
@@ -87,7 +91,8 @@ def main() -> None:
             shape = rgb.shape[:2]
             if index % args.compress_every == 0:
                 out = compress_document(
-                    rgb, 200_000, min_text_px=20, allow_grey=True, allow_png=True
+                    rgb, 200_000, min_text_px=20, allow_grey=True, allow_png=True,
+                    floor_quality=rules.floor_quality, min_legibility=rules.checks.min_legibility,
                 )
                 assert len(out.data) <= 200_000
                 compressed += 1

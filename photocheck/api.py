@@ -32,6 +32,7 @@ from photocheck.reports import (
     Status,
     Suggestion,
 )
+from photocheck.rules.materials import MaterialsSpec
 from photocheck.rules.profile import Profile, list_profiles, load_profile, resolve_profile
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Export",
     "ExportedFile",
     "MaterialReport",
+    "MaterialsSpec",
     "OutputFile",
     "PageSelection",
     "PhotoEdits",
@@ -164,9 +166,8 @@ def material_preview(path: PathLike, max_side: int, *, page: int | None = None,
     import cv2
 
     from photocheck.documents.fix import load_input
-    from photocheck.io.paths import require_file
 
-    rgb = load_input(require_file(path), page, resolve_profile(profile))
+    rgb = load_input(Path(path), page, resolve_profile(profile)).rgb
     h, w = rgb.shape[:2]
     scale = min(1.0, max_side / max(h, w))
     if scale < 1.0:

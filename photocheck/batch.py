@@ -15,6 +15,10 @@ import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".bmp", ".tif", ".tiff", ".jfif"}
 CSV_FIELDS = ("文件", "结果", "输出", "字节", "质量", "不合格项", "说明")
@@ -331,7 +335,7 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _progress(total: int):
+def _progress(total: int) -> tqdm[NoReturn]:
     from tqdm import tqdm
 
     return tqdm(total=total, unit="张", file=sys.stderr, desc="处理中", dynamic_ncols=True)

@@ -11,9 +11,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from photocheck import __version__
+
+if TYPE_CHECKING:
+    from photocheck.api import CheckResult, Export, MaterialReport, MaterialsSpec, PhotoReport
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -36,7 +39,7 @@ def _utf8_streams() -> None:
             reconfigure(errors="replace")
 
 
-def _say_check(out: Printer, c, *, label: str | None = None, hint: bool = True) -> None:
+def _say_check(out: Printer, c: CheckResult, *, label: str | None = None, hint: bool = True) -> None:
     """One check as a line: status, id, message, and the hint after anything that did not pass."""
     from photocheck.labels import status_label
 
@@ -48,7 +51,7 @@ def _say_check(out: Printer, c, *, label: str | None = None, hint: bool = True) 
     out.say(line)
 
 
-def _print_report(report, out: Printer, *, fixed: bool) -> None:
+def _print_report(report: PhotoReport, out: Printer, *, fixed: bool) -> None:
     """One line per check. After a fix that could not finish, the failures the fixer would have
     handled are marked 可修复, so the ones that block it stand out."""
     prof = report.profile
@@ -121,10 +124,7 @@ def cmd_photo_check(args: argparse.Namespace, out: Printer) -> int:
     from photocheck.api import check_photo
 
     report = check_photo(args.image, args.profile)
-    if args.json:
-        _json(report.to_dict())
-    else:
-        _print_report(report, out, fixed=False)
+    _emit_report(args, report, out, fixed=False)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -133,11 +133,16 @@ def cmd_photo_fix(args: argparse.Namespace, out: Printer) -> int:
 
     report = fix_photo(args.image, args.output, original=args.original, profile=args.profile,
                        overwrite=args.overwrite)
+    _emit_report(args, report, out, fixed=True)
+    return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def _emit_report(args: argparse.Namespace, report: PhotoReport, out: Printer, *, fixed: bool) -> None:
+    """A photo report as JSON with --json, else as lines."""
     if args.json:
         _json(report.to_dict())
     else:
-        _print_report(report, out, fixed=True)
-    return EXIT_OK if report.passed else EXIT_FAILED
+        _print_report(report, out, fixed=fixed)
 
 
 def cmd_photo_batch(args: argparse.Namespace, out: Printer) -> int:
@@ -181,7 +186,7 @@ def cmd_prepare(args: argparse.Namespace, out: Printer) -> int:
     return EXIT_OK if export.ok else EXIT_FAILED
 
 
-def _print_export(export, out: Printer) -> None:
+def _print_export(export: Export, out: Printer) -> None:
     from photocheck.api import CategoryState
     from photocheck.labels import state_label
 
@@ -210,7 +215,7 @@ def _print_export(export, out: Printer) -> None:
             f"Result: {'ready' if export.ok else 'not ready'}. Report: {export.report_path}")
 
 
-def _print_material(report, out: Printer, spec) -> None:
+def _print_material(report: MaterialReport, out: Printer, spec: MaterialsSpec) -> None:
     where = f"（第{report.page + 1}页）" if report.page is not None else ""
     out.say(f"材料：{report.input}{where}", f"Material: {report.input}" + (
         f" (page {report.page + 1})" if report.page is not None else ""))
@@ -454,7 +459,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.self_test:
         return _self_test(out)
     try:
-        return args.func(args, out)
+        code: int = args.func(args, out)
+        return code
     except KeyboardInterrupt as exc:
         out.say("已取消", "cancelled", err=True)
         return stop_exit_code(exc)

@@ -24,13 +24,13 @@ def run_serially() -> None:
     _serial = True
 
 
-class _Deferred(Future):
+class _Deferred(Future[Any]):
     """A job that runs on the caller's thread when its result is first asked for: a job that is
     never needed (the full decode of a photo that fails its checks) never runs."""
 
-    def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         super().__init__()
-        self._job: tuple | None = (fn, args, kwargs)
+        self._job: tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]] | None = (fn, args, kwargs)
 
     def result(self, timeout: float | None = None) -> Any:
         if self._job is not None and not self.cancelled():
@@ -44,7 +44,7 @@ class _Deferred(Future):
 
 
 class _OnCaller(Executor):
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         return _Deferred(fn, args, kwargs)
 
 

@@ -15,9 +15,18 @@ from photocheck.documents.compress import (
     line_height,
     seal_free,
 )
+from photocheck.rules.profile import load_profile
 from tests import docgen
 
 CAP = 200_000
+
+
+def _compress(rgb: np.ndarray, max_bytes: int, **options) -> Compressed:
+    """compress_document with the default profile's materials rules."""
+    rules = load_profile().materials
+    assert rules is not None
+    return compress_document(rgb, max_bytes, floor_quality=rules.floor_quality,
+                             min_legibility=rules.checks.min_legibility, **options)
 
 
 def _decode(c: Compressed) -> Image.Image:
@@ -68,7 +77,7 @@ def test_agreement_is_one_minus_normalised_edit_distance():
 @pytest.mark.slow
 def test_scanned_page_fits_and_stays_legible():
     page = docgen.scanned_page()
-    out = compress_document(page, CAP, min_text_px=20, score=_ocr, allow_grey=True,
+    out = _compress(page, CAP, min_text_px=20, score=_ocr, allow_grey=True,
                             allow_png=True)
     assert len(out.data) <= CAP
     assert out.legibility is not None and out.legibility >= 0.95
@@ -84,7 +93,7 @@ def test_large_noisy_certificate_fits_and_stays_legible():
     Image.fromarray(scan).save(naive, "JPEG", quality=95)
     assert len(naive.getvalue()) > 2 * CAP  # the cap really bites
     lines = read_text(seal_free(scan))
-    out = compress_document(scan, CAP, min_text_px=20, reference=plain_text(lines), score=_ocr,
+    out = _compress(scan, CAP, min_text_px=20, reference=plain_text(lines), score=_ocr,
                             allow_grey=True, allow_png=True, text_px=line_height(lines))
     assert len(out.data) <= CAP
     assert out.legibility is not None and out.legibility >= 0.95
@@ -105,7 +114,7 @@ def _red_share(rgb: np.ndarray, stamp: docgen.Stamp, scale: float) -> float:
 def test_colour_stamped_certificate_stays_colour():
     doc = docgen.flat_document("degree", seed=4)
     scan = _noisy_scan(doc.image, 2.0, seed=4)
-    out = compress_document(scan, CAP, min_text_px=20, allow_grey=True, allow_png=True)
+    out = _compress(scan, CAP, min_text_px=20, allow_grey=True, allow_png=True)
     assert len(out.data) <= CAP and not out.grey and out.legibility is None
     decoded = np.asarray(_decode(out).convert("RGB"))
     before = _red_share(scan, doc.stamp, 2.0)
@@ -129,7 +138,7 @@ def text_page() -> np.ndarray:
 
 
 def test_text_only_page_drops_colour(text_page):
-    out = compress_document(text_page, CAP, min_text_px=20, allow_grey=True, allow_png=True)
+    out = _compress(text_page, CAP, min_text_px=20, allow_grey=True, allow_png=True)
     assert len(out.data) <= CAP
     assert out.grey or out.palette
     decoded = np.asarray(_decode(out).convert("RGB")).astype(np.int16)
@@ -137,7 +146,7 @@ def test_text_only_page_drops_colour(text_page):
 
 
 def test_colour_only_jpeg_when_grey_and_png_are_not_allowed(text_page):
-    out = compress_document(text_page, 60_000, min_text_px=20, allow_grey=False,
+    out = _compress(text_page, 60_000, min_text_px=20, allow_grey=False,
                             allow_png=False)
     assert out.format == "jpeg" and not out.grey and not out.palette
     assert len(out.data) <= 60_000
@@ -172,9 +181,9 @@ def test_chroma_at_full_resolution_only_with_bytes_to_spare():
     from PIL import JpegImagePlugin
 
     card = docgen.flat_document("id_front", seed=2).image  # small: q95 fits many times over
-    roomy = compress_document(card, CAP, min_text_px=10, allow_grey=False, allow_png=False)
+    roomy = _compress(card, CAP, min_text_px=10, allow_grey=False, allow_png=False)
     assert roomy.quality == 95 and JpegImagePlugin.get_sampling(_decode(roomy)) == 0  # 4:4:4
     scan = _noisy_scan(docgen.flat_document("degree", seed=4).image, 2.0, seed=4)
-    tight = compress_document(scan, CAP, min_text_px=20, allow_grey=False, allow_png=False)
+    tight = _compress(scan, CAP, min_text_px=20, allow_grey=False, allow_png=False)
     assert tight.quality < 95 and JpegImagePlugin.get_sampling(_decode(tight)) == 2  # 4:2:0
     assert len(tight.data) <= CAP

@@ -40,7 +40,7 @@ def test_draft_profile_names_every_handbook_category(spec):
     names = {c.name for c in spec.categories}
     assert {"身份证明", "毕业证书", "学历认证报告", "学位证书", "学位认证报告", "补充学历材料",
             "执业助理医师申报执业医师材料", "部队人员试用期材料", "其他证明"} <= names
-    assert spec.max_bytes == 200_000 and spec.formats == ("jpg", "jpeg", "png")
+    assert spec.max_bytes == 200_000 and spec.formats == ("jpg", "png")
     assert len({c.folder for c in spec.categories}) == len(spec.categories)
     identity = spec.category("identity")
     assert identity.required and identity.min_count == 2 and identity.max_count == 3

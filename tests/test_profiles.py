@@ -46,6 +46,18 @@ def _variant(tmp_path: Path, old: str, new: str, name: str = "nmec-2026-hubei") 
         ("min_openness = 0.022", "", "checks.eyes_open.min_openness: missing"),
         ("schema = 1", "schema = 2", "schema: this version reads schema 1"),
         ("can_fix = true", "can_fix = false", "fix_refusal: a check-only profile must say why"),
+        # The exposure levels, the export's photo names, the formats vocabulary (one spelling) and
+        # the document quality floor are exam rules: every profile states them.
+        ("dark_luma = 25", "", "checks.exposure.dark_luma: missing"),
+        ("bright_luma = 247", "", "checks.exposure.bright_luma: missing"),
+        ("bright_luma = 247", "bright_luma = 20", "checks.exposure.bright_luma: must be above dark_luma"),
+        ('photo_folder = "00_报名照片"', "", "export.photo_folder: missing"),
+        ('original_name = "高分辨率原图.jpg"', "", "export.original_name: missing"),
+        ('photo_name = "报名照片.jpg"', 'photo_name = "照片/报名照片.jpg"', "export.photo_name: must be a plain"),
+        ('original_name = "高分辨率原图.jpg"', 'original_name = "报名照片.jpg"', "export.original_name: must differ"),
+        ('formats = ["jpg"]', 'formats = ["JPEG"]', "output.formats[0]: must be one of"),
+        ('formats = ["jpg", "png"]', 'formats = ["jpg", "jpeg", "png"]', "materials.formats[1]: must be one of"),
+        ("floor_quality = 30 ", "", "materials.floor_quality: missing"),
     ],
 )
 def test_malformed_profile_names_the_key(tmp_path, old, new, needle):
@@ -83,3 +95,25 @@ def test_materials_section_is_validated_with_the_profile(tmp_path):
     with pytest.raises(ProfileError) as err:
         load_profile_file(_variant(tmp_path, 'folder = "01_身份证明"', 'foldr = "01_身份证明"'))
     assert "materials.categories[0].folder" in str(err.value) and "nmec-2026-hubei.toml" in str(err.value)
+
+
+def test_exam_rules_come_from_the_profile():
+    prof = load_profile()
+    assert (prof.checks.exposure.dark_luma, prof.checks.exposure.bright_luma) == (25, 247)
+    assert (prof.export.photo_folder, prof.export.photo_name, prof.export.original_name) == (
+        "00_报名照片", "报名照片.jpg", "高分辨率原图.jpg")
+    assert prof.output.formats == ("jpg",)
+    assert prof.materials is not None and prof.materials.floor_quality == 30
+
+
+def test_exposure_levels_are_read_from_the_profile(tmp_path):
+    """A profile that calls nearly every face pixel dark fails the exposure check of a photo the
+    default profile passes."""
+    from photocheck.api import check_photo
+    from photocheck.io.resources import resource_path
+
+    sample = resource_path("samples", "grace_hopper.jpg")
+    exposure = {c.id: c for c in check_photo(sample).checks}["image.exposure"]
+    assert not exposure.failed
+    gloomy = load_profile_file(_variant(tmp_path, "dark_luma = 25", "dark_luma = 240"))
+    assert {c.id: c for c in check_photo(sample, gloomy).checks}["image.exposure"].failed

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from photocheck.io.sniff import sniff
 from photocheck.reports import CheckResult, Status
 
 if TYPE_CHECKING:
@@ -40,19 +41,6 @@ def _r(v: float, nd: int = 3) -> float:
     return round(float(v), nd)
 
 
-def sniff_format(data: bytes) -> str | None:
-    """'jpg' or 'png' from the first bytes; None for anything else."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    return None
-
-
-def _accepts(formats: Sequence[str], fmt: str) -> bool:
-    return fmt in formats or (fmt == "jpg" and "jpeg" in formats)
-
-
 def material_readable(damage: Sequence[str]) -> CheckResult:
     """The source decoded cleanly; a damaged one still goes on, with a warning to look at it."""
     if damage:
@@ -71,8 +59,8 @@ def material_format(data: bytes | None, formats: Sequence[str], decodes: bool) -
     if data is None:
         return CheckResult("material.format", FAIL, None, limit, "未能生成上传文件",
                            message_en="No upload file was produced")
-    fmt = sniff_format(data)
-    if fmt is None or not _accepts(formats, fmt):
+    fmt = sniff(data)
+    if fmt is None or fmt not in formats:
         return CheckResult(
             "material.format", FAIL, fmt, limit, f"文件格式不符合要求（应为 {limit}）",
             "重新处理该材料", message_en=f"Format not accepted (allowed: {limit})",
@@ -197,7 +185,7 @@ def _slot_problem(category: Category, reports: Sequence[MaterialReport]) -> str 
     slots = [r.slot for r in reports if r.slot]
     repeated = sorted({s for s in slots if slots.count(s) > 1})
     if repeated:
-        names = "、".join(category.slot(s).name if category.slot(s) else s for s in repeated)
+        names = "、".join(slot.name if (slot := category.slot(s)) else s for s in repeated)
         return f"{names}重复"
     best = min((_missing(v, set(slots)) for v in category.variants), key=len)
     return f"缺少{'、'.join(best)}" if best else None

@@ -25,11 +25,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
+from photocheck.io.jpeg import highest_quality
+
 if TYPE_CHECKING:
     from photocheck.documents.ocr import TextLine
 
-# JPEG qualities searched; below Q_FLOOR block artefacts eat strokes of small CJK characters.
-Q_FLOOR, Q_MAX = 30, 95
+# The highest JPEG quality searched (the lowest is the profile's materials.floor_quality).
+Q_MAX = 95
 # The output's long side before text height is considered: a 200,000-byte page rarely gains
 # from more pixels, only from more quality per pixel.
 MAX_SIDE = 2500
@@ -49,9 +51,6 @@ FIT_ROUNDS, FULL_ENOUGH = 5, 0.93
 # full-size encode has measured the full-to-sample ratio: one that lands just over costs another
 # full encode, and one within FULL_ENOUGH of the cap is kept (a quality step is 1.6-3 %).
 FIRST_MARGIN, FIT_MARGIN = 0.97, 0.99
-# Interpolating probes of a quality search before it falls back to bisection, and the least
-# relative growth of JPEG bytes per quality step (measured 1.6-3 % on documents, 4:2:0 and 4:4:4).
-INTERPOLATIONS, GROWTH = 6, 0.016
 # A palette PNG is made at full size only when its sample predicts at most this times the cap.
 PNG_SLACK = 1.25
 # Below this long side nothing is a document any more.
@@ -220,6 +219,8 @@ def _encode(page: np.ndarray, mode: _Mode, quality: int | None, *, smallest: boo
         png = {"optimize": True} if smallest else {"compress_level": 6}
         _quantize(Image.fromarray(rgb), mode.colours).save(buf, "PNG", **png)
         return buf.getvalue()
+    if quality is None or mode.subsampling is None:
+        raise ValueError(f"a JPEG needs a quality and a subsampling, got {quality}, {mode.subsampling}")
     params = [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1]
     if page.ndim == 3:
         params += [cv2.IMWRITE_JPEG_SAMPLING_FACTOR, _SAMPLING[mode.subsampling]]
@@ -281,15 +282,15 @@ class _Level:
 
     @property
     def width(self) -> int:
-        return self.page.shape[1]
+        return int(self.page.shape[1])
 
     @property
     def height(self) -> int:
-        return self.page.shape[0]
+        return int(self.page.shape[0])
 
     @property
     def area_ratio(self) -> float:
-        return self.page.shape[0] * self.page.shape[1] / (self.sample.shape[0] * self.sample.shape[1])
+        return float(self.page.shape[0] * self.page.shape[1] / (self.sample.shape[0] * self.sample.shape[1]))
 
     def sample_data(self, mode: _Mode, quality: int | None) -> bytes:
         """The sample encoded, once per mode and quality: searches revisit the same points."""
@@ -339,34 +340,7 @@ def _level(rgb: np.ndarray, scale: float, grey: bool) -> _Level:
     return _Level(page, _mosaic(page, _cells(page.shape)))
 
 
-def _best_quality(size: Callable[[int], float], max_bytes: float, q_low: int, q_high: int = Q_MAX) -> int | None:
-    """Highest quality in [q_low, q_high] whose `size` fits; None if q_low does not.
-
-    JPEG bytes grow about exponentially with quality, at least GROWTH per step: until the answer
-    is bracketed each probe extrapolates at that rate (so it tends to overshoot, which brackets
-    it), then it interpolates log bytes between the bracket's ends: two to four encodes where a
-    bisection takes seven. After INTERPOLATIONS probes it bisects, so it always ends.
-    """
-    if size(q_low) > max_bytes:
-        return None
-    lo, over, probes = q_low, None, 0  # over: lowest quality known not to fit
-    while lo < (q_high if over is None else over - 1):
-        if over is None:
-            q = min(lo + max(1, math.ceil(math.log(max_bytes / size(lo)) / GROWTH)), q_high)
-        elif probes < INTERPOLATIONS:
-            t = math.log(max_bytes / size(lo)) / math.log(size(over) / size(lo))
-            q = min(max(lo + int(t * (over - lo)), lo + 1), over - 1)
-        else:
-            q = (lo + over) // 2
-        probes += 1
-        if size(q) <= max_bytes:
-            lo = q
-        else:
-            over = q
-    return lo
-
-
-def _fit_jpeg(level: _Level, mode: _Mode, quality: int, max_bytes: int, lowest: int = Q_FLOOR) -> _Candidate | None:
+def _fit_jpeg(level: _Level, mode: _Mode, quality: int, max_bytes: int, lowest: int) -> _Candidate | None:
     """The full-size JPEG, starting at the sample's predicted quality and corrected with the
     measured full-to-sample size ratio: down until it fits (not below `lowest`), up while it
     leaves room."""
@@ -382,7 +356,8 @@ def _fit_jpeg(level: _Level, mode: _Mode, quality: int, max_bytes: int, lowest: 
         if lo > hi:
             break
         ratio = len(data) / level.sample_bytes(mode, q)
-        nxt = _best_quality(lambda k: level.sample_bytes(mode, k), FIT_MARGIN * max_bytes / ratio, lo, hi)
+        nxt = highest_quality(lambda k: level.sample_bytes(mode, k), FIT_MARGIN * max_bytes / ratio, lo, hi,
+                              start=lo)
         if nxt is None and best is None:
             nxt = lo  # the prediction says nothing fits: check the lowest quality left for real
         if nxt is None:
@@ -398,8 +373,8 @@ class _Plan:
     level: _Level
     mode: _Mode
     quality: int | None
+    lowest: int  # the full-size fit may not go below this quality
     png: _Candidate | None = None
-    lowest: int = Q_FLOOR  # the full-size fit may not go below this quality
 
     def proxy(self) -> float:
         """Fidelity of the sample's encoding: SSIM near the strokes."""
@@ -407,15 +382,19 @@ class _Plan:
         return float(_ssim_map(self.level.ref, luma)[self.level.mask].mean())
 
     def candidate(self, max_bytes: int) -> _Candidate | None:
-        return self.png or _fit_jpeg(self.level, self.mode, self.quality, max_bytes, self.lowest)
+        if self.png is not None:
+            return self.png
+        assert self.quality is not None, "a JPEG plan has a quality"
+        return _fit_jpeg(self.level, self.mode, self.quality, max_bytes, self.lowest)
 
 
-def _jpeg_plan(level: _Level, mode: _Mode, max_bytes: int) -> _Plan | None:
-    q = _best_quality(lambda k: level.predicted_bytes(mode, k), FIRST_MARGIN * max_bytes, Q_FLOOR)
-    return None if q is None else _Plan(level, mode, q)
+def _jpeg_plan(level: _Level, mode: _Mode, max_bytes: int, q_floor: int) -> _Plan | None:
+    q = highest_quality(lambda k: level.predicted_bytes(mode, k), FIRST_MARGIN * max_bytes, q_floor, Q_MAX,
+                        start=q_floor)
+    return None if q is None else _Plan(level, mode, q, q_floor)
 
 
-def _palette_plan(level: _Level, mode: _Mode, max_bytes: int) -> _Plan | None:
+def _palette_plan(level: _Level, mode: _Mode, max_bytes: int, q_floor: int) -> _Plan | None:
     # Quantising and deflating a whole page is slow: only when its sample predicts a fit.
     if level.predicted_bytes(mode, None) > PNG_SLACK * max_bytes:
         return None
@@ -424,22 +403,23 @@ def _palette_plan(level: _Level, mode: _Mode, max_bytes: int) -> _Plan | None:
         data = _encode(level.page, mode, None, smallest=True)
     if len(data) > max_bytes:
         return None
-    return _Plan(level, mode, None, _Candidate(mode, data, level.width, level.height, None))
+    return _Plan(level, mode, None, q_floor, _Candidate(mode, data, level.width, level.height, None))
 
 
-def _plans(level: _Level, modes: list[_Mode], max_bytes: int) -> list[_Plan]:
+def _plans(level: _Level, modes: list[_Mode], max_bytes: int, q_floor: int) -> list[_Plan]:
     """The modes' plans at one resolution, in order of preference.
 
     A colour JPEG that reaches Q_MAX in 4:2:0 leaves bytes to spare, spent on full-resolution
     colour (4:4:4 at Q_MAX) if that fits too. With palette PNGs in play the proxy ranks; of
     near-equal ones a palette PNG first (as faithful as a q95 JPEG of a flat page, crisp, and a
     fifth of its bytes), then mode order."""
-    plans = [p for m in modes if (p := (_jpeg_plan if m.colours is None else _palette_plan)(level, m, max_bytes))]
+    plans = [p for m in modes
+             if (p := (_jpeg_plan if m.colours is None else _palette_plan)(level, m, max_bytes, q_floor))]
     jpeg = next((p for p in plans if p.png is None), None)
     if jpeg is not None and not jpeg.mode.grey and jpeg.quality == Q_MAX:
         full_colour = _Mode(False, 0, None)
         if level.predicted_bytes(full_colour, Q_MAX) <= max_bytes:
-            plans.insert(plans.index(jpeg), _Plan(level, full_colour, Q_MAX, lowest=Q_MAX))
+            plans.insert(plans.index(jpeg), _Plan(level, full_colour, Q_MAX, Q_MAX))
     if len(plans) < 2 or all(p.png is None for p in plans):
         return plans
     return sorted(plans, key=lambda p: (-round(p.proxy(), 3), p.png is None))
@@ -457,18 +437,18 @@ def _modes(rgb: np.ndarray, allow_grey: bool, allow_png: bool) -> list[_Mode]:
 
 
 def _candidates(rgb: np.ndarray, max_bytes: int, scale: float, floor: float,
-                modes: list[_Mode]) -> Iterator[_Candidate]:
+                modes: list[_Mode], q_floor: int) -> Iterator[_Candidate]:
     """Full-size candidates in order of preference: at `scale`, preceded by one step smaller
     (not below `floor`) when the best JPEG quality at `scale` is under Q_GOOD. If nothing fits,
     keep shrinking past the floor: an upload that fits beats none, and its legibility score
     then tells the user."""
     grey = modes[0].grey
     level = _level(rgb, scale, grey)
-    plans = _plans(level, modes, max_bytes)
+    plans = _plans(level, modes, max_bytes, q_floor)
     quality = max((p.quality for p in plans if p.quality is not None), default=0)
     smaller = max(floor, scale * SCALE_STEP)
     if plans and quality < Q_GOOD and smaller < scale:
-        plans = _plans(_level(rgb, smaller, grey), modes, max_bytes) + plans
+        plans = _plans(_level(rgb, smaller, grey), modes, max_bytes, q_floor) + plans
     found = False
     while True:
         for plan in plans:
@@ -479,21 +459,29 @@ def _candidates(rgb: np.ndarray, max_bytes: int, scale: float, floor: float,
         if found:
             return
         # Bytes go roughly with the pixel count: jump to where the lowest quality should fit.
-        need = level.predicted_bytes(modes[0], Q_FLOOR)
+        need = level.predicted_bytes(modes[0], q_floor)
         scale *= min(SCALE_STEP, 0.97 * math.sqrt(max_bytes / need))
         if max(rgb.shape[:2]) * scale < MIN_SIDE:
             return
         level = _level(rgb, scale, grey)
-        plans = _plans(level, modes, max_bytes)
+        plans = _plans(level, modes, max_bytes, q_floor)
 
 
 # --- proxy -------------------------------------------------------------------------------------
 
 
-def _decode_luma(data: bytes) -> np.ndarray:
+def _decode(data: bytes) -> np.ndarray:
+    """One of our own encodings back to pixels: luma, or BGR."""
     import cv2
 
     img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if img is None:
+        raise ValueError("OpenCV could not decode an encoded candidate")
+    return img
+
+
+def _decode_luma(data: bytes) -> np.ndarray:
+    img = _decode(data)
     return img if img.ndim == 2 else _bgr_luma(img)
 
 
@@ -523,7 +511,9 @@ def _ssim_map(ref: _Reference, b: np.ndarray) -> np.ndarray:
     mu_b = _blur(b)
     var_b = _blur(b * b) - mu_b * mu_b
     cov = _blur(ref.luma * b) - ref.mu * mu_b
-    return ((2 * ref.mu * mu_b + c1) * (2 * cov + c2)) / ((ref.mu * ref.mu + mu_b * mu_b + c1) * (ref.var + var_b + c2))
+    ssim: np.ndarray = ((2 * ref.mu * mu_b + c1) * (2 * cov + c2)) / (
+        (ref.mu * ref.mu + mu_b * mu_b + c1) * (ref.var + var_b + c2))
+    return ssim
 
 
 # --- selection ---------------------------------------------------------------------------------
@@ -545,9 +535,7 @@ def _result(c: _Candidate, legibility: float | None) -> Compressed:
 def decoded_seal_free(data: bytes) -> np.ndarray:
     """seal_free of an encoded candidate: OpenCV decodes a third faster than Pillow, and only
     the red channel (BGR's last) is kept; a grey JPEG is its own red channel."""
-    import cv2
-
-    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    img = _decode(data)
     return img if img.ndim == 2 else np.ascontiguousarray(img[:, :, 2])
 
 
@@ -560,7 +548,8 @@ def compress_document(
     score: Callable[[np.ndarray], str] | None = None,
     allow_grey: bool,
     allow_png: bool,
-    min_legibility: float = 0.95,
+    floor_quality: int,
+    min_legibility: float,
     max_ocr_runs: int = 3,
     text_px: float | None = None,
     max_side: int = MAX_SIDE,
@@ -572,7 +561,8 @@ def compress_document(
     `reference`, the text of seal_free(rgb) (read with `score` when not given). `text_px` is
     the median OCR line-box height of `rgb` (see line_height); estimated from the image when
     not given. The output's long side starts at `max_side` (or the full size, if smaller) but
-    never puts that text under `min_text_px`.
+    never puts that text under `min_text_px`. JPEG quality stays within [floor_quality, Q_MAX];
+    `min_text_px`, `floor_quality` and `min_legibility` are the profile's materials rules.
     Without `score` the proxy alone decides and legibility is None. Each verification (decode
     the candidate, read it, compare) runs inside `timer()`, so callers can time it apart.
     """
@@ -582,7 +572,7 @@ def compress_document(
     measured = text_px if text_px is not None else estimate_line_height(rgb)
     floor = min(1.0, min_text_px / measured) if measured else 1.0
     scale = max(floor, min(1.0, max_side / max(rgb.shape[:2])))
-    candidates = _candidates(rgb, max_bytes, scale, floor, _modes(rgb, allow_grey, allow_png))
+    candidates = _candidates(rgb, max_bytes, scale, floor, _modes(rgb, allow_grey, allow_png), floor_quality)
     nothing = ValueError(f"no encoding fits {max_bytes} bytes at a long side >= {MIN_SIDE} px")
     if score is None:
         first = next(candidates, None)

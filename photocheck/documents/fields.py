@@ -154,7 +154,7 @@ def read_field(field: KeyField, found: Sequence[Row], size: tuple[int, int]) -> 
         ordered.sort(key=lambda r: not _inside(r, region, size))
     first_bad: Reading | None = None
     for row in ordered:
-        for pattern in field.patterns:
+        for pattern in field.compiled:
             for m in pattern.finditer(row.text):
                 reading = _judge(field, m)
                 if reading.ok:

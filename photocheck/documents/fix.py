@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
@@ -24,10 +25,15 @@ from photocheck.documents import checks as mc
 from photocheck.documents.classify import classify
 from photocheck.errors import UserError
 from photocheck.io.decode import Source
+from photocheck.io.sniff import HEAD_BYTES, sniff
 from photocheck.io.write import write_staged
 from photocheck.reports import CheckResult, MaterialReport, OutputFile, PageSelection, Suggestion
 from photocheck.rules.materials import ROTATIONS, Category, MaterialsSpec
 from photocheck.rules.profile import Profile, resolve_profile
+
+if TYPE_CHECKING:
+    from photocheck.documents.compress import Compressed
+    from photocheck.documents.geometry import Quad
 
 # PDF pages: 200 dpi keeps 8-pt print about 20 px tall; the cap bounds memory on poster pages.
 RENDER_DPI = 200
@@ -86,7 +92,7 @@ def is_pdf(path: Path, max_bytes: int | None = None) -> bool:
     `max_bytes` is a UserError saying so, and nothing is opened that could hang."""
     from photocheck.io.decode import read_head
 
-    return read_head(path, max_bytes, 5) == b"%PDF-"
+    return sniff(read_head(path, max_bytes, HEAD_BYTES)) == "pdf"
 
 
 def _pdf_error(path: Path, exc: Exception) -> UserError:
@@ -229,7 +235,7 @@ def load_input(path: Path, page: int | None, profile: Profile) -> Loaded:
 
 
 @dataclass(frozen=True)
-class Prepared:
+class FlatPage:
     """The flattened document and what was measured on the way."""
 
     flat: np.ndarray  # rectified, deskewed, trimmed, flattened RGB
@@ -253,7 +259,7 @@ def _orient(preview: np.ndarray, rotation: int | None) -> tuple[int, float | Non
     return turn, round(confidence, 3)
 
 
-def _quad(upright: np.ndarray, preview: np.ndarray, corners: list[list[float]] | None):
+def _quad(upright: np.ndarray, preview: np.ndarray, corners: list[list[float]] | None) -> Quad:
     from photocheck.documents.geometry import Quad, find_document
 
     if corners is None:
@@ -282,7 +288,7 @@ def _geometry_notes(rotation: int, manual_rotation: bool, found: bool, manual_co
 
 
 def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]] | None,
-            pdf: bool, timings: Timings) -> Prepared:
+            pdf: bool, timings: Timings) -> FlatPage:
     """Upright, cut to the document, straight, borders trimmed, shadows flattened: the
     full-resolution pixels go through one warp and one divide."""
     from photocheck.documents.geometry import (
@@ -311,7 +317,7 @@ def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]]
         flat = flatten(page.image, background=paper_background(page.measure))
     notes = _geometry_notes(turn, rotation is not None, quad.found, corners is not None, page.skew, pdf)
     notes.append("已压平阴影、提亮纸张")
-    return Prepared(flat, turn, confidence, quad.points, quad.found, sharpness, glare, tuple(notes))
+    return FlatPage(flat, turn, confidence, quad.points, quad.found, sharpness, glare, tuple(notes))
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -351,7 +357,7 @@ def _text_of(lines) -> Text:
     return Text(plain_text(lines), line_height(lines), _residual_skew([ln.box for ln in lines]), tuple(lines))
 
 
-def _unmirror(prep: Prepared, text: Text, spec: MaterialsSpec) -> tuple[Prepared, Text, bool]:
+def _unmirror(prep: FlatPage, text: Text, spec: MaterialsSpec) -> tuple[FlatPage, Text, bool]:
     """A page read weakly is read flipped too (documents.mirror); a mirrored one is flipped back."""
     from photocheck.documents.classify import evidence
     from photocheck.documents.compress import seal_free
@@ -406,7 +412,7 @@ def _decodes(data: bytes, width: int, height: int) -> bool:
         return False
 
 
-def _compress_note(c) -> str:
+def _compress_note(c: Compressed) -> str:
     kind = "PNG（调色板）" if c.palette else f"JPEG 质量{c.quality}"
     grey = "，灰度" if c.grey else ""
     return f"已压缩为 {kind}{grey}，{c.width}×{c.height}，{len(c.data):,} 字节"
@@ -508,7 +514,7 @@ def _process(
             packed = compress_document(
                 prep.flat, max_bytes, min_text_px=spec.checks.min_text_px, reference=text.text,
                 score=reader if has_text else None, allow_grey=True, allow_png="png" in formats,
-                min_legibility=spec.checks.min_legibility, text_px=text.line_px,
+                floor_quality=spec.floor_quality, min_legibility=spec.checks.min_legibility, text_px=text.line_px,
                 timer=lambda: _timed(timings, "legibility_ocr"),
             )
         except ValueError:
@@ -547,7 +553,7 @@ def _process(
     return report, timings
 
 
-def _write_checked(packed, stem: Path, prep: Prepared, text: Text, has_text: bool, formats: tuple[str, ...],
+def _write_checked(packed: Compressed, stem: Path, prep: FlatPage, text: Text, has_text: bool, formats: tuple[str, ...],
                    max_bytes: int, spec: MaterialsSpec,
                    checks_common: list[CheckResult],
                    extra: list[CheckResult]) -> tuple[list[CheckResult], OutputFile | None]:

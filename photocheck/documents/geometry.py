@@ -177,14 +177,15 @@ def _side_edge_points(rgb: np.ndarray, a: np.ndarray, b: np.ndarray, band: float
     mag, q = mag[counted], q[counted]
     peak = np.nanargmax(mag, axis=1)
     clear = np.nanmax(mag, axis=1) > 4 * (_row_nanmedian(mag) + 1)
-    return q[np.arange(len(q)), peak][clear]
+    points: np.ndarray = q[np.arange(len(q)), peak][clear]
+    return points
 
 
 def _refine_corners(rgb: np.ndarray, quad: np.ndarray, band: float) -> np.ndarray:
     """Fit each side to the strongest gradient across it at full resolution; intersect sides."""
     import cv2
 
-    lines = []
+    lines: list[tuple[np.ndarray, np.ndarray] | None] = []  # (point, direction) of each side
     for i in range(4):
         pts = _side_edge_points(rgb, quad[i], quad[(i + 1) % 4], band)
         if len(pts) < 8:
@@ -734,8 +735,7 @@ def glare_fraction(rgb: np.ndarray, *, clip_level: int = 250, min_blob: float = 
     bright = np.where(np.arange(256) >= _hist_quantile(hist, 0.5), hist, 0)
     if not bright.any() or _hist_quantile(bright, 0.5) >= clip_level - 3:
         return 0.0
-    mask = (lum >= clip_level).astype(np.uint8)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    mask = cv2.morphologyEx((lum >= clip_level).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask)
     areas = stats[1:n, cv2.CC_STAT_AREA]
     keep = areas[areas >= min_blob * lum.size]

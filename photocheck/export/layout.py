@@ -1,7 +1,7 @@
 """Where an export goes: folder and file names every file system accepts, and a staging folder
 that is swapped into place only when complete, so an export is all there or not there at all.
 
-Layout: `<out>/<candidate>/00_报名照片/`, one `NN_类别名/` folder per category that has files,
+Layout: `<out>/<candidate>/<the profile's export.photo_folder>/`, one `NN_类别名/` folder per category that has files,
 `manifest.json`, `检查报告.html` and `project.json`.
 """
 
@@ -21,9 +21,6 @@ from photocheck.io.interrupt import deferred
 from photocheck.io.write import stale
 
 PROJECT = "project.json"
-PHOTO_FOLDER = "00_报名照片"
-PHOTO_NAME = "报名照片.jpg"
-ORIGINAL_NAME = "高分辨率原图.jpg"
 DEFAULT_NAME = "考生"
 MAX_NAME_CHARS = 64
 MAX_NAME_BYTES = 200

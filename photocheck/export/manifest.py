@@ -8,7 +8,7 @@ import io
 import json
 from pathlib import Path
 
-from photocheck.documents.checks import sniff_format
+from photocheck.io.sniff import sniff
 from photocheck.io.write import write_atomic
 from photocheck.reports import MANIFEST, CategoryStatus, CheckResult, Export, ExportedFile, Status
 
@@ -22,7 +22,7 @@ def record_file(root: Path, path: Path, *, category: str, slot: str | None, sour
     width, height = _pixels(data) or (0, 0)
     return ExportedFile(
         path=path.relative_to(root).as_posix(), category=category, slot=slot, source=source,
-        page=page, bytes=len(data), width=width, height=height, format=sniff_format(data) or "",
+        page=page, bytes=len(data), width=width, height=height, format=sniff(data) or "",
         sha256=hashlib.sha256(data).hexdigest(), legibility=legibility, checks=checks,
     )
 
@@ -49,8 +49,8 @@ def verify_file(root: Path, entry: ExportedFile, *, max_bytes: int | None, forma
         data = (root / entry.path).read_bytes()
     except OSError as exc:
         data, problems = b"", [f"无法读取：{exc.strerror or exc}"]
-    fmt = sniff_format(data)
-    if data and fmt not in _normal_formats(formats):
+    fmt = sniff(data)
+    if data and fmt not in formats:
         problems.append(f"内容格式为 {fmt or '未知'}，不是 {'/'.join(formats)}")
     if max_bytes is not None and len(data) > max_bytes:
         problems.append(f"{len(data):,} 字节，超过 {max_bytes:,} 字节上限")
@@ -69,10 +69,6 @@ def verify_file(root: Path, entry: ExportedFile, *, max_bytes: int | None, forma
     return CheckResult("export.verify", Status.PASS, entry.path, max_bytes,
                        f"{entry.path}：已从磁盘重新读取校验（{len(data):,} 字节，{fmt}）",
                        message_en=f"{entry.path}: re-read from disk and verified")
-
-
-def _normal_formats(formats: tuple[str, ...]) -> set[str]:
-    return {"jpg" if f.lower() in ("jpg", "jpeg") else f.lower() for f in formats}
 
 
 def verify_manifest(root: Path, caps: dict[str, tuple[int | None, tuple[str, ...]]]) -> dict[str, CheckResult]:

@@ -21,7 +21,7 @@ from photocheck.documents.checks import category_count, category_required
 from photocheck.documents.fix import process, select_pages
 from photocheck.documents.portrait import is_portrait
 from photocheck.errors import UserError
-from photocheck.export.layout import ORIGINAL_NAME, PHOTO_FOLDER, PHOTO_NAME, PROJECT, Staging, safe_name
+from photocheck.export.layout import PROJECT, Staging, safe_name
 from photocheck.export.manifest import record_file, verify_manifest, with_verification, write_manifest
 from photocheck.export.project import PROJECT_VERSION, PhotoEdits, Project, ProjectItem, file_digest, save_project
 from photocheck.export.report import write_report
@@ -42,7 +42,7 @@ from photocheck.reports import (
 from photocheck.rules.materials import Category, MaterialsSpec
 from photocheck.rules.profile import Profile, resolve_profile
 
-PHOTO_FOLDERS = ("照片", "photo", "报名照片", PHOTO_FOLDER)
+PHOTO_FOLDERS = ("照片", "photo", "报名照片")  # besides the profile's export.photo_folder
 _ORDER_PREFIX = re.compile(r"^\d+[_\-. ]*")
 _WORK = ".work"
 
@@ -112,7 +112,7 @@ def slot_label(category: Category, slot_id: str) -> str:
 
 def _files(folder: Path, exclude: Path | None) -> list[Path]:
     """Regular, non-hidden files under `folder`, sorted; the export folder itself is left out."""
-    out = []
+    out: list[Path] = []
     for root, dirs, names in os.walk(folder):
         here = Path(root)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (exclude is None or here / d != exclude))
@@ -121,8 +121,8 @@ def _files(folder: Path, exclude: Path | None) -> list[Path]:
     return out
 
 
-def _photo_candidates(input_dir: Path) -> list[Path]:
-    names = {_key(n) for n in PHOTO_FOLDERS}
+def _photo_candidates(input_dir: Path, photo_folder: str) -> list[Path]:
+    names = {_key(n) for n in (*PHOTO_FOLDERS, photo_folder)}
     folders = [d for d in sorted(input_dir.iterdir()) if d.is_dir() and _key(d.name) in names]
     return [f for d in folders for f in _files(d, None)]
 
@@ -141,13 +141,13 @@ def relative_source(path: Path, input_dir: Path) -> str:
 
 def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
             exclude: Path | None = None, profile: Profile | None = None,
-            portrait: Callable[[Path], bool] | None = None) -> Inputs:
+            portrait: Callable[[Path], bool] | None = None, photo_folder: str = "") -> Inputs:
     """Every material item (one per image, one per PDF page) with its user-chosen category,
     the registration photo, and what was skipped (duplicates, unreadable files). Sources are
     named relative to `input_dir`. A file that `portrait` recognises (one face, no text) is the
     photo, not a material: it becomes the photo when there is none yet, else it is left out."""
     notes: list[str] = []
-    photos = _photo_candidates(input_dir)
+    photos = _photo_candidates(input_dir, photo_folder)
     if photo is None and photos:
         photo = photos[0]
         notes.extend(f"照片文件夹中有多个文件，只使用了 {photos[0].name}，未使用 {p.name}" for p in photos[1:])
@@ -216,7 +216,7 @@ def _names(category: Category, placed: list[Placed]) -> list[tuple[Placed, str |
     """(item, slot, file stem) in upload order (slots as the profile lists them, then numbered
     files): a slot goes to the first item claiming it; the rest are numbered."""
     taken: set[str] = set()
-    out = []
+    out: list[tuple[Placed, str | None, str]] = []
     number = 0
     for p in placed:
         slot = p.slot if p.slot and p.slot not in taken and category.slot(p.slot) else None
@@ -272,7 +272,8 @@ def _page(item: InputItem) -> str:
 
 def _export_photo(stage: Path, photo: Path, source: str, prof: Profile,
                   edits: PhotoEdits | None = None) -> tuple[PhotoReport, list[ExportedFile]]:
-    folder = stage / PHOTO_FOLDER
+    names = prof.export
+    folder = stage / names.photo_folder
     folder.mkdir()
     options: dict[str, Any] = {}
     if edits is not None:
@@ -281,7 +282,7 @@ def _export_photo(stage: Path, photo: Path, source: str, prof: Profile,
         options = {"rotation": edits.rotation, "background": edits.background,
                    "frame": CropFrame(*edits.frame) if edits.frame else None,
                    "keep": rasterize(edits.keep, size), "remove": rasterize(edits.remove, size)}
-    report = fix_photo(photo, folder / PHOTO_NAME, prof, original=folder / ORIGINAL_NAME, **options)
+    report = fix_photo(photo, folder / names.photo_name, prof, original=folder / names.original_name, **options)
     report = replace(report, input=Path(source))  # the manifest and the report name it so
     files = []
     if report.output is not None:
@@ -340,7 +341,8 @@ def prepare(
 
     return _build(out_dir, candidate, prof, spec, input_dir, overwrite, progress, cancel,
                   lambda exclude: collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=exclude,
-                                          profile=prof, portrait=portrait), person=name)
+                                          profile=prof, portrait=portrait, photo_folder=prof.export.photo_folder),
+                  person=name)
 
 
 def export_project(
@@ -399,7 +401,8 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
     with Staging(out_dir, candidate, overwrite=overwrite) as staging, staging.user_errors():
         stage = staging.path
         inputs = gather(staging.target)
-        photo_report, photo_files = None, []
+        photo_report: PhotoReport | None = None
+        photo_files: list[ExportedFile] = []
         total = len(inputs.items) + (inputs.photo is not None) + 1  # the last step: verify and write
 
         def step(done: int, message: str) -> None:
@@ -443,14 +446,14 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
         write_manifest(export)
         export = with_verification(export, verify_manifest(stage, _caps(prof, spec)))
         write_manifest(export)
-        write_report(export, window=window)
+        write_report(export, prof.export, window=window)
         target = staging.commit()
     return replace(export, root=target, photo=_rebase(export.photo, stage, target))
 
 
 def _caps(prof: Profile, spec: MaterialsSpec) -> dict[str, tuple[int | None, tuple[str, ...]]]:
     caps: dict[str, tuple[int | None, tuple[str, ...]]] = {c.id: (c.max_bytes, c.formats) for c in spec.categories}
-    caps["photo"] = (prof.output.max_bytes, ("jpg",))
+    caps["photo"] = (prof.output.max_bytes, prof.output.formats)
     caps["photo_original"] = (None, ("jpg",))
     return caps
 

@@ -90,7 +90,7 @@ class Project:
 def save_project(project: Project, path: str | os.PathLike[str]) -> None:
     """Write atomically: a crash mid-write leaves the previous file intact."""
     text = json.dumps(dataclasses.asdict(project), ensure_ascii=False, indent=2)
-    write_atomic(path, text.encode("utf-8"))
+    write_atomic(Path(path), text.encode("utf-8"))
 
 
 def _project_error(path: Path, zh: str, en: str) -> ProjectError:

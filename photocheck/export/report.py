@@ -10,16 +10,16 @@ from datetime import datetime
 from pathlib import Path
 
 from photocheck import __version__
-from photocheck.export.layout import ORIGINAL_NAME, PHOTO_FOLDER, PHOTO_NAME
 from photocheck.io.write import write_atomic
 from photocheck.labels import check_name, state_label, status_label
 from photocheck.reports import CategoryStatus, CheckResult, Export, ExportedFile
+from photocheck.rules.profile import ExportRules
 
 THUMB_SIDE = 240
 
 
-def write_report(export: Export, *, window: bool = False) -> None:
-    write_atomic(export.report_path, render_report(export, window=window).encode("utf-8"))
+def write_report(export: Export, names: ExportRules, *, window: bool = False) -> None:
+    write_atomic(export.report_path, render_report(export, names, window=window).encode("utf-8"))
 
 
 
@@ -91,16 +91,16 @@ def _category_block(export: Export, status: CategoryStatus) -> str:
     return "\n".join(parts)
 
 
-def _photo_block(export: Export, window: bool) -> str:
+def _photo_block(export: Export, names: ExportRules, window: bool) -> str:
     if export.photo is None:
         how = ("在窗口的“报名照片”一步添加照片，再导出一次" if window
                else "把照片放进材料文件夹中名为“照片”的子文件夹，再整理一次")
-        return (f"<h2>{PHOTO_FOLDER} <span class='badge missing'>未提供</span></h2>"
+        return (f"<h2>{_e(names.photo_folder)} <span class='badge missing'>未提供</span></h2>"
                 f"<p>本次没有导出报名照片：{how}。</p>")
     photo = export.photo
     ok = photo.passed
     state = "ready" if ok else "not_ready"
-    parts = [f'<h2>{PHOTO_FOLDER} <span class="badge {state}">{"已就绪" if ok else "未通过"}</span></h2>',
+    parts = [f'<h2>{_e(names.photo_folder)} <span class="badge {state}">{"已就绪" if ok else "未通过"}</span></h2>',
              f"<p class=small>来源：{_e(photo.input)}</p>"]
     files = [f for f in export.files if f.category in ("photo", "photo_original")]
     parts.extend(_file_block(export.root, f) for f in files)
@@ -124,19 +124,19 @@ def _summary(export: Export) -> str:
     return f"<p class='fail badge'>尚未就绪，需要处理：</p><ul>{items}</ul>"
 
 
-def render_report(export: Export, *, window: bool = False) -> str:
+def render_report(export: Export, names: ExportRules, *, window: bool = False) -> str:
     """The whole report as one HTML page: inline CSS, thumbnails as data URIs, no scripts.
     `window`: the export came from the window, so the advice speaks of its steps, not of folders."""
     when = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     steps = (
-        f"<li>报名照片：{_e(export.next_step)}（{PHOTO_FOLDER} 中：{ORIGINAL_NAME} 为构图相同的高分辨率版本，"
-        f"{PHOTO_NAME} 为已处理好的上传照片。）</li>"
+        f"<li>报名照片：{_e(export.next_step)}（{_e(names.photo_folder)} 中：{_e(names.original_name)} "
+        f"为构图相同的高分辨率版本，{_e(names.photo_name)} 为已处理好的上传照片。）</li>"
         "<li>材料：在报名系统中按类别逐个上传，每个文件夹对应一个类别；文件夹里的文件名说明了正反面或顺序。</li>"
         + ("<li>标为“未就绪”或“缺少材料”的类别：按下方说明补充或重新拍摄，在窗口的“报名材料”一步替换或添加后，"
            "再导出一次。</li>" if window else
            "<li>标为“未就绪”或“缺少材料”的类别，按下方说明补充或重新拍摄后，重新整理导出一次。</li>")
     )
-    sections = [_photo_block(export, window)]
+    sections = [_photo_block(export, names, window)]
     sections.extend(_category_block(export, s) for s in export.categories if s.needed or s.files)
     optional = [s for s in export.categories if not s.needed]
     if optional:

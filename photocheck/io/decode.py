@@ -25,9 +25,8 @@ import numpy as np
 from PIL import Image, ImageFile
 
 from photocheck.errors import UserError
+from photocheck.io.sniff import NAMES, PILLOW_NAMES, sniff
 
-_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1",
-                b"msf1"}
 _ALPHA_MODES = {"RGBA", "RGBa", "LA", "La", "PA"}
 # PNG info keys that describe pixels, not the person or the camera.
 _PNG_TECHNICAL = {"dpi", "gamma", "srgb", "chromaticity", "transparency", "icc_profile", "aspect",
@@ -141,12 +140,13 @@ class Source:
             im.draft(None, target)  # DCT scaling: decodes at 1/2, 1/4 or 1/8 directly
         _load_pixels(im, self.info.format, path)
         icc = im.info.get("icc_profile")
+        pixels: Image.Image = im
         if self.info.format == "JPEG" and im.mode == "CMYK" and "adobe" not in im.info:
             # Pillow reads every CMYK JPEG as Adobe-inverted; without APP14 the values are plain.
             from PIL import ImageChops
 
-            im = ImageChops.invert(im)
-        rgb = _to_srgb(im, icc)
+            pixels = ImageChops.invert(im)
+        rgb = _to_srgb(pixels, icc)
         if target is not None and (rgb.shape[1], rgb.shape[0]) != target:
             import cv2
 
@@ -177,7 +177,7 @@ class Source:
             w, h = h, w
         target = _target_size((w, h), max_side)
         flags = cv2.IMREAD_COLOR_RGB | cv2.IMREAD_IGNORE_ORIENTATION
-        if target is not None:  # DCT scaling, as Pillow's draft mode: 1/2, 1/4 or 1/8 directly
+        if target is not None and max_side is not None:  # DCT scaling as Pillow's draft: 1/2, 1/4, 1/8
             factor = max(f for f in (1, 2, 4, 8) if max(w, h) / f >= max_side)
             # The REDUCED_GRAYSCALE values carry just the scale bits; with COLOR_RGB they give colour.
             flags |= {1: 0, 2: cv2.IMREAD_REDUCED_GRAYSCALE_2, 4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
@@ -274,36 +274,21 @@ def _read_sniffed(path: Path, max_bytes: int | None, material: bool) -> tuple[by
 
 
 def _sniff(data: bytes, path: Path, material: bool = False) -> str:
-    """Format from the first bytes; the extension is never consulted."""
-    head = data[:32]
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WEBP"
-    if head[4:8] == b"ftyp":
-        brands = {data[i:i + 4] for i in range(8, min(len(data), 8 + 64), 4)}
-        if b"avif" not in brands and brands & _HEIF_BRANDS:
-            return "HEIF"
-        raise _unsupported(path, "AVIF/MP4/MOV")
-    if head.startswith(b"BM") and int.from_bytes(head[14:18], "little") in (12, 40, 52, 56, 64,
-                                                                              108, 124):
-        return "BMP"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return "TIFF"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
+    """Pillow's name of the format, from the first bytes (io.sniff, the one sniffer); anything
+    the decoder does not open is refused here, naming what it is. The extension is never read."""
+    kind = sniff(data)
+    if kind in PILLOW_NAMES:
+        return PILLOW_NAMES[kind]
+    if kind == "gif":
         return "GIF"  # refused once the whole file is read (the frame count words the message)
-    if head.startswith(b"%PDF"):
+    if kind == "pdf":
         raise LoadError(path, "unsupported",
                         "这是 PDF 文件：PDF 请作为报名材料添加，"
                         "报名照片必须是图片文件（JPEG、PNG 等）",
                         "This is a PDF: add PDFs as supporting materials; the registration photo "
                         "must be an image file (JPEG, PNG, ...)")
-    for magic, name in ((b"8BPS", "PSD"), (b"\x00\x00\x00\x0cjP  ", "JPEG 2000"),
-                        (b"\xff\x4f\xff\x51", "JPEG 2000"), (b"II+\x00", "BigTIFF")):
-        if head.startswith(magic):
-            raise _unsupported(path, name)
+    if kind is not None:
+        raise _unsupported(path, NAMES[kind])
     if material:
         raise LoadError(path, "not_image",
                         "这不是图片或 PDF 文件（内容无法识别），"
@@ -435,7 +420,7 @@ def _describe(im: ImageFile.ImageFile, fmt: str, path: Path, size: int, frames: 
     exif = _exif(im)
     # pillow-heif resets the EXIF tag and keeps what the file said in "original_orientation".
     declared = im.info.get("original_orientation") if fmt == "HEIF" else exif.get(_ORIENTATION_TAG)
-    orientation = declared if declared in range(1, 9) else 1
+    orientation = declared if isinstance(declared, int) and declared in range(1, 9) else 1
     w, h = im.size
     # HEIF sizes are already upright (libheif applies the transforms).
     if fmt != "HEIF" and orientation >= 5:

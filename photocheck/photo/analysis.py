@@ -13,7 +13,7 @@ import numpy as np
 
 from photocheck.concurrency import helper
 from photocheck.io.decode import Picture
-from photocheck.rules.profile import Profile
+from photocheck.rules.profile import ExposureRules, Profile
 from photocheck.vision.face import Detection, FaceLandmarks, detect_faces, face_landmarks
 from photocheck.vision.person import person_mask
 
@@ -138,7 +138,7 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
 
-def measure_face(rgb: np.ndarray, lm: FaceLandmarks) -> FaceMeasures:
+def measure_face(rgb: np.ndarray, lm: FaceLandmarks, exposure: ExposureRules) -> FaceMeasures:
     import cv2
 
     h, w = rgb.shape[:2]
@@ -178,8 +178,8 @@ def measure_face(rgb: np.ndarray, lm: FaceLandmarks) -> FaceMeasures:
 
     return FaceMeasures(
         sharpness=sharpness,
-        dark_share=float((values <= 25).mean()),
-        bright_share=float((values >= 247).mean()),
+        dark_share=float((values <= exposure.dark_luma).mean()),
+        bright_share=float((values >= exposure.bright_luma).mean()),
         face_luma=float(values.mean()),
         asymmetry=asymmetry,
         chroma=chroma,
@@ -235,8 +235,7 @@ def measure_background(rgb: np.ndarray, mask: np.ndarray, profile: Profile) -> B
     rules = profile.checks.background
     # Keep clear of the person's edge: hair and shoulders blend into the background there.
     margin = max(3, round(0.02 * max(h, w)))
-    person = (mask > 0.1).astype(np.uint8)
-    person = cv2.dilate(person, np.ones((2 * margin + 1, 2 * margin + 1), np.uint8))
+    person = cv2.dilate((mask > 0.1).astype(np.uint8), np.ones((2 * margin + 1, 2 * margin + 1), np.uint8))
     bg = person == 0
     n = int(bg.sum())
     if n < 0.01 * h * w:
@@ -275,7 +274,7 @@ def analyse(picture: Picture, profile: Profile, *, turns: int | None = None) -> 
     head = face = None
     if landmarks is not None:
         head = measure_head(mask, landmarks)
-        face = measure_face(rgb, landmarks)
+        face = measure_face(rgb, landmarks, profile.checks.exposure)
     background = measure_background(rgb, mask, profile)
     return PhotoAnalysis(
         picture=picture,

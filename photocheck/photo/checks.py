@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from photocheck.io.decode import SourceInfo
+from photocheck.io.sniff import FORMAT_OF_PILLOW
 from photocheck.photo.analysis import PhotoAnalysis
 from photocheck.photo.framing import BELOW_TOLERANCE, below_source, plan, upscale_needed
 from photocheck.reports import CheckResult, Status
@@ -406,8 +407,8 @@ def background_clean(a: PhotoAnalysis, p: Profile) -> CheckResult | None:
 def output_file(info: SourceInfo, p: Profile) -> CheckResult:
     o = p.output
     problems: list[str] = []
-    if info.format not in o.formats:
-        problems.append(f"格式为{info.format}，要求{'/'.join(o.formats)}")
+    if FORMAT_OF_PILLOW.get(info.format) not in o.formats:
+        problems.append(f"格式为{info.format}，要求{'/'.join(f.upper() for f in o.formats)}")
     if o.exact_size and (info.width, info.height) != o.exact_size:
         problems.append(f"尺寸{info.width}×{info.height}，要求{o.exact_size[0]}×{o.exact_size[1]}")
     if o.min_width and o.min_height and (info.width < o.min_width or info.height < o.min_height):

@@ -30,7 +30,9 @@ class FixError(Exception):
 
 
 @dataclass(frozen=True)
-class Prepared:
+class Matte:
+    """The person's matte in the output frame."""
+
     framing: Framing  # in upright full-resolution source px
     alpha: np.ndarray  # person alpha at output size, 0 beyond the source
     face: np.ndarray  # bool, the face oval at output size (kept out of any denoising)
@@ -72,16 +74,18 @@ def matte_params(p: Profile) -> tuple[MatteParams, CompositeParams]:
 
 
 def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background: bool = True,
-                   keep: np.ndarray | None = None, remove: np.ndarray | None = None) -> Prepared:
+                   keep: np.ndarray | None = None, remove: np.ndarray | None = None) -> Matte:
     """The person's alpha in the output frame, from the analysis image alone. `background=False`
     keeps the source's background (alpha 1 wherever there is source); `keep` / `remove` are the
     user's strokes in upright full-resolution source px."""
     import cv2
 
+    assert a.landmarks is not None, "matting needs the face's landmarks"
     view = framing.for_analysis(a.picture.scale)
     poly = face_polygon(a.landmarks) @ view.matrix[:, :2].T + view.matrix[:, 2]
     h, w = a.picture.rgb.shape[:2]
     if background:
+        assert a.mask is not None, "replacing the background needs the person mask"
         preview = render(a.picture.rgb, view)
         (x0, y0), (x1, y1) = poly.min(axis=0), poly.max(axis=0)
         prior = warp_mask(a.mask, view.matrix, framing.size)
@@ -95,7 +99,7 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background
     alpha[outside_source(view, w, h, 0)] = 0.0
     face = np.zeros(alpha.shape, np.uint8)
     cv2.fillPoly(face, [np.round(poly).astype(np.int32)], 1)
-    return Prepared(framing=framing, alpha=alpha, face=face.astype(bool), whitened=background)
+    return Matte(framing=framing, alpha=alpha, face=face.astype(bool), whitened=background)
 
 
 def scene_samples(a: PhotoAnalysis, mp: MatteParams) -> tuple[np.ndarray, np.ndarray]:
@@ -127,7 +131,7 @@ def scene_samples(a: PhotoAnalysis, mp: MatteParams) -> tuple[np.ndarray, np.nda
     return background, rgb[(zone & sure & (mask > mp.sample_sure)) | (skin > 0)]
 
 
-def finish(full: Picture, framed: np.ndarray, a: PhotoAnalysis, p: Profile, prep: Prepared) -> FixResult:
+def finish(full: Picture, framed: np.ndarray, a: PhotoAnalysis, p: Profile, prep: Matte) -> FixResult:
     """Put the framed full-resolution pixels (`framing.render` of `full`) on white and compress."""
     framing = prep.framing
     mp, cp = matte_params(p)

@@ -65,7 +65,7 @@ def from_crop(c: CropFrame, size: tuple[int, int], a: PhotoAnalysis) -> Framing:
         raise ValueError(f"crop height must be positive, got {c.height}")
     scale = out_h / c.height
     matrix = cv2.getRotationMatrix2D((c.centre_x, c.centre_y), c.angle, scale)
-    matrix[:, 2] += (out_w / 2.0 - c.centre_x, out_h / 2.0 - c.centre_y)
+    matrix[:, 2] += np.array([out_w / 2.0 - c.centre_x, out_h / 2.0 - c.centre_y])
     head_px = a.head.head_px / a.picture.scale if a.head is not None else 0.0
     return Framing(matrix=matrix, size=size, scale=scale, angle=c.angle, head_ratio=head_px * scale / out_h)
 
@@ -95,7 +95,8 @@ def plan(a: PhotoAnalysis, p: Profile) -> Framing:
     rot = cv2.getRotationMatrix2D((float(eye_mid[0]), float(eye_mid[1])), angle, 1.0)
 
     def turn(x: float, y: float) -> np.ndarray:
-        return rot @ np.array([x * k, y * k, 1.0])
+        turned: np.ndarray = rot @ np.array([x * k, y * k, 1.0])
+        return turned
 
     # Crown and chin measured along the face's own vertical axis once the eyes are level.
     crown = turn(head.centre_x, head.crown_y)
@@ -195,7 +196,8 @@ def outside_source(framing: Framing, raw_w: int, raw_h: int, turns: int) -> np.n
     ys = np.arange(h, dtype=np.float32)[:, None]
     ux = inv[0, 0] * xs + inv[0, 1] * ys + inv[0, 2]
     uy = inv[1, 0] * xs + inv[1, 1] * ys + inv[1, 2]
-    return (ux < 0) | (ux > uw - 1) | (uy < 0) | (uy > uh - 1)
+    outside: np.ndarray = (ux < 0) | (ux > uw - 1) | (uy < 0) | (uy > uh - 1)
+    return outside
 
 
 def warp_mask(mask: np.ndarray, matrix: np.ndarray, size: tuple[int, int]) -> np.ndarray:

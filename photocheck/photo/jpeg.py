@@ -8,12 +8,12 @@ JPEG and only shrinks the file.
 from __future__ import annotations
 
 import io
-import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
+
+from photocheck.io.jpeg import highest_quality
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,14 @@ def encode_jpeg_under(rgb: np.ndarray, max_bytes: int, *, min_quality: int, max_
     search repeated; the denoised file wins when its quality is higher and it reproduces the
     protected region (the whole picture without a mask) more faithfully."""
     def search(img: np.ndarray) -> tuple[int, bytes] | None:
-        return _best_quality(lambda q: encode_jpeg(img, q, subsampling=subsampling,
-                                                   progressive=progressive),
-                             max_bytes, floor_quality, max_quality)
+        encoded: dict[int, bytes] = {}
+
+        def size(q: int) -> int:
+            encoded[q] = encode_jpeg(img, q, subsampling=subsampling, progressive=progressive)
+            return len(encoded[q])
+
+        q = highest_quality(size, max_bytes, floor_quality, max_quality)
+        return None if q is None else (q, encoded[q])
 
     h, w = rgb.shape[:2]
     best = search(rgb)
@@ -71,57 +76,6 @@ def encode_jpeg_under(rgb: np.ndarray, max_bytes: int, *, min_quality: int, max_
             f"Cannot fit the photo into {max_bytes} bytes: at quality {floor_quality} it is still "
             f"{smallest} bytes. Use a photo with a plain background, plain clothes and even light.")
     return Encoded(data=best[1], quality=best[0], width=w, height=h, denoised=denoised)
-
-
-def _best_quality(encode: Callable[[int], bytes], max_bytes: int, lo: int,
-                  hi: int) -> tuple[int, bytes] | None:
-    """Bracketed search: `fit` is the best quality seen to fit, `miss` the lowest seen too big.
-    The answer's neighbour q+1 has always been encoded and found too big. Guesses come from
-    log(size) being nearly linear in log(libjpeg quantiser scale) (3-4 encodes instead of 8);
-    two guesses in a row that do not halve the bracket are followed by a bisection; a non-monotone
-    step can cost a quality point but never returns a file over the cap."""
-    top = encode(hi)
-    if len(top) <= max_bytes:
-        return hi, top
-    sizes = {hi: len(top)}
-    fit: tuple[int, bytes] | None = None
-    low, miss = lo - 1, hi  # `low` fits (or is the virtual lo - 1), `miss` does not
-    stalls = 0  # guesses in a row that did not halve the bracket
-    while miss - low > 1:
-        width = miss - low
-        mid = (low + miss) // 2 if stalls >= 2 else _guess(sizes, low, miss, max_bytes)
-        data = encode(mid)
-        sizes[mid] = len(data)
-        if len(data) <= max_bytes:
-            low, fit = mid, (mid, data)
-        else:
-            miss = mid
-        stalls = stalls + 1 if (miss - low) * 2 > width and stalls < 2 else 0
-    return fit
-
-
-# log(size) falls by about this much per unit of log(quantiser scale) on portraits; it only
-# steers the first guess, the bracket keeps the answer exact.
-_SIZE_SLOPE = 0.54
-
-
-def _scale(q: float) -> float:
-    """libjpeg's jpeg_quality_scaling (percent of the base tables), floored at 1."""
-    return max(5000 / q if q < 50 else 200 - 2 * q, 1.0)
-
-
-def _quality(scale: float) -> float:
-    return (200 - scale) / 2 if scale <= 100 else 5000 / scale
-
-
-def _guess(sizes: dict[int, int], low: int, miss: int, max_bytes: int) -> int:
-    x1, y1 = math.log(_scale(miss)), math.log(sizes[miss])
-    if low in sizes:  # secant between the bracket ends
-        x0, y0 = math.log(_scale(low)), math.log(sizes[low])
-        x = x0 + (math.log(max_bytes) - y0) * (x1 - x0) / (y1 - y0) if y1 != y0 else x0
-    else:
-        x = x1 + (y1 - math.log(max_bytes)) / _SIZE_SLOPE
-    return min(max(math.floor(_quality(math.exp(x))), low + 1), miss - 1)
 
 
 def _closer(rgb: np.ndarray, protect: np.ndarray | None, candidate: bytes, current: bytes) -> bool:

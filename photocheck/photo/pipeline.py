@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +23,9 @@ from photocheck.photo.checks import run_checks
 from photocheck.photo.framing import BELOW_TOLERANCE, CropFrame, Framing, below_source, from_crop, plan, render, to_crop
 from photocheck.reports import CheckResult, OutputFile, PhotoReport, Status
 from photocheck.rules.profile import Profile
+
+if TYPE_CHECKING:
+    from photocheck.photo.fix import FixResult
 
 ROTATIONS = (0, 90, 180, 270)
 
@@ -161,17 +165,17 @@ def fix(
     framed = pool.submit(lambda: render(full.result().rgb, framing, turns))
     k = analysis.picture.scale
     upright = (round(analysis.picture.rgb.shape[1] / k), round(analysis.picture.rgb.shape[0] / k))
-    prepared = matte_in_frame(analysis, framing, prof, background=background,
-                              keep=_stroke(keep, upright, "保留", path), remove=_stroke(remove, upright, "去除", path))
+    matted = matte_in_frame(analysis, framing, prof, background=background,
+                            keep=_stroke(keep, upright, "保留", path), remove=_stroke(remove, upright, "去除", path))
     try:
-        result = finish(full.result(), framed.result(), analysis, prof, prepared)
+        result = finish(full.result(), framed.result(), analysis, prof, matted)
     except FixError as exc:
         return PhotoReport(input=path, profile=prof, checks=[*checks, exc.result])
     return _write_checked(path, out, original, prof, checks, result)
 
 
 def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, checks: list[CheckResult],
-                   result) -> PhotoReport:
+                   result: FixResult) -> PhotoReport:
     staged = write_staged(out, result.upload.data)
     try:
         try:
@@ -205,5 +209,6 @@ def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, 
                                 f"cannot write the file: {reason} (check free space and permissions)") from exc
     finally:
         staged.unlink(missing_ok=True)
-    upload = OutputFile(out, len(result.upload.data), *prof.output.exact_size, result.upload.quality)
+    upload = OutputFile(out, len(result.upload.data), result.upload.width, result.upload.height,
+                        result.upload.quality)
     return PhotoReport(input=path, profile=prof, checks=final, output=upload, original=hires, notes=result.notes)

@@ -91,15 +91,18 @@ class FaceLandmarks:
 
     @property
     def eye_right(self) -> np.ndarray:
-        return self.points[list(_RIGHT_EYE_CORNERS), :2].mean(axis=0)
+        mid: np.ndarray = self.points[list(_RIGHT_EYE_CORNERS), :2].mean(axis=0)
+        return mid
 
     @property
     def eye_left(self) -> np.ndarray:
-        return self.points[list(_LEFT_EYE_CORNERS), :2].mean(axis=0)
+        mid: np.ndarray = self.points[list(_LEFT_EYE_CORNERS), :2].mean(axis=0)
+        return mid
 
     @property
     def eye_mid(self) -> np.ndarray:
-        return (self.eye_right + self.eye_left) / 2
+        mid: np.ndarray = (self.eye_right + self.eye_left) / 2
+        return mid
 
     @property
     def chin(self) -> np.ndarray:
@@ -161,7 +164,8 @@ def _depth_to_space(nchw: np.ndarray, block: int = 2) -> np.ndarray:
     _, c, h, w = nchw.shape
     out_c = c // (block * block)
     x = nchw[0].transpose(1, 2, 0).reshape(h, w, block, block, out_c)
-    return x.transpose(0, 2, 1, 3, 4).reshape(h * block * w * block, out_c)
+    rows: np.ndarray = x.transpose(0, 2, 1, 3, 4).reshape(h * block * w * block, out_c)
+    return rows
 
 
 def _run_detector(spec: _DetectorSpec, blob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -190,9 +194,14 @@ def _raw_detections(rgb: np.ndarray, spec: _DetectorSpec, min_score: float) -> l
     boxes = (boxes - np.tile(offset, 2)) / lb.scale
     kps = (kps - offset) / lb.scale
     return [
-        Detection(tuple(float(v) for v in b), float(s), k.astype(np.float32))
+        Detection(_box(b), float(s), k.astype(np.float32))
         for b, s, k in zip(boxes, scores[keep], kps, strict=True)
     ]
+
+
+def _box(values: np.ndarray) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in values)
+    return x0, y0, x1, y1
 
 
 def _iou(a: tuple[float, ...], boxes: np.ndarray) -> np.ndarray:
@@ -203,7 +212,8 @@ def _iou(a: tuple[float, ...], boxes: np.ndarray) -> np.ndarray:
     inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
     area_a = (a[2] - a[0]) * (a[3] - a[1])
     areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-    return inter / np.maximum(area_a + areas - inter, 1e-9)
+    iou: np.ndarray = inter / np.maximum(area_a + areas - inter, 1e-9)
+    return iou
 
 
 def _weighted_nms(dets: list[Detection], iou: float) -> list[Detection]:
@@ -217,7 +227,7 @@ def _weighted_nms(dets: list[Detection], iou: float) -> list[Detection]:
         weights = np.array([d.score for d in cluster], np.float32)[:, None]
         box = (boxes[overlap] * weights).sum(0) / weights.sum()
         kps = (np.stack([d.keypoints for d in cluster]) * weights[:, :, None]).sum(0)
-        out.append(Detection(tuple(float(v) for v in box), order[0].score, kps / weights.sum()))
+        out.append(Detection(_box(box), order[0].score, kps / weights.sum()))
         order = [d for d, o in zip(order, overlap, strict=True) if not o]
     return out
 

@@ -331,7 +331,8 @@ def _largest_component(mask: np.ndarray) -> np.ndarray:
     n, comp, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if n < 2:
         return np.zeros(mask.shape, bool)
-    return comp == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    largest: np.ndarray = comp == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    return largest
 
 
 def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MatteParams,
@@ -359,7 +360,8 @@ def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MattePa
         if samples is not None and _learn_models(bgr, labels, samples, p.sample_panel, p.model_spread**2, bgd, fgd):
             mode = cv2.GC_EVAL_FREEZE_MODEL
             models = (bgd, fgd)
-        cv2.grabCut(bgr, labels, None, bgd, fgd, p.grabcut_iterations, mode)
+        # The stubs want a rect; OpenCV takes None when it starts from the mask.
+        cv2.grabCut(bgr, labels, None, bgd, fgd, p.grabcut_iterations, mode)  # type: ignore[call-overload]
     fg = ((labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)).astype(np.uint8)
     fg = _keep_connected(fg, anchor)
     return _fill_holes(fg, p.max_hole_area), models
@@ -537,7 +539,8 @@ def _fast_guided_filter(
     for y in range(0, h, _BAND_ROWS):
         guide = guide_rgb[y : y + _BAND_ROWS].astype(np.float32) / 255.0
         out[y : y + _BAND_ROWS] = cv2.transform(cv2.multiply(a[y : y + _BAND_ROWS], guide), ones)
-    return out + b
+    filtered: np.ndarray = out + b
+    return filtered
 
 
 def _guided_coefficients(
