@@ -207,7 +207,7 @@ def run_batch(
     stopped = None
     if jobs:
         try:
-            _run(jobs, rows, output_dir, workers, prof.path and str(prof.path), overwrite or resume, progress)
+            _run(jobs, rows, output_dir, workers, str(prof.path) if prof.path else None, overwrite or resume, progress)
         except KeyboardInterrupt as exc:
             stopped = exc.signum if isinstance(exc, Terminated) else int(signal.SIGINT)
         with deferred():  # a second Ctrl-C must not cost the summary of what finished
@@ -237,7 +237,7 @@ def _run(jobs: list[tuple[int, Path, str]], rows: dict[int, Row], output_dir: Pa
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, mp_context=context)
     queue = iter(jobs)
-    running: dict[Future, int] = {}
+    running: dict[Future[Row], int] = {}
 
     def submit_next() -> None:
         job = next(queue, None)

@@ -6,6 +6,7 @@ The ids are a contract shared with the GUI, the export report and the tests.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -283,7 +284,7 @@ def material_valid(readings: Sequence[Reading], ref: Reference) -> CheckResult |
             "material.valid", WARN, None, limit, f"无法读出{names}，未能核对是否在有效期内",
             dated[0].field.advice, message_en="Could not read the validity date",
         )
-    first = min(ends, key=lambda r: r.end)
+    first = min(ends, key=lambda r: r.end or dt.date.max)  # `ends` all have one
     end = first.end
     assert end is not None
     how = f"{first.field.name}{first.value}" if first.field.kind == "expiry" else (

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +34,7 @@ from photocheck.rules.profile import Profile, resolve_profile
 if TYPE_CHECKING:
     from photocheck.documents.compress import Compressed
     from photocheck.documents.geometry import Quad
+    from photocheck.documents.ocr import TextLine
 
 # PDF pages: 200 dpi keeps 8-pt print about 20 px tall; the cap bounds memory on poster pages.
 RENDER_DPI = 200
@@ -328,7 +329,7 @@ class Text:
     text: str
     line_px: float | None  # median line-box height in the flattened image
     skew: float  # residual tilt of the long lines, degrees (0 without any)
-    lines: tuple = ()  # the OCR TextLines behind `text`
+    lines: tuple[TextLine, ...] = ()  # the OCR TextLines behind `text`
 
 
 def _residual_skew(boxes: list[np.ndarray]) -> float:
@@ -350,7 +351,7 @@ def read_document(flat: np.ndarray) -> Text:
     return _text_of(read_text(seal_free(flat)))
 
 
-def _text_of(lines) -> Text:
+def _text_of(lines: Sequence[TextLine]) -> Text:
     from photocheck.documents.compress import line_height
     from photocheck.documents.ocr import plain_text
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,7 +135,7 @@ def _reading_order(lines: list[TextLine]) -> list[TextLine]:
     return [ln for row in rows for ln in sorted(row, key=lambda ln: float(ln.box[:, 0].min()))]
 
 
-def plain_text(lines: list[TextLine]) -> str:
+def plain_text(lines: Sequence[TextLine]) -> str:
     """The recognised text, one line per TextLine, for classification and agreement scoring."""
     return "\n".join(ln.text for ln in lines)
 

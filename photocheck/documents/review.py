@@ -22,7 +22,7 @@ def review(spec: MaterialsSpec, category: Category, slot: str | None, lines: Seq
     found = [
         mc.material_key_fields(readings),
         mc.material_valid(readings, reference(spec.validity, today)),
-        mc.material_name(name, bool(name) and name_appears(name, lines), readings),
+        mc.material_name(name, bool(name) and name_appears(name or "", lines), readings),
     ]
     return [c for c in found if c is not None]
 

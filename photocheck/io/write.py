@@ -108,7 +108,7 @@ def _windows_alive(pid: int) -> bool:
         kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
         handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
-            return kernel32.GetLastError() == 5  # access denied: it exists
+            return bool(kernel32.GetLastError() == 5)  # access denied: it exists
         try:
             code = ctypes.c_ulong()
             kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
@@ -131,7 +131,7 @@ def stale(pid: int | None, mtime: float) -> bool:
 def sweep(folder: str | Path) -> list[Path]:
     """Remove the staged files that processes which died left in `folder` (not those of running
     ones) and return them. Errors are ignored: a sweep never stops the run that does it."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

@@ -202,7 +202,7 @@ def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, 
             try:
                 os.replace(staged, out)
             except OSError as exc:
-                if hires is not None:  # both or neither
+                if hires is not None and original is not None:  # both or neither
                     original.unlink(missing_ok=True)
                 reason = exc.strerror or str(exc)
                 raise UserError(out, f"无法写入文件：{reason}（请检查磁盘空间和写入权限）",

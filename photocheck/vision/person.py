@@ -336,7 +336,8 @@ def _largest_component(mask: np.ndarray) -> np.ndarray:
 
 
 def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MatteParams,
-            samples: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+            samples: tuple[np.ndarray, np.ndarray] | None = None
+            ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
     """Binary person mask: grabCut, then only what connects to the anchor, small holes filled.
 
     With `samples`, grabCut's two colour models are learnt once from trusted pixels only (the
@@ -348,7 +349,7 @@ def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MattePa
     if not anchor.any():
         return np.zeros(seeds.shape, np.uint8), None
     labels = seeds.copy()
-    models = None
+    models: tuple[np.ndarray, np.ndarray] | None = None
     # grabCut needs samples of both sides; a crop that is all person has nothing to relabel.
     if ((labels == cv2.GC_BGD) | (labels == cv2.GC_PR_BGD)).any():
         bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
@@ -393,15 +394,15 @@ def _decide_band(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np
     gone[rows, cols] = (margin < np.where(unsure[rows, cols], -p.unsure_bias, -p.decide_bias)) | (
         person < p.foreign_loglik)
     # A 3x3 median drops single-pixel noise of the per-pixel decision.
-    gone = cv2.medianBlur(gone * 255, 3) > 0
+    dropped = cv2.medianBlur(gone * 255, 3) > 0
     # Only what opens onto the background already there, or onto the frame's edge, goes: a pocket
     # inside the clothing whose colour happens to match the old background (a highlight on a grey
     # suit) stays.
     outside = np.pad(binary == 0, 1, constant_values=True)
-    _, comp = cv2.connectedComponents((outside | np.pad(gone, 1)).astype(np.uint8), connectivity=8)
+    _, comp = cv2.connectedComponents((outside | np.pad(dropped, 1)).astype(np.uint8), connectivity=8)
     open_ids = np.unique(comp[outside])
-    gone &= np.isin(comp[1:-1, 1:-1], open_ids[open_ids > 0])
-    return np.where(gone, 0.0, hard).astype(np.float32)
+    dropped &= np.isin(comp[1:-1, 1:-1], open_ids[open_ids > 0])
+    return np.where(dropped, 0.0, hard).astype(np.float32)
 
 
 def _gmm_loglik(bgr: np.ndarray, model: np.ndarray) -> np.ndarray:
@@ -438,7 +439,8 @@ def _learn_models(bgr: np.ndarray, labels: np.ndarray, samples: tuple[np.ndarray
         return False
     image = np.ascontiguousarray(np.concatenate([back, front])[:, None, :])
     mask = np.concatenate([np.full(len(back), cv2.GC_BGD, np.uint8), np.full(len(front), cv2.GC_FGD, np.uint8)])
-    cv2.grabCut(image, np.ascontiguousarray(mask[:, None]), None, bgd, fgd, 0, cv2.GC_INIT_WITH_MASK)
+    cv2.grabCut(image, np.ascontiguousarray(mask[:, None]), None, bgd, fgd, 0,  # type: ignore[call-overload]
+                cv2.GC_INIT_WITH_MASK)  # as above: no rect when starting from the mask
     for model in (bgd, fgd):  # covariances of each component (after 5 weights and 5 means)
         covs = model[0, 20:65].reshape(5, 3, 3)
         values, vectors = np.linalg.eigh(covs)

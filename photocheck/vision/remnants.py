@@ -190,10 +190,12 @@ def _candidate(solid: np.ndarray, person: np.ndarray, oval: np.ndarray | None) -
         cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
         ids, counts = np.unique(comp[(face > 0) & solid], return_counts=True)
         if ids.size:
-            return comp == ids[np.argmax(counts)]
+            biggest: np.ndarray = comp == ids[np.argmax(counts)]
+            return biggest
     score = np.bincount(comp.ravel(), weights=person.ravel(), minlength=n)
     score[0] = 0
-    return comp == int(np.argmax(score))
+    likeliest: np.ndarray = comp == int(np.argmax(score))
+    return likeliest
 
 
 def _dilated_oval(h: int, w: int, oval: np.ndarray, grow: float) -> np.ndarray:
@@ -214,7 +216,8 @@ def _beside_head(h: int, w: int, oval: np.ndarray, lm: FaceLandmarks, k: float) 
     nose_y = 0.5 * (float(lm.eye_mid[1]) + float(lm.chin[1])) * k
     zone = np.zeros((h, w), bool)
     zone[: max(0, int(nose_y))] = True
-    return zone & ~_dilated_oval(h, w, oval, 0.06)
+    above: np.ndarray = zone & ~_dilated_oval(h, w, oval, 0.06)
+    return above
 
 
 def _palette(
@@ -259,8 +262,11 @@ def _centres(px: np.ndarray, n: int) -> np.ndarray | None:
     px = px[:: max(1, len(px) // 3000)]
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     cv2.setRNGSeed(0x5EED)
-    _, _, centres = cv2.kmeans(np.ascontiguousarray(px, np.float32), n, None, crit, 2, cv2.KMEANS_PP_CENTERS)
-    return centres
+    # The stubs want a labels array; OpenCV allocates one when given None.
+    _, _, centres = cv2.kmeans(np.ascontiguousarray(px, np.float32), n, None, crit, 2,  # type: ignore[call-overload]
+                               cv2.KMEANS_PP_CENTERS)
+    found: np.ndarray = centres
+    return found
 
 
 def _palette_distance(px: np.ndarray, palette: np.ndarray, fade: np.ndarray) -> np.ndarray:
@@ -284,7 +290,8 @@ def _palette_distance(px: np.ndarray, palette: np.ndarray, fade: np.ndarray) -> 
                               _segment_distance(centre, palette, palette))  # blends, and the colours
     whites = np.repeat(WHITE_LAB[None], len(palette), axis=0)
     faded[cells] = np.minimum(solid[cells], _segment_distance(centre, palette, whites))
-    return np.where(fade, faded[key], solid[key])
+    distance: np.ndarray = np.where(fade, faded[key], solid[key])
+    return distance
 
 
 def _segment_distance(px: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
