@@ -162,12 +162,12 @@ class Source:
         pixels as Pillow, a third faster, straight into numpy and without holding the GIL.
 
         OpenCV pads a truncated file with grey instead of failing, so a file that does not end in
-        an end-of-image marker goes through Pillow, which reports it. A damaged file goes through
-        Pillow too: its libjpeg stays quiet, where OpenCV's prints to the terminal.
+        an end-of-image marker goes through Pillow, which reports it. A file damaged mid-scan stays
+        here: libjpeg decodes it as well as it can (Pillow refuses most of them), the damage is
+        already in `info.damage` for the warning, and its chatter is kept off the terminal.
         """
         i = self.info
-        return (i.format == "JPEG" and i.mode in ("RGB", "L") and not i.has_icc and not i.damage
-                and self.data.endswith(b"\xff\xd9"))
+        return i.format == "JPEG" and i.mode in ("RGB", "L") and not i.has_icc and self.data.endswith(b"\xff\xd9")
 
     def _decode_plain_jpeg(self, max_side: int | None) -> Picture:
         import cv2
@@ -182,7 +182,11 @@ class Source:
             # The REDUCED_GRAYSCALE values carry just the scale bits; with COLOR_RGB they give colour.
             flags |= {1: 0, 2: cv2.IMREAD_REDUCED_GRAYSCALE_2, 4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
                       8: cv2.IMREAD_REDUCED_GRAYSCALE_8}[factor]
-        rgb = cv2.imdecode(np.frombuffer(self.data, np.uint8), flags)
+        if self.info.damage:
+            with native_stderr():
+                rgb = cv2.imdecode(np.frombuffer(self.data, np.uint8), flags)
+        else:
+            rgb = cv2.imdecode(np.frombuffer(self.data, np.uint8), flags)
         if rgb is None or rgb.shape[0] * rgb.shape[1] == 0:
             raise _broken(self.info.path, "JPEG", ValueError("OpenCV could not decode the data"))
         if target is not None and (rgb.shape[1], rgb.shape[0]) != target:
