@@ -105,10 +105,27 @@ def cases(d: Path) -> dict[str, list[str]]:
     }
 
 
+# The child reports its own peak (VmHWM) at exit: a child's ru_maxrss starts from its parent's
+# RSS at the fork (Linux records the old memory's high-water mark at exec), so under a big parent
+# such as a test run it measures the parent, not the command.
+_PEAK = """import atexit, os, runpy, sys
+def _peak():
+    with open("/proc/self/status") as f:
+        kb = next(int(line.split()[1]) for line in f if line.startswith("VmHWM"))
+    with open(os.environ["PHOTOCHECK_PEAK_FILE"], "w") as out:
+        out.write(str(kb))
+atexit.register(_peak)
+sys.argv = ["photocheck", *sys.argv[1:]]
+runpy.run_module("photocheck", run_name="__main__")
+"""
+
+
 def run(args: list[str], timeout: float = 120) -> tuple[float, float, int, str]:
     """(peak RSS MB, seconds, exit code, last stderr line) of `python -m photocheck ARGS`."""
+    peak_file = Path(tempfile.mkdtemp(prefix="photocheck-peak-")) / "peak"
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "photocheck", *args], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-c", _PEAK, *args], cwd=ROOT,
+                            env={**os.environ, "PHOTOCHECK_PEAK_FILE": str(peak_file)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = start + timeout
     while True:
@@ -126,7 +143,10 @@ def run(args: list[str], timeout: float = 120) -> tuple[float, float, int, str]:
     lines = [ln for ln in out.splitlines() if ln.strip()]
     said = next((ln for ln in lines if "错误" in ln or "WARN" in ln or "警告" in ln or "file.readable" in ln),
                 lines[-1] if lines else "")
-    return usage.ru_maxrss / 1024, seconds, proc.returncode, said.strip()
+    peak_kb = int(peak_file.read_text()) if peak_file.exists() else usage.ru_maxrss  # killed: no report
+    peak_file.unlink(missing_ok=True)
+    peak_file.parent.rmdir()
+    return peak_kb / 1024, seconds, proc.returncode, said.strip()
 
 
 def main() -> int:
