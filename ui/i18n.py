@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
@@ -15,6 +15,12 @@ LANGUAGES = ("zh_CN", "en")  # the first is the default
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}  # each in its own language: never translated
 
 _installed: list[QTranslator] = []
+
+
+def tr(text: str) -> str:
+    """The text in the current language. Call it with a literal: pyside6-lupdate collects
+    `tr("...")` calls (context "") into the .ts file."""
+    return QCoreApplication.translate("", text)
 
 
 def qt_translations_dir() -> Path:

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from photocheck.api import Profile, ProjectError, Status, list_profiles
 from ui import backend as real_backend
-from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, tr
 from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, state_text
 from ui.steps.interim import ExportPointerStep, MaterialsPanelStep
@@ -57,12 +57,9 @@ AUTOSAVE_MS = 400
 PROJECT_FILE = "current-project.json"
 DEFAULT_SIZE = QSize(1280, 760)
 MIN_SIZE = QSize(1000, 600)
-SIDEBAR_WIDTH = 196
+SIDEBAR_WIDTH = 216
 STATE_STATUS = {StepState.READY: Status.PASS, StepState.NEEDS_WORK: Status.WARN}
 
-
-def tr(text: str) -> str:
-    return QApplication.translate("MainWindow", text)
 
 
 def app_data_dir() -> Path:
@@ -166,7 +163,7 @@ class MainWindow(QMainWindow):
     # --- layout ----------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.photo = PhotoStep(self.project, self._settings, backend=self._backend)
+        self.photo = PhotoStep(self.project, self._settings, self._data_dir, backend=self._backend)
         self.photo.idle.connect(self.idle.emit)
         self.materials_step = MaterialsPanelStep(self._profiles, default_save_dir(), backend=self._backend)
         self.export_step = ExportPointerStep(self.materials_step)
@@ -276,7 +273,7 @@ class MainWindow(QMainWindow):
         for i, step in enumerate(self.steps()):
             status = step.status()
             item = self.sidebar.item(i)
-            item.setText(f"{i + 1}  {step.title()}\n{state_text(status.state)} · {status.summary}")
+            item.setText(f"{i + 1}  {step.title()}\n{state_text(status.state)}\n{status.summary}")
             icon = status_icon(STATE_STATUS[status.state], 18, ratio) if status.state in STATE_STATUS \
                 else _not_started_icon(18, ratio)
             item.setIcon(QIcon(icon))

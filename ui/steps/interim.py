@@ -8,16 +8,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from photocheck.api import CategoryState, Profile
 from ui import backend as real_backend
+from ui.i18n import tr
 from ui.materials_panel import MaterialsPanel
 from ui.steps.base import Step, StepState, StepStatus
-
-
-def tr(text: str) -> str:
-    return QApplication.translate("InterimSteps", text)
 
 
 class MaterialsPanelStep(Step):

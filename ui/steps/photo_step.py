@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QEvent, QSettings, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -40,7 +41,7 @@ from PySide6.QtWidgets import (
 from photocheck.api import CheckResult, CropFrame, PhotoEdits, PhotoReport, Status, UserError, sample_path
 from photocheck.labels import check_name
 from ui import backend as real_backend
-from ui.i18n import english
+from ui.i18n import english, tr
 from ui.photo_jobs import Analysis, Rendered, analyse_job, render_job, save_job, warm_up_job
 from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, StepStatus
@@ -56,9 +57,6 @@ BAD_STYLE = "color: #c62828; font-weight: bold;"
 NOTE_STYLE = "background: #eff6ff; border: 1px solid #bfdbfe; border-radius: 4px; padding: 5px; color: #1e3a8a;"
 BAND_MARGIN = 0.004  # the frame stops this far inside the head-size band, so rounding never fails the check
 
-
-def tr(text: str) -> str:
-    return QApplication.translate("PhotoStep", text)
 
 
 def default_save_dir() -> Path:
@@ -120,9 +118,10 @@ class PhotoStep(Step):
     resultShown = Signal()  # a fixed result is on screen
     checksShown = Signal()  # a checklist (of the input or of the result) is on screen
 
-    def __init__(self, project: CandidateProject, settings: QSettings, parent: QWidget | None = None, *,
-                 backend: ModuleType | Any = real_backend) -> None:
+    def __init__(self, project: CandidateProject, settings: QSettings, data_dir: Path,
+                 parent: QWidget | None = None, *, backend: ModuleType | Any = real_backend) -> None:
         super().__init__(parent)
+        self._data_dir = data_dir  # pasted pictures are kept here: the project refers to them
         self._project = project
         self._settings = settings
         self._backend = backend
@@ -152,6 +151,10 @@ class PhotoStep(Step):
     @property
     def busy(self) -> bool:
         return self._runner.busy
+
+    def result_picture(self) -> np.ndarray | None:
+        """The fixed result on screen (the temporary output read back), RGB."""
+        return self._rendered.picture if self._rendered is not None else None
 
     @property
     def report(self) -> PhotoReport | None:
@@ -211,7 +214,7 @@ class PhotoStep(Step):
         if image.isNull():
             self.status_label.setText(tr("剪贴板里没有照片。"))
             return
-        folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)) / "pasted"
+        folder = self._data_dir / "pasted"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / time.strftime("粘贴的照片-%Y%m%d-%H%M%S.png")
         if not image.convertToFormat(QImage.Format.Format_RGB888).save(str(path), "PNG", 1):
@@ -345,7 +348,7 @@ class PhotoStep(Step):
         self.save_button.clicked.connect(self.save)
         save_row = QHBoxLayout()
         save_row.addWidget(self.save_button)
-        save_row.addWidget(self.keep_original, 1)
+        save_row.addStretch(1)
         side = QVBoxLayout()
         side.setSpacing(6)
         side.addWidget(self.results_title)
@@ -354,6 +357,7 @@ class PhotoStep(Step):
         side.addWidget(self.refusal_label)
         side.addWidget(self.saved_label)
         side.addWidget(self.next_step_label)
+        side.addWidget(self.keep_original)
         side.addLayout(save_row)
         side_box = QWidget()
         side_box.setLayout(side)
@@ -402,23 +406,31 @@ class PhotoStep(Step):
         self.brush_size = QSlider(Qt.Orientation.Horizontal)
         self.brush_size.setRange(2, 60)
         self.brush_size.setValue(15)
-        self.brush_size.setMaximumWidth(90)
+        self.brush_size.setFixedWidth(110)
         self.brush_size.valueChanged.connect(self._mode_changed)
         self.reset_button = QPushButton()
         self.reset_button.clicked.connect(self.reset_edits)
         frame = QFrame()
-        row = QHBoxLayout(frame)
-        row.setContentsMargins(0, 2, 0, 0)
-        row.setSpacing(6)
+        rows = QVBoxLayout(frame)
+        rows.setContentsMargins(0, 2, 0, 0)
+        rows.setSpacing(4)
+        first, second = QHBoxLayout(), QHBoxLayout()
+        for row in (first, second):
+            row.setSpacing(6)
+            rows.addLayout(row)
         for w in (self.rotate_left, self.rotate_right, self.guides_box, self.background_box):
-            row.addWidget(w)
-        row.addSpacing(6)
+            first.addWidget(w)
+        first.addStretch(1)
+        first.addWidget(self.reset_button)
         self.mode_label = QLabel()
-        row.addWidget(self.mode_label)
-        for w in (self.mode_frame, self.mode_keep, self.mode_remove, self.brush_size):
-            row.addWidget(w)
-        row.addStretch(1)
-        row.addWidget(self.reset_button)
+        second.addWidget(self.mode_label)
+        for w in (self.mode_frame, self.mode_keep, self.mode_remove):
+            second.addWidget(w)
+        self.brush_label = QLabel()
+        second.addSpacing(8)
+        second.addWidget(self.brush_label)
+        second.addWidget(self.brush_size)
+        second.addStretch(1)
         return frame
 
     def retranslate(self) -> None:
@@ -430,7 +442,7 @@ class PhotoStep(Step):
         self.result_title.setText(tr("修复结果（尚未保存）"))
         self.original.set_placeholder(tr("把照片拖到这里，或点“打开照片…”，或按 Ctrl+V 粘贴。\n\n"
                                          "照片只在本机处理，不会上传。\n支持 JPEG、PNG、HEIC、WebP、BMP、TIFF"))
-        self.result.set_placeholder(tr("选择照片后，这里立刻显示修复后的效果。"))
+        self._show_result_text()
         self.rotate_left.setText(tr("向左转"))
         self.rotate_left.setToolTip(tr("逆时针旋转 90°（Ctrl+L）"))
         self.rotate_right.setText(tr("向右转"))
@@ -446,6 +458,7 @@ class PhotoStep(Step):
         self.mode_keep.setToolTip(tr("涂抹误被去掉的部分（头发、衣服），让它保留"))
         self.mode_remove.setText(tr("去除"))
         self.mode_remove.setToolTip(tr("涂抹背景上残留的杂物，让它换成白色"))
+        self.brush_label.setText(tr("笔刷大小"))
         self.brush_size.setToolTip(tr("笔刷大小"))
         self.reset_button.setText(tr("恢复自动"))
         self.reset_button.setToolTip(tr("撤销所有手动调整，回到自动裁剪"))
@@ -570,16 +583,9 @@ class PhotoStep(Step):
         self._rendered = rendered
         report = rendered.report
         out = report.output
-        if out is not None:
-            self.result.set_image(rendered.picture, out.width)
-            self.result_caption.setText(tr("{w}×{h} 像素，{size:,} 字节（上限 {cap:,}）").format(
-                w=out.width, h=out.height, size=out.bytes, cap=report.profile.output.max_bytes or 0))
-        else:
-            self.result.set_image(None)
-            self.result.set_placeholder(tr("按现在的调整无法得到合格的照片：{reasons}").format(
-                reasons="；".join(self._message(c) for c in report.failures)))
-            self.result_caption.setText("")
+        self.result.set_image(rendered.picture if out is not None else None, out.width if out else None)
         self.result.highlights = []
+        self._show_result_text()
         self.timings["result"] = time.perf_counter() - self._asked.get("result", time.perf_counter())
         self._show_report()
         self.checksShown.emit()
@@ -622,11 +628,26 @@ class PhotoStep(Step):
         self.original.highlights = []
         self.result.set_image(None)
         self.result.highlights = []
-        self.result_caption.setText("")
+        self._show_result_text()
         self.check_list.clear()
         self._show_report()
         self._show_file()
         self._show_saved()
+
+    def _show_result_text(self) -> None:
+        rendered = self._rendered
+        out = rendered.report.output if rendered is not None else None
+        if out is not None:
+            cap = rendered.report.profile.output.max_bytes if rendered is not None else None
+            self.result_caption.setText(tr("{w}×{h} 像素，{size:,} 字节（上限 {cap:,}）").format(
+                w=out.width, h=out.height, size=out.bytes, cap=cap or 0))
+        elif rendered is not None:
+            self.result.set_placeholder(tr("按现在的调整无法得到合格的照片：{reasons}").format(
+                reasons="；".join(self._message(c) for c in rendered.report.failures)))
+            self.result_caption.setText("")
+        else:
+            self.result.set_placeholder(tr("选择照片后，这里立刻显示修复后的效果。"))
+            self.result_caption.setText("")
 
     def _show_file(self) -> None:
         photo = self._project.photo()

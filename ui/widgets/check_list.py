@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePol
 
 from photocheck.labels import status_label
 from photocheck.reports import CheckResult, Status
-from ui.i18n import english
+from ui.i18n import english, tr
 
 
 @dataclass(frozen=True)
@@ -93,8 +93,7 @@ def value_line(check: CheckResult) -> str:
     value, limit = _value_text(check.value), _value_text(check.limit)
     if not value or not limit:
         return ""
-    tr = QCoreApplication.translate
-    return tr("CheckList", "测得 {value} · 要求 {limit}").format(value=value, limit=limit)
+    return tr("测得 {value} · 要求 {limit}").format(value=value, limit=limit)
 
 
 def has_regions(check: CheckResult) -> bool:
@@ -127,7 +126,7 @@ class CheckRow(QFrame):
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #4b5563;")
         self.hint.setVisible(bool(check.hint) and check.status is not Status.PASS)
-        self.fix_tag = QLabel(QCoreApplication.translate("CheckList", "可自动修复"))
+        self.fix_tag = QLabel(tr("可自动修复"))
         self.fix_tag.setStyleSheet("color: #1d4ed8; border: 1px solid #93c5fd; border-radius: 3px; padding: 1px 5px;")
         self.fix_tag.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.fix_tag.setVisible(check.fixable and check.status is not Status.PASS)
@@ -164,10 +163,9 @@ class CheckRow(QFrame):
         row.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
 
     def _tooltip(self) -> str:
-        tr = QCoreApplication.translate
         lines = [self.check.message, self.check.hint, self.check.message_en]
         if self.check.status is not Status.PASS:
-            lines.append(tr("CheckList", "点击在照片上标出位置"))
+            lines.append(tr("点击在照片上标出位置"))
         return "\n".join(line for line in lines if line)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -278,11 +276,10 @@ class CheckList(QScrollArea):
 
 def summary_text(checks: list[CheckResult]) -> str:
     """'16 项检查：11 项通过，1 项提示，4 项不合格（其中 4 项可自动修复）'."""
-    tr = QCoreApplication.translate
     counts = {s: sum(c.status is s for c in checks) for s in Status}
     fixable = sum(c.failed and c.fixable for c in checks)
-    text = tr("CheckList", "{n} 项检查：{ok} 项通过，{warn} 项提示，{bad} 项不合格").format(
+    text = tr("{n} 项检查：{ok} 项通过，{warn} 项提示，{bad} 项不合格").format(
         n=len(checks), ok=counts[Status.PASS], warn=counts[Status.WARN], bad=counts[Status.FAIL])
     if fixable:
-        text += tr("CheckList", "（其中 {n} 项可自动修复）").format(n=fixable)
+        text += tr("（其中 {n} 项可自动修复）").format(n=fixable)
     return text
