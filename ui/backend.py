@@ -3,6 +3,6 @@ the GUI tests hand it a stand-in with the same functions (tests/gui/fake_backend
 
 from __future__ import annotations
 
-from photocheck.api import check_photo, fix_photo, load_preview, prepare
+from photocheck.api import analyse_photo, check_photo, fix_photo, load_preview, prepare
 
-__all__ = ["check_photo", "fix_photo", "load_preview", "prepare"]
+__all__ = ["analyse_photo", "check_photo", "fix_photo", "load_preview", "prepare"]

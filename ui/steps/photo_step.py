@@ -571,6 +571,7 @@ class PhotoStep(Step):
             o.height_limits = None
         frame = CropFrame(*edits.frame) if edits.frame else guides.frame
         o.set_frame(frame if self._fixable() else None)
+        self._mode_changed()  # the brush size is a share of this photo's size
         self.timings["analysis"] = time.perf_counter() - self._asked.get("analysis", time.perf_counter())
         self._show_report()
         self.checksShown.emit()

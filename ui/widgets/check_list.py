@@ -121,7 +121,8 @@ class CheckRow(QFrame):
         self.value = QLabel(value_line(check))
         self.value.setWordWrap(True)
         self.value.setStyleSheet("color: #374151; font-size: 9pt;")
-        self.value.setVisible(bool(self.value.text()))
+        # The numbers matter where something is wrong; a passing row keeps them in its tooltip.
+        self.value.setVisible(bool(self.value.text()) and check.status is not Status.PASS)
         self.hint = QLabel(check.hint)  # the pipeline's hints are Chinese only
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #4b5563;")
@@ -163,7 +164,7 @@ class CheckRow(QFrame):
         row.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
 
     def _tooltip(self) -> str:
-        lines = [self.check.message, self.check.hint, self.check.message_en]
+        lines = [self.check.message, value_line(self.check), self.check.hint, self.check.message_en]
         if self.check.status is not Status.PASS:
             lines.append(tr("点击在照片上标出位置"))
         return "\n".join(line for line in lines if line)
