@@ -54,13 +54,19 @@ def fake() -> FakeBackend:
 
 
 @pytest.fixture
-def settings(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+def app_home(tmp_path_factory) -> Path:
+    """The window's own files, apart from tmp_path (tests list what they wrote there)."""
+    return tmp_path_factory.mktemp("app-home")
 
 
 @pytest.fixture
-def data_dir(tmp_path) -> Path:
-    return tmp_path / "appdata"
+def settings(app_home) -> QSettings:
+    return QSettings(str(app_home / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def data_dir(app_home) -> Path:
+    return app_home / "appdata"
 
 
 def make_window(qtbot, backend, settings: QSettings, data_dir: Path, size=(1180, 760)) -> MainWindow:

@@ -28,7 +28,7 @@ class MaterialsPanelStep(Step):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.panel)
         self.panel.idle.connect(self.statusChanged.emit)
-        self.panel.input_edit.textChanged.connect(self.statusChanged.emit)
+        self.panel.input_edit.textChanged.connect(lambda _text: self.statusChanged.emit())
 
     def title(self) -> str:
         return tr("材料")

@@ -549,7 +549,8 @@ class PhotoStep(Step):
     def _analysed(self, analysis: Analysis) -> None:
         if analysis.path != self._project.photo():
             return self._pump()  # a photo replaced while it was being checked
-        self._analysis = analysis
+        # The canvas keeps its own copy of the picture: the array is not needed after this.
+        self._analysis = dataclasses.replace(analysis, picture=None)
         guides = analysis.guides
         profile = self._project.profile
         size = profile.output.exact_size
