@@ -245,3 +245,22 @@ def test_a_painted_remove_stroke_removes_a_pasted_remnant(real_window, qtbot, re
     assert remnant_brightness() > 235
     assert step.report.ok and time.monotonic() - started < 60
     save_shot(window, "remnant-removed.png")
+
+
+def test_the_models_warm_up_in_the_background(window, qtbot, fake):
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        window.warm_up()
+        assert window.busy  # off the GUI thread
+    assert [name for name, _ in fake.calls] == ["analyse_photo"] and fake.calls[0][1].name == "grace_hopper.jpg"
+    assert window.photo.report is None and window.project.photo() is None  # nothing of the candidate's changed
+
+
+def test_a_photo_opened_during_the_warm_up_is_checked_after_it(window, qtbot, fake, grace_hopper_path):
+    fake.hold()
+    window.warm_up()
+    assert fake.waiting.wait(10)
+    window.open_photo(grace_hopper_path)  # queued behind the warm-up
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        fake.release()
+    assert [name for name, _ in fake.calls][:3] == ["analyse_photo", "analyse_photo", "fix_photo"]
+    assert window.photo.result.has_image()
