@@ -142,6 +142,9 @@ class MainWindow(QMainWindow):
         assert isinstance(app, QApplication)
         set_language(app, language)
         self._settings.setValue("language", language)
+        self.language_box.blockSignals(True)
+        self.language_box.setCurrentIndex(max(0, self.language_box.findData(language)))
+        self.language_box.blockSignals(False)
 
     def project_path(self) -> Path:
         return self._data_dir / PROJECT_FILE

@@ -169,7 +169,7 @@
     </message>
     <message>
         <source>原照片（拖动绿框调整构图，滚轮缩放）</source>
-        <translation>Original (drag the green frame to move the crop, wheel to zoom)</translation>
+        <translation>Original (drag the frame; the wheel zooms)</translation>
     </message>
     <message>
         <source>修复结果（尚未保存）</source>
@@ -304,6 +304,10 @@ JPEG, PNG, HEIC, WebP, BMP and TIFF are supported</translation>
     <message>
         <source>按现在的调整无法得到合格的照片：{reasons}</source>
         <translation>With these adjustments the photo does not pass: {reasons}</translation>
+    </message>
+    <message>
+        <source>这张照片无法自动修复，所以没有修复结果。请按右边的提示重新拍摄或换一张照片。</source>
+        <translation>This photo cannot be fixed automatically, so there is no result. Follow the hints on the right: take a new photo or choose another.</translation>
     </message>
     <message>
         <source>照片：{name}</source>

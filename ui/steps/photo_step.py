@@ -474,8 +474,7 @@ class PhotoStep(Step):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-            self.check_list.retranslate()
+            self.retranslate()  # rebuilds the check rows too, in the new language
         super().changeEvent(event)
 
     # --- jobs ------------------------------------------------------------------------------------
@@ -559,6 +558,7 @@ class PhotoStep(Step):
         g = profile.geometry
         o.overlay.face_box, o.overlay.crown_y = guides.face_box, guides.crown_y
         o.overlay.eye_y, o.overlay.chin_y = guides.eye_y, guides.chin_y
+        o.keep_inside = guides.face_box
         o.overlay.crown_band, o.overlay.eye_band = tuple(g.crown_margin), tuple(g.eye_line)
         edits = self._project.edits()
         o.overlay.keep, o.overlay.remove = list(edits.keep), list(edits.remove)
@@ -575,6 +575,7 @@ class PhotoStep(Step):
         self._mode_changed()  # the brush size is a share of this photo's size
         self.timings["analysis"] = time.perf_counter() - self._asked.get("analysis", time.perf_counter())
         self._show_report()
+        self._show_result_text()
         self.checksShown.emit()
         self._want_render = self._fixable()
         self._pump()
@@ -646,6 +647,9 @@ class PhotoStep(Step):
         elif rendered is not None:
             self.result.set_placeholder(tr("按现在的调整无法得到合格的照片：{reasons}").format(
                 reasons="；".join(self._message(c) for c in rendered.report.failures)))
+            self.result_caption.setText("")
+        elif self._analysis is not None and not self._fixable():
+            self.result.set_placeholder(tr("这张照片无法自动修复，所以没有修复结果。请按右边的提示重新拍摄或换一张照片。"))
             self.result_caption.setText("")
         else:
             self.result.set_placeholder(tr("选择照片后，这里立刻显示修复后的效果。"))

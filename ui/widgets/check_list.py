@@ -86,9 +86,24 @@ def _value_text(x: object) -> str:
     return _number(x)
 
 
+def _plain(x: object) -> bool:
+    """A number, a range of two, or a few of those by name: what reads well on one line."""
+    def number(v: object) -> bool:
+        return isinstance(v, int | float) and not isinstance(v, bool)
+
+    def simple(v: object) -> bool:
+        return number(v) or (isinstance(v, list | tuple) and len(v) == 2 and all(number(i) for i in v))
+
+    if isinstance(x, dict):
+        items = {k: v for k, v in x.items() if k != "regions"}
+        return 0 < len(items) <= 3 and all(simple(v) for v in items.values())
+    return simple(x)
+
+
 def value_line(check: CheckResult) -> str:
-    """'测得 0.601 · 要求 0.56–0.74': what was measured against the limit, when the check has both."""
-    if check.value is None or check.limit is None:
+    """'测得 0.601 · 要求 0.56–0.74': what was measured against the limit, when both read as numbers
+    (a file's format and size are in the message already)."""
+    if not (_plain(check.value) and _plain(check.limit)):
         return ""
     value, limit = _value_text(check.value), _value_text(check.limit)
     if not value or not limit:

@@ -90,6 +90,7 @@ class PhotoCanvas(QWidget):
         self.aspect = 390 / 567  # output width / height
         self.height_limits: tuple[float, float] | None = None  # the frame heights the head-size band allows
         self.highlights: list[tuple[float, float, float, float]] = []  # boxes in source px
+        self.keep_inside: tuple[float, float, float, float] | None = None  # the face: never cropped off
         self.mode = "frame"  # or "keep" / "remove"
         self.brush_radius = 20.0  # source px
         self._drag: tuple[QPointF, CropFrame] | None = None
@@ -152,17 +153,23 @@ class PhotoCanvas(QWidget):
         return self._image.width() / self._scale, self._image.height() / self._scale
 
     def clamp(self, frame: CropFrame) -> CropFrame:
-        """The frame's height within the head-size band, its centre where the frame stays on the photo."""
+        """The frame's height within the head-size band; its centre on the photo and where the whole
+        face stays inside the frame (the planner may let the frame overhang the photo: so may the user)."""
         h = frame.height
         if self.height_limits is not None:
             lo, hi = self.height_limits
             h = min(max(h, lo), hi)
         sw, sh = self.source_size()
         cx, cy = frame.centre_x, frame.centre_y
+        half_w, half_h = h * self.aspect / 2, h / 2
+        if self.keep_inside is not None:
+            x0, y0, x1, y1 = self.keep_inside
+            if x1 - x0 <= 2 * half_w:
+                cx = min(max(cx, x1 - half_w), x0 + half_w)
+            if y1 - y0 <= 2 * half_h:
+                cy = min(max(cy, y1 - half_h), y0 + half_h)
         if sw and sh:
-            half_w, half_h = h * self.aspect / 2, h / 2
-            cx = min(max(cx, half_w), sw - half_w) if sw >= 2 * half_w else sw / 2
-            cy = min(max(cy, half_h), sh - half_h) if sh >= 2 * half_h else sh / 2
+            cx, cy = min(max(cx, 0.0), sw), min(max(cy, 0.0), sh)
         return CropFrame(float(cx), float(cy), float(h), float(frame.angle))
 
     # --- painting -------------------------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""Render each step of the window to PNG for the README, over the real pipeline and the bundled
+sample photo, at a 1366x768 laptop's size.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [out_dir]
+
+Writes docs/screenshots/ by default. The window runs with its own temporary settings and data
+folder, so the candidate you were working on is not touched. The font is Noto Sans SC from the
+test dependencies when the system has no CJK font (the offscreen platform has none).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SIZE = (1366, 768)
+TIMEOUT_MS = 180_000
+
+
+def wait_for(app, condition, timeout_ms: int = TIMEOUT_MS) -> None:
+    """Run the event loop until `condition()` holds (QEventLoop, not processEvents in a loop)."""
+    import time
+
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        loop = QEventLoop()
+        QTimer.singleShot(30, loop.quit)
+        loop.exec()
+
+
+def two_faces(folder: Path) -> Path:
+    """The sample twice side by side: a photo that needs a retake."""
+    import numpy as np
+    from PIL import Image
+
+    from photocheck.api import sample_path
+
+    rgb = np.asarray(Image.open(sample_path("grace_hopper.jpg")).convert("RGB"))
+    path = folder / "两个人.jpg"
+    Image.fromarray(np.concatenate([rgb, rgb], axis=1)).save(path, quality=92)
+    return path
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QFontDatabase
+
+    from ui.app import cjk_font, create_app
+
+    app = create_app([sys.argv[0]])
+    try:
+        import pylopdf_fonts_zh_cn
+
+        QFontDatabase.addApplicationFont(str(Path(pylopdf_fonts_zh_cn.__file__).parent / "NotoSansSC-Regular.otf"))
+    except ImportError:
+        pass
+    app.setFont(cjk_font(app.font()))
+    from photocheck.api import sample_path
+    from ui.i18n import set_language
+    from ui.main_window import MainWindow
+
+    set_language(app, "zh_CN")
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        settings = QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings=settings, data_dir=home / "data", restore=False)
+        window.resize(*SIZE)
+        window.show()
+
+        def shot(name: str) -> None:
+            wait_for(app, lambda: not window.busy)
+            path = out / name
+            assert window.grab().save(str(path)), path
+            print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+        shot("0-start.png")
+        window.open_photo(sample_path("grace_hopper.jpg"))
+        wait_for(app, lambda: window.photo.result.has_image())
+        shot("1-photo.png")
+        window.photo.check_list.select("face.pose")
+        shot("1-photo-highlight.png")
+        window.open_photo(two_faces(home))
+        wait_for(app, lambda: window.photo.report is not None)
+        shot("1-photo-retake.png")
+        window.show_step(1)
+        shot("2-materials.png")
+        window.show_step(2)
+        shot("3-export.png")
+        window.show_step(0)
+        window.open_photo(sample_path("grace_hopper.jpg"))
+        wait_for(app, lambda: window.photo.result.has_image())
+        window.set_language("en")
+        wait_for(app, lambda: window.photo.open_button.text() == "Open photo…")
+        settle = time.monotonic() + 0.5  # the relayout after LanguageChange
+        wait_for(app, lambda: time.monotonic() > settle)
+        shot("1-photo-en.png")
+        window.set_language("zh_CN")
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
