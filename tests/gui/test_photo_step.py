@@ -264,3 +264,16 @@ def test_a_photo_opened_during_the_warm_up_is_checked_after_it(window, qtbot, fa
         fake.release()
     assert [name for name, _ in fake.calls][:3] == ["analyse_photo", "analyse_photo", "fix_photo"]
     assert window.photo.result.has_image()
+
+
+def test_a_check_only_profile_checks_without_fixing(window, qtbot, fake, grace_hopper_path):
+    ids = [window.profile_box.itemData(i) for i in range(window.profile_box.count())]
+    window.profile_box.setCurrentIndex(ids.index("weisheng-original"))
+    open_and_wait(qtbot, window, grace_hopper_path)
+    step = window.photo
+    assert [n for n, _ in fake.calls] == ["analyse_photo"]  # no fix tried
+    assert step.original.frame is None and not step.save_button.isEnabled()
+    assert "只检查、不修复" in step.refusal_label.text() and not step.keep_original.isVisibleTo(step)
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        window.profile_box.setCurrentIndex(ids.index("nmec-2026-hubei"))  # checked again, and fixed
+    assert step.result.has_image() and step.save_button.isEnabled()
