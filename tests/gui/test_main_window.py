@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QSlider, QWidget
 
 from tests.gui.conftest import english_app, make_window
 from tests.gui.helpers import JOB_TIMEOUT_MS, save_shot
@@ -146,3 +146,23 @@ def test_closing_during_work_returns_within_a_second(window, qtbot, fake, grace_
     qtbot.wait(50)  # a report from the abandoned job would be delivered now: there is none
     assert window.photo.report is None
     assert main_window.CLOSE_GRACE_S < 1.0
+
+
+def test_every_control_is_reached_with_the_tab_key(window, qtbot, grace_hopper_path):
+    open_and_wait(qtbot, window, grace_hopper_path)
+    step = window.photo
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.sidebar.setFocus()
+    reached = []
+    for _ in range(80):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    wanted = [window.profile_box, window.language_box, window.new_button, step.open_button, step.paste_button,
+              step.original, step.rotate_left, step.rotate_right, step.guides_box, step.background_box,
+              step.reset_button, step.mode_frame, step.brush_size, step.keep_original, step.save_button,
+              step.check_list.row("face.size")]
+    missing = [w for w in wanted if w not in reached]
+    assert missing == []
+    order = [reached.index(w) for w in wanted[:6]]
+    assert order == sorted(order)  # side bar first, then the step from the top
