@@ -96,6 +96,23 @@ def save_job(backend: Any, path: Path, profile: Profile, edits: PhotoEdits, size
     return work
 
 
+def store_job(rgb: np.ndarray, path: Path) -> Work:
+    """A pasted picture as a PNG file (the project refers to its photo by path)."""
+    def work(_say: Say) -> Path:
+        from PIL import Image
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            Image.fromarray(rgb).save(path, "PNG", compress_level=1)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise UserError(path, f"无法保存粘贴的照片：{reason}",
+                            f"cannot store the pasted picture: {reason}") from exc
+        return path
+
+    return work
+
+
 def warm_up_job(backend: Any, sample: Path, profile: Profile) -> Work:
     """Load the models (face detector, landmarks, segmentation) on a shipped sample, writing nothing."""
     def work(_say: Say) -> None:

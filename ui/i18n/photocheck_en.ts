@@ -148,10 +148,6 @@
         <translation>There is no photo on the clipboard.</translation>
     </message>
     <message>
-        <source>无法保存粘贴的照片。</source>
-        <translation>The pasted photo could not be stored.</translation>
-    </message>
-    <message>
         <source>打开照片…</source>
         <translation>Open photo…</translation>
     </message>
@@ -280,6 +276,10 @@ JPEG, PNG, HEIC, WebP, BMP and TIFF are supported</translation>
     <message>
         <source>检查结果</source>
         <translation>Checks</translation>
+    </message>
+    <message>
+        <source>正在保存粘贴的照片…</source>
+        <translation>Storing the pasted picture…</translation>
     </message>
     <message>
         <source>正在检查照片…</source>

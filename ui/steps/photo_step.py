@@ -42,7 +42,7 @@ from photocheck.api import CheckResult, CropFrame, PhotoEdits, PhotoReport, Stat
 from photocheck.labels import check_name
 from ui import backend as real_backend
 from ui.i18n import english, tr
-from ui.photo_jobs import Analysis, Rendered, analyse_job, render_job, save_job, warm_up_job
+from ui.photo_jobs import Analysis, Rendered, analyse_job, render_job, save_job, store_job, warm_up_job
 from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, StepStatus
 from ui.widgets.check_list import CheckList, has_regions, summary_text
@@ -135,6 +135,7 @@ class PhotoStep(Step):
         self._want_analysis = False
         self._want_render = False
         self._save_request: tuple[Path, Path | None] | None = None
+        self._paste_request: tuple[np.ndarray, Path] | None = None
         self._renders = 0
         self.timings: dict[str, float] = {}  # seconds from the request to the screen, for benchmarks
         self._asked: dict[str, float] = {}
@@ -215,11 +216,16 @@ class PhotoStep(Step):
             self.status_label.setText(tr("剪贴板里没有照片。"))
             return
         folder = self._data_dir / "pasted"
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / time.strftime("粘贴的照片-%Y%m%d-%H%M%S.png")
-        if not image.convertToFormat(QImage.Format.Format_RGB888).save(str(path), "PNG", 1):
-            self.status_label.setText(tr("无法保存粘贴的照片。"))
-            return
+        image = image.convertToFormat(QImage.Format.Format_RGB888)
+        w, h = image.width(), image.height()
+        rows = np.frombuffer(image.constBits(), np.uint8).reshape(h, image.bytesPerLine())
+        # Copied here, on the GUI thread: the job thread gets plain pixels and writes them (a phone
+        # photo's PNG takes a second or two: not on the GUI thread).
+        self._paste_request = (np.ascontiguousarray(rows[:, : 3 * w].reshape(h, w, 3)), path)
+        self._pump()
+
+    def _pasted(self, path: Path) -> None:
         self.open_photo(path)
 
     def rotate(self, degrees: int) -> None:
@@ -507,7 +513,12 @@ class PhotoStep(Step):
             return
         photo = self._project.photo()
         profile = self._project.profile
-        if self._want_analysis and photo is not None:
+        if self._paste_request is not None:
+            rgb, path = self._paste_request
+            self._paste_request = None
+            self._runner.start(store_job(rgb, path), self._pasted, self._failed)
+            self._say(tr("正在保存粘贴的照片…"))
+        elif self._want_analysis and photo is not None:
             self._want_analysis = False
             job = analyse_job(self._backend, photo, profile, self._project.edits().rotation)
             self._runner.start(job, self._analysed, self._failed)
