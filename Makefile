@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run gui test check lint typecheck wheel-check bench fuzz clean
+.PHONY: run gui test check lint typecheck wheel-check bench fuzz clean i18n i18n-update
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,14 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out build dist
+
+# Translations: ui/i18n/photocheck_en.ts is the source (English for the Chinese UI strings).
+# `make i18n-update` collects new tr("...") strings from ui/ into it; `make i18n` compiles the .qm
+# the window loads (committed; tests/gui/test_i18n.py checks that it matches a fresh build).
+I18N_SOURCES = $(sort $(shell find ui -name '*.py'))
+
+i18n-update: $(STAMP)
+	$(BIN)/pyside6-lupdate -no-obsolete -locations none $(I18N_SOURCES) -ts ui/i18n/photocheck_en.ts
+
+i18n: $(STAMP)
+	$(BIN)/pyside6-lrelease -silent ui/i18n/photocheck_en.ts -qm ui/i18n/photocheck_en.qm

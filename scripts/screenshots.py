@@ -1,6 +1,12 @@
-"""Render the materials and export steps to PNG for the README (development only): generated,
-fictitious documents through the real pipeline, offscreen, in the size the steps get in the
-window on a 1366x768 screen. Usage: QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [out_dir]"""
+"""Render each step of the window to PNG for the README, over the real pipeline and the bundled
+sample photo, at a 1366x768 laptop's size.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [out_dir]
+
+Writes docs/screenshots/ by default. The window runs with its own temporary settings and data
+folder, so the candidate you were working on is not touched. The font is Noto Sans SC from the
+test dependencies when the system has no CJK font (the offscreen platform has none).
+"""
 
 from __future__ import annotations
 
@@ -12,87 +18,97 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-SIZE = (1150, 680)  # 1366x768 less the side bar, the title bar and the task bar
-PROFILE = "nmec-2026-hubei"
-DOCUMENTS = (("id_front", 1, 0, "IMG_2041.jpg"), ("id_back", 2, 90, "IMG_2042.jpg"),
-             ("diploma", 3, 0, "毕业证.jpg"), ("xuexin_report", 4, 0, "学信网报告.jpg"))
+SIZE = (1366, 768)
+TIMEOUT_MS = 180_000
 
 
-def load_cjk_font() -> None:
-    """Noto Sans SC from the test fonts package, so text renders on a machine without CJK fonts."""
-    import pylopdf_fonts_zh_cn
-    from PySide6.QtGui import QFont, QFontDatabase
-    from PySide6.QtWidgets import QApplication
+def wait_for(app, condition, timeout_ms: int = TIMEOUT_MS) -> None:
+    """Run the event loop until `condition()` holds (QEventLoop, not processEvents in a loop)."""
+    import time
 
-    font_file = Path(pylopdf_fonts_zh_cn.__file__).with_name("NotoSansSC-Regular.otf")
-    families = QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(str(font_file)))
-    if families:
-        font = QFont(QApplication.font())
-        font.setFamilies([*families, font.family()])
-        font.setPointSizeF(max(font.pointSizeF(), 10))
-        QApplication.setFont(font)
+    from PySide6.QtCore import QEventLoop, QTimer
 
-
-def wait(app, done, timeout: float = 900) -> None:
-    end = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > end:
-            raise TimeoutError("the pipeline took too long")
-        app.processEvents()
-        time.sleep(0.02)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        loop = QEventLoop()
+        QTimer.singleShot(30, loop.quit)
+        loop.exec()
 
 
-def main(argv: list[str]) -> int:
+def two_faces(folder: Path) -> Path:
+    """The sample twice side by side: a photo that needs a retake."""
+    import numpy as np
     from PIL import Image
-    from PySide6.QtWidgets import QApplication
 
-    from photocheck.api import load_profile
-    from tests import docgen
-    from ui import backend
-    from ui.project_state import CandidateProject
-    from ui.steps.export_step import ExportStep
-    from ui.steps.materials_step import MaterialsStep
+    from photocheck.api import sample_path
 
-    out = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "screenshots"
+    rgb = np.asarray(Image.open(sample_path("grace_hopper.jpg")).convert("RGB"))
+    path = folder / "两个人.jpg"
+    Image.fromarray(np.concatenate([rgb, rgb], axis=1)).save(path, quality=92)
+    return path
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(argv)
-    load_cjk_font()
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QFontDatabase
+
+    from ui.app import cjk_font, create_app
+
+    app = create_app([sys.argv[0]])
+    try:
+        import pylopdf_fonts_zh_cn
+
+        QFontDatabase.addApplicationFont(str(Path(pylopdf_fonts_zh_cn.__file__).parent / "NotoSansSC-Regular.otf"))
+    except ImportError:
+        pass
+    app.setFont(cjk_font(app.font()))
+    from photocheck.api import sample_path
+    from ui.i18n import set_language
+    from ui.main_window import MainWindow
+
+    set_language(app, "zh_CN")
     with tempfile.TemporaryDirectory() as tmp:
-        from PySide6.QtCore import QSettings
+        home = Path(tmp)
+        settings = QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings=settings, data_dir=home / "data", restore=False)
+        window.resize(*SIZE)
+        window.show()
 
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # the user's own settings stay untouched
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
-        folder = Path(tmp) / "张三的材料"
-        folder.mkdir()
-        for kind, seed, rotation, name in DOCUMENTS:
-            Image.fromarray(docgen.phone_photo(kind, seed, rotation, size=1400).image).save(folder / name, quality=90)
-        project = CandidateProject(load_profile(PROFILE))
-        project.set_name("张三")
-        materials = MaterialsStep(backend, project)
-        materials.resize(*SIZE)
-        materials.show()
-        materials.add_paths([folder])
-        wait(app, lambda: not materials.busy)
-        materials.select(materials.entries()[0].key)
-        app.processEvents()
-        materials.grab().save(str(out / "materials.png"))
+        def shot(name: str) -> None:
+            wait_for(app, lambda: not window.busy)
+            path = out / name
+            assert window.grab().save(str(path)), path
+            print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
-        export = ExportStep(backend, project)
-        export.set_folder(Path(tmp))
-        export.resize(*SIZE)
-        export.show()
-        export.start()
-        wait(app, lambda: not export.busy)
-        app.processEvents()
-        export.grab().save(str(out / "export.png"))
-        for step in (materials, export):
-            step.shut_down(1.0)
-            step.close()
-            step.deleteLater()
-        app.processEvents()
-    print(f"wrote {out / 'materials.png'} and {out / 'export.png'}")
+        shot("0-start.png")
+        window.open_photo(sample_path("grace_hopper.jpg"))
+        wait_for(app, lambda: window.photo.result.has_image())
+        shot("1-photo.png")
+        window.photo.check_list.select("face.pose")
+        shot("1-photo-highlight.png")
+        window.open_photo(two_faces(home))
+        wait_for(app, lambda: window.photo.report is not None)
+        shot("1-photo-retake.png")
+        window.show_step(1)
+        shot("2-materials.png")
+        window.show_step(2)
+        shot("3-export.png")
+        window.show_step(0)
+        window.open_photo(sample_path("grace_hopper.jpg"))
+        wait_for(app, lambda: window.photo.result.has_image())
+        window.set_language("en")
+        wait_for(app, lambda: window.photo.open_button.text() == "Open photo…")
+        settle = time.monotonic() + 0.5  # the relayout after LanguageChange
+        wait_for(app, lambda: time.monotonic() > settle)
+        shot("1-photo-en.png")
+        window.set_language("zh_CN")
+        window.close()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

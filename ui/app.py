@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ui.i18n import LANGUAGES, set_language
 
 # Jobs a closed window abandoned get this long, with no window left, to stop before the process exits.
 EXIT_GRACE_S = 10.0
 # Windows, macOS, then the Linux families; the first one installed wins, the rest stay as fallbacks.
 CJK_FONTS = ("Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC")
 MIN_POINT_SIZE = 10
+ORGANISATION = "photocheck"
+APPLICATION = "photocheck"
 
 
 def cjk_font(base: QFont) -> QFont:
@@ -26,20 +32,27 @@ def cjk_font(base: QFont) -> QFont:
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
-    """The running QApplication (created once) with name and Chinese font set."""
+    """The running QApplication (created once) with names, Chinese font and the saved language set.
+    The names decide where QSettings and QStandardPaths.AppDataLocation keep the window's state."""
+    if QApplication.instance() is None:
+        # Fractional scale factors (125 %, 150 % laptops) as they are, not rounded to whole pixels.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
-    app.setApplicationName("photocheck")
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("医考照片检查")
     app.setFont(cjk_font(app.font()))
+    language = QSettings().value("language", LANGUAGES[0])
+    set_language(app, str(language))
     return app
 
 
 def main(argv: list[str] | None = None) -> int:
     """Open the window; an optional first argument is a photo to check straight away."""
-    from photocheck.api import ProfileError
-
+    started = time.monotonic()
     argv = sys.argv if argv is None else argv
     app = create_app(argv)
+    from photocheck.api import ProfileError
     from ui.main_window import MainWindow
 
     try:
@@ -48,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "考试规格文件有误", str(exc))
         return 2
     window.show()
+    window.launched_after = time.monotonic() - started
+    QTimer.singleShot(0, window.warm_up)  # the models load once the window is on screen
     if len(argv) > 1:
         window.open_photo(Path(argv[1]))
     code = app.exec()

@@ -4,6 +4,7 @@ the GUI tests hand it a stand-in with the same functions (tests/gui/fake_backend
 from __future__ import annotations
 
 from photocheck.api import (
+    analyse_photo,
     check_photo,
     export_folder,
     export_project,
@@ -16,5 +17,5 @@ from photocheck.api import (
     prepare,
 )
 
-__all__ = ["check_photo", "export_folder", "export_project", "file_digest", "fix_material", "fix_photo",
-           "load_preview", "material_inputs", "material_preview", "prepare"]
+__all__ = ["analyse_photo", "check_photo", "export_folder", "export_project", "file_digest", "fix_material",
+           "fix_photo", "load_preview", "material_inputs", "material_preview", "prepare"]

@@ -1,5 +1,10 @@
-"""The main window: the registration photo (open, check against a profile, fix into a file the
-user chose) on one tab, the supporting materials (ui.materials_panel) on the other."""
+"""The main window: the candidate's steps (照片 → 材料 → 导出) in a side bar with their state,
+the exam profile, the language; the chosen step fills the rest.
+
+The window owns the CandidateProject the steps share, autosaves it into the app's data folder
+and reopens it at start, so closing and reopening continues where the candidate stopped. It
+remembers its geometry, language, profile and step in QSettings.
+"""
 
 from __future__ import annotations
 
@@ -8,409 +13,358 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
-    QCheckBox,
+    QApplication,
     QComboBox,
-    QFileDialog,
-    QGroupBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
-    QMessageBox,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
-    QTabWidget,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from photocheck.api import OutputFile, PhotoReport, Profile, Status, UserError, list_profiles
+from photocheck.api import Profile, ProjectError, Status, list_profiles
 from ui import backend as real_backend
-from ui.materials_panel import MaterialsPanel
-from ui.widgets.check_list import CheckList, summary_text
-from ui.widgets.image_preview import ImagePreview
-from ui.workers import CheckOutcome, FixOutcome, Runner, Work, check_job, fix_job
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, tr
+from ui.project_state import CandidateProject
+from ui.steps.base import Step, StepState, state_text
+from ui.steps.interim import ExportPointerStep, MaterialsPanelStep
+from ui.steps.photo_step import PhotoStep, default_save_dir, dropped_image
+from ui.widgets.check_list import status_icon
 
-UPLOAD_NAME = "报名照片.jpg"
-ORIGINAL_NAME = "高分辨率原图.jpg"
-PREVIEW_SIDE = 900  # px; enough for a sharp preview on a 2x screen, cheap to decode
-OPEN_FILTER = "图片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff);;所有文件 (*)"
-OK_STYLE = "color: #2e7d32; font-weight: bold;"
-BAD_STYLE = "color: #c62828; font-weight: bold;"
-# Closing waits at most this long for running jobs (a fix's rename, prepare stopping at its next file);
-# a job still running then is abandoned: the window closes and ui.app gives it a little longer.
-CLOSE_GRACE_S = 2.0
-
-
-def default_save_dir() -> Path:
-    """Pictures, else Documents, else home: never the input's folder unless the user goes there."""
-    where = QStandardPaths.StandardLocation
-    for location in (where.PicturesLocation, where.DocumentsLocation):
-        folder = QStandardPaths.writableLocation(location)
-        if folder and Path(folder).is_dir():
-            return Path(folder)
-    return Path.home()
+# Closing waits at most this long in all for running jobs; a job still running then is abandoned:
+# the window closes and ui.app gives it a little longer after the event loop ends.
+CLOSE_GRACE_S = 0.8
+AUTOSAVE_MS = 400
+PROJECT_FILE = "current-project.json"
+DEFAULT_SIZE = QSize(1280, 760)
+MIN_SIZE = QSize(1000, 600)
+SIDEBAR_WIDTH = 216
+STATE_STATUS = {StepState.READY: Status.PASS, StepState.NEEDS_WORK: Status.WARN}
 
 
-def ask_open_path(parent: QWidget, start: Path) -> Path | None:
-    name, _ = QFileDialog.getOpenFileName(parent, "选择照片", str(start), OPEN_FILTER)
-    return Path(name) if name else None
+
+def app_data_dir() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
 
 
-def ask_save_path(parent: QWidget, suggested: Path) -> Path | None:
-    """The save dialog (it confirms overwriting); a missing .jpg suffix is added."""
-    name, _ = QFileDialog.getSaveFileName(parent, "保存报名照片", str(suggested), "JPEG 图片 (*.jpg *.jpeg)")
-    if not name:
-        return None
-    path = Path(name)
-    return path if path.suffix.lower() in (".jpg", ".jpeg") else path.with_name(path.name + ".jpg")
-
-
-def original_path_for(upload: Path) -> Path:
-    """高分辨率原图.jpg beside the upload file (a different name if the user picked that very name)."""
-    path = upload.with_name(ORIGINAL_NAME)
-    return path if path != upload else upload.with_name(f"{upload.stem}_原图.jpg")
-
-
-def describe_output(label: str, out: OutputFile, max_bytes: int | None) -> str:
-    size = f"{out.bytes:,} 字节" + (f"（上限 {max_bytes:,}）" if max_bytes else "")
-    quality = f"，JPEG 质量 {out.quality}" if out.quality else ""
-    return f"{label}：{out.path}\n{out.width}×{out.height} 像素，{size}{quality}"
+def _not_started_icon(size: int, ratio: float) -> QPixmap:
+    pixmap = QPixmap(round(size * ratio), round(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QColor("#9ca3af"))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawEllipse(2, 2, size - 4, size - 4)
+    p.end()
+    return pixmap
 
 
 class MainWindow(QMainWindow):
-    """Thin layer over the pipeline; at most one job runs at a time and the controls say so.
+    """`backend` is what the steps' jobs call (ui.backend, the real pipeline, unless a test passes a
+    stand-in); `settings` and `data_dir` default to the app's own (tests pass temporary ones)."""
 
-    `backend` is what the jobs call (check_photo, fix_photo, load_preview, prepare): ui.backend,
-    the real pipeline, unless a test passes a stand-in."""
-
-    idle = Signal()  # a job has finished (result or error) and the controls are enabled again
+    idle = Signal()  # the photo step has nothing left to run
 
     def __init__(self, profiles: list[Profile] | None = None, parent: QWidget | None = None, *,
-                 backend: ModuleType | Any = real_backend) -> None:
+                 backend: ModuleType | Any = real_backend, settings: QSettings | None = None,
+                 data_dir: Path | None = None, restore: bool = True) -> None:
         super().__init__(parent)
         self._backend = backend
+        self._settings = settings if settings is not None else QSettings()
+        self._data_dir = data_dir if data_dir is not None else app_data_dir()
         self._profiles = profiles if profiles is not None else list_profiles()
-        self._photo: Path | None = None
-        self._report: PhotoReport | None = None
-        self._runner = Runner(self)
-        self._save_dir: Path | None = None
-        self.setWindowTitle("医考报名照片与材料检查")
+        self.launched_after: float | None = None
+        self.project = CandidateProject(self._initial_profile())
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save_project)
         self.setAcceptDrops(True)
-        self.resize(1180, 800)
         self._build()
-        self._update_controls()
+        self.retranslate()
+        restored = self._restore_project() if restore else False
+        self.project.changed.connect(self._autosave.start)
+        self._restore_window()
+        self._refresh_sidebar()
+        if restored:
+            self.photo.restore()
+            self.statusBar().showMessage(tr("已继续上次的考生。要换一位考生，请点“新考生”。"), 8000)
 
-    # --- public: what the buttons, the drop and the tests call ----------------------------------
+    # --- public --------------------------------------------------------------------------------
 
     @property
     def busy(self) -> bool:
-        return self._runner.busy
+        return self.photo.busy
+
+    def steps(self) -> list[Step]:
+        return [self.photo, self.materials_step, self.export_step]
 
     @property
-    def report(self) -> PhotoReport | None:
-        return self._report
+    def materials(self) -> Any:
+        """The materials panel inside the 材料 step (what exists of that step today)."""
+        return self.materials_step.panel
 
     def profile(self) -> Profile:
-        return self._profiles[self.profile_box.currentIndex()]
-
-    def choose_photo(self) -> None:
-        start = self._photo.parent if self._photo else default_save_dir()
-        path = ask_open_path(self, start)
-        if path is not None:
-            self.open_photo(path)
+        return self.project.profile
 
     def open_photo(self, path: Path) -> None:
-        """Check `path` against the current profile in the background."""
-        if self.busy:
-            return
-        self._photo = Path(path)
-        self._report = None
-        self.file_label.setText(f"照片：{self._photo}")
-        self.file_label.setToolTip(str(self._photo))
-        self._clear_results()
-        job = check_job(self._backend, self._photo, self.profile(), PREVIEW_SIDE)
-        self._start(job, "正在检查照片…", self._checked)
+        self.show_step(0)
+        self.photo.open_photo(Path(path))
 
-    def fix_photo(self) -> None:
-        """Ask where to save, then fix; nothing is written beside the input unless the user picks that."""
-        if self.busy or self._photo is None or not self.profile().can_fix:
-            return
-        out = ask_save_path(self, (self._save_dir or default_save_dir()) / UPLOAD_NAME)
-        if out is None:
-            return
-        original = original_path_for(out) if self.keep_original.isChecked() else None
-        if original is not None and original.exists() and not self._confirm_replace(original):
-            return
-        self._save_dir = out.parent
-        job = fix_job(self._backend, self._photo, out, original, self.profile(), PREVIEW_SIDE)
-        self._start(job, "正在修复并复查照片…", self._fixed)
+    def warm_up(self) -> None:
+        self.photo.warm_up()
 
-    # --- layout -----------------------------------------------------------------------------------
+    def show_step(self, index: int) -> None:
+        self.sidebar.setCurrentRow(index)
+
+    def set_language(self, language: str) -> None:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        set_language(app, language)
+        self._settings.setValue("language", language)
+        self.language_box.blockSignals(True)
+        self.language_box.setCurrentIndex(max(0, self.language_box.findData(language)))
+        self.language_box.blockSignals(False)
+
+    def project_path(self) -> Path:
+        return self._data_dir / PROJECT_FILE
+
+    def save_project(self) -> None:
+        self._autosave.stop()
+        try:
+            self._data_dir.mkdir(parents=True, exist_ok=True)
+            self.project.save(self.project_path())
+        except OSError as exc:
+            self.statusBar().showMessage(tr("无法保存进度：{reason}").format(reason=exc.strerror or exc), 8000)
+
+    def new_candidate(self) -> None:
+        """A new, empty candidate: the photo and its edits are forgotten (the files stay where they are)."""
+        self.project.clear()
+        self.photo.restore()
+        self._refresh_sidebar()
+
+    # --- layout ----------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        root = QWidget()
-        layout = QVBoxLayout(root)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(10)
-        layout.addLayout(self._build_top())
-        body = QHBoxLayout()
-        body.setSpacing(16)
-        body.addLayout(self._build_previews(), 2)
-        body.addLayout(self._build_results(), 3)
-        layout.addLayout(body, 1)
-        layout.addLayout(self._build_bottom())
-        self.materials = MaterialsPanel(self._profiles, default_save_dir(), backend=self._backend)
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(root, "报名照片")
-        self.tabs.addTab(self.materials, "报名材料")
-        self.setCentralWidget(self.tabs)
+        self.photo = PhotoStep(self.project, self._settings, self._data_dir, backend=self._backend)
+        self.photo.idle.connect(self.idle.emit)
+        self.materials_step = MaterialsPanelStep(self._profiles, default_save_dir(), backend=self._backend)
+        self.export_step = ExportPointerStep(self.materials_step)
+        self.stack = QStackedWidget()
+        for step in self.steps():
+            self.stack.addWidget(step)
+            step.statusChanged.connect(self._refresh_sidebar)
 
-    def _build_top(self) -> QVBoxLayout:
-        self.open_button = QPushButton("选择照片…")
-        self.open_button.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_button.clicked.connect(self.choose_photo)
+        self.app_title = QLabel()
+        self.app_title.setStyleSheet("font-weight: bold; font-size: 12pt;")
+        self.app_title.setWordWrap(True)
+        self.sidebar = QListWidget()
+        self.sidebar.setIconSize(QSize(18, 18))
+        self.sidebar.setSpacing(2)
+        self.sidebar.setStyleSheet(
+            "QListWidget { border: none; background: transparent; }"
+            " QListWidget::item { padding: 8px 6px; border-radius: 4px; }"
+            " QListWidget::item:selected { background: #dbeafe; color: #1e3a8a; }")
+        self.sidebar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sidebar.setWordWrap(True)
+        self.sidebar.setTextElideMode(Qt.TextElideMode.ElideRight)
+        for _ in self.steps():
+            self.sidebar.addItem(QListWidgetItem())
+        self.sidebar.currentRowChanged.connect(self._step_chosen)
+        self.profile_label = QLabel()
         self.profile_box = QComboBox()
         self.profile_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.profile_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.profile_box.setMinimumContentsLength(8)
         for p in self._profiles:
             self.profile_box.addItem(p.name, p.id)
-            self.profile_box.setItemData(self.profile_box.count() - 1, p.name_en, Qt.ItemDataRole.ToolTipRole)
-        self.profile_box.currentIndexChanged.connect(self._profile_changed)
-        row = QHBoxLayout()
-        row.addWidget(self.open_button)
-        row.addSpacing(12)
-        row.addWidget(QLabel("考试规格："))
-        row.addWidget(self.profile_box, 1)
-        self.file_label = QLabel("把照片拖到窗口里，或点“选择照片…”。照片只在本机处理，不会上传。")
-        self.file_label.setStyleSheet("color: #4b5563;")
-        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        column = QVBoxLayout()
-        column.addLayout(row)
-        column.addWidget(self.file_label)
-        return column
+        self.profile_box.setCurrentIndex(self._profile_index(self.project.profile.id))
+        self.profile_box.currentIndexChanged.connect(self._profile_chosen)
+        self.profile_label.setBuddy(self.profile_box)
+        self.language_label = QLabel()
+        self.language_box = QComboBox()
+        for code in LANGUAGES:
+            self.language_box.addItem(LANGUAGE_NAMES[code], code)
+        self.language_box.setCurrentIndex(LANGUAGES.index(current_language()))
+        self.language_box.currentIndexChanged.connect(
+            lambda i: self.set_language(self.language_box.itemData(i)))
+        self.language_label.setBuddy(self.language_box)
+        self.new_button = QPushButton()
+        self.new_button.clicked.connect(self.new_candidate)
 
-    def _build_previews(self) -> QHBoxLayout:
-        self.preview = ImagePreview("原照片", "尚未选择照片\n\n支持 JPEG、PNG、HEIC、WebP、BMP、TIFF")
-        self.fixed_preview = ImagePreview("修复后", "")
-        self.fixed_preview.hide()
-        row = QHBoxLayout()
-        row.setSpacing(10)
-        row.addWidget(self.preview, 1)
-        row.addWidget(self.fixed_preview, 1)
-        return row
+        side = QVBoxLayout()
+        side.setContentsMargins(10, 10, 10, 10)
+        side.addWidget(self.app_title)
+        side.addSpacing(6)
+        side.addWidget(self.sidebar, 1)
+        side.addWidget(self.profile_label)
+        side.addWidget(self.profile_box)
+        side.addSpacing(4)
+        side.addWidget(self.language_label)
+        side.addWidget(self.language_box)
+        side.addSpacing(4)
+        side.addWidget(self.new_button)
+        panel = QFrame()
+        panel.setObjectName("sidePanel")
+        panel.setStyleSheet("#sidePanel { background: #f8fafc; border-right: 1px solid #e5e7eb; }")
+        panel.setLayout(side)
+        panel.setFixedWidth(SIDEBAR_WIDTH)
 
-    def _build_results(self) -> QVBoxLayout:
-        self.results_title = QLabel("检查结果")
-        self.results_title.setStyleSheet("font-weight: bold;")
-        self.summary_label = QLabel("选择一张照片后，这里逐项列出检查结果：通过、提示、不合格，以及能否自动修复。")
-        self.summary_label.setStyleSheet("color: #6b7280;")
-        self.summary_label.setWordWrap(True)
-        self.check_list = CheckList()
-        self.fix_box = self._build_fix_box()
-        column = QVBoxLayout()
-        column.setSpacing(6)
-        column.addWidget(self.results_title)
-        column.addWidget(self.summary_label)
-        column.addWidget(self.check_list, 1)
-        column.addWidget(self.fix_box)
-        return column
+        root = QWidget()
+        row = QHBoxLayout(root)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(panel)
+        page = QVBoxLayout()
+        page.setContentsMargins(12, 10, 12, 6)
+        page.addWidget(self.stack)
+        row.addLayout(page, 1)
+        self.setCentralWidget(root)
+        self.setMinimumSize(MIN_SIZE)
 
-    def _build_fix_box(self) -> QGroupBox:
-        box = QGroupBox("修复结果")
-        self.fix_banner = QLabel()
-        self.fix_banner.setWordWrap(True)
-        self.output_label = QLabel()
-        self.notes_label = QLabel()
-        self.next_step_label = QLabel()
-        self.next_step_label.setStyleSheet(
-            "background: #eff6ff; border: 1px solid #bfdbfe; border-radius: 4px; padding: 6px; color: #1e3a8a;"
-        )
-        layout = QVBoxLayout(box)
-        layout.setSpacing(6)
-        for label in (self.fix_banner, self.output_label, self.notes_label, self.next_step_label):
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            layout.addWidget(label)
-        box.hide()
-        return box
+        for i in range(len(self.steps())):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
+            shortcut.activated.connect(lambda i=i: self.show_step(i))
+        QWidget.setTabOrder(self.sidebar, self.profile_box)
+        QWidget.setTabOrder(self.profile_box, self.language_box)
+        QWidget.setTabOrder(self.language_box, self.new_button)
+        QWidget.setTabOrder(self.new_button, self.photo.open_button)
 
-    def _build_bottom(self) -> QHBoxLayout:
-        self.keep_original = QCheckBox("同时保存高分辨率原图")
-        self.keep_original.setChecked(True)
-        self.keep_original.setToolTip(f"在同一文件夹另存 {ORIGINAL_NAME}（构图相同），供官方照片检测工具使用")
-        self.fix_button = QPushButton("一键修复")
-        self.fix_button.setMinimumWidth(120)
-        self.fix_button.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 16px; }")
-        self.fix_button.clicked.connect(self.fix_photo)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # indeterminate: the api reports no progress steps
-        self.progress.setMaximumWidth(160)
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        self.refusal_label = QLabel()
-        self.refusal_label.setWordWrap(True)
-        self.refusal_label.setStyleSheet("color: #b45309;")
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(self.fix_button)
-        row.addWidget(self.keep_original)
-        row.addWidget(self.refusal_label, 2)
-        row.addSpacing(12)
-        row.addWidget(self.progress)
-        row.addWidget(self.status_label, 1)
-        return row
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("医考报名照片与材料检查"))
+        self.app_title.setText(tr("医考报名助手"))
+        self.profile_label.setText(tr("考试规格(&P)："))
+        self.language_label.setText(tr("语言(&L) / Language："))
+        self.new_button.setText(tr("新考生"))
+        self.new_button.setToolTip(tr("清空当前考生的照片和调整，开始下一位（原文件不受影响）"))
+        self.sidebar.setToolTip(tr("Ctrl+1 照片，Ctrl+2 材料，Ctrl+3 导出"))
+        for i, p in enumerate(self._profiles):
+            self.profile_box.setItemText(i, p.name_en if current_language() == "en" else p.name)
+            self.profile_box.setItemData(i, p.name_en if current_language() != "en" else p.name,
+                                         Qt.ItemDataRole.ToolTipRole)
+        self._refresh_sidebar()
 
-    # --- jobs ---------------------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "sidebar"):
+            self.retranslate()
+        super().changeEvent(event)
 
-    def _start(self, job: Work, text: str, on_success) -> None:
-        self._runner.start(job, on_success, self._failed)
-        self._show_state(text)
+    def _refresh_sidebar(self) -> None:
+        if not hasattr(self, "sidebar"):
+            return
+        ratio = self.devicePixelRatioF()
+        for i, step in enumerate(self.steps()):
+            status = step.status()
+            item = self.sidebar.item(i)
+            item.setText(f"{i + 1}  {step.title()}\n{state_text(status.state)}\n{status.summary}")
+            icon = status_icon(STATE_STATUS[status.state], 18, ratio) if status.state in STATE_STATUS \
+                else _not_started_icon(18, ratio)
+            item.setIcon(QIcon(icon))
+            item.setToolTip(f"{step.title()}：{state_text(status.state)}（{status.summary}）")
 
-    def _finish(self, text: str) -> None:
-        self._show_state(text)
-        self.idle.emit()
+    # --- settings and the project ------------------------------------------------------------------
 
-    def _show_state(self, text: str) -> None:
-        self.progress.setVisible(self.busy)
-        self.status_label.setText(text)
-        self._update_controls()
+    def _profile_index(self, profile_id: str) -> int:
+        ids = [p.id for p in self._profiles]
+        if profile_id in ids:
+            return ids.index(profile_id)
+        return next((i for i, p in enumerate(self._profiles) if p.default), 0)
 
-    def _checked(self, outcome: CheckOutcome) -> None:
-        self._report = outcome.report
-        self.preview.set_image(outcome.preview, self._photo.name if self._photo else "")
-        self._show_checks(outcome.report, "检查结果（原照片）")
-        self._finish("")
+    def _initial_profile(self) -> Profile:
+        return self._profiles[self._profile_index(str(self._settings.value("profile", "")))]
 
-    def _fixed(self, outcome: FixOutcome) -> None:
-        report = outcome.report
-        self._report = report
-        self._show_checks(report, "检查结果（修复后的照片，从磁盘重新读取）" if report.output else "检查结果")
-        if report.output:
-            out = report.output
-            self.fixed_preview.set_image(outcome.preview, f"{out.width}×{out.height}，{out.bytes:,} 字节")
-            self.fixed_preview.show()
-        self._show_fix(report)
-        self._finish(f"已保存到 {report.output.path.parent}" if report.output else "未能修复，没有写入任何文件。")
+    def _profile_chosen(self, index: int) -> None:
+        profile = self._profiles[index]
+        self._settings.setValue("profile", profile.id)
+        if profile.id != self.project.profile.id:
+            self.project.set_profile(profile)
+            self.photo.profile_changed()
 
-    def _failed(self, exc: Exception) -> None:
-        if isinstance(exc, UserError):
-            title = "无法使用这个文件"
-            text = f"{exc.path.name}\n{exc.message}" + (f"\n{exc.message_en}" if exc.message_en else "")
-            detail = str(exc.path)
-        else:  # a bug, not the user's file: say so plainly rather than pretend the photo is at fault
-            title = "处理时出错"
-            text = f"处理 {self._photo.name if self._photo else ''} 时出现意外错误：\n{type(exc).__name__}: {exc}"
-            detail = str(self._photo or "")
-        self._finish(f"{title}：{detail}")
-        QMessageBox.warning(self, title, f"{text}\n\n{detail}")
+    def _restore_project(self) -> bool:
+        path = self.project_path()
+        if not path.is_file():
+            return False
+        try:
+            self.project.load(path)
+        except (ProjectError, OSError, ValueError):
+            self.statusBar().showMessage(tr("上次的进度无法读取，已重新开始。"), 8000)
+            return False
+        self.profile_box.blockSignals(True)
+        self.profile_box.setCurrentIndex(self._profile_index(self.project.profile.id))
+        self.profile_box.blockSignals(False)
+        return self.project.photo() is not None or bool(self.project.items())
 
-    # --- showing results ----------------------------------------------------------------------------
-
-    def _show_checks(self, report: PhotoReport, title: str) -> None:
-        self.results_title.setText(title)
-        self.summary_label.setText(summary_text(report.checks))
-        self.summary_label.setStyleSheet(OK_STYLE if report.ok else BAD_STYLE)
-        self.check_list.set_checks(report.checks)
-
-    def _show_fix(self, report: PhotoReport) -> None:
-        max_bytes = report.profile.output.max_bytes
-        if report.output:
-            warns = sum(c.status is Status.WARN for c in report.checks)
-            self.fix_banner.setText("修复完成，全部检查通过" + (f"（{warns} 项提示）" if warns else ""))
-            self.fix_banner.setStyleSheet(OK_STYLE)
-            outputs = [describe_output("报名照片", report.output, max_bytes)]
-            if report.original:
-                outputs.append(describe_output("高分辨率原图", report.original, None))
-            self.output_label.setText("\n".join(outputs))
-            self.next_step_label.setText(f"下一步：{report.profile.next_step}")
+    def _restore_window(self) -> None:
+        geometry = self._settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry)):
+            pass
         else:
-            reasons = "；".join(c.message for c in report.failures)
-            self.fix_banner.setText(f"未能修复：{reasons}")
-            self.fix_banner.setStyleSheet(BAD_STYLE)
-            self.output_label.setText("没有写入任何文件。请按上面的提示重新拍摄或换一张照片。")
-            self.next_step_label.setText("")
-        self.notes_label.setText("\n".join(f"• {n}" for n in report.notes))
-        self.notes_label.setVisible(bool(report.notes))
-        self.next_step_label.setVisible(bool(self.next_step_label.text()))
-        self.fix_box.show()
+            screen = QApplication.primaryScreen()
+            size = QSize(DEFAULT_SIZE)
+            if screen is not None:
+                room = screen.availableGeometry().size()
+                size = size.boundedTo(QSize(round(room.width() * 0.95), round(room.height() * 0.92)))
+            self.resize(size.expandedTo(MIN_SIZE.boundedTo(size)))
+        step = self._settings.value("window/step", 0)
+        self.show_step(int(step) if str(step).isdigit() and int(step) < len(self.steps()) else 0)
 
-    def _clear_results(self) -> None:
-        self.check_list.clear()
-        self.summary_label.setText("")
-        self.results_title.setText("检查结果")
-        self.preview.set_image(None)
-        self.fixed_preview.set_image(None)
-        self.fixed_preview.hide()
-        self.fix_box.hide()
+    def _step_chosen(self, index: int) -> None:
+        if index >= 0:
+            self.stack.setCurrentIndex(index)
+            self._settings.setValue("window/step", index)
 
-    def _update_controls(self) -> None:
-        profile = self.profile()
-        idle = not self.busy
-        self.open_button.setEnabled(idle)
-        self.profile_box.setEnabled(idle)
-        # A failure no fix can mend (two faces, blur, closed eyes...) needs a new photo first.
-        blockers = [c for c in self._report.failures if not c.fixable] if self._report is not None else []
-        ready = self._photo is not None and self._report is not None and not blockers
-        self.fix_button.setEnabled(idle and profile.can_fix and ready)
-        self.keep_original.setVisible(profile.can_fix)
-        if not profile.can_fix:
-            note = f"该规格只检查、不修复。{profile.fix_refusal}"
-        elif blockers:
-            note = "无法自动修复，请先重新拍摄：" + "；".join(c.message for c in blockers)
-        else:
-            note = ""
-        self.refusal_label.setVisible(bool(note))
-        self.refusal_label.setText(note)
-        tip = "按所选规格裁剪、摆正、换纯白背景、压缩，保存到你选择的位置" if profile.can_fix else profile.fix_refusal
-        self.fix_button.setToolTip(note if profile.can_fix and blockers else tip)
-
-    def _profile_changed(self) -> None:
-        if self._photo is not None:
-            self.open_photo(self._photo)
-        else:
-            self._update_controls()
-
-    def _confirm_replace(self, path: Path) -> bool:
-        answer = QMessageBox.question(self, "替换文件？", f"{path.parent} 里已有 {path.name}，要替换它吗？")
-        return answer == QMessageBox.StandardButton.Yes
-
-    # --- drag and drop, closing -----------------------------------------------------------------------
+    # --- drag and drop, closing -------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        path = _dropped_file(event)
-        if path is not None and not (self.materials.busy if path.is_dir() else self.busy):
+        if dropped_image(event) is not None or _dropped_folder(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        """A folder is a candidate's materials, a file a photo: each goes to its tab."""
-        path = _dropped_file(event)
-        if path is None:
+        """A folder is a candidate's materials, a picture the photo: each goes to its step."""
+        folder = _dropped_folder(event)
+        if folder is not None and not self.materials.busy:
+            event.acceptProposedAction()
+            self.show_step(1)
+            self.materials.set_input_folder(folder)
             return
-        if path.is_dir() and not self.materials.busy:
+        path = dropped_image(event)
+        if path is not None:
             event.acceptProposedAction()
-            self.tabs.setCurrentWidget(self.materials)
-            self.materials.set_input_folder(path)
-        elif path.is_file() and not self.busy:
-            event.acceptProposedAction()
-            self.tabs.setCurrentIndex(0)
             self.open_photo(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Never blocks for long: both tabs' jobs get CLOSE_GRACE_S in all to finish or stop, then the
+        """Never blocks for long: the steps' jobs get CLOSE_GRACE_S in all to finish or stop, then the
         window closes whether or not they have. Outputs are renamed into place whole, so a job cut off
         later leaves at worst a hidden staging file, never a half-written upload or export."""
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self.save_project()
         deadline = time.monotonic() + CLOSE_GRACE_S
-        self._runner.shut_down(deadline - time.monotonic())
-        self.materials.shut_down(deadline - time.monotonic())
+        for step in self.steps():
+            step.shut_down(max(0.0, deadline - time.monotonic()))
+        self._settings.sync()
         super().closeEvent(event)
 
 
-def _dropped_file(event: QDropEvent | QDragEnterEvent) -> Path | None:
+def _dropped_folder(event: QDropEvent | QDragEnterEvent) -> Path | None:
     urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
-    return Path(urls[0].toLocalFile()) if urls else None
+    return next((Path(u.toLocalFile()) for u in urls if Path(u.toLocalFile()).is_dir()), None)

@@ -1,14 +1,39 @@
 """The windows the GUI tests drive (the real MainWindow, shown offscreen): `window` over the
-stand-in pipeline (tests/gui/fake_backend.py), `real_window` over the real one (ui.backend)."""
+stand-in pipeline (tests/gui/fake_backend.py), `real_window` over the real one (ui.backend).
+Each test gets its own settings file and data folder, Chinese, and the Noto Sans SC font that
+ships with the test dependencies (the offscreen platform has no system CJK font)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.gui.fake_backend import FakeBackend
 from ui import backend as real_backend
+from ui.i18n import set_language
 from ui.main_window import MainWindow
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cjk_font(qapp):
+    import pylopdf_fonts_zh_cn
+    from PySide6.QtGui import QFontDatabase
+
+    from ui.app import cjk_font as with_cjk
+
+    QStandardPaths.setTestModeEnabled(True)  # nothing a test does lands in the real app folders
+    QFontDatabase.addApplicationFont(str(Path(pylopdf_fonts_zh_cn.__file__).parent / "NotoSansSC-Regular.otf"))
+    qapp.setFont(with_cjk(qapp.font()))
+
+
+@pytest.fixture(autouse=True)
+def chinese(qapp):
+    set_language(qapp, "zh_CN")
+    yield
+    set_language(qapp, "zh_CN")
 
 
 @pytest.fixture(autouse=True)
@@ -28,19 +53,41 @@ def fake() -> FakeBackend:
     f.release()  # a test that held a call must not leave its thread waiting
 
 
-def _show(qtbot, backend) -> MainWindow:
-    w = MainWindow(backend=backend)
+@pytest.fixture
+def app_home(tmp_path_factory) -> Path:
+    """The window's own files, apart from tmp_path (tests list what they wrote there)."""
+    return tmp_path_factory.mktemp("app-home")
+
+
+@pytest.fixture
+def settings(app_home) -> QSettings:
+    return QSettings(str(app_home / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def data_dir(app_home) -> Path:
+    return app_home / "appdata"
+
+
+def make_window(qtbot, backend, settings: QSettings, data_dir: Path, size=(1180, 760)) -> MainWindow:
+    w = MainWindow(backend=backend, settings=settings, data_dir=data_dir)
     qtbot.addWidget(w)
-    w.resize(1180, 800)
+    w.resize(*size)
     w.show()
     return w
 
 
 @pytest.fixture
-def window(qtbot, fake) -> MainWindow:
-    return _show(qtbot, fake)
+def window(qtbot, fake, settings, data_dir) -> MainWindow:
+    return make_window(qtbot, fake, settings, data_dir)
 
 
 @pytest.fixture
-def real_window(qtbot) -> MainWindow:
-    return _show(qtbot, real_backend)
+def real_window(qtbot, settings, data_dir) -> MainWindow:
+    return make_window(qtbot, real_backend, settings, data_dir)
+
+
+def english_app() -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    set_language(app, "en")

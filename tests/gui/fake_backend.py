@@ -20,10 +20,12 @@ from photocheck.api import (
     CancelToken,
     CategoryStatus,
     CheckResult,
+    CropFrame,
     Export,
     ExportedFile,
     MaterialReport,
     OutputFile,
+    PhotoGuides,
     PhotoReport,
     Profile,
     Project,
@@ -64,6 +66,11 @@ _FIXED_MESSAGES = {
 }
 _RETAKE = ("face.count", F, "检测到2张人脸", "照片中只能有考生本人，请重新拍摄", False)
 _FIX_NOTES = ["已把头部摆正（旋转3.2°）", "已按规格裁剪为390×567", "已把背景换成纯白"]
+# The stand-in's geometry (upright source px of the 512x600 test card): the head spans crown to chin.
+SIZE = (512, 600)
+FACE_BOX = (150.0, 120.0, 362.0, 400.0)
+CROWN_Y, EYE_Y, CHIN_Y = 80.0, 230.0, 400.0
+PLANNED = CropFrame(256.0, 300.0, (CHIN_Y - CROWN_Y) / 0.64, -3.2)
 
 
 def _checks(rows) -> list[CheckResult]:
@@ -106,6 +113,8 @@ class FakeBackend:
         self.cancelled = threading.Event()  # prepare stopped because its progress callback raised
         self._gate: threading.Event | None = None
         self.waiting = threading.Event()  # a call is held at the gate
+        self.fixes: list[dict] = []  # the options of every fix_photo call
+        self.remnants: list[list[float]] = []  # boxes (output px) a background.clean failure reports
 
     # --- control -------------------------------------------------------------------------------
 
@@ -139,18 +148,49 @@ class FakeBackend:
         rows = [_RETAKE if self.retake and r[0] == "face.count" else r for r in _INPUT_CHECKS]
         return PhotoReport(input=path, profile=prof, checks=_checks(rows))
 
+    def analyse_photo(self, path: str | Path, profile: Profile | str | None = None, *,
+                      rotation: int | None = None) -> PhotoGuides:
+        path = Path(path)
+        self._enter("analyse_photo", path)
+        _require_image(path)
+        prof = profile if isinstance(profile, Profile) else load_profile(profile)
+        rows = [_RETAKE if self.retake and r[0] == "face.count" else r for r in _INPUT_CHECKS]
+        report = PhotoReport(input=path, profile=prof, checks=_checks(rows))
+        turned = (rotation or 0) % 180 == 90
+        size = SIZE[::-1] if turned else SIZE
+        if self.retake:
+            return PhotoGuides(report, rotation or 0, size, None, None, None, None, None)
+        return PhotoGuides(report, rotation or 0, size, FACE_BOX, CROWN_Y, EYE_Y, CHIN_Y,
+                           PLANNED if prof.can_fix else None)
+
     def fix_photo(self, path: str | Path, out: str | Path, *, original: str | Path | None = None,
-                  profile: Profile | str | None = None) -> PhotoReport:
+                  profile: Profile | str | None = None, frame: CropFrame | None = None,
+                  rotation: int | None = None, background: bool = True, keep=None, remove=None,
+                  overwrite: bool = False) -> PhotoReport:
         path, out = Path(path), Path(out)
         self._enter("fix_photo", path)
+        self.fixes.append({"frame": frame, "rotation": rotation, "background": background, "keep": keep,
+                           "remove": remove, "overwrite": overwrite, "out": out, "original": original})
         prof = profile if isinstance(profile, Profile) else load_profile(profile)
         if not prof.can_fix:
             raise UserError(path, prof.fix_refusal, prof.fix_refusal_en)
         if out.suffix.lower() not in (".jpg", ".jpeg") or not out.parent.is_dir():
             raise UserError(out, "输出文件夹不存在", "the output folder does not exist")
+        if not overwrite and (out.exists() or (original is not None and Path(original).exists())):
+            raise UserError(out, "文件已存在", "the file exists")
         report = self.check_photo(path, prof)
         if any(c.failed and not c.fixable for c in report.checks):
             return report
+        # The head's share of the frame: the planned crop gives 64 %, a moved one what it gives.
+        ratio = (CHIN_Y - CROWN_Y) / (frame or PLANNED).height
+        lo, hi = prof.geometry.head_height
+        size_ok = lo <= ratio <= hi
+        size_check = CheckResult(id="face.size", status=P if size_ok else F, value=round(ratio, 3),
+                                 limit=[lo, hi], message=f"头部大小{'合适' if size_ok else '不合适'}（占{ratio:.0%}）",
+                                 hint="" if size_ok else "把框调大或调小", fixable=False)
+        if not size_ok:
+            checks = [size_check if c.id == "face.size" else c for c in report.checks]
+            return PhotoReport(input=path, profile=prof, checks=checks)
         w, h = prof.output.exact_size
         upload = OutputFile(out, _jpeg(out, h, w), w, h, 88)
         hires = None
@@ -158,6 +198,11 @@ class FakeBackend:
             hires = OutputFile(Path(original), _jpeg(Path(original), 2 * h, 2 * w), 2 * w, 2 * h, 95)
         checks = [dataclasses.replace(c, status=P, message=_FIXED_MESSAGES[c.id], hint="", fixable=False)
                   if c.id in _FIXED_MESSAGES else c for c in report.checks]
+        checks = [size_check if c.id == "face.size" else c for c in checks]
+        if self.remnants:
+            checks.append(CheckResult(id="background.clean", status=F, value={"share": 0.02, "regions": self.remnants},
+                                      limit=0.005, message="背景上有残留的杂物", hint="用“去除”笔刷涂掉它",
+                                      fixable=False))
         return PhotoReport(input=path, profile=prof, checks=checks, output=upload, original=hires,
                            notes=list(_FIX_NOTES))
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from photocheck.api import Cancelled
 from tests.gui.helpers import JOB_TIMEOUT_MS
 from ui import main_window
+from ui.steps import photo_step
 from ui.workers import Runner, finish_abandoned
 
 
@@ -144,12 +145,12 @@ def test_closing_during_a_check_does_not_wait_for_it(window, qtbot, fake, grace_
     fake.release()
     finish_abandoned(10)
     qtbot.wait(50)
-    assert window.report is None and window.check_list.rows() == []  # the late result is dropped
+    assert window.photo.report is None and window.photo.check_list.rows() == []  # the late result is dropped
 
 
 def test_closing_right_after_a_check_waits_for_it(window, qtbot, fake, grace_hopper_path):
     window.open_photo(grace_hopper_path)
-    assert window._runner.shut_down(main_window.CLOSE_GRACE_S) is True  # the stand-in answers at once
+    assert window.photo.shut_down(main_window.CLOSE_GRACE_S) is True  # the stand-in answers at once
 
 
 def _rss_bytes() -> int:
@@ -173,9 +174,9 @@ def test_two_hundred_jobs_with_the_collector_on_every_allocation(window, qtbot, 
     out = tmp_path / "导出"
     out.mkdir()
     window.materials.set_output_folder(out)
-    monkeypatch.setattr(main_window, "ask_save_path", lambda *_a: tmp_path / "报名照片.jpg")
+    monkeypatch.setattr(photo_step, "ask_save_path", lambda *_a: tmp_path / "报名照片.jpg")
     monkeypatch.setattr("ui.materials_panel.confirm_replace", lambda *_a: True)  # each prepare replaces the last
-    window.keep_original.setChecked(False)
+    window.photo.keep_original.setChecked(False)
     assert gc.isenabled()
     thresholds = gc.get_threshold()
     tracemalloc.start()
@@ -183,19 +184,20 @@ def test_two_hundred_jobs_with_the_collector_on_every_allocation(window, qtbot, 
     try:
         footprints = {}
         for i in range(1, 201):
-            fake.calls.clear()  # the stand-in's call log would grow with the jobs
+            fake.calls.clear()  # the stand-in's call logs would grow with the jobs
+            fake.fixes.clear()
             if i % 10 == 0:  # a prepare on the materials tab
                 with qtbot.waitSignal(window.materials.idle, timeout=JOB_TIMEOUT_MS):
                     window.materials.start()
                 assert window.materials.export is not None
             elif i % 4 == 0:
                 with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
-                    window.fix_photo()
-                assert window.report.output is not None and window.fixed_preview.has_image()
+                    window.photo.save()
+                assert window.photo.report.output is not None and window.photo.result.has_image()
             else:
                 with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
                     window.open_photo(grace_hopper_path)
-                assert len(window.check_list.rows()) == 16 and window.preview.has_image()
+                assert len(window.photo.check_list.rows()) == 16 and window.photo.original.has_image()
             if i in (50, 200):
                 footprints[i] = _footprint()
     finally:

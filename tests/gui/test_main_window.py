@@ -1,170 +1,168 @@
-"""The photo tab: one real check and fix end to end, the rest over the stand-in pipeline
-(tests/gui/fake_backend.py) so they test the window, not the pipeline. Dialogs are stubs."""
+"""The window's shell: the side bar of steps, the 1366x768 laptop screen, the language switch,
+what is remembered between runs (settings and the autosaved candidate), closing during work."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import time
 
-import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QColor, QDropEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QSlider, QWidget
 
-from photocheck.api import check_photo
+from tests.gui.conftest import english_app, make_window
 from tests.gui.helpers import JOB_TIMEOUT_MS, save_shot
 from ui import main_window
 from ui.main_window import MainWindow
 
 
-def open_and_wait(qtbot, window: MainWindow, path: Path) -> None:
+def open_and_wait(qtbot, window: MainWindow, path) -> None:
     with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
         window.open_photo(path)
-        assert window.busy  # the job runs off the GUI thread: the controls must say so meanwhile
-        assert not window.open_button.isEnabled() and not window.fix_button.isEnabled()
-        assert window.progress.isVisibleTo(window)
+        assert window.busy  # the job runs off the GUI thread
 
 
-def row_colour(window: MainWindow, check_id: str) -> QColor:
-    """The rendered background of a row, sampled in its top padding (no text there)."""
-    row = window.check_list.row(check_id)
-    return row.grab().toImage().pixelColor(row.width() // 2, 2)
+def sidebar(window: MainWindow) -> list[str]:
+    return [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
 
 
-def test_check_then_fix_grace_hopper(real_window, qtbot, grace_hopper_path, tmp_path, monkeypatch):
-    window = real_window
+def test_the_side_bar_shows_each_step_with_its_state(window, qtbot, grace_hopper_path):
+    assert [t.split("\n")[0] for t in sidebar(window)] == ["1  照片", "2  材料", "3  导出"]
+    assert all("未开始" in t for t in sidebar(window))
     open_and_wait(qtbot, window, grace_hopper_path)
-    rows = window.check_list.rows()
-    assert len(rows) == 17 and len({r.check.id for r in rows}) == 17
-    white = window.check_list.row("background.white")
-    assert white.status.text() == "不合格" and white.fix_tag.isVisibleTo(white)
-    red = row_colour(window, "background.white")
-    assert red.red() > red.green() + 8 and red.red() > red.blue() + 8
-    assert window.preview.has_image() and window.fix_button.isEnabled()
-    assert window.preview.image.pixmap().height() > 0  # the pipeline's decode, shown
-    save_shot(window, "main.png")
-
-    out = tmp_path / "报名照片.jpg"
-    asked: list[Path] = []
-    monkeypatch.setattr(main_window, "ask_save_path", lambda _parent, suggested: asked.append(suggested) or out)
-    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
-        qtbot.mouseClick(window.fix_button, Qt.MouseButton.LeftButton)
-    assert asked[0].name == "报名照片.jpg" and asked[0].parent != grace_hopper_path.parent
-    assert out.is_file() and (tmp_path / "高分辨率原图.jpg").is_file()
-    assert check_photo(out).ok
-
-    assert not [r for r in window.check_list.rows() if r.status.text() == "不合格"]
-    assert window.check_list.row("background.white").status.text() == "通过"
-    green = row_colour(window, "background.white")
-    assert green.green() > green.red() + 8
-    assert "通过" in window.fix_banner.text()
-    assert str(out) in window.output_label.text() and "字节" in window.output_label.text()
-    assert window.report.profile.next_step in window.next_step_label.text()
-    assert window.fixed_preview.has_image()
-    save_shot(window, "fixed.png")
+    photo = sidebar(window)[0]
+    assert "已就绪" in photo and "16/16 项通过" in photo
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.photo.open_button, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.materials_step
 
 
-def test_bad_file_shows_message_and_window_stays_usable(window, qtbot, grace_hopper_path, tmp_path, monkeypatch):
-    bad = tmp_path / "证件照.jpg"
-    bad.write_text("这不是一张照片", encoding="utf-8")
-    shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        QMessageBox, "warning", lambda _parent, title, text, *_a: shown.append((title, text)) or QMessageBox.Ok
-    )
-    open_and_wait(qtbot, window, bad)
-    assert len(shown) == 1 and "证件照.jpg" in shown[0][1]
-    assert not window.busy and window.open_button.isEnabled() and not window.fix_button.isEnabled()
-    assert window.check_list.rows() == []
+def _controls(widget: QWidget) -> list[QWidget]:
+    kinds = (QAbstractButton, QComboBox, QSlider)
+    return [w for w in widget.findChildren(QWidget) if isinstance(w, kinds) and w.isVisibleTo(widget)]
 
+
+def test_the_window_at_1366x768_shows_every_control(qtbot, fake, settings, data_dir, grace_hopper_path):
+    # 768 px screen minus a task bar and the title bar: the window gets about 700 px; English is longer.
+    for height, language in ((768, "zh_CN"), (700, "zh_CN"), (700, "en")):
+        if language == "en":
+            english_app()
+        window = make_window(qtbot, fake, settings, data_dir, size=(1366, height))
+        open_and_wait(qtbot, window, grace_hopper_path)
+        assert window.minimumSizeHint().height() <= 700 and window.minimumSizeHint().width() <= 1366
+        for index in range(window.stack.count()):
+            window.show_step(index)
+            qtbot.wait(20)
+            page = window.centralWidget()
+            area = QRect(0, 0, page.width(), page.height())
+            for control in _controls(page):
+                top_left = control.mapTo(page, control.rect().topLeft())
+                rect = QRect(top_left, control.size())
+                assert area.contains(rect), f"{control.objectName() or type(control).__name__} " \
+                    f"'{getattr(control, 'text', lambda: '')()}' at {rect} outside {area} (step {index}, h {height})"
+                hint = control.minimumSizeHint()
+                assert control.height() >= min(hint.height(), 18), f"{control} squashed"
+                assert control.width() >= min(hint.width(), 60), f"{control} '{_text(control)}' squashed"
+            placed = [(c, QRect(c.mapTo(page, c.rect().topLeft()), c.size())) for c in _controls(page)]
+            for i, (a, ra) in enumerate(placed):
+                for b, rb in placed[i + 1:]:
+                    if not (a.isAncestorOf(b) or b.isAncestorOf(a)):
+                        assert not ra.intersects(rb), f"'{_text(a)}' overlaps '{_text(b)}' (step {index}, {language})"
+        for label in window.photo.findChildren(QLabel):
+            if label.isVisibleTo(window.photo) and label.text() and not label.wordWrap():
+                assert label.width() >= 10
+        window.show_step(0)
+        save_shot(window, f"window-1366x{height}-{language}.png")
+        window.close()
+
+
+def _text(w: QWidget) -> str:
+    return w.text() if hasattr(w, "text") else type(w).__name__
+
+
+def test_language_switch_changes_visible_text(window, qtbot, grace_hopper_path):
     open_and_wait(qtbot, window, grace_hopper_path)
-    assert len(window.check_list.rows()) == 17 and len(shown) == 1
+    assert window.photo.open_button.text() == "打开照片…"
+    window.language_box.setCurrentIndex(window.language_box.findData("en"))
+    qtbot.waitUntil(lambda: window.photo.open_button.text() == "Open photo…")  # LanguageChange is posted
+    assert sidebar(window)[0].startswith("1  Photo\nReady\n")
+    assert window.windowTitle() == "Medical exam registration: photo and documents"
+    assert window.photo.check_list.row("face.count").status.text() == "pass"
+    assert window.profile_box.currentText() == window.profile().name_en
+    save_shot(window, "window-en.png")
+    window.language_box.setCurrentIndex(window.language_box.findData("zh_CN"))
+    qtbot.waitUntil(lambda: window.photo.open_button.text() == "打开照片…")
+    assert window.photo.check_list.row("face.count").status.text() == "通过"
 
 
-def test_check_only_profile_disables_fix(window, qtbot, grace_hopper_path, monkeypatch):
-    ids = [window.profile_box.itemData(i) for i in range(window.profile_box.count())]
-    window.profile_box.setCurrentIndex(ids.index("weisheng-original"))
-    profile = window.profile()
-    assert not profile.can_fix
-    assert not window.fix_button.isEnabled() and window.fix_button.toolTip() == profile.fix_refusal
-    assert window.refusal_label.isVisibleTo(window) and not window.keep_original.isVisibleTo(window)
+def test_qt_standard_buttons_are_chinese(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox
 
-    open_and_wait(qtbot, window, grace_hopper_path)
-    assert len(window.check_list.rows()) == 16 and not window.fix_button.isEnabled()
-    monkeypatch.setattr(main_window, "ask_save_path", lambda *_a: pytest.fail("a check-only profile asked to save"))
-    window.fix_photo()
-    assert not window.busy
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes | QDialogButtonBox.StandardButton.No)
+    texts = sorted(b.text() for b in box.buttons())
+    assert any("是" in t for t in texts) and any("否" in t for t in texts), texts
+    english_app()
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes | QDialogButtonBox.StandardButton.No)
+    assert {b.text().replace("&", "") for b in box.buttons()} == {"Yes", "No"}
 
 
-def test_dropped_file_is_checked_and_cancelled_save_writes_nothing(window, qtbot, grace_hopper_path, monkeypatch):
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(grace_hopper_path))])
-    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
-    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
-        window.dropEvent(drop)
-    assert window.report is not None and window.report.input == grace_hopper_path
-    assert len(window.check_list.rows()) == 17
-
-    monkeypatch.setattr(main_window, "ask_save_path", lambda *_a: None)
-    window.fix_photo()
-    assert not window.busy and not window.fix_box.isVisibleTo(window)
-
-
-def test_photo_that_needs_a_retake_cannot_be_fixed(window, qtbot, fake, grace_hopper_path):
-    fake.retake = True
-    open_and_wait(qtbot, window, grace_hopper_path)
-    assert window.check_list.row("face.count").status.text() == "不合格"
-    assert not window.fix_button.isEnabled()
-    assert "检测到2张人脸" in window.fix_button.toolTip()
-    assert window.refusal_label.isVisibleTo(window) and "重新拍摄" in window.refusal_label.text()
-
-
-def test_fix_shows_the_written_files_and_the_next_step(window, qtbot, fake, grace_hopper_path, tmp_path,
-                                                     monkeypatch):
-    open_and_wait(qtbot, window, grace_hopper_path)
-    assert window.preview.has_image()
-    (tmp_path / "高分辨率原图.jpg").write_bytes(b"old")
-    asked: list[Path] = []
-    monkeypatch.setattr(main_window, "ask_save_path", lambda *_a: tmp_path / "报名照片.jpg")
-    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.Yes)
-    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
-        window.fix_photo()
-        assert window.busy and not window.fix_button.isEnabled()
-    assert len(asked) == 1 and "高分辨率原图.jpg" in asked[0]  # asked before replacing the old original
-    assert [name for name, _ in fake.calls] == ["check_photo", "fix_photo", "check_photo"]
-    report = window.report
-    assert report.output is not None and report.original is not None
-    assert window.fix_banner.text() == "修复完成，全部检查通过（1 项提示）"
-    assert "报名照片：" in window.output_label.text() and "390×567" in window.output_label.text()
-    assert "高分辨率原图：" in window.output_label.text()
-    assert "已把背景换成纯白" in window.notes_label.text() and window.notes_label.isVisibleTo(window)
-    assert window.fixed_preview.has_image() and window.fixed_preview.isVisibleTo(window)
-    assert window.status_label.text() == f"已保存到 {tmp_path}"
-    assert window.results_title.text().startswith("检查结果（修复后的照片")
-
-
-def test_unexpected_error_is_reported_as_a_bug_not_as_the_photo(window, qtbot, fake, grace_hopper_path,
-                                                              tmp_path, monkeypatch):
-    open_and_wait(qtbot, window, grace_hopper_path)
-
-    def broken(*_a, **_k):
-        raise ZeroDivisionError("division by zero")
-
-    monkeypatch.setattr(fake, "fix_photo", broken)
-    monkeypatch.setattr(main_window, "ask_save_path", lambda *_a: tmp_path / "报名照片.jpg")
-    window.keep_original.setChecked(False)
-    shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *_a: shown.append((title, text)))
-    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
-        window.fix_photo()
-    assert shown[0][0] == "处理时出错" and "ZeroDivisionError: division by zero" in shown[0][1]
-    assert not window.busy and window.fix_button.isEnabled()  # the photo can be tried again
-    assert not (tmp_path / "报名照片.jpg").exists()
-
-
-def test_changing_the_profile_checks_the_photo_again(window, qtbot, fake, grace_hopper_path):
+def test_settings_and_the_candidate_are_remembered(qtbot, fake, settings, data_dir, grace_hopper_path):
+    window = make_window(qtbot, fake, settings, data_dir)
     open_and_wait(qtbot, window, grace_hopper_path)
     ids = [window.profile_box.itemData(i) for i in range(window.profile_box.count())]
     with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
-        window.profile_box.setCurrentIndex(ids.index("yicun-25x35"))
-    assert [name for name, _ in fake.calls] == ["check_photo", "check_photo"]
-    assert window.report.profile.id == "yicun-25x35"
+        window.profile_box.setCurrentIndex(ids.index("xiao2cun-35x45"))
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        window.photo.set_background(False)
+    window.language_box.setCurrentIndex(window.language_box.findData("en"))
+    window.resize(1000, 650)  # the offscreen screen is 800x800: restoreGeometry keeps the minimum width
+    window.close()
+    assert window.project_path().is_file()
+
+    again = MainWindow(backend=fake, settings=settings, data_dir=data_dir)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: again.photo.report is not None and not again.busy, timeout=JOB_TIMEOUT_MS)
+    assert settings.value("language") == "en"
+    assert again.profile().id == "xiao2cun-35x45" and again.profile_box.currentData() == "xiao2cun-35x45"
+    assert (again.width(), again.height()) == (1000, 650)
+    assert again.project.photo() == grace_hopper_path.resolve()
+    assert again.project.edits().background is False and not again.photo.background_box.isChecked()
+    assert "上次" in again.statusBar().currentMessage() or "last" in again.statusBar().currentMessage()
+    assert fake.fixes[-1]["background"] is False  # the result is rendered again with the edits
+    assert settings.value("folders/photo_open") == str(grace_hopper_path.parent)
+    again.new_candidate()
+    assert again.project.photo() is None and "Not started" in sidebar(again)[0]
+
+
+def test_closing_during_work_returns_within_a_second(window, qtbot, fake, grace_hopper_path, monkeypatch):
+    fake.hold()
+    window.open_photo(grace_hopper_path)
+    assert fake.waiting.wait(10)
+    started = time.monotonic()
+    window.close()
+    assert time.monotonic() - started < 1.0
+    assert not window.isVisible()
+    fake.release()
+    qtbot.wait(50)  # a report from the abandoned job would be delivered now: there is none
+    assert window.photo.report is None
+    assert main_window.CLOSE_GRACE_S < 1.0
+
+
+def test_every_control_is_reached_with_the_tab_key(window, qtbot, grace_hopper_path):
+    open_and_wait(qtbot, window, grace_hopper_path)
+    step = window.photo
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.sidebar.setFocus()
+    reached = []
+    for _ in range(80):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    wanted = [window.profile_box, window.language_box, window.new_button, step.open_button, step.paste_button,
+              step.original, step.rotate_left, step.rotate_right, step.guides_box, step.background_box,
+              step.reset_button, step.mode_frame, step.brush_size, step.keep_original, step.save_button,
+              step.check_list.row("face.size")]
+    missing = [w for w in wanted if w not in reached]
+    assert missing == []
+    order = [reached.index(w) for w in wanted[:6]]
+    assert order == sorted(order)  # side bar first, then the step from the top

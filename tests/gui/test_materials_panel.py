@@ -1,4 +1,5 @@
-"""The materials tab: a real prepare run on generated documents end to end (the export it shows,
+"""The materials step (the folder-based panel mounted in the window): a real prepare run on
+generated documents end to end (the export it shows,
 replacing it) and a real refusal of bad input; the rest over the stand-in pipeline
 (tests/gui/fake_backend.py). Dialogs are stubs."""
 
@@ -44,8 +45,8 @@ def run_and_wait(qtbot, window: MainWindow) -> None:
 def test_prepare_from_the_materials_tab(real_window, qtbot, candidate, tmp_path, monkeypatch):
     window = real_window
     panel = window.materials
-    assert window.tabs.count() == 2 and window.tabs.tabText(1) == "报名材料"
-    window.tabs.setCurrentWidget(panel)
+    assert window.stack.count() == 3 and window.sidebar.item(1).text().startswith("2  材料")
+    window.show_step(1)
     assert not panel.start_button.isEnabled()  # nothing chosen yet
     out = tmp_path / "导出"
     out.mkdir()
@@ -112,7 +113,7 @@ def test_a_dropped_folder_goes_to_the_materials_tab(window, candidate):
     drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
     window.dropEvent(drop)
-    assert window.tabs.currentWidget() is window.materials
+    assert window.stack.currentWidget() is window.materials_step
     assert window.materials.input_edit.text() == str(candidate)
     assert window.materials.start_button.isEnabled() and not window.busy  # no photo check started
 

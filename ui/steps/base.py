@@ -16,9 +16,10 @@ class StepState(StrEnum):
 
 
 def state_text(state: StepState) -> str:
-    tr = QCoreApplication.translate
-    return {StepState.NOT_STARTED: tr("Step", "未开始"), StepState.NEEDS_WORK: tr("Step", "需处理"),
-            StepState.READY: tr("Step", "已就绪")}[state]
+    # Spelled out (not through an alias) so that pyside6-lupdate finds the strings.
+    return {StepState.NOT_STARTED: QCoreApplication.translate("Step", "未开始"),
+            StepState.NEEDS_WORK: QCoreApplication.translate("Step", "需处理"),
+            StepState.READY: QCoreApplication.translate("Step", "已就绪")}[state]
 
 
 @dataclass(frozen=True)

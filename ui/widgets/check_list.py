@@ -1,14 +1,28 @@
-"""The check results: one coloured row per check (status, Chinese message, hint, 可自动修复)."""
+"""The check results: one coloured row per check (status, message, measured value against the
+limit, hint, 可自动修复). A row can be clicked or chosen with the keyboard: the list then emits
+checkClicked with the check's id, for the picture to show where the problem is."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap, QResizeEvent
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from photocheck.labels import status_label
 from photocheck.reports import CheckResult, Status
+from ui.i18n import english, tr
 
 
 @dataclass(frozen=True)
@@ -56,36 +70,96 @@ def status_icon(status: Status, size: int = ICON_SIZE, ratio: float = 1.0) -> QP
     return pixmap
 
 
+def _number(x: object) -> str:
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return str(x)
+    return f"{x:g}" if isinstance(x, int) or abs(x) >= 100 else f"{x:.3g}"
+
+
+def _value_text(x: object) -> str:
+    if isinstance(x, dict):
+        return ", ".join(f"{k} {_value_text(v)}" for k, v in x.items() if k != "regions")
+    if isinstance(x, list | tuple):
+        if len(x) == 2 and all(isinstance(v, int | float) for v in x):
+            return f"{_number(x[0])}–{_number(x[1])}"
+        return "/".join(_value_text(v) for v in x)
+    return _number(x)
+
+
+def _plain(x: object) -> bool:
+    """A number, a range of two, or a few of those by name: what reads well on one line."""
+    def number(v: object) -> bool:
+        return isinstance(v, int | float) and not isinstance(v, bool)
+
+    def simple(v: object) -> bool:
+        return number(v) or (isinstance(v, list | tuple) and len(v) == 2 and all(number(i) for i in v))
+
+    if isinstance(x, dict):
+        items = {k: v for k, v in x.items() if k != "regions"}
+        return 0 < len(items) <= 3 and all(simple(v) for v in items.values())
+    return simple(x)
+
+
+def value_line(check: CheckResult) -> str:
+    """'测得 0.601 · 要求 0.56–0.74': what was measured against the limit, when both read as numbers
+    (a file's format and size are in the message already)."""
+    if not (_plain(check.value) and _plain(check.limit)):
+        return ""
+    value, limit = _value_text(check.value), _value_text(check.limit)
+    if not value or not limit:
+        return ""
+    return tr("测得 {value} · 要求 {limit}").format(value=value, limit=limit)
+
+
+def has_regions(check: CheckResult) -> bool:
+    return isinstance(check.value, dict) and bool(check.value.get("regions"))
+
+
 class CheckRow(QFrame):
-    """One check: icon | message (+ 可自动修复 tag) over the hint | status word."""
+    """One check: icon | message (+ 可自动修复 tag) over the value line and the hint | status word."""
 
     def __init__(self, check: CheckResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.check = check
+        en = english()
         style = STYLES[check.status]
+        self._style = style
         self.setObjectName("checkRow")
-        self.setStyleSheet(
-            f"#checkRow {{ background: {style.background}; border-left: 4px solid {style.colour};"
-            " border-radius: 3px; }"
-        )
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.set_selected(False)
         self.icon = QLabel()
         self.icon.setPixmap(status_icon(check.status, ratio=self.devicePixelRatioF()))
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.message = QLabel(check.message)
+        self.message = QLabel(check.message_en if en and check.message_en else check.message)
         self.message.setWordWrap(True)
-        self.hint = QLabel(check.hint)
+        self.value = QLabel(value_line(check))
+        self.value.setWordWrap(True)
+        self.value.setStyleSheet("color: #374151; font-size: 9pt;")
+        # The numbers matter where something is wrong; a passing row keeps them in its tooltip.
+        self.value.setVisible(bool(self.value.text()) and check.status is not Status.PASS)
+        self.hint = QLabel(check.hint)  # the pipeline's hints are Chinese only
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #4b5563;")
         self.hint.setVisible(bool(check.hint) and check.status is not Status.PASS)
-        self.fix_tag = QLabel("可自动修复")
+        self.fix_tag = QLabel(tr("可自动修复"))
         self.fix_tag.setStyleSheet("color: #1d4ed8; border: 1px solid #93c5fd; border-radius: 3px; padding: 1px 5px;")
         self.fix_tag.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.fix_tag.setVisible(check.fixable and check.status is not Status.PASS)
-        self.status = QLabel(style.text)
+        self.status = QLabel(status_label(check.status, en))
         self.status.setStyleSheet(f"color: {style.colour}; font-weight: bold;")
         self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
         self.setToolTip(self._tooltip())
         self._lay_out()
+
+    def set_selected(self, selected: bool) -> None:
+        style = self._style
+        frame = f"border: 2px solid {style.colour};" if selected else ""
+        self.setStyleSheet(
+            f"#checkRow {{ background: {style.background}; {frame} border-left: 4px solid {style.colour};"
+            " border-radius: 3px; }"
+            f" #checkRow:focus {{ border: 1px dashed #2563eb; border-left: 4px solid {style.colour}; }}"
+        )
 
     def _lay_out(self) -> None:
         head = QHBoxLayout()
@@ -95,6 +169,7 @@ class CheckRow(QFrame):
         text = QVBoxLayout()
         text.setSpacing(2)
         text.addLayout(head)
+        text.addWidget(self.value)
         text.addWidget(self.hint)
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 6, 10, 6)
@@ -104,18 +179,49 @@ class CheckRow(QFrame):
         row.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
 
     def _tooltip(self) -> str:
-        lines = [self.check.message, self.check.hint, self.check.message_en, f"检查项 / check: {self.check.id}"]
+        lines = [self.check.message, value_line(self.check), self.check.hint, self.check.message_en]
+        if self.check.status is not Status.PASS:
+            lines.append(tr("点击在照片上标出位置"))
         return "\n".join(line for line in lines if line)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._activate()
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self._activate()
+        else:
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, CheckList):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.ensureWidgetVisible(self)
+
+    def _activate(self) -> None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, CheckList):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.select(self.check.id)
 
 
 class CheckList(QScrollArea):
     """A summary line over the rows; a scroll area (not a QListWidget) so wrapped text gets its height."""
+
+    checkClicked = Signal(str)  # a row was clicked or chosen with Enter / Space: its check id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the rows take the focus, one Tab each
         body = QWidget()
         self._layout = QVBoxLayout(body)
         self._layout.setContentsMargins(0, 0, 4, 0)
@@ -123,17 +229,34 @@ class CheckList(QScrollArea):
         self._layout.addStretch(1)
         self.setWidget(body)
         self._rows: list[CheckRow] = []
+        self._checks: list[CheckResult] = []
+        self.selected: str | None = None
 
     def set_checks(self, checks: list[CheckResult]) -> None:
         """Failures first, then hints, then passes: what needs attention is at the top."""
+        keep = self.selected if any(c.id == self.selected for c in checks) else None
         self.clear()
+        self._checks = list(checks)
         order = {Status.FAIL: 0, Status.WARN: 1, Status.PASS: 2}
         for check in sorted(checks, key=lambda c: order[c.status]):  # stable: keeps the check order within a status
             row = CheckRow(check)
+            row.set_selected(check.id == keep)
             self._layout.insertWidget(len(self._rows), row)
             self._rows.append(row)
+        self.selected = keep
         self._fit_height()
         self.verticalScrollBar().setValue(0)
+
+    def retranslate(self) -> None:
+        """Rebuild the rows in the current language (the pipeline's messages come in both)."""
+        self.set_checks(self._checks)
+
+    def select(self, check_id: str | None) -> None:
+        self.selected = check_id
+        for r in self._rows:
+            r.set_selected(r.check.id == check_id)
+        if check_id is not None:
+            self.checkClicked.emit(check_id)
 
     def clear(self) -> None:
         for row in self._rows:
@@ -141,6 +264,8 @@ class CheckList(QScrollArea):
             row.hide()  # deleteLater waits for the event loop; until then the old row would still paint
             row.deleteLater()
         self._rows = []
+        self._checks = []
+        self.selected = None
         self._fit_height()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -166,13 +291,11 @@ class CheckList(QScrollArea):
 
 
 def summary_text(checks: list[CheckResult]) -> str:
-    """'16 项检查：11 项通过，1 项提示，4 项不合格（4 项可自动修复）'."""
+    """'16 项检查：11 项通过，1 项提示，4 项不合格（其中 4 项可自动修复）'."""
     counts = {s: sum(c.status is s for c in checks) for s in Status}
     fixable = sum(c.failed and c.fixable for c in checks)
-    text = (
-        f"{len(checks)} 项检查：{counts[Status.PASS]} 项通过，{counts[Status.WARN]} 项提示，"
-        f"{counts[Status.FAIL]} 项不合格"
-    )
+    text = tr("{n} 项检查：{ok} 项通过，{warn} 项提示，{bad} 项不合格").format(
+        n=len(checks), ok=counts[Status.PASS], warn=counts[Status.WARN], bad=counts[Status.FAIL])
     if fixable:
-        text += f"（其中 {fixable} 项可自动修复）"
+        text += tr("（其中 {n} 项可自动修复）").format(n=fixable)
     return text
