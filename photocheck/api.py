@@ -79,6 +79,7 @@ __all__ = [
     "select_pages",
     "stop_exit_code",
     "stop_signals_unwind",
+    "stroke_mask",
 ]
 
 # The command line's handling of Ctrl-C and SIGTERM: both raise KeyboardInterrupt (Terminated for
@@ -127,6 +128,14 @@ def fix_photo(
     return fix(Path(path), Path(out), resolve_profile(profile), original=Path(original) if original else None,
                frame=frame, rotation=rotation, background=background, keep=keep, remove=remove,
                overwrite=overwrite)
+
+
+def stroke_mask(segments: list[list[float]], size: tuple[int, int]) -> np.ndarray | None:
+    """Brush segments [x0, y0, x1, y1, radius] (upright source px) as the bool mask fix_photo's
+    keep/remove take, `size` = (width, height); drawn as the export replays a project's strokes."""
+    from photocheck.photo.strokes import rasterize
+
+    return rasterize(segments, size)
 
 
 def load_preview(path: PathLike, max_side: int, profile: Profile | str | None = None) -> np.ndarray:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from photocheck.api import CropFrame, PhotoEdits, PhotoGuides, PhotoReport, Profile, UserError
+from photocheck.api import CropFrame, PhotoEdits, PhotoGuides, PhotoReport, Profile, UserError, stroke_mask
 from ui.workers import Say, Work
 
 PREVIEW_SIDE = 1100  # px: sharp on a 2x screen at the size the step shows it, quick to decode
@@ -34,20 +34,6 @@ class Rendered:
     report: PhotoReport
     picture: np.ndarray | None  # the output as written and read back; None when nothing was written
     edits: PhotoEdits  # what it was rendered with (the step drops results of superseded edits)
-
-
-def rasterize(segments: list[list[float]], size: tuple[int, int]) -> np.ndarray | None:
-    """Brush segments [x0, y0, x1, y1, radius] as the bool mask fix_photo takes (height x width of
-    `size` = (width, height)); drawn exactly as the project file's replay on export draws them."""
-    import cv2
-
-    if not segments:
-        return None
-    w, h = size
-    mask = np.zeros((h, w), np.uint8)
-    for x0, y0, x1, y1, r in segments:
-        cv2.line(mask, (round(x0), round(y0)), (round(x1), round(y1)), 1, max(1, round(2 * r)), cv2.LINE_AA)
-    return mask.astype(bool)
 
 
 def upright(rgb: np.ndarray, rotation: int) -> np.ndarray:
@@ -71,8 +57,8 @@ def analyse_job(backend: Any, path: Path, profile: Profile, rotation: int | None
 
 def fix_options(edits: PhotoEdits, size: tuple[int, int]) -> dict[str, Any]:
     return {"frame": CropFrame(*edits.frame) if edits.frame else None, "rotation": edits.rotation,
-            "background": edits.background, "keep": rasterize(edits.keep, size),
-            "remove": rasterize(edits.remove, size)}
+            "background": edits.background, "keep": stroke_mask(edits.keep, size),
+            "remove": stroke_mask(edits.remove, size)}
 
 
 def render_job(backend: Any, path: Path, profile: Profile, edits: PhotoEdits, size: tuple[int, int],
