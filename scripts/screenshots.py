@@ -79,7 +79,9 @@ def main() -> int:
         window.show()
 
         def shot(name: str) -> None:
-            wait_for(app, lambda: not window.busy)
+            wait_for(app, lambda: not window.busy and not window.materials_step.busy)
+            settled = time.monotonic() + 0.3  # the relayout after the last change (wrapped text)
+            wait_for(app, lambda: time.monotonic() > settled)
             path = out / name
             assert window.grab().save(str(path)), path
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
@@ -94,7 +96,12 @@ def main() -> int:
         wait_for(app, lambda: window.photo.report is not None)
         shot("1-photo-retake.png")
         window.show_step(1)
+        window.materials_step.add_paths([sample_path("sample_diploma.jpg")])
+        wait_for(app, lambda: not window.materials_step.busy)
+        window.materials_step.select(window.materials_step.entries()[0].key)
         shot("2-materials.png")
+        window.project.set_name("张三")
+        window.export_step.set_folder(home)
         window.show_step(2)
         shot("3-export.png")
         window.show_step(0)

@@ -14,8 +14,7 @@ from photocheck.api import (
     load_preview,
     material_inputs,
     material_preview,
-    prepare,
 )
 
 __all__ = ["analyse_photo", "check_photo", "export_folder", "export_project", "file_digest", "fix_material",
-           "fix_photo", "load_preview", "material_inputs", "material_preview", "prepare"]
+           "fix_photo", "load_preview", "material_inputs", "material_preview"]

@@ -46,8 +46,9 @@ from ui import backend as real_backend
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, tr
 from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, state_text
-from ui.steps.interim import ExportPointerStep, MaterialsPanelStep
-from ui.steps.photo_step import PhotoStep, default_save_dir, dropped_image
+from ui.steps.export_step import ExportStep
+from ui.steps.materials_step import MaterialsStep
+from ui.steps.photo_step import IMAGE_SUFFIXES, PhotoStep, dropped_image
 from ui.widgets.check_list import status_icon
 
 # Closing waits at most this long in all for running jobs; a job still running then is abandoned:
@@ -114,15 +115,11 @@ class MainWindow(QMainWindow):
 
     @property
     def busy(self) -> bool:
+        """The photo step has a job running (what `idle` ends)."""
         return self.photo.busy
 
     def steps(self) -> list[Step]:
         return [self.photo, self.materials_step, self.export_step]
-
-    @property
-    def materials(self) -> Any:
-        """The materials panel inside the 材料 step (what exists of that step today)."""
-        return self.materials_step.panel
 
     def profile(self) -> Profile:
         return self.project.profile
@@ -158,7 +155,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(tr("无法保存进度：{reason}").format(reason=exc.strerror or exc), 8000)
 
     def new_candidate(self) -> None:
-        """A new, empty candidate: the photo and its edits are forgotten (the files stay where they are)."""
+        """A new, empty candidate: the photo, its edits, the materials and the export are forgotten (the
+        files stay where they are). Every step follows the project's change notice."""
         self.project.clear()
         self.photo.restore()
         self._refresh_sidebar()
@@ -168,8 +166,9 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.photo = PhotoStep(self.project, self._settings, self._data_dir, backend=self._backend)
         self.photo.idle.connect(self.idle.emit)
-        self.materials_step = MaterialsPanelStep(self._profiles, default_save_dir(), backend=self._backend)
-        self.export_step = ExportPointerStep(self.materials_step)
+        self.materials_step = MaterialsStep(self._backend, self.project)
+        self.materials_step.photoOffered.connect(self.open_photo)
+        self.export_step = ExportStep(self._backend, self.project, settings=self._settings)
         self.stack = QStackedWidget()
         for step in self.steps():
             self.stack.addWidget(step)
@@ -336,16 +335,17 @@ class MainWindow(QMainWindow):
     # --- drag and drop, closing -------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if dropped_image(event) is not None or _dropped_folder(event) is not None:
+        if dropped_image(event) is not None or _dropped_materials(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        """A folder is a candidate's materials, a picture the photo: each goes to its step."""
-        folder = _dropped_folder(event)
-        if folder is not None and not self.materials.busy:
+        """Outside the materials step (which takes its own drops): a folder or a document (a PDF) is the
+        candidate's materials and goes to that step; a picture alone is the photo."""
+        materials = _dropped_materials(event)
+        if materials:
             event.acceptProposedAction()
             self.show_step(1)
-            self.materials.set_input_folder(folder)
+            self.materials_step.add_paths(materials)
             return
         path = dropped_image(event)
         if path is not None:
@@ -365,6 +365,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _dropped_folder(event: QDropEvent | QDragEnterEvent) -> Path | None:
-    urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
-    return next((Path(u.toLocalFile()) for u in urls if Path(u.toLocalFile()).is_dir()), None)
+def _dropped_materials(event: QDropEvent | QDragEnterEvent) -> list[Path]:
+    """All the dropped paths when any is a folder or a file that is not a picture; else none."""
+    paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+    if any(p.is_dir() or (p.is_file() and p.suffix.lower() not in IMAGE_SUFFIXES) for p in paths):
+        return paths
+    return []

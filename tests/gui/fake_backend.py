@@ -22,7 +22,6 @@ from photocheck.api import (
     CheckResult,
     CropFrame,
     Export,
-    ExportedFile,
     MaterialReport,
     OutputFile,
     PhotoGuides,
@@ -211,51 +210,6 @@ class FakeBackend:
         _require_image(path)
         scale = min(1.0, max_side / 600)
         return _picture(round(600 * scale), round(512 * scale))
-
-    def prepare(self, input_dir: str | Path, out_dir: str | Path, *, name: str | None = None,
-                photo: str | Path | None = None, profile: Profile | str | None = None, overwrite: bool = False,
-                progress: Callable[[int, int, str], None] | None = None) -> Export:
-        """One progress message per file in the folder; the identity documents pass, the other required
-        categories are missing. The export folder holds just its manifest."""
-        input_dir, out_dir = Path(input_dir), Path(out_dir)
-        self.calls.append(("prepare", input_dir))
-        prof = profile if isinstance(profile, Profile) else load_profile(profile)
-        if not input_dir.is_dir():
-            raise UserError(input_dir, "找不到输入文件夹", "the input folder does not exist")
-        root = export_folder(out_dir, name if name is not None else input_dir.resolve().name)
-        if root.exists() and not overwrite:
-            raise UserError(root, "导出文件夹已存在；如要替换，请加 --overwrite", "the export folder exists")
-        say = progress or (lambda _d, _t, _m: None)
-        sources = sorted(p for p in input_dir.rglob("*") if p.is_file())
-        try:
-            for i, source in enumerate(sources):
-                say(i, len(sources), f"材料 {i + 1}/{len(sources)}：{source.name}")
-                self._wait()
-        except Exception:
-            self.cancelled.set()
-            raise
-        root.mkdir(parents=True, exist_ok=True)
-        (root / MANIFEST).write_text("{}", encoding="utf-8")
-        photo_report = None
-        if photo is not None:
-            (root / "00_报名照片").mkdir(exist_ok=True)
-            photo_report = self.fix_photo(photo, root / "00_报名照片" / "报名照片.jpg", profile=prof)
-        files, statuses = [], []
-        for category in prof.materials.categories:
-            written: list[str] = []
-            if category.id == "identity":
-                for slot in ("正面", "反面"):
-                    rel = f"{category.folder}/{slot}.jpg"
-                    written.append(rel)
-                    files.append(ExportedFile(path=rel, category=category.id, slot=slot, source=f"身份证明/{slot}.jpg",
-                                              page=None, bytes=180_000, width=1400, height=882, format="JPEG",
-                                              sha256="0" * 64, legibility=0.93, checks=_checks([
-                                                  ("material.format", P, "格式为JPEG", "", False),
-                                                  ("material.bytes", P, "文件大小合适", "", False)])))
-            problems = [] if written or not category.required else [f"缺少{category.name}"]
-            statuses.append(CategoryStatus(category=category, files=written, checks=[], problems=problems))
-        return Export(root=root, candidate=root.name, profile=prof.id, next_step=prof.next_step, photo=photo_report,
-                      files=files, categories=statuses, skipped=[], notes=[])
 
     # --- materials (ui.steps.materials_step, ui.steps.export_step) -----------------------------------
     #

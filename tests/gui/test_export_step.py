@@ -167,3 +167,22 @@ def test_export_writes_the_tree_and_report_and_a_cancel_keeps_it(qtbot, project,
     assert "已取消：原有导出保持不变" in step.state_label.text()
     assert {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in out.iterdir()) == ["李四"]  # no staging or renamed-aside folder left
+
+
+def test_a_new_candidate_forgets_the_last_export(qtbot, fake, project, tmp_path):
+    project.set_items([item(jpeg(tmp_path / "a.jpg", 1), "identity", "front")])
+    project.set_name("张三")
+    own = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    step = ExportStep(fake, project, settings=own)
+    qtbot.addWidget(step)
+    step.show()
+    step.set_folder(tmp_path)
+    assert own.value(FOLDER_KEY) == str(tmp_path) and QSettings().value(FOLDER_KEY) is None  # the settings given
+    qtbot.mouseClick(step.export_button, Qt.MouseButton.LeftButton)
+    finish(qtbot, step)
+    project.set_items([])
+    assert step.export is not None and step.status().summary == "材料已更改，需重新导出"  # still this candidate's
+    project.clear()
+    assert step.export is None and step.status().state is StepState.NOT_STARTED
+    assert step.name_edit.text() == "" and step.state_label.text() == "" and not step.folder_open.isEnabled()
+    assert (tmp_path / "张三").is_dir()  # what was written stays

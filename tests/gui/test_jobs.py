@@ -13,8 +13,9 @@ from PySide6.QtCore import QObject
 
 from photocheck.api import Cancelled
 from tests.gui.helpers import JOB_TIMEOUT_MS
+from tests.gui.test_materials_step import jpeg
 from ui import main_window
-from ui.steps import photo_step
+from ui.steps import export_step, photo_step
 from ui.workers import Runner, finish_abandoned
 
 
@@ -167,15 +168,14 @@ def test_two_hundred_jobs_with_the_collector_on_every_allocation(window, qtbot, 
                                                                  monkeypatch):
     """The collector runs on whichever thread allocates, here constantly on the job threads too: with
     jobs that owned a QObject this crashed the process. Memory must not grow with the number of jobs."""
-    folder = tmp_path / "材料"
-    folder.mkdir()
-    (folder / "a.jpg").write_bytes(grace_hopper_path.read_bytes())
-    window.materials.set_input_folder(folder)
+    window.materials_step.add_paths([jpeg(tmp_path / "毕业证.jpg", 1)])
+    qtbot.waitUntil(lambda: not window.materials_step.busy, timeout=JOB_TIMEOUT_MS)
     out = tmp_path / "导出"
     out.mkdir()
-    window.materials.set_output_folder(out)
+    window.export_step.set_folder(out)
+    window.project.set_name("材料")
     monkeypatch.setattr(photo_step, "ask_save_path", lambda *_a: tmp_path / "报名照片.jpg")
-    monkeypatch.setattr("ui.materials_panel.confirm_replace", lambda *_a: True)  # each prepare replaces the last
+    monkeypatch.setattr(export_step, "confirm_replace", lambda *_a: True)  # each export replaces the last
     window.photo.keep_original.setChecked(False)
     assert gc.isenabled()
     thresholds = gc.get_threshold()
@@ -186,10 +186,10 @@ def test_two_hundred_jobs_with_the_collector_on_every_allocation(window, qtbot, 
         for i in range(1, 201):
             fake.calls.clear()  # the stand-in's call logs would grow with the jobs
             fake.fixes.clear()
-            if i % 10 == 0:  # a prepare on the materials tab
-                with qtbot.waitSignal(window.materials.idle, timeout=JOB_TIMEOUT_MS):
-                    window.materials.start()
-                assert window.materials.export is not None
+            if i % 10 == 0:  # an export
+                with qtbot.waitSignal(window.export_step.exported, timeout=JOB_TIMEOUT_MS):
+                    window.export_step.start()
+                assert window.export_step.export is not None
             elif i % 4 == 0:
                 with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
                     window.photo.save()

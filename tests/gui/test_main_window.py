@@ -4,12 +4,15 @@ what is remembered between runs (settings and the autosaved candidate), closing 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QMimeData, QPointF, QRect, Qt, QUrl
+from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QSlider, QWidget
 
 from tests.gui.conftest import english_app, make_window
 from tests.gui.helpers import JOB_TIMEOUT_MS, save_shot
+from tests.gui.test_materials_step import jpeg
 from ui import main_window
 from ui.main_window import MainWindow
 
@@ -25,7 +28,7 @@ def sidebar(window: MainWindow) -> list[str]:
 
 
 def test_the_side_bar_shows_each_step_with_its_state(window, qtbot, grace_hopper_path):
-    assert [t.split("\n")[0] for t in sidebar(window)] == ["1  照片", "2  材料", "3  导出"]
+    assert [t.split("\n")[0] for t in sidebar(window)] == ["1  照片", "2  报名材料", "3  导出"]
     assert all("未开始" in t for t in sidebar(window))
     open_and_wait(qtbot, window, grace_hopper_path)
     photo = sidebar(window)[0]
@@ -166,3 +169,92 @@ def test_every_control_is_reached_with_the_tab_key(window, qtbot, grace_hopper_p
     assert missing == []
     order = [reached.index(w) for w in wanted[:6]]
     assert order == sorted(order)  # side bar first, then the step from the top
+
+
+def drop_on_window(window: MainWindow, paths) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    window.dropEvent(QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier))
+
+
+def settle_materials(qtbot, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: not window.materials_step.busy, timeout=JOB_TIMEOUT_MS)
+
+
+def test_a_dropped_folder_goes_to_the_materials_step(window, qtbot, fake, tmp_path):
+    folder = tmp_path / "李四的材料"
+    (folder / "身份证明").mkdir(parents=True)
+    jpeg(folder / "身份证明" / "正面.jpg", 1)
+    jpeg(folder / "毕业证.jpg", 2)
+    drop_on_window(window, [folder])
+    assert window.stack.currentWidget() is window.materials_step
+    assert not window.photo.busy and window.project.photo() is None  # no photo check started
+    settle_materials(qtbot, window)
+    assert {e.path.name: e.category for e in window.materials_step.entries()} == {"正面.jpg": "identity",
+                                                                               "毕业证.jpg": "diploma"}
+    assert {it.category for it in window.project.items()} == {"identity", "diploma"}
+    assert sidebar(window)[1].split("\n")[1:] == ["需处理", "1/3 类已就绪"]
+    # A PDF dropped on the window is a document too.
+    pdf = tmp_path / "学信网报告.pdf"
+    pdf.write_bytes(b"%PDF-1\n")
+    window.show_step(0)
+    drop_on_window(window, [pdf])
+    assert window.stack.currentWidget() is window.materials_step
+    settle_materials(qtbot, window)
+    assert len(window.materials_step.entries()) == 3
+
+
+def test_a_dropped_picture_goes_to_the_photo_step(window, qtbot, grace_hopper_path):
+    window.show_step(2)
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        drop_on_window(window, [grace_hopper_path])
+    assert window.stack.currentWidget() is window.photo
+    assert window.project.photo() == grace_hopper_path.resolve() and window.materials_step.entries() == []
+
+
+def test_a_portrait_among_the_materials_opens_in_the_photo_step(window, qtbot, tmp_path):
+    window.show_step(1)
+    portrait = jpeg(tmp_path / "人像.jpg", 1)
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        window.materials_step.add_paths([jpeg(tmp_path / "毕业证.jpg", 2), portrait])
+    assert window.stack.currentWidget() is window.photo
+    assert window.project.photo() == portrait.resolve()
+    settle_materials(qtbot, window)
+    assert [Path(it.source).name for it in window.project.items()] == ["毕业证.jpg"]
+
+
+def test_export_from_the_window_then_a_new_candidate(window, qtbot, fake, tmp_path, grace_hopper_path):
+    open_and_wait(qtbot, window, grace_hopper_path)
+    window.materials_step.add_paths([jpeg(tmp_path / "正面.jpg", 1), jpeg(tmp_path / "反面.jpg", 2)])
+    settle_materials(qtbot, window)
+    out = tmp_path / "导出"
+    out.mkdir()
+    step = window.export_step
+    step.set_folder(out)
+    assert window._settings.value("export/folder") == str(out)  # remembered with the window's settings
+    step.name_edit.setText("李四")
+    step.name_edit.textEdited.emit("李四")
+    window.show_step(2)
+    with qtbot.waitSignal(step.exported, timeout=JOB_TIMEOUT_MS) as exported:
+        qtbot.mouseClick(step.export_button, Qt.MouseButton.LeftButton)
+    assert exported.args[0].root == out / "李四"
+    assert sidebar(window)[2].split("\n")[1:] == ["需处理", "已导出，2 类未就绪"]
+    save_shot(window, "window-export.png")
+    window.new_candidate()
+    assert window.project.photo() is None and window.project.items() == [] and window.project.project.name == ""
+    assert window.materials_step.entries() == [] and step.export is None and step.name_edit.text() == ""
+    assert all("未开始" in t for t in sidebar(window))
+    assert (out / "李四").is_dir()  # what was written stays
+
+
+def test_closing_during_a_materials_check_returns_within_a_second(window, qtbot, fake, tmp_path):
+    fake.hold()
+    window.materials_step.add_paths([jpeg(tmp_path / "毕业证.jpg", 1)])
+    assert fake.waiting.wait(10)
+    started = time.monotonic()
+    window.close()
+    assert time.monotonic() - started < 1.0 and not window.isVisible()
+    fake.release()
+    qtbot.wait(50)  # a report from the abandoned check would be delivered now: there is none
+    assert [e.pending for e in window.materials_step.entries()] in ([], [True])

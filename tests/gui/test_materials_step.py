@@ -162,6 +162,8 @@ def test_a_portrait_is_offered_to_the_photo_step(qtbot, step, project, tmp_path)
     assert [e.path.name for e in step.entries()] == ["毕业证.jpg"]  # not judged as a document
     assert step.portrait_banner.isVisibleTo(step) and "人像" in step.portrait_label.text()
     assert [Path(it.source).name for it in project.items()] == ["毕业证.jpg"]
+    project.clear()  # the next candidate does not see this one's portrait
+    assert not step.portrait_banner.isVisibleTo(step) and step.offered == [] and step.entries() == []
 
 
 def test_duplicates_and_reopened_projects(qtbot, fake, project, tmp_path):
@@ -180,6 +182,7 @@ def test_duplicates_and_reopened_projects(qtbot, fake, project, tmp_path):
     # A new candidate (the help desk's next walk-in) empties the cards.
     project.clear()
     assert step.entries() == [] and step.status().state is StepState.NOT_STARTED
+    assert not step.notes_label.isVisibleTo(step)
 
 
 def test_corner_edits_reach_the_project(qtbot, step, project, tmp_path, fake):

@@ -55,6 +55,10 @@ def confirm_replace(parent: QWidget, target: Path) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def _blank(project: CandidateProject) -> bool:
+    return not project.project.name and project.photo() is None and not project.items()
+
+
 class _Progress:
     """The job thread's latest (done, total): the Runner relays only the message."""
 
@@ -74,7 +78,9 @@ class _Progress:
 class ExportStep(Step):
     exported = Signal(object)  # the Export, once written
 
-    def __init__(self, backend: Any, project: CandidateProject, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Any, project: CandidateProject, parent: QWidget | None = None, *,
+                 settings: QSettings | None = None) -> None:
+        """`settings`: where the chosen folder is remembered (the window's; QSettings() when None)."""
         super().__init__(parent)
         self._backend = backend
         self._project = project
@@ -83,8 +89,8 @@ class ExportStep(Step):
         self._token: CancelToken | None = None
         self._progress = _Progress()
         self._replacing = False
-        settings = QSettings()
-        saved = settings.value(FOLDER_KEY, "", str)
+        self._settings = settings if settings is not None else QSettings()
+        saved = self._settings.value(FOLDER_KEY, "", str)
         self._folder = Path(saved) if saved and Path(saved).is_dir() else Path.home()
         self._runner = Runner(self)
         self._runner.progress.connect(self._say)
@@ -131,7 +137,7 @@ class ExportStep(Step):
     def set_folder(self, path: Path) -> None:
         self._folder = Path(path)
         self.folder_edit.setText(str(self._folder))
-        QSettings().setValue(FOLDER_KEY, str(self._folder))
+        self._settings.setValue(FOLDER_KEY, str(self._folder))
         self._update_controls()
 
     def target(self) -> Path | None:
@@ -348,7 +354,11 @@ class ExportStep(Step):
         if self.name_edit.text() != name:
             self.name_edit.setText(name)
         if self._export is not None and not self.busy:
-            self._stale = True
+            if _blank(self._project):  # a new candidate: the last one's export is not theirs
+                self._export, self._stale = None, False
+                self._say_state("", GREY)
+            else:
+                self._stale = True
         if not self.busy:
             self._show_planned()
         self._update_controls()

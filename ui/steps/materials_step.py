@@ -741,6 +741,10 @@ class MaterialsStep(Step):
             return
         items = self._project.items()
         profile = self._project.profile.id
+        if not items and not self._project.project.name and self._project.photo() is None:
+            self.notes, self.offered = [], []  # a new candidate: nothing of the last one's is shown
+            self.portrait_banner.hide()
+            self._show_progress()
         if items == self._published and profile == self._profile_id:
             return
         self._profile_id = profile
