@@ -141,10 +141,14 @@ def _written_paths(call: str, args: list[str], cwd: str) -> list[str]:
         return [_join(cwd, _string(args[0]))]
     if call in ("mkdirat", "unlinkat"):
         return [_join(_fd_path(args[0]), _string(args[1]))]
-    if call in ("rename", "link"):
+    if call == "rename":  # the old name goes, the new one comes
         return [_join(cwd, _string(args[0])), _join(cwd, _string(args[1]))]
-    if call in ("renameat", "renameat2", "linkat"):
+    if call in ("renameat", "renameat2"):
         return [_join(_fd_path(args[0]), _string(args[1])), _join(_fd_path(args[2]), _string(args[3]))]
+    if call == "link":  # only the new name is written; the source may be /proc/self/fd/N of an O_TMPFILE
+        return [_join(cwd, _string(args[1]))]
+    if call == "linkat":
+        return [_join(_fd_path(args[2]), _string(args[3]))]
     if call == "symlink":  # the first argument is the link's text, not a file
         return [_join(cwd, _string(args[1]))]
     if call == "symlinkat":
@@ -283,12 +287,13 @@ def test_no_network_and_no_stray_files(name, tmp_path, grace_hopper_path):
         assert (out / rel).is_file(), f"{rel} missing: {sorted(p.name for p in out.rglob('*'))}"
 
     settings = dirs["config"] / "photocheck"  # QStandardPaths' AppConfigLocation for "photocheck"
-    network, files, n = violations(trace, out, [out, dirs["tmp"], settings])
+    app_data = dirs["data"] / "photocheck"  # AppDataLocation: the window's autosaved candidate
+    network, files, n = violations(trace, out, [out, dirs["tmp"], settings, app_data])
     assert n > 100, f"only {n} traced calls: strace did not follow the program"
     assert not network, "network syscalls:\n" + "\n".join(network[:20])
-    assert not files, "written outside the output, temp and settings folders:\n" + "\n".join(files[:20])
+    assert not files, "written outside the output, temp, settings and app data folders:\n" + "\n".join(files[:20])
     leftovers = [p for k in ("home", "cache", "data", "state", "config") for p in dirs[k].rglob("*")
-                 if not p.is_relative_to(settings)]
+                 if not (p.is_relative_to(settings) or p.is_relative_to(app_data))]
     assert not leftovers, f"files left in HOME/XDG folders: {leftovers[:20]}"
 
 
