@@ -3,12 +3,14 @@
 #   make test   set up .venv, lint, type-check, run every test (the ../shared suite too when that
 #               folder exists), then install the built wheel into a fresh venv and fix the sample
 # For the inner loop: make check (lint and the fast tests, no OCR-heavy or shared ones).
+# Installers: make installer (PyInstaller onedir in dist/photocheck + the frozen smoke test), then
+#   make linux-packages (dist/photocheck-<version>-linux-x86_64.tar.xz and the .deb).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run gui test check lint typecheck wheel-check bench clean
+.PHONY: run gui test check lint typecheck wheel-check bench installer frozen-smoke linux-packages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +47,23 @@ wheel-check: $(STAMP)
 	build/wheel-check/venv/bin/python -m pip install --quiet build/wheel-check/photocheck-*.whl
 	cd build/wheel-check && venv/bin/photocheck photo fix "$(CURDIR)/resources/samples/grace_hopper.jpg" -o 报名照片.jpg
 	@echo "wheel-check: a fresh wheel install fixed the sample"
+
+# The frozen build: PyInstaller and pi-heif come with the `build` extra (not runtime dependencies).
+BUILD_STAMP := $(VENV)/.installed-build
+$(BUILD_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,build]"
+	touch $(BUILD_STAMP)
+
+installer: $(BUILD_STAMP)
+	rm -rf build/pyinstaller dist/photocheck dist/PhotoCheck.app
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller build_installer.spec
+	$(MAKE) frozen-smoke
+
+frozen-smoke:
+	scripts/frozen_smoke.sh dist/photocheck
+
+linux-packages:
+	PYTHON=$(BIN)/python installer/linux/make_packages.sh dist/photocheck
 
 bench: $(STAMP)
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done
