@@ -27,6 +27,8 @@ gui: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	for f in .ci/run scripts/*.sh installer/*/*.sh; do bash -n "$$f" || exit 1; done
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of the frozen build (make installer; CI after make test):
-#   scripts/frozen_smoke.sh [dist/photocheck]
+#   scripts/frozen_smoke.sh [dist/photocheck | dist/PhotoCheck.app/Contents/MacOS]
 # 1. the frozen `photocheck --self-test` (a photo and a material through the whole pipeline);
 # 2. the frozen `photocheck photo fix` on a copy of the sample under a folder and file name with
 #    Chinese characters and spaces, run from another directory, output re-checked by the frozen
@@ -12,8 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DIST=$(cd "${1:-dist/photocheck}" && pwd)
 GUI_SECONDS=${GUI_SECONDS:-5}
-CLI="$DIST/photocheck"
-GUI="$DIST/photocheck-gui"
+EXE=""
+[ -f "$DIST/photocheck.exe" ] && EXE=".exe"  # Windows (Git Bash on the release workflow)
+CLI="$DIST/photocheck$EXE"
+GUI="$DIST/photocheck-gui$EXE"
 for exe in "$CLI" "$GUI"; do
   [ -x "$exe" ] || { echo "frozen-smoke: $exe missing: build first (make installer)" >&2; exit 1; }
 done
