@@ -37,7 +37,7 @@ __all__ = [
     "Export", "ExportedFile", "MaterialReport", "OutputFile", "PhotoGuides", "PhotoReport", "Profile",
     "ProfileError", "Progress", "Project", "ProjectError", "ProjectItem", "Skipped", "Status", "Suggestion",
     "UserError", "analyse_photo", "check_photo", "classify", "export_folder", "fix_material", "fix_photo",
-    "list_profiles", "load_preview", "load_profile", "load_project", "material_inputs", "prepare",
+    "icon_path", "list_profiles", "load_preview", "load_profile", "load_project", "material_inputs", "prepare",
     "run_batch", "sample_path", "save_project",
 ]
 
@@ -162,6 +162,13 @@ def sample_path(name: str) -> Path:
     from photocheck.io.resources import resource_path
 
     return resource_path("samples", name)
+
+
+def icon_path() -> Path:
+    """The application icon (resources/icons/photocheck.png, 512 px) for the window."""
+    from photocheck.io.resources import resource_path
+
+    return resource_path("icons", "photocheck.png")
 
 
 def export_folder(out_dir: PathLike, name: str) -> Path:

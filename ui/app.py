@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from photocheck.api import icon_path
 from ui.collector import GuiThreadCollector
 
 # Windows, macOS, then the Linux families; the first one installed wins, the rest stay as fallbacks.
@@ -32,6 +33,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
         GuiThreadCollector(app)  # owned by the app: lives as long as it does
     app.setApplicationName("photocheck")
     app.setApplicationDisplayName("医考照片检查")
+    app.setWindowIcon(QIcon(str(icon_path())))
     app.setFont(cjk_font(app.font()))
     return app
 
