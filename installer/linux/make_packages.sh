@@ -95,13 +95,17 @@ rm -f "$DEB"
 dpkg-deb --root-owner-group -Zxz -z9 --build "$PKG" "$DEB" >/dev/null
 echo "deb: $DEB ($(du -m "$DEB" | cut -f1) MiB)"
 dpkg-deb --info "$DEB"
-dpkg-deb --contents "$DEB" | grep -v '/opt/' ; echo "  ... and $(dpkg-deb --contents "$DEB" | grep -c '/opt/') entries under /opt/$APP_NAME"
+dpkg-deb --contents "$DEB" | grep -v ' \./opt/'
+echo "  ... and $(dpkg-deb --contents "$DEB" | grep -c ' \./opt/') entries under /opt/$APP_NAME"
 # A package that unpacks and whose programs run from the unpacked tree.
 CHECK="$STAGE/unpacked"
 dpkg-deb -x "$DEB" "$CHECK"
 "$CHECK/opt/$APP_NAME/photocheck" --version
-desktop-file-validate "$CHECK/usr/share/applications/$APP_NAME.desktop" 2>/dev/null || \
-  command -v desktop-file-validate >/dev/null || echo "(desktop-file-validate not installed: desktop entry not validated)"
+if command -v desktop-file-validate >/dev/null; then
+  desktop-file-validate "$CHECK/usr/share/applications/$APP_NAME.desktop"
+else
+  echo "(desktop-file-validate not installed: desktop entry not validated)"
+fi
 if command -v lintian >/dev/null; then
-  lintian --no-tag-display-limit "$DEB" || echo "(lintian findings above are for information)"
+  lintian --tag-display-limit 0 "$DEB" || echo "(lintian findings above are for information)"
 fi
