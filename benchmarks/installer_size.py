@@ -4,8 +4,9 @@ what each is for, and the onedir by origin.
     make installer linux-packages
     .venv/bin/python benchmarks/installer_size.py [--xz "-6,-9,-9e -T1"] [dist/photocheck]
 
-The archive measured is the tar.xz that make linux-packages wrote (xz -9), or, with --xz, the
-onedir compressed here at each level given (several minutes per level on 2 cores).
+The archive measured is the tar.xz that make linux-packages wrote (xz -9) from this build, or,
+without one or with --xz, the onedir compressed here at each level given (xz -9 by default;
+several minutes per level on 2 cores).
 
 Targets (issue 13): onedir <= 300 MB, tar.xz <= 130 MB (MB = 10^6 bytes; MiB shown alongside).
 Exits 0 without measuring when there is no build.
@@ -124,7 +125,8 @@ def main() -> int:
         print(f"  {size / 1e6:6.1f} MB  {what}")
 
     sizes = {}
-    packaged = sorted(onedir.parent.glob(f"{onedir.name}-*-linux-*.tar.xz"))
+    built = (onedir / "photocheck").stat().st_mtime
+    packaged = [p for p in sorted(onedir.parent.glob(f"{onedir.name}-*-linux-*.tar.xz")) if p.stat().st_mtime >= built]
     if packaged and not levels:
         sizes["-9"] = packaged[-1].stat().st_size
         print(f"\ncompressed: {packaged[-1].name} (make linux-packages, xz -9): {mb(sizes['-9'])}")

@@ -6,7 +6,9 @@
 #   dist/photocheck_<version>_<debarch>.deb         for Debian-based systems (统信 UOS, 麒麟 Kylin,
 #       Debian, Ubuntu, deepin): the onedir in /opt/photocheck, photocheck and photocheck-gui on
 #       PATH, a desktop entry and the icon in the hicolor theme
-# and checks the .deb with dpkg-deb (and lintian where installed, as information only).
+# and checks the .deb with dpkg-deb and desktop-file-validate (and lintian where installed, as
+# information: a self-contained bundle in /opt is what lintian's dir-or-file-in-opt,
+# embedded-library, custom-library-search-path and unstripped-binary-or-object tags describe).
 # Depends: is computed: every library the bundle loads from the system (PyInstaller leaves out
 # libc, libGL/EGL and libxcb on purpose), mapped to its Debian package with dpkg -S, and the
 # newest glibc symbol version any bundled file needs.
@@ -35,8 +37,8 @@ mkdir -p "$PKG/DEBIAN" "$PKG/opt" "$PKG/usr/bin" "$PKG/usr/share/applications" \
   "$PKG/usr/share/doc/$APP_NAME"
 cp -a "$ONEDIR" "$PKG/opt/$APP_NAME"
 # The bootloader finds _internal through /proc/self/exe, so symlinks on PATH work.
-ln -s "../../opt/$APP_NAME/photocheck" "$PKG/usr/bin/photocheck"
-ln -s "../../opt/$APP_NAME/photocheck-gui" "$PKG/usr/bin/photocheck-gui"
+ln -s "/opt/$APP_NAME/photocheck" "$PKG/usr/bin/photocheck"
+ln -s "/opt/$APP_NAME/photocheck-gui" "$PKG/usr/bin/photocheck-gui"
 install -m 0644 installer/linux/photocheck.desktop "$PKG/usr/share/applications/$APP_NAME.desktop"
 for png in resources/icons/photocheck-*.png; do
   size=${png##*-}; size=${size%.png}
@@ -45,7 +47,11 @@ done
 cat > "$PKG/usr/share/doc/$APP_NAME/copyright" <<COPYRIGHT
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: $APP_NAME
+
+Files: *
+Copyright: $APP_PUBLISHER contributors
 License: $APP_LICENSE
+ On Debian systems the full text is in /usr/share/common-licenses/$APP_LICENSE.
 Comment: The bundled third-party libraries and models keep their own licences; see
  /opt/$APP_NAME/_internal/resources/models/PROVENANCE.md and the *.dist-info folders in
  /opt/$APP_NAME/_internal.
@@ -59,6 +65,8 @@ $APP_NAME ($APP_VERSION) stable; urgency=medium
 CHANGELOG
 find "$PKG" -type d -exec chmod 0755 {} +
 find "$PKG/usr/share" -type f -exec chmod 0644 {} +
+# Shared libraries need no execute bit (Debian policy: 0644); the two programs keep theirs.
+find "$PKG/opt" -type f -name '*.so*' -exec chmod 0644 {} +
 
 depends() {
   local libs pkgs glibc
