@@ -4,12 +4,14 @@
 #               folder exists), then install the built wheel into a fresh venv and fix the sample
 # For the inner loop: make check (lint and the fast tests, no OCR-heavy or shared ones).
 # make fuzz: the loaders, the PDF layer and the material entry points under a long fuzzing budget.
+# Installers: make installer (PyInstaller onedir in dist/photocheck + the frozen smoke test), then
+#   make linux-packages (dist/photocheck-<version>-linux-x86_64.tar.xz and the .deb).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run gui test check lint typecheck wheel-check bench fuzz clean i18n i18n-update
+.PHONY: run gui test check lint typecheck wheel-check bench fuzz installer frozen-smoke linux-packages clean i18n i18n-update
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +28,8 @@ gui: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	for f in .ci/run scripts/*.sh installer/*/*.sh; do bash -n "$$f" || exit 1; done
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -51,6 +55,23 @@ wheel-check: $(STAMP)
 FUZZ_EXAMPLES ?= 3000
 fuzz: $(STAMP)
 	PHOTOCHECK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s tests/test_fuzz.py
+
+# The frozen build: PyInstaller and pi-heif come with the `build` extra (not runtime dependencies).
+BUILD_STAMP := $(VENV)/.installed-build
+$(BUILD_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,build]"
+	touch $(BUILD_STAMP)
+
+installer: $(BUILD_STAMP)
+	rm -rf build/pyinstaller dist/photocheck dist/PhotoCheck.app
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller build_installer.spec
+	$(MAKE) frozen-smoke
+
+frozen-smoke:
+	scripts/frozen_smoke.sh dist/photocheck
+
+linux-packages:
+	PYTHON=$(BIN)/python installer/linux/make_packages.sh dist/photocheck
 
 bench: $(STAMP)
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done

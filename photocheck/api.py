@@ -66,6 +66,7 @@ __all__ = [
     "file_digest",
     "fix_material",
     "fix_photo",
+    "icon_path",
     "list_profiles",
     "load_preview",
     "load_profile",
@@ -278,6 +279,13 @@ def sample_path(name: str) -> Path:
     from photocheck.io.resources import resource_path
 
     return resource_path("samples", name)
+
+
+def icon_path() -> Path:
+    """The application icon (resources/icons/photocheck.png, 512 px) for the window."""
+    from photocheck.io.resources import resource_path
+
+    return resource_path("icons", "photocheck.png")
 
 
 def export_folder(out_dir: PathLike, name: str) -> Path:

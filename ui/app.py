@@ -7,9 +7,10 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from photocheck.api import icon_path
 from ui.i18n import LANGUAGES, set_language
 
 # Jobs a closed window abandoned get this long, with no window left, to stop before the process exits.
@@ -41,6 +42,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("医考照片检查")
+    app.setWindowIcon(QIcon(str(icon_path())))
     app.setFont(cjk_font(app.font()))
     language = QSettings().value("language", LANGUAGES[0])
     set_language(app, str(language))

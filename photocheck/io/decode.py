@@ -403,8 +403,13 @@ def _plugin(fmt: str) -> Callable[[io.BytesIO], ImageFile.ImageFile]:
         from PIL import TiffImagePlugin
 
         return TiffImagePlugin.TiffImageFile
-    # Imported only when the bytes say HEIF: libheif is the heaviest decoder here.
-    from pillow_heif.as_plugin import HeifImageFile
+    # Imported only when the bytes say HEIF: libheif is the heaviest decoder here. pi-heif where
+    # installed (the installers ship it: the same libheif, decoder only, 4 MB) rather than
+    # pillow-heif, whose wheel links the 23 MB x265 encoder that a checker never runs.
+    try:
+        from pi_heif.as_plugin import HeifImageFile
+    except ImportError:
+        from pillow_heif.as_plugin import HeifImageFile
 
     return HeifImageFile
 
