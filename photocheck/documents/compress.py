@@ -172,6 +172,8 @@ def is_flat(rgb: np.ndarray, grey: bool) -> bool:
 def _luma(rgb: np.ndarray) -> np.ndarray:
     import cv2
 
+    if rgb.ndim == 2:
+        return rgb
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)  # ITU-R 601 weights, as Pillow's "L"
 
 

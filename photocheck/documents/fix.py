@@ -323,6 +323,7 @@ class Text:
     line_px: float | None  # median line-box height in the flattened image
     skew: float  # residual tilt of the long lines, degrees (0 without any)
     lines: tuple = ()  # the OCR TextLines behind `text`
+    boxes: tuple = ()  # every line box the detector found, read well or not (the mirror test reads them flipped)
 
 
 def _residual_skew(boxes: list[np.ndarray]) -> float:
@@ -338,32 +339,40 @@ def _residual_skew(boxes: list[np.ndarray]) -> float:
 
 def read_document(flat: np.ndarray) -> Text:
     """The one full-resolution OCR run, on the page as agreement sees it (red seals removed)."""
-    from photocheck.documents.compress import seal_free
-    from photocheck.documents.ocr import read_text
+    from photocheck.documents.compress import estimate_line_height, seal_free
+    from photocheck.documents.geometry import downscale
+    from photocheck.documents.ocr import detect_page, read_page
 
-    return _text_of(read_text(seal_free(flat)))
+    page = seal_free(flat)
+    # The text height, roughly, from a reduced copy: it only decides how small the detector may see it.
+    small, factor = downscale(page, MEASURE_SIDE)
+    rough = estimate_line_height(small)
+    boxes = detect_page(page, line_px=rough / factor if rough else None)
+    return _text_of(read_page(page, boxes), boxes)
 
 
-def _text_of(lines) -> Text:
+def _text_of(lines, boxes) -> Text:
     from photocheck.documents.compress import line_height
     from photocheck.documents.ocr import plain_text
 
-    return Text(plain_text(lines), line_height(lines), _residual_skew([ln.box for ln in lines]), tuple(lines))
+    return Text(plain_text(lines), line_height(lines), _residual_skew([ln.box for ln in lines]), tuple(lines),
+                tuple(boxes))
 
 
 def _unmirror(prep: Prepared, text: Text, spec: MaterialsSpec) -> tuple[Prepared, Text, bool]:
     """A page read weakly is read flipped too (documents.mirror); a mirrored one is flipped back."""
     from photocheck.documents.classify import evidence
     from photocheck.documents.compress import seal_free
-    from photocheck.documents.mirror import NOTE, flip, unmirror
+    from photocheck.documents.mirror import NOTE, flip, flip_box, unmirror
 
     strong = any(w in c.keywords for c in spec.categories for w in evidence(text.text, spec, c.id))
-    found = unmirror(seal_free(prep.flat), text.lines, strong=strong, margin=spec.checks.mirror_margin,
+    found = unmirror(seal_free(prep.flat), text.lines, text.boxes, strong=strong, margin=spec.checks.mirror_margin,
                      min_chars=spec.checks.mirror_min_chars)
     if found is None:
         return prep, text, False
     how, lines = found
-    return replace(prep, flat=flip(prep.flat, how), notes=(*prep.notes, NOTE)), _text_of(lines), True
+    boxes = [flip_box(b, how, prep.flat.shape) for b in text.boxes]
+    return replace(prep, flat=flip(prep.flat, how), notes=(*prep.notes, NOTE)), _text_of(lines, boxes), True
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -499,7 +508,7 @@ def _process(
     suggestion = classify(text.text, spec)
     cat = _category(spec, category, suggestion, path)
     slot = slot or (suggestion.slot if cat is not None and cat.id == suggestion.category_id else None)
-    reader = ExportReader()
+    reader = ExportReader(text.lines, prep.flat.shape)
     max_bytes = cat.max_bytes if cat else spec.max_bytes
     formats = cat.formats if cat else spec.formats
     has_text = bool(text.text.strip())

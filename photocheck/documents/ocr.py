@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,11 @@ TILE_ASPECT = 2.0
 MAX_TILES = 12
 # Below this many px across there is no line of text to read (one character needs about as much).
 MIN_TEXT_SIDE = 16
+# read_page: the detector finds lines this many px tall as surely as taller ones (PP-OCR's
+# detector is trained down to about 10 px), so a page of larger text is detected on a copy reduced
+# to bring its lines to this height; a reduction by less than DET_SCALE_WORTH is not worth a resize.
+DET_LINE_PX = 32.0
+DET_SCALE_WORTH = 0.8
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,65 @@ def recognize_lines(crops: list[np.ndarray]) -> list[tuple[str, float]]:
         return []
     out = _engine().recognize_txt([_bgr(c) for c in crops])
     return [(str(t), float(s)) for t, s in zip(out.txts, out.scores, strict=True)]
+
+
+def crop_line(img: np.ndarray, box: np.ndarray) -> np.ndarray | None:
+    """The line inside `box` straightened to a rectangle, as rapidocr cuts it before recognition
+    (a line at least 1.5 times taller than wide is turned a quarter); None when the box lies
+    outside the image or is thinner than a pixel."""
+    import cv2
+
+    pts = np.asarray(box, np.float32).reshape(4, 2)
+    h_img, w_img = img.shape[:2]
+    if pts[:, 0].max() < 0 or pts[:, 1].max() < 0 or pts[:, 0].min() >= w_img or pts[:, 1].min() >= h_img:
+        return None
+    width = int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3])))
+    height = int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
+    if width < 1 or height < 1:
+        return None
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
+    m = cv2.getPerspectiveTransform(pts, target)
+    crop = cv2.warpPerspective(img, m, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    return np.rot90(crop) if height / width >= 1.5 else crop
+
+
+def read_boxes(img: np.ndarray, boxes: Sequence[np.ndarray], *, min_score: float = 0.5) -> list[TextLine]:
+    """Recognition only: the text in each of `boxes` ((4, 2) image px, e.g. another read's boxes
+    scaled to this image), as TextLines in the order given; lines under `min_score` are dropped.
+    No detection runs: a third to two thirds of read_text's time is saved."""
+    kept, crops = [], []
+    for box in boxes:
+        crop = crop_line(img, box)
+        if crop is not None:
+            kept.append(np.asarray(box, np.float32).reshape(4, 2))
+            crops.append(crop)
+    return [TextLine(text, score, box) for box, (text, score) in zip(kept, recognize_lines(crops), strict=True)
+            if score >= min_score and text.strip()]
+
+
+def detect_page(img: np.ndarray, *, line_px: float | None = None) -> list[np.ndarray]:
+    """detect_lines for a page whose text height is known roughly (`line_px`, line-box px, e.g.
+    compress.estimate_line_height): where lines are taller than DET_LINE_PX the detector runs on a
+    copy reduced to bring them near it (never below DET_SIDE across, where the detector would
+    scale it back up). Boxes are in `img` px."""
+    img = np.asarray(img)
+    h, w = img.shape[:2]
+    scale = 1.0
+    if line_px and min(h, w) >= MIN_TEXT_SIDE:
+        scale = min(1.0, max(DET_LINE_PX / line_px, DET_SIDE / min(h, w)))
+    if scale > DET_SCALE_WORTH:
+        return detect_lines(img)
+    import cv2
+
+    small = cv2.resize(img, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    fx, fy = w / small.shape[1], h / small.shape[0]
+    return [b * np.array([fx, fy], np.float32) for b in detect_lines(small)]
+
+
+def read_page(img: np.ndarray, boxes: Sequence[np.ndarray], *, min_score: float = 0.5) -> list[TextLine]:
+    """read_text with the detection done (detect_page's `boxes`): the lines are recognised from
+    the page itself at full resolution, in reading order."""
+    return _reading_order(read_boxes(img, boxes, min_score=min_score))
 
 
 def _reading_order(lines: list[TextLine]) -> list[TextLine]:
