@@ -54,6 +54,13 @@ class TextLine:
     # position: for upright text that is the text's top-left; rapidocr does not follow rotated text)
 
 
+def use_threads(count: int) -> None:
+    """Inference threads for the engine this thread makes (default 2): a thread that runs beside
+    another busy one (prepare's per-document workers) takes 1, so the cores are not oversubscribed
+    (onnxruntime's idle threads spin)."""
+    _local.threads = count
+
+
 def _engine() -> Any:
     """This thread's rapidocr engine; the classifier model loads only when first asked for."""
     engine = getattr(_local, "engine", None)
@@ -64,11 +71,12 @@ def _engine() -> Any:
         # Windows builds log session events through ETW instead; this is their documented switch.
         onnxruntime.disable_telemetry_events()
 
-        # Two threads per engine: the pipeline already runs several jobs side by side.
+        # Two threads per engine unless use_threads said otherwise: the pipeline already runs
+        # several jobs side by side.
         engine = RapidOCR(
             params={
                 "Global.log_level": "error",
-                "EngineConfig.onnxruntime.intra_op_num_threads": 2,
+                "EngineConfig.onnxruntime.intra_op_num_threads": getattr(_local, "threads", 2),
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             }
         )

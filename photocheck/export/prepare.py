@@ -8,17 +8,21 @@ into a work folder inside the staging folder, then moved to its final `NN_类别
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from photocheck import concurrency
 from photocheck.concurrency import CancelToken, Progress
 from photocheck.documents.checks import category_count, category_required
 from photocheck.documents.fix import process, select_pages
+from photocheck.documents.ocr import use_threads
 from photocheck.documents.portrait import is_portrait
 from photocheck.errors import UserError
 from photocheck.export.layout import ORIGINAL_NAME, PHOTO_FOLDER, PHOTO_NAME, PROJECT, Staging, safe_name
@@ -45,6 +49,9 @@ from photocheck.rules.profile import Profile, resolve_profile
 PHOTO_FOLDERS = ("照片", "photo", "报名照片", PHOTO_FOLDER)
 _ORDER_PREFIX = re.compile(r"^\d+[_\-. ]*")
 _WORK = ".work"
+# Items fixed at once: one per core, and no more than two, since each holds a decoded page and its
+# copies (a 12 MP photo: about 250 MB at its peak).
+ITEM_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -398,31 +405,37 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
             if progress is not None:
                 progress(done, total, message)
 
-        if inputs.photo is not None:
-            step(0, f"报名照片：{inputs.photo.name}")
-            photo_report, photo_files = _export_photo(stage, inputs.photo, relative_source(inputs.photo, input_dir),
-                                                      prof, edits)
         work = stage / _WORK
         work.mkdir()
         placed: list[Placed] = []
         skipped = list(inputs.skipped)
-        for i, item in enumerate(inputs.items):
-            step(i + (inputs.photo is not None), f"材料 {i + 1}/{len(inputs.items)}：{item.path.name}{_page(item)}")
-            try:
-                named = slot_from_name(item.path.stem, spec.category(item.category)) if item.category else None
-                slot = item.slot or named
-                report = process(item.path, work / f"{i:04d}", page=item.page, category=item.category,
-                                 rotation=item.rotation, corners=item.corners, profile=prof, name=person,
-                                 slot=slot)[0]
-            except UserError as exc:
-                skipped.append(Skipped(_source(item), item.page, exc.message, exc.message_en))
-                continue
-            p = _place(item, report, spec)
-            placed.append(p)
-            if p.category is None:
-                skipped.append(Skipped(_source(item), item.page, "未能识别材料类别，请放入以类别命名的子文件夹",
-                                       "category not recognised; put it in a subfolder named after its category",
-                                       checks=report.checks))
+        # The photo and the documents run side by side, ITEM_WORKERS at a time (at most that many
+        # decoded pages in memory), and are taken back in order.
+        pool = concurrency.pool("prepare", min(ITEM_WORKERS, concurrency.cores()), _worker_setup)
+        with _Window(pool, ITEM_WORKERS) as window:
+            photo_job = None
+            if inputs.photo is not None:
+                step(0, f"报名照片：{inputs.photo.name}")
+                photo_job = window.submit(_export_photo, stage, inputs.photo,
+                                          relative_source(inputs.photo, input_dir), prof, edits)
+            jobs = []
+            for i, item in enumerate(inputs.items):
+                step(i + (inputs.photo is not None), f"材料 {i + 1}/{len(inputs.items)}：{item.path.name}{_page(item)}")
+                jobs.append((item, window.submit(_fix_item, item, work / f"{i:04d}", prof, spec, person)))
+            if photo_job is not None:
+                photo_report, photo_files = photo_job.result()
+            for item, job in jobs:
+                try:
+                    report = job.result()
+                except UserError as exc:
+                    skipped.append(Skipped(_source(item), item.page, exc.message, exc.message_en))
+                    continue
+                p = _place(item, report, spec)
+                placed.append(p)
+                if p.category is None:
+                    skipped.append(Skipped(_source(item), item.page, "未能识别材料类别，请放入以类别命名的子文件夹",
+                                           "category not recognised; put it in a subfolder named after its category",
+                                           checks=report.checks))
         statuses, files = [], list(photo_files)
         for category in spec.categories:
             status, written = _export_category(stage, category, [p for p in placed if p.category == category.id])
@@ -439,6 +452,46 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
         write_report(export)
         target = staging.commit()
     return replace(export, root=target, photo=_rebase(export.photo, stage, target))
+
+
+def _fix_item(item: InputItem, out: Path, prof: Profile, spec: MaterialsSpec, person: str | None) -> MaterialReport:
+    named = slot_from_name(item.path.stem, spec.category(item.category)) if item.category else None
+    return process(item.path, out, page=item.page, category=item.category, rotation=item.rotation,
+                   corners=item.corners, profile=prof, name=person, slot=item.slot or named)[0]
+
+
+def _worker_setup() -> None:
+    """A worker shares the cores with another: one inference thread each."""
+    use_threads(1)
+
+
+class _Window:
+    """Jobs on `pool`, at most `size` of them submitted and not yet taken back: submit() waits
+    for the oldest one first. Leaving the block (a cancel, an error) waits for the running ones
+    and drops the rest, so nothing writes into a staging folder that is being removed."""
+
+    def __init__(self, pool: Executor, size: int) -> None:
+        self._pool, self._size = pool, max(1, size)
+        self._open: list[Future] = []
+
+    def __enter__(self) -> _Window:
+        return self
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        self._open = [f for f in self._open if not f.done()]
+        while len(self._open) >= self._size:
+            oldest = self._open.pop(0)
+            # Waits for it (or, serially, runs it); the caller takes its outcome in order.
+            with contextlib.suppress(BaseException):
+                oldest.result()
+        job = self._pool.submit(fn, *args)
+        self._open.append(job)
+        return job
+
+    def __exit__(self, *exc: object) -> None:
+        for job in self._open:
+            job.cancel()
+        wait(self._open)
 
 
 def _caps(prof: Profile, spec: MaterialsSpec) -> dict[str, tuple[int | None, tuple[str, ...]]]:
