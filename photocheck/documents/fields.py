@@ -214,6 +214,7 @@ class ExportReader:
         self._seen: list[tuple[np.ndarray, list[TextLine]]] = []
         self._reference = list(reference) if reference is not None and shape is not None else None
         self._shape = shape
+        self.last: tuple[list[TextLine], tuple[int, ...]] = ([], (0, 0))  # the latest read and its image's shape
 
     def read(self, img: np.ndarray) -> list[TextLine]:
         """OCR lines of a decoded candidate (boxes in its px), not remembered."""
@@ -226,6 +227,7 @@ class ExportReader:
     def __call__(self, img: np.ndarray) -> str:
         lines = self.read(img)
         self._seen.append((img, lines))
+        self.last = (lines, img.shape[:2])
         return plain_text(lines)
 
     def lines_of(self, data: bytes) -> list[TextLine]:

@@ -219,22 +219,44 @@ def _place(item: InputItem, report: MaterialReport, spec: MaterialsSpec) -> Plac
     return Placed(item, report, category_id, named or suggested)
 
 
-def _names(category: Category, placed: list[Placed]) -> list[tuple[Placed, str | None, str]]:
-    """(item, slot, file stem) in upload order (slots as the profile lists them, then numbered
-    files): a slot goes to the first item claiming it; the rest are numbered."""
+def _files_of(report: MaterialReport) -> list[OutputFile]:
+    """The upload files of an item: its parts in order when a dense page was split."""
+    return list(report.parts) or ([report.output] if report.output is not None else [])
+
+
+def _names(category: Category, placed: list[Placed]) -> list[tuple[Placed, str | None, list[str]]]:
+    """(item, slot, file stems) in upload order (slots as the profile lists them, then numbered
+    files): a slot goes to the first item claiming it; the rest are numbered, a split page's
+    parts consecutively, in reading order."""
     taken: set[str] = set()
     out = []
     number = 0
     for p in placed:
-        slot = p.slot if p.slot and p.slot not in taken and category.slot(p.slot) else None
+        count = len(_files_of(p.report))
+        slot = p.slot if count == 1 and p.slot and p.slot not in taken and category.slot(p.slot) else None
         if slot:
             taken.add(slot)
-            out.append((p, slot, slot_label(category, slot)))
+            out.append((p, slot, [slot_label(category, slot)]))
         else:
-            number += 1
-            out.append((p, None, str(number)))
+            out.append((p, None, [str(number + k + 1) for k in range(count)]))
+            number += count
     order = [s.id for v in category.variants for s in v.slots]
     return sorted(out, key=lambda n: order.index(n[1]) if n[1] else len(order))
+
+
+def _over_count(category: Category, written: list[Placed]) -> list[Placed]:
+    """Split pages that would take the category past its max_count (the last ones first)."""
+    if category.max_count is None:
+        return []
+    total = sum(len(_files_of(p.report)) for p in written)
+    dropped = []
+    for p in reversed(written):
+        if total <= category.max_count:
+            break
+        if len(p.report.parts) > 1:
+            dropped.append(p)
+            total -= len(p.report.parts)
+    return dropped
 
 
 def _failure(report: MaterialReport) -> str:
@@ -251,19 +273,23 @@ def _export_category(
 ) -> tuple[CategoryStatus, list[ExportedFile]]:
     written = [p for p in placed if p.report.output is not None]
     failed = [p for p in placed if p.report.output is None]
+    too_many = _over_count(category, written)
+    written = [p for p in written if p not in too_many]
     files: list[ExportedFile] = []
     reports: list[MaterialReport] = []
     folder = stage / category.folder
-    for p, slot, stem in _names(category, written):
+    for p, slot, stems in _names(category, written):
         folder.mkdir(exist_ok=True)
-        output = p.report.output
-        assert output is not None  # written items only
-        final = folder / f"{stem}{output.path.suffix}"
-        os.replace(output.path, final)
-        reports.append(replace(p.report, category=category.id, slot=slot))
-        files.append(record_file(stage, final, category=category.id, slot=slot, source=_source(p.item),
-                                 page=p.item.page, legibility=p.report.legibility, checks=p.report.checks))
+        for output, stem in zip(_files_of(p.report), stems, strict=True):
+            final = folder / f"{stem}{output.path.suffix}"
+            os.replace(output.path, final)
+            reports.append(replace(p.report, category=category.id, slot=slot))
+            files.append(record_file(stage, final, category=category.id, slot=slot, source=_source(p.item),
+                                     page=p.item.page, legibility=p.report.legibility, checks=p.report.checks))
     problems = [f"{p.item.path.name}{_page(p.item)} 未通过：{_failure(p.report)}" for p in failed]
+    problems += [f"{p.item.path.name}{_page(p.item)} 内容过密，需分成 {len(p.report.parts)} 张才能看清，"
+                 f"但「{category.name}」最多 {category.max_count} 张，未导出：请只拍文件本身、拍得更近更清晰，"
+                 "或改用清晰的扫描件或电子版" for p in too_many]
     checks = [category_required(category, reports)]
     if reports:
         checks.append(category_count(category, reports))

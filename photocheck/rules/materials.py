@@ -109,6 +109,9 @@ class MaterialChecks:
     mirror_min_chars: int
     portrait_min_face: float  # documents.portrait: face box share of the picture
     portrait_max_chars: int
+    legibility_z: float  # one-sided z of the bound on the agreement (documents.compress.legible)
+    split_max_parts: int  # a page no single file keeps legible is split into at most this many
+    split_overlap: float  # share of the page's height each part repeats of its neighbour's
 
 
 @dataclass(frozen=True)
@@ -376,6 +379,9 @@ def parse_materials(table: dict[str, Any], *, source: str) -> MaterialsSpec:
         mirror_min_chars=c.count("mirror_min_chars"),
         portrait_min_face=c.number("portrait_min_face", 0.0, 1.0),
         portrait_max_chars=c.count("portrait_max_chars"),
+        legibility_z=c.number("legibility_z", 0.0, 5.0),
+        split_max_parts=max(1, c.count("split_max_parts")),
+        split_overlap=c.number("split_overlap", 0.0, 0.25),
     )
     c.done()
     r = t.sub("classification")
