@@ -567,7 +567,7 @@ def _result(c: _Candidate, legibility: float | None, ok: bool | None = None) -> 
     )
 
 
-def _decoded_seal_free(data: bytes) -> np.ndarray:
+def decoded_seal_free(data: bytes) -> np.ndarray:
     """seal_free of an encoded candidate: OpenCV decodes a third faster than Pillow, and only
     the red channel (BGR's last) is kept; a grey JPEG is its own red channel."""
     import cv2
@@ -624,7 +624,7 @@ def compress_document(
     chars = text_chars(ref_text)
     for cand in candidates:
         with timer():
-            legibility = agreement(ref_text, score(_decoded_seal_free(cand.data)))
+            legibility = agreement(ref_text, score(decoded_seal_free(cand.data)))
             ok = legible(legibility, chars, min_legibility, legibility_z) and (confirm is None or confirm())
         if ok:
             return _result(cand, legibility, True)

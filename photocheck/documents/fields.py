@@ -233,7 +233,7 @@ class ExportReader:
     def lines_of(self, data: bytes) -> list[TextLine]:
         """OCR lines of encoded file `data`, as the compressor reads candidates (red seals
         suppressed): from memory when it read exactly these pixels, else read now."""
-        from photocheck.documents.compress import _decoded_seal_free as decoded_seal_free
+        from photocheck.documents.compress import decoded_seal_free
 
         img = decoded_seal_free(data)
         for seen, lines in self._seen:

@@ -369,7 +369,9 @@ def prepare(
     candidate = safe_name(name if name is not None else input_dir.resolve().name)
 
     def portrait(path: Path) -> bool:
-        return is_portrait(path, spec.checks, max_pixels=prof.input.max_pixels)
+        # On a worker thread: its OCR engine is the one the documents use next (no third engine).
+        job = _item_pool().submit(is_portrait, path, spec.checks, max_pixels=prof.input.max_pixels)
+        return job.result()
 
     return _build(out_dir, candidate, prof, spec, input_dir, overwrite, progress, cancel,
                   lambda exclude: collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=exclude,
@@ -437,12 +439,11 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
         skipped = list(inputs.skipped)
         # The photo and the documents run side by side, ITEM_WORKERS at a time (at most that many
         # decoded pages in memory), and are taken back in order.
-        pool = concurrency.pool("prepare", min(ITEM_WORKERS, concurrency.cores()), _worker_setup)
-        with _Window(pool, ITEM_WORKERS) as window:
+        with _Window(_item_pool(), ITEM_WORKERS) as window:
             photo_job = None
             if inputs.photo is not None:
                 step(0, f"报名照片：{inputs.photo.name}")
-                photo_job = window.submit(_export_photo, stage, inputs.photo,
+                photo_job = window.submit(_photo_item, stage, inputs.photo,
                                           relative_source(inputs.photo, input_dir), prof, edits)
             jobs = []
             for i, item in enumerate(inputs.items):
@@ -482,8 +483,23 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
 
 def _fix_item(item: InputItem, out: Path, prof: Profile, spec: MaterialsSpec, person: str | None) -> MaterialReport:
     named = slot_from_name(item.path.stem, spec.category(item.category)) if item.category else None
-    return process(item.path, out, page=item.page, category=item.category, rotation=item.rotation,
-                   corners=item.corners, profile=prof, name=person, slot=item.slot or named)[0]
+    try:
+        return process(item.path, out, page=item.page, category=item.category, rotation=item.rotation,
+                       corners=item.corners, profile=prof, name=person, slot=item.slot or named)[0]
+    finally:
+        concurrency.release_memory()
+
+
+def _photo_item(stage: Path, photo: Path, source: str, prof: Profile,
+                edits: PhotoEdits | None) -> tuple[PhotoReport, list[ExportedFile]]:
+    try:
+        return _export_photo(stage, photo, source, prof, edits)
+    finally:
+        concurrency.release_memory()
+
+
+def _item_pool() -> Executor:
+    return concurrency.pool("prepare", min(ITEM_WORKERS, concurrency.cores()), _worker_setup)
 
 
 def _worker_setup() -> None:
