@@ -229,8 +229,7 @@ def _print_material(report: MaterialReport, out: Printer, spec: MaterialsSpec) -
         _say_check(out, c)
     for note in report.notes:
         out.say(f"  · {note}")
-    if report.output:
-        o = report.output
+    for o in report.parts or ([report.output] if report.output else []):
         out.say(f"已保存：{o.path}（{o.width}×{o.height}，{o.bytes:,}字节）",
                 f"Saved: {o.path} ({o.width}x{o.height}, {o.bytes:,} bytes)")
     failures = report.failures

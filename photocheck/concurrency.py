@@ -53,6 +53,40 @@ def _threads(name: str) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"photocheck-{name}")
 
 
+@functools.cache
+def _pool(name: str, workers: int, initializer: Callable[[], None] | None) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"photocheck-{name}", initializer=initializer)
+
+
+def pool(name: str, workers: int, initializer: Callable[[], None] | None = None) -> Executor:
+    """A long-lived executor of `workers` threads for the named jobs (each thread loads its
+    networks once and keeps them), or, serially, one that runs each job on the caller's thread."""
+    return _OnCaller() if _serial or workers < 2 else _pool(name, workers, initializer)
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def release_memory() -> None:
+    """Give freed heap back to the system (glibc keeps it per thread arena otherwise, so a
+    long-lived worker that once held a 12 MP page stays that large); elsewhere nothing."""
+    import contextlib
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+            ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+
+
 def helper(name: str) -> Executor:
     """A long-lived one-thread executor for the named job (its networks load once), or, in a
     batch worker, one that runs each job on the caller's thread when its result is needed."""

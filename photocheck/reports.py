@@ -125,6 +125,8 @@ class MaterialReport(_Verdict):
     notes: list[str]  # what was done, in Chinese
     document_found: bool = True  # False: no document outline, the corners are the whole frame
     mirrored: bool = False  # the source was mirrored; the upload is flipped back
+    # A dense page split into parts: every part in reading order (`output` is the first); else [].
+    parts: list[OutputFile] = field(default_factory=list)
 
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
         """`text` (names, ID numbers, addresses) only when asked for."""
@@ -135,6 +137,7 @@ class MaterialReport(_Verdict):
             "output": self.output.to_dict() if self.output else None,
             "corners": self.corners, "document_found": self.document_found, "rotation": self.rotation,
             "legibility": self.legibility, "notes": self.notes, "mirrored": self.mirrored,
+            "parts": [o.to_dict() for o in self.parts],
         }
         if include_text:
             d["text"] = self.text

@@ -425,3 +425,25 @@ def scanned_page() -> np.ndarray:
 
     page = data.page()
     return np.ascontiguousarray(np.repeat(page[:, :, None], 3, axis=2))
+
+
+# Common characters of printed Chinese prose, for pages that are mostly body text.
+_PROSE = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说"
+          "产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点"
+          "从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又"
+          "么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入"
+          "常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西")
+
+
+def dense_page(rows: int = 36, cols: int = 34, size: int = 22, seed: int = 0) -> FlatDocument:
+    """A page of body text only (`rows` lines of `cols` characters at `size` px, prose-like
+    characters at random): a dense printed page, the kind no small file keeps whole."""
+    rng = np.random.default_rng(seed)
+    gap = round(size * 0.7)
+    w, h = 2 * size + cols * size, 2 * size + rows * (size + gap)
+    img = Image.new("RGB", (w, h), PAPER)
+    d = ImageDraw.Draw(img)
+    lines = tuple("".join(rng.choice(list(_PROSE), cols)) for _ in range(rows))
+    for i, line in enumerate(lines):
+        _text(d, (size, size + i * (size + gap)), line, size)
+    return FlatDocument("dense", np.asarray(img).copy(), lines, lines[-1], None)

@@ -156,11 +156,22 @@ def material_resolution(text_px: float | None, min_text_px: float) -> CheckResul
                        message_en=f"Text height {text_px:.0f} px")
 
 
-def material_legibility(legibility: float | None, min_legibility: float) -> CheckResult:
-    """OCR agreement of the upload with the full-resolution image; None: no text was found."""
+def material_legibility(legibility: float | None, min_legibility: float, *, chars: int = 0,
+                        z: float = 0.0, fields_kept: bool = True) -> CheckResult:
+    """OCR agreement of the upload with the full-resolution image over `chars` characters (None:
+    no text was found), judged with compress.legible; `fields_kept`: every key field read in the
+    original still reads in the upload (it counts where the agreement alone falls short: a lost
+    field is material.key_fields' to report)."""
+    from photocheck.documents.compress import legible
+
     if legibility is None:
         return CheckResult("material.legibility", FAIL, None, min_legibility, NO_TEXT,
                            "把证件放满画面、对焦后重拍", message_en=NO_TEXT_EN)
+    if legibility < min_legibility and legible(legibility, chars, min_legibility, z) and fields_kept:
+        return CheckResult("material.legibility", PASS, _r(legibility), min_legibility,
+                           f"文字清晰可辨（识别一致率{legibility:.0%}，全文仅{chars}个字，差异在识别误差之内）",
+                           message_en=f"Text legible (agreement {legibility:.0%} over only {chars} characters: "
+                                      "within OCR noise)")
     if legibility < min_legibility:
         return CheckResult(
             "material.legibility", FAIL, _r(legibility), min_legibility,

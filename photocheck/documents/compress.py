@@ -79,6 +79,7 @@ class Compressed:
     grey: bool
     palette: bool
     legibility: float | None  # OCR agreement with the reference; None when not OCR-verified
+    legible: bool | None = None  # that agreement judged (compress.legible and `confirm`); None: not verified
 
 
 # --- agreement ---------------------------------------------------------------------------------
@@ -112,6 +113,27 @@ def agreement(reference_text: str, candidate_text: str) -> float:
     if longest == 0:
         return 1.0
     return 1.0 - _levenshtein(a, b) / longest
+
+
+def text_chars(text: str) -> int:
+    """The characters an agreement is measured over (whitespace does not count)."""
+    return len("".join(text.split()))
+
+
+def agreement_bound(value: float, chars: int, z: float) -> float:
+    """Upper Wilson bound (one-sided, `z`) on the per-character agreement `value` observed over
+    `chars` characters: how good the file may well be, given how little text there is."""
+    if chars <= 0 or z <= 0:
+        return value
+    n, p = float(chars), min(1.0, max(0.0, value))
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return min(1.0, (centre + spread) / (1 + z * z / n))
+
+
+def legible(value: float, chars: int, bar: float, z: float) -> bool:
+    """The agreement reaches `bar`, or falls short by no more than the text's size can tell."""
+    return value >= bar or agreement_bound(value, chars, z) >= bar
 
 
 def seal_free(rgb: np.ndarray) -> np.ndarray:
@@ -171,6 +193,8 @@ def is_flat(rgb: np.ndarray, grey: bool) -> bool:
 def _luma(rgb: np.ndarray) -> np.ndarray:
     import cv2
 
+    if rgb.ndim == 2:
+        return rgb
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)  # ITU-R 601 weights, as Pillow's "L"
 
 
@@ -519,7 +543,7 @@ def _ssim_map(ref: _Reference, b: np.ndarray) -> np.ndarray:
 # --- selection ---------------------------------------------------------------------------------
 
 
-def _result(c: _Candidate, legibility: float | None) -> Compressed:
+def _result(c: _Candidate, legibility: float | None, ok: bool | None = None) -> Compressed:
     return Compressed(
         data=c.data,
         format="png" if c.mode.colours is not None else "jpeg",
@@ -529,6 +553,7 @@ def _result(c: _Candidate, legibility: float | None) -> Compressed:
         grey=c.mode.grey,
         palette=c.mode.colours is not None,
         legibility=None if legibility is None else round(legibility, 4),
+        legible=ok,
     )
 
 
@@ -554,6 +579,8 @@ def compress_document(
     text_px: float | None = None,
     max_side: int = MAX_SIDE,
     timer: Callable[[], AbstractContextManager[object]] = nullcontext,
+    legibility_z: float = 0.0,
+    confirm: Callable[[], bool] | None = None,
 ) -> Compressed:
     """The most legible encoding of a rectified document that fits `max_bytes`.
 
@@ -565,6 +592,9 @@ def compress_document(
     `min_text_px`, `floor_quality` and `min_legibility` are the profile's materials rules.
     Without `score` the proxy alone decides and legibility is None. Each verification (decode
     the candidate, read it, compare) runs inside `timer()`, so callers can time it apart.
+    A candidate is legible when legible(agreement, reference characters, `min_legibility`,
+    `legibility_z`) holds and `confirm()` (asked right after `score` read it: e.g. the key fields
+    still read) agrees; the first legible one is returned, else the best read, with `legible` False.
     """
     if max_ocr_runs < 1:
         raise ValueError(f"max_ocr_runs must be at least 1, got {max_ocr_runs}")
@@ -581,15 +611,17 @@ def compress_document(
         return _result(first, None)
     ref_text = reference if reference is not None else score(seal_free(rgb))
     verified: list[tuple[float, _Candidate]] = []
+    chars = text_chars(ref_text)
     for cand in candidates:
         with timer():
             legibility = agreement(ref_text, score(decoded_seal_free(cand.data)))
-        if legibility >= min_legibility:
-            return _result(cand, legibility)
+            ok = legible(legibility, chars, min_legibility, legibility_z) and (confirm is None or confirm())
+        if ok:
+            return _result(cand, legibility, True)
         verified.append((legibility, cand))
         if len(verified) == max_ocr_runs:
             break
     if not verified:
         raise nothing
     best = max(verified, key=lambda v: (v[0], v[1].width * v[1].height))
-    return _result(best[1], best[0])
+    return _result(best[1], best[0], False)

@@ -3,8 +3,10 @@ size-capped upload file out (written only if it passes), with the checks that sa
 
 load -> orientation -> corners -> rectify -> deskew -> trim -> flatten -> blur/glare -> OCR once
 -> classify -> compress (OCR-verified) -> stage -> re-read from disk -> checks -> rename.
-The one full-resolution OCR run is the classification text, the legibility reference and the
-text-height and residual-skew measure; the compressor re-reads only its candidates.
+The one full-resolution OCR run (lines detected once, on a copy reduced to the text's size) is
+the classification text, the mirror test (its boxes read flipped), the legibility reference and
+the text-height and residual-skew measure; the compressor recognises only its candidates' line
+crops in those boxes. A dense page no single file keeps legible goes up in parts (documents.split).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from photocheck.rules.profile import Profile, resolve_profile
 
 if TYPE_CHECKING:
     from photocheck.documents.compress import Compressed
+    from photocheck.documents.fields import ExportReader
     from photocheck.documents.geometry import Quad
     from photocheck.documents.ocr import TextLine
 
@@ -330,6 +333,7 @@ class Text:
     line_px: float | None  # median line-box height in the flattened image
     skew: float  # residual tilt of the long lines, degrees (0 without any)
     lines: tuple[TextLine, ...] = ()  # the OCR TextLines behind `text`
+    boxes: tuple[np.ndarray, ...] = ()  # every line box found, read well or not (mirror reads them flipped)
 
 
 def _residual_skew(boxes: list[np.ndarray]) -> float:
@@ -345,32 +349,40 @@ def _residual_skew(boxes: list[np.ndarray]) -> float:
 
 def read_document(flat: np.ndarray) -> Text:
     """The one full-resolution OCR run, on the page as agreement sees it (red seals removed)."""
-    from photocheck.documents.compress import seal_free
-    from photocheck.documents.ocr import read_text
+    from photocheck.documents.compress import estimate_line_height, seal_free
+    from photocheck.documents.geometry import downscale
+    from photocheck.documents.ocr import detect_page, read_page
 
-    return _text_of(read_text(seal_free(flat)))
+    page = seal_free(flat)
+    # The text height, roughly, from a reduced copy: it only decides how small the detector may see it.
+    small, factor = downscale(page, MEASURE_SIDE)
+    rough = estimate_line_height(small)
+    boxes = detect_page(page, line_px=rough / factor if rough else None)
+    return _text_of(read_page(page, boxes), boxes)
 
 
-def _text_of(lines: Sequence[TextLine]) -> Text:
+def _text_of(lines: Sequence[TextLine], boxes: Sequence[np.ndarray]) -> Text:
     from photocheck.documents.compress import line_height
     from photocheck.documents.ocr import plain_text
 
-    return Text(plain_text(lines), line_height(lines), _residual_skew([ln.box for ln in lines]), tuple(lines))
+    return Text(plain_text(lines), line_height(lines), _residual_skew([ln.box for ln in lines]), tuple(lines),
+                tuple(boxes))
 
 
 def _unmirror(prep: FlatPage, text: Text, spec: MaterialsSpec) -> tuple[FlatPage, Text, bool]:
     """A page read weakly is read flipped too (documents.mirror); a mirrored one is flipped back."""
     from photocheck.documents.classify import evidence
     from photocheck.documents.compress import seal_free
-    from photocheck.documents.mirror import NOTE, flip, unmirror
+    from photocheck.documents.mirror import NOTE, flip, flip_box, unmirror
 
     strong = any(w in c.keywords for c in spec.categories for w in evidence(text.text, spec, c.id))
-    found = unmirror(seal_free(prep.flat), text.lines, strong=strong, margin=spec.checks.mirror_margin,
+    found = unmirror(seal_free(prep.flat), text.lines, text.boxes, strong=strong, margin=spec.checks.mirror_margin,
                      min_chars=spec.checks.mirror_min_chars)
     if found is None:
         return prep, text, False
     how, lines = found
-    return replace(prep, flat=flip(prep.flat, how), notes=(*prep.notes, NOTE)), _text_of(lines), True
+    boxes = [flip_box(b, how, prep.flat.shape) for b in text.boxes]
+    return replace(prep, flat=flip(prep.flat, how), notes=(*prep.notes, NOTE)), _text_of(lines, boxes), True
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -482,8 +494,6 @@ def _process(
     name: str | None,
     slot: str | None,
 ) -> tuple[MaterialReport, Timings]:
-    from photocheck.documents.compress import compress_document
-    from photocheck.documents.fields import ExportReader
     from photocheck.documents.review import category_sanity, review
 
     prof = resolve_profile(profile)
@@ -506,20 +516,21 @@ def _process(
     suggestion = classify(text.text, spec)
     cat = _category(spec, category, suggestion, path)
     slot = slot or (suggestion.slot if cat is not None and cat.id == suggestion.category_id else None)
-    reader = ExportReader()
     max_bytes = cat.max_bytes if cat else spec.max_bytes
     formats = cat.formats if cat else spec.formats
     has_text = bool(text.text.strip())
     with _timed(timings, "compress"):
-        try:
-            packed = compress_document(
-                prep.flat, max_bytes, min_text_px=spec.checks.min_text_px, reference=text.text,
-                score=reader if has_text else None, allow_grey=True, allow_png="png" in formats,
-                floor_quality=spec.floor_quality, min_legibility=spec.checks.min_legibility, text_px=text.line_px,
-                timer=lambda: _timed(timings, "legibility_ocr"),
-            )
-        except ValueError:
-            packed = None
+        pieces = _pack(prep.flat, text.lines, text.line_px, cat, slot, spec, max_bytes, formats, timings)
+        split_note = None
+        if pieces and not _good(pieces[0], prep.flat, text.line_px, spec) and _may_split(cat, spec):
+            parts = _split(prep.flat, text, cat, slot, spec, max_bytes, formats, timings)
+            if parts is not None:
+                whole = pieces[0].packed
+                why = (f"识别一致率最高{whole.legibility or 0:.0%}" if whole.legible is False
+                       else f"文字会小于{spec.checks.min_text_px}像素")
+                split_note = (f"整页压缩到 {max_bytes:,} 字节以内无法看清（{why}），已按阅读顺序从上到下分成 "
+                              f"{len(parts)} 张（相邻两张略有重叠），请按 1–{len(parts)} 的顺序全部上传到同一类材料")
+                pieces = parts
     checks_common = [
         *([mc.material_readable(damage)] if damage else []),
         mc.material_orientation(prep.rotation, prep.orientation_confidence, text.skew,
@@ -531,52 +542,175 @@ def _process(
     notes = list(prep.notes)
     if damage:
         notes.insert(0, "原文件有损坏（解码时出错），输出图片中可能有错位或色块，请核对")
-    output = None
+    outputs: list[OutputFile] = []
     # What a reviewer reads, from the upload file's own OCR.
     extra = [category_sanity(spec, cat, text.text, suggestion)] if category is not None and cat else []
-    if packed is not None and cat is not None:
-        extra += review(spec, cat, slot, reader.lines_of(packed.data), (packed.width, packed.height), name=name)
+    if pieces and cat is not None:
+        extra += review(spec, cat, slot, *_upload_lines(pieces, prep.flat.shape), name=name)
     with _timed(timings, "write"):
-        if packed is None:
+        if not pieces:
             checks = [mc.material_format(None, formats, False), mc.material_bytes(None, max_bytes), *checks_common,
                       mc.material_resolution(None, spec.checks.min_text_px),
                       mc.material_legibility(None, spec.checks.min_legibility), *extra]
         else:
-            notes.append(_compress_note(packed))
-            checks, output = _write_checked(packed, stem, prep, text, has_text, formats, max_bytes, spec,
-                                            checks_common, extra)
+            notes.extend(_compress_note(piece.packed) for piece in pieces)
+            if split_note:
+                notes.append(split_note)
+            elif has_text and cat is not None and not _good(pieces[0], prep.flat, text.line_px, spec) \
+                    and not _may_split(cat, spec):
+                notes.append(_no_split_note(cat, max_bytes))
+            checks, outputs = _write_checked(pieces, stem, prep, text, has_text, formats, max_bytes, spec,
+                                             checks_common, extra)
+    worst = min((p.packed for p in pieces), key=lambda c: c.legibility or 0.0) if pieces else None
     report = MaterialReport(
         input=path, page=page, category=cat.id if cat else None, slot=slot, suggestion=suggestion,
-        checks=checks, output=output, corners=prep.corners.round(1).tolist(), rotation=prep.rotation,
-        legibility=packed.legibility if packed and has_text else None, text=text.text, notes=notes,
-        document_found=prep.found, mirrored=mirrored,
+        checks=checks, output=outputs[0] if outputs else None, corners=prep.corners.round(1).tolist(),
+        rotation=prep.rotation, legibility=worst.legibility if worst and has_text else None, text=text.text,
+        notes=notes, document_found=prep.found, mirrored=mirrored, parts=outputs if len(outputs) > 1 else [],
     )
     return report, timings
 
 
-def _write_checked(packed: Compressed, stem: Path, prep: FlatPage, text: Text, has_text: bool, formats: tuple[str, ...],
-                   max_bytes: int, spec: MaterialsSpec,
-                   checks_common: list[CheckResult],
-                   extra: list[CheckResult]) -> tuple[list[CheckResult], OutputFile | None]:
-    """Stage the file, re-read it from disk, check it; rename it into place only if nothing fails."""
-    final = stem.with_name(stem.name + (".png" if packed.format == "png" else ".jpg"))
-    staged = write_staged(final, packed.data)
+@dataclass(frozen=True)
+class _Piece:
+    """One upload file: the whole page, or one band of it from `top` px down."""
+
+    packed: Compressed
+    reader: ExportReader  # the reader that verified it
+    top: int = 0
+    chars: int = 0  # characters of its reference text
+
+
+def _pack(page: np.ndarray, lines: Sequence[TextLine], line_px: float | None, cat: Category | None, slot: str | None,
+          spec: MaterialsSpec, max_bytes: int, formats: tuple[str, ...], timings: Timings) -> list[_Piece]:
+    """The page compressed and verified against its reference `lines` (the key fields read in them
+    must still read), as one piece; [] when nothing fits."""
+    from photocheck.documents.compress import compress_document, text_chars
+    from photocheck.documents.fields import ExportReader, read_fields
+    from photocheck.documents.ocr import plain_text
+
+    reader = ExportReader(lines, page.shape)
+    reference = plain_text(lines)
+    size = (page.shape[1], page.shape[0])
+    must = {r.id for r in read_fields(lines, cat, slot, size) if r.ok} if cat is not None else set()
+
+    def fields_kept() -> bool:
+        if not must or cat is None:
+            return True
+        seen, (h, w) = reader.last
+        return must <= {r.id for r in read_fields(seen, cat, slot, (w, h)) if r.ok}
+
     try:
-        data = staged.read_bytes()
-        text_px = text.line_px * packed.width / prep.flat.shape[1] if text.line_px else None
+        packed = compress_document(
+            page, max_bytes, min_text_px=spec.checks.min_text_px, reference=reference,
+            score=reader if reference.strip() else None, allow_grey=True, allow_png="png" in formats,
+            floor_quality=spec.floor_quality, min_legibility=spec.checks.min_legibility, text_px=line_px,
+            timer=lambda: _timed(timings, "legibility_ocr"), legibility_z=spec.checks.legibility_z,
+            confirm=fields_kept,
+        )
+    except ValueError:
+        return []
+    return [_Piece(packed, reader, 0, text_chars(reference))]
+
+
+def _good(piece: _Piece, page: np.ndarray, line_px: float | None, spec: MaterialsSpec) -> bool:
+    """The file keeps its text legible and at least min_text_px tall."""
+    c = piece.packed
+    tall = line_px is None or line_px * c.width / page.shape[1] >= spec.checks.min_text_px
+    return c.legible is not False and tall
+
+
+def _may_split(cat: Category | None, spec: MaterialsSpec) -> bool:
+    """A page may go up in parts where the category takes numbered files: not in one with slots
+    (正面/反面), and at most as many as the category takes."""
+    if spec.checks.split_max_parts < 2 or cat is None:
+        return cat is None and spec.checks.split_max_parts >= 2
+    return not cat.variants and (cat.max_count is None or cat.max_count >= 2)
+
+
+def _no_split_note(cat: Category, max_bytes: int) -> str:
+    return (f"「{cat.name}」的张数固定，不能把一页分成多张上传：整页压缩到 {max_bytes:,} 字节以内文字无法看清，"
+            "请只拍文件本身、让它充满画面并对焦后重拍，或改用清晰的扫描件或电子版")
+
+
+def _split(flat: np.ndarray, text: Text, cat: Category | None, slot: str | None, spec: MaterialsSpec,
+           max_bytes: int, formats: tuple[str, ...], timings: Timings) -> list[_Piece] | None:
+    """The fewest bands (2 to split_max_parts, and no more than the category takes) that are each
+    legible and tall enough under the cap; None when even the most are not."""
+    from photocheck.documents.split import bands, lines_within
+
+    most = spec.checks.split_max_parts
+    if cat is not None and cat.max_count is not None:
+        most = min(most, cat.max_count)
+    for count in range(2, most + 1):
+        pieces: list[_Piece] = []
+        for top, bottom in bands(flat.shape[0], [ln.box for ln in text.lines], count, spec.checks.split_overlap):
+            lines = lines_within(text.lines, top, bottom)
+            # Key fields are looked for on the whole page (review), not required in every band.
+            got = _pack(flat[top:bottom], lines, text.line_px, None, None, spec, max_bytes, formats, timings)
+            if not got or not _good(got[0], flat[top:bottom], text.line_px, spec):
+                break
+            pieces.append(replace(got[0], top=top))
+        else:
+            return pieces
+    return None
+
+
+def _upload_lines(pieces: list[_Piece], shape: tuple[int, ...]) -> tuple[list[TextLine], tuple[int, int]]:
+    """The OCR lines of the upload file(s) and the size they are in: one file's own, or every
+    part's mapped back onto the page."""
+    from photocheck.documents.split import on_page
+
+    if len(pieces) == 1:
+        c = pieces[0].packed
+        return pieces[0].reader.lines_of(c.data), (c.width, c.height)
+    lines = []
+    for piece in pieces:
+        c = piece.packed
+        lines += on_page(piece.reader.lines_of(c.data), piece.top, c.width / shape[1])
+    return lines, (shape[1], shape[0])
+
+
+def _write_checked(pieces: list[_Piece], stem: Path, prep: FlatPage, text: Text, has_text: bool,
+                   formats: tuple[str, ...], max_bytes: int, spec: MaterialsSpec,
+                   checks_common: list[CheckResult],
+                   extra: list[CheckResult]) -> tuple[list[CheckResult], list[OutputFile]]:
+    """Stage the file(s), re-read them from disk, check them; rename them into place (`stem`.jpg,
+    or `stem`_1.jpg, _2... for parts) only if nothing fails."""
+    staged = []
+    try:
+        finals = []
+        for n, piece in enumerate(pieces, start=1):
+            c = piece.packed
+            name = stem.name if len(pieces) == 1 else f"{stem.name}_{n}"
+            final = stem.with_name(name + (".png" if c.format == "png" else ".jpg"))
+            staged.append(write_staged(final, c.data))
+            finals.append(final)
+        datas = [s.read_bytes() for s in staged]
+        worst = min(pieces, key=lambda p: p.packed.legibility or 0.0)
+        c0 = pieces[0].packed
+        text_px = text.line_px * c0.width / prep.flat.shape[1] if text.line_px else None
+        formats_ok = [mc.material_format(d, formats, _decodes(d, p.packed.width, p.packed.height))
+                      for d, p in zip(datas, pieces, strict=True)]
         checks = [
-            mc.material_format(data, formats, _decodes(data, packed.width, packed.height)),
-            mc.material_bytes(len(data), max_bytes),
+            next((f for f in formats_ok if f.failed), formats_ok[0]),
+            mc.material_bytes(max(len(d) for d in datas), max_bytes),
             *checks_common,
             mc.material_resolution(text_px, spec.checks.min_text_px),
-            mc.material_legibility(packed.legibility if has_text else None, spec.checks.min_legibility),
+            mc.material_legibility(worst.packed.legibility if has_text else None, spec.checks.min_legibility,
+                                   chars=worst.chars, z=spec.checks.legibility_z,
+                                   fields_kept=bool(worst.packed.legible)),
             *extra,
         ]
         if any(c.failed for c in checks):
-            staged.unlink()
-            return checks, None
-        os.replace(staged, final)
+            for s in staged:
+                s.unlink()
+            return checks, []
+        for s, final in zip(staged, finals, strict=True):
+            os.replace(s, final)
     except BaseException:
-        staged.unlink(missing_ok=True)
+        for s in staged:
+            s.unlink(missing_ok=True)
         raise
-    return checks, OutputFile(final, len(data), packed.width, packed.height, packed.quality)
+    return checks, [OutputFile(f, len(d), p.packed.width, p.packed.height, p.packed.quality)
+                    for f, d, p in zip(finals, datas, pieces, strict=True)]

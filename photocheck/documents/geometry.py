@@ -486,8 +486,8 @@ def text_orientation(
     *,
     work_side: int = 960,
     min_line_aspect: float = 1.5,
-    max_lines: int = 8,
-    max_crop_aspect: float = 10.0,
+    max_lines: int = 5,
+    max_crop_aspect: float = 8.0,
 ) -> tuple[int, float]:
     """Clockwise rotation (0/90/180/270) that makes the text upright, and a confidence 0..1.
 

@@ -8,17 +8,21 @@ into a work folder inside the staging folder, then moved to its final `NN_类别
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from photocheck import concurrency
 from photocheck.concurrency import CancelToken, Progress
 from photocheck.documents.checks import category_count, category_required
 from photocheck.documents.fix import process, select_pages
+from photocheck.documents.ocr import use_threads
 from photocheck.documents.portrait import is_portrait
 from photocheck.errors import UserError
 from photocheck.export.layout import PROJECT, Staging, safe_name
@@ -45,6 +49,9 @@ from photocheck.rules.profile import Profile, resolve_profile
 PHOTO_FOLDERS = ("照片", "photo", "报名照片")  # besides the profile's export.photo_folder
 _ORDER_PREFIX = re.compile(r"^\d+[_\-. ]*")
 _WORK = ".work"
+# Items fixed at once: one per core, and no more than two, since each holds a decoded page and its
+# copies (a 12 MP photo: about 250 MB at its peak).
+ITEM_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -212,22 +219,44 @@ def _place(item: InputItem, report: MaterialReport, spec: MaterialsSpec) -> Plac
     return Placed(item, report, category_id, named or suggested)
 
 
-def _names(category: Category, placed: list[Placed]) -> list[tuple[Placed, str | None, str]]:
-    """(item, slot, file stem) in upload order (slots as the profile lists them, then numbered
-    files): a slot goes to the first item claiming it; the rest are numbered."""
+def _files_of(report: MaterialReport) -> list[OutputFile]:
+    """The upload files of an item: its parts in order when a dense page was split."""
+    return list(report.parts) or ([report.output] if report.output is not None else [])
+
+
+def _names(category: Category, placed: list[Placed]) -> list[tuple[Placed, str | None, list[str]]]:
+    """(item, slot, file stems) in upload order (slots as the profile lists them, then numbered
+    files): a slot goes to the first item claiming it; the rest are numbered, a split page's
+    parts consecutively, in reading order."""
     taken: set[str] = set()
-    out: list[tuple[Placed, str | None, str]] = []
+    out: list[tuple[Placed, str | None, list[str]]] = []
     number = 0
     for p in placed:
-        slot = p.slot if p.slot and p.slot not in taken and category.slot(p.slot) else None
+        count = len(_files_of(p.report))
+        slot = p.slot if count == 1 and p.slot and p.slot not in taken and category.slot(p.slot) else None
         if slot:
             taken.add(slot)
-            out.append((p, slot, slot_label(category, slot)))
+            out.append((p, slot, [slot_label(category, slot)]))
         else:
-            number += 1
-            out.append((p, None, str(number)))
+            out.append((p, None, [str(number + k + 1) for k in range(count)]))
+            number += count
     order = [s.id for v in category.variants for s in v.slots]
     return sorted(out, key=lambda n: order.index(n[1]) if n[1] else len(order))
+
+
+def _over_count(category: Category, written: list[Placed]) -> list[Placed]:
+    """Split pages that would take the category past its max_count (the last ones first)."""
+    if category.max_count is None:
+        return []
+    total = sum(len(_files_of(p.report)) for p in written)
+    dropped = []
+    for p in reversed(written):
+        if total <= category.max_count:
+            break
+        if len(p.report.parts) > 1:
+            dropped.append(p)
+            total -= len(p.report.parts)
+    return dropped
 
 
 def _failure(report: MaterialReport) -> str:
@@ -244,19 +273,23 @@ def _export_category(
 ) -> tuple[CategoryStatus, list[ExportedFile]]:
     written = [p for p in placed if p.report.output is not None]
     failed = [p for p in placed if p.report.output is None]
+    too_many = _over_count(category, written)
+    written = [p for p in written if p not in too_many]
     files: list[ExportedFile] = []
     reports: list[MaterialReport] = []
     folder = stage / category.folder
-    for p, slot, stem in _names(category, written):
+    for p, slot, stems in _names(category, written):
         folder.mkdir(exist_ok=True)
-        output = p.report.output
-        assert output is not None  # written items only
-        final = folder / f"{stem}{output.path.suffix}"
-        os.replace(output.path, final)
-        reports.append(replace(p.report, category=category.id, slot=slot))
-        files.append(record_file(stage, final, category=category.id, slot=slot, source=_source(p.item),
-                                 page=p.item.page, legibility=p.report.legibility, checks=p.report.checks))
+        for output, stem in zip(_files_of(p.report), stems, strict=True):
+            final = folder / f"{stem}{output.path.suffix}"
+            os.replace(output.path, final)
+            reports.append(replace(p.report, category=category.id, slot=slot))
+            files.append(record_file(stage, final, category=category.id, slot=slot, source=_source(p.item),
+                                     page=p.item.page, legibility=p.report.legibility, checks=p.report.checks))
     problems = [f"{p.item.path.name}{_page(p.item)} 未通过：{_failure(p.report)}" for p in failed]
+    problems += [f"{p.item.path.name}{_page(p.item)} 内容过密，需分成 {len(p.report.parts)} 张才能看清，"
+                 f"但「{category.name}」最多 {category.max_count} 张，未导出：请只拍文件本身、拍得更近更清晰，"
+                 "或改用清晰的扫描件或电子版" for p in too_many]
     checks = [category_required(category, reports)]
     if reports:
         checks.append(category_count(category, reports))
@@ -337,7 +370,9 @@ def prepare(
     candidate = safe_name(name if name is not None else input_dir.resolve().name)
 
     def portrait(path: Path) -> bool:
-        return is_portrait(path, spec.checks, max_pixels=prof.input.max_pixels)
+        # On a worker thread: its OCR engine is the one the documents use next (no third engine).
+        job = _item_pool().submit(is_portrait, path, spec.checks, max_pixels=prof.input.max_pixels)
+        return job.result()
 
     return _build(out_dir, candidate, prof, spec, input_dir, overwrite, progress, cancel,
                   lambda exclude: collect(input_dir, spec, photo=Path(photo) if photo else None, exclude=exclude,
@@ -410,29 +445,34 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
             if progress is not None:
                 progress(done, total, message)
 
-        if inputs.photo is not None:
-            step(0, f"报名照片：{inputs.photo.name}")
-            photo_report, photo_files = _export_photo(stage, inputs.photo, relative_source(inputs.photo, input_dir),
-                                                      prof, edits)
         work = stage / _WORK
         work.mkdir()
         placed: list[Placed] = []
         skipped = list(inputs.skipped)
-        for i, item in enumerate(inputs.items):
-            step(i + (inputs.photo is not None), f"材料 {i + 1}/{len(inputs.items)}：{item.path.name}{_page(item)}")
-            try:
-                named = slot_from_name(item.path.stem, spec.category(item.category)) if item.category else None
-                slot = item.slot or named
-                report = process(item.path, work / f"{i:04d}", page=item.page, category=item.category,
-                                 rotation=item.rotation, corners=item.corners, profile=prof, name=person,
-                                 slot=slot)[0]
-            except UserError as exc:
-                skipped.append(Skipped(_source(item), item.page, exc.message, exc.message_en))
-                continue
-            p = _place(item, report, spec)
-            placed.append(p)
-            if p.category is None:
-                skipped.append(Skipped(_source(item), item.page, *_UNSORTED[window], checks=report.checks))
+        # The photo and the documents run side by side, ITEM_WORKERS at a time (at most that many
+        # decoded pages in memory), and are taken back in order.
+        with _Window(_item_pool(), ITEM_WORKERS) as running:
+            photo_job = None
+            if inputs.photo is not None:
+                step(0, f"报名照片：{inputs.photo.name}")
+                photo_job = running.submit(_photo_item, stage, inputs.photo,
+                                          relative_source(inputs.photo, input_dir), prof, edits)
+            jobs = []
+            for i, item in enumerate(inputs.items):
+                step(i + (inputs.photo is not None), f"材料 {i + 1}/{len(inputs.items)}：{item.path.name}{_page(item)}")
+                jobs.append((item, running.submit(_fix_item, item, work / f"{i:04d}", prof, spec, person)))
+            if photo_job is not None:
+                photo_report, photo_files = photo_job.result()
+            for item, job in jobs:
+                try:
+                    report = job.result()
+                except UserError as exc:
+                    skipped.append(Skipped(_source(item), item.page, exc.message, exc.message_en))
+                    continue
+                p = _place(item, report, spec)
+                placed.append(p)
+                if p.category is None:
+                    skipped.append(Skipped(_source(item), item.page, *_UNSORTED[window], checks=report.checks))
         statuses, files = [], list(photo_files)
         for category in spec.categories:
             status, written = _export_category(stage, category, [p for p in placed if p.category == category.id])
@@ -449,6 +489,61 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
         write_report(export, prof.export, window=window)
         target = staging.commit()
     return replace(export, root=target, photo=_rebase(export.photo, stage, target))
+
+
+def _fix_item(item: InputItem, out: Path, prof: Profile, spec: MaterialsSpec, person: str | None) -> MaterialReport:
+    named = slot_from_name(item.path.stem, spec.category(item.category)) if item.category else None
+    try:
+        return process(item.path, out, page=item.page, category=item.category, rotation=item.rotation,
+                       corners=item.corners, profile=prof, name=person, slot=item.slot or named)[0]
+    finally:
+        concurrency.release_memory()
+
+
+def _photo_item(stage: Path, photo: Path, source: str, prof: Profile,
+                edits: PhotoEdits | None) -> tuple[PhotoReport, list[ExportedFile]]:
+    try:
+        return _export_photo(stage, photo, source, prof, edits)
+    finally:
+        concurrency.release_memory()
+
+
+def _item_pool() -> Executor:
+    return concurrency.pool("prepare", min(ITEM_WORKERS, concurrency.cores()), _worker_setup)
+
+
+def _worker_setup() -> None:
+    """A worker shares the cores with another: one inference thread each."""
+    use_threads(1)
+
+
+class _Window:
+    """Jobs on `pool`, at most `size` of them submitted and not yet taken back: submit() waits
+    for the oldest one first. Leaving the block (a cancel, an error) waits for the running ones
+    and drops the rest, so nothing writes into a staging folder that is being removed."""
+
+    def __init__(self, pool: Executor, size: int) -> None:
+        self._pool, self._size = pool, max(1, size)
+        self._open: list[Future[Any]] = []
+
+    def __enter__(self) -> _Window:
+        return self
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        self._open = [f for f in self._open if not f.done()]
+        while len(self._open) >= self._size:
+            oldest = self._open.pop(0)
+            # Waits for it (or, serially, runs it); the caller takes its outcome in order.
+            with contextlib.suppress(BaseException):
+                oldest.result()
+        job = self._pool.submit(fn, *args)
+        self._open.append(job)
+        return job
+
+    def __exit__(self, *exc: object) -> None:
+        for job in self._open:
+            job.cancel()
+        wait(self._open)
 
 
 def _caps(prof: Profile, spec: MaterialsSpec) -> dict[str, tuple[int | None, tuple[str, ...]]]:

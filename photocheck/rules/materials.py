@@ -161,6 +161,9 @@ class MaterialChecks:
     mirror_min_chars: int = field(metadata=num(0))
     portrait_min_face: float = field(metadata=num(0.0, 1.0))  # documents.portrait: face box share of the picture
     portrait_max_chars: int = field(metadata=num(0))
+    legibility_z: float = field(metadata=num(0.0, 5.0))  # one-sided z of the bound on the agreement (compress.legible)
+    split_max_parts: int = field(metadata=num(1, 20))  # a page no single file keeps legible: at most this many parts
+    split_overlap: float = field(metadata=num(0.0, 0.25))  # share of the page's height each part repeats
 
 
 @dataclass(frozen=True, kw_only=True)
