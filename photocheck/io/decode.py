@@ -410,8 +410,8 @@ def _plugin(fmt: str) -> Callable[[io.BytesIO], ImageFile.ImageFile]:
         from pi_heif.as_plugin import HeifImageFile
     except ImportError:
         from pillow_heif.as_plugin import HeifImageFile
-
-    return HeifImageFile
+    opener: Callable[[io.BytesIO], ImageFile.ImageFile] = HeifImageFile  # untyped packages
+    return opener
 
 
 def _load_pixels(im: ImageFile.ImageFile, fmt: str, path: Path) -> None:
