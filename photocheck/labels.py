@@ -35,6 +35,7 @@ _CHECKS: dict[str, tuple[str, str]] = {
     "face.position": ("头部位置", "head position"),
     "background.white": ("白色背景", "white background"),
     "background.uniform": ("背景均匀", "uniform background"),
+    "background.clean": ("背景干净", "clean background"),
     "output.file": ("输出文件", "output file"),
     "material.readable": ("原文件完整", "source intact"),
     "material.format": ("文件格式", "file format"),

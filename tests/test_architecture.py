@@ -112,3 +112,13 @@ def test_no_module_imports_another_modules_private_names():
                 bad += [f"{_module(path)}: {node.module}.{a.name}" for a in node.names
                         if a.name.startswith("_") and not a.name.startswith("__")]
     assert bad == []
+
+
+def test_every_check_id_has_a_name_for_people():
+    # The CLI, the report and the window show labels.check_name, never a raw id.
+    from photocheck import labels
+    from photocheck.documents.checks import ORDER as MATERIAL
+    from photocheck.photo.checks import ORDER as PHOTO
+
+    ids = [*PHOTO, *MATERIAL, "category.count", "category.required", "export.verify"]
+    assert [i for i in ids if labels.check_name(i) == i] == []
