@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>已继续上次的考生。要换一位考生，请点“新考生”。</source>
         <translation>Continued with the last candidate. To start another, click “New candidate”.</translation>
@@ -33,7 +33,7 @@
     </message>
     <message>
         <source>清空当前考生的照片和调整，开始下一位（原文件不受影响）</source>
-        <translation>Clear this candidate's photo and edits and start the next one (your files stay as they are)</translation>
+        <translation>Clear this candidate&apos;s photo and edits and start the next one (your files stay as they are)</translation>
     </message>
     <message>
         <source>Ctrl+1 照片，Ctrl+2 材料，Ctrl+3 导出</source>
@@ -42,50 +42,6 @@
     <message>
         <source>上次的进度无法读取，已重新开始。</source>
         <translation>The last progress could not be read; starting afresh.</translation>
-    </message>
-    <message>
-        <source>材料</source>
-        <translation>Documents</translation>
-    </message>
-    <message>
-        <source>整理中…</source>
-        <translation>Working…</translation>
-    </message>
-    <message>
-        <source>已选文件夹</source>
-        <translation>Folder chosen</translation>
-    </message>
-    <message>
-        <source>未添加材料</source>
-        <translation>No documents yet</translation>
-    </message>
-    <message>
-        <source>{ready}/{n} 类已就绪</source>
-        <translation>{ready}/{n} categories ready</translation>
-    </message>
-    <message>
-        <source>导出</source>
-        <translation>Export</translation>
-    </message>
-    <message>
-        <source>导出在“材料”步骤中进行：选好材料文件夹和导出位置后点“开始整理”。</source>
-        <translation>For now the export is made in the Documents step: choose the folders there and click “开始整理”.</translation>
-    </message>
-    <message>
-        <source>已导出到 {path}</source>
-        <translation>Exported to {path}</translation>
-    </message>
-    <message>
-        <source>尚未导出</source>
-        <translation>Not exported yet</translation>
-    </message>
-    <message>
-        <source>已导出</source>
-        <translation>Exported</translation>
-    </message>
-    <message>
-        <source>已导出，尚有缺项</source>
-        <translation>Exported, items missing</translation>
     </message>
     <message>
         <source>图片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff);;所有文件 (*)</source>
@@ -207,7 +163,7 @@ JPEG, PNG, HEIC, WebP, BMP and TIFF are supported</translation>
     </message>
     <message>
         <source>显示人脸框、头顶线、眼睛线、下巴线和规格要求的范围（Ctrl+G）</source>
-        <translation>Show the face box, crown, eye and chin lines and the profile's bands (Ctrl+G)</translation>
+        <translation>Show the face box, crown, eye and chin lines and the profile&apos;s bands (Ctrl+G)</translation>
     </message>
     <message>
         <source>换白色背景</source>
@@ -215,7 +171,7 @@ JPEG, PNG, HEIC, WebP, BMP and TIFF are supported</translation>
     </message>
     <message>
         <source>关闭后保留原背景（Ctrl+B）</source>
-        <translation>Off: keep the photo's own background (Ctrl+B)</translation>
+        <translation>Off: keep the photo&apos;s own background (Ctrl+B)</translation>
     </message>
     <message>
         <source>鼠标：</source>
@@ -369,6 +325,530 @@ JPEG, PNG, HEIC, WebP, BMP and TIFF are supported</translation>
         <source>（其中 {n} 项可自动修复）</source>
         <translation> ({n} fixable)</translation>
     </message>
+    <message>
+        <source>（第 {n} 页）</source>
+        <translation> (page {n})</translation>
+    </message>
+    <message>
+        <source>缺少{name}</source>
+        <translation>Missing: {name}</translation>
+    </message>
+    <message>
+        <source>缺少{slot}</source>
+        <translation>Missing: {slot}</translation>
+    </message>
+    <message>
+        <source>{slot}有多个文件，请只留一个</source>
+        <translation>{slot} has more than one file; keep only one</translation>
+    </message>
+    <message>
+        <source>还需 {n} 个文件</source>
+        <translation>{n} more file(s) needed</translation>
+    </message>
+    <message>
+        <source>最多 {max} 个文件，多了 {n} 个</source>
+        <translation>At most {max} files; {n} too many</translation>
+    </message>
+    <message>
+        <source>{name} 未通过：{why}</source>
+        <translation>{name} failed: {why}</translation>
+    </message>
+    <message>
+        <source>正在检查…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>由你放入“{c}”</source>
+        <translation>Placed in “{c}” by you</translation>
+    </message>
+    <message>
+        <source>尚未归类：拖到对应的类别卡片上</source>
+        <translation>Not sorted yet: drag it onto its category card</translation>
+    </message>
+    <message>
+        <source>自动识别为“{c}”，把握 {p:.0%}：{why}</source>
+        <translation>Recognised as “{c}” ({p:.0%} confidence): {why}</translation>
+    </message>
+    <message>
+        <source>未能自动识别类别：请拖到对应的类别卡片上，或在上方选择类别</source>
+        <translation>The category could not be recognised: drag it onto its category card, or choose the category above</translation>
+    </message>
+</context>
+<context>
+    <name>CornerCanvas</name>
+    <message>
+        <source>正在载入原图…</source>
+        <translation>Loading the original…</translation>
+    </message>
+</context>
+<context>
+    <name>CornerEditor</name>
+    <message>
+        <source>调整四角：{name}</source>
+        <translation>Adjust corners: {name}</translation>
+    </message>
+    <message>
+        <source>校正结果</source>
+        <translation>Corrected result</translation>
+    </message>
+    <message>
+        <source>拖动左图中的四个角，这里显示校正后的样子</source>
+        <translation>Drag the four corners on the left; the corrected result shows here</translation>
+    </message>
+    <message>
+        <source>恢复打开时的四角</source>
+        <translation>Restore the corners as opened</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>把四个圆点拖到证件或纸张的四个角上；松开鼠标后重新校正并检查。</source>
+        <translation>Drag the four dots onto the corners of the card or page; releasing the mouse corrects and checks it again.</translation>
+    </message>
+    <message>
+        <source>原图</source>
+        <translation>Original</translation>
+    </message>
+    <message>
+        <source>正在重新校正并检查…</source>
+        <translation>Correcting and checking again…</translation>
+    </message>
+    <message>
+        <source>拖动四个角后松开鼠标，即重新校正。</source>
+        <translation>Drag the corners and release the mouse to correct again.</translation>
+    </message>
+    <message>
+        <source>写出的文件</source>
+        <translation>Written file</translation>
+    </message>
+    <message>
+        <source>校正后全部检查通过。</source>
+        <translation>After correction every check passes.</translation>
+    </message>
+    <message>
+        <source>校正后仍未通过：{why}</source>
+        <translation>Still fails after correction: {why}</translation>
+    </message>
+    <message>
+        <source>无法处理：{why}</source>
+        <translation>Cannot be processed: {why}</translation>
+    </message>
+    <message>
+        <source>预览（松开后重新计算）</source>
+        <translation>Preview (recomputed on release)</translation>
+    </message>
+</context>
+<context>
+    <name>ExportStep</name>
+    <message>
+        <source>导出</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <source>尚未导出</source>
+        <translation>Not exported yet</translation>
+    </message>
+    <message>
+        <source>材料已更改，需重新导出</source>
+        <translation>Materials changed: export again</translation>
+    </message>
+    <message>
+        <source>已导出</source>
+        <translation>Exported</translation>
+    </message>
+    <message>
+        <source>已导出，{n} 类未就绪</source>
+        <translation>Exported; {n} categories not ready</translation>
+    </message>
+    <message>
+        <source>已取消：原有导出保持不变。</source>
+        <translation>Cancelled: the previous export is unchanged.</translation>
+    </message>
+    <message>
+        <source>正在导出：每份材料需要几秒钟…</source>
+        <translation>Exporting: each material takes a few seconds…</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>导出会在所选位置建一个以考生姓名命名的文件夹：每类材料一个子文件夹，另有检查报告。导出前会重新检查每个文件；原文件不会被修改。</source>
+        <translation>Export creates a folder named after the candidate in the chosen place: one subfolder per category of materials, plus a check report. Every file is checked again before export; your originals are never modified.</translation>
+    </message>
+    <message>
+        <source>考生姓名，用作导出文件夹名</source>
+        <translation>The candidate&apos;s name, used as the export folder&apos;s name</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>考生姓名：</source>
+        <translation>Candidate name:</translation>
+    </message>
+    <message>
+        <source>导出到：</source>
+        <translation>Export to:</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>打开导出文件夹</source>
+        <translation>Open the export folder</translation>
+    </message>
+    <message>
+        <source>打开检查报告</source>
+        <translation>Open the check report</translation>
+    </message>
+    <message>
+        <source>报名照片</source>
+        <translation>Registration photo</translation>
+    </message>
+    <message>
+        <source>已选择</source>
+        <translation>Chosen</translation>
+    </message>
+    <message>
+        <source>未选择</source>
+        <translation>Not chosen</translation>
+    </message>
+    <message>
+        <source>可在“报名照片”一步添加</source>
+        <translation>Add it in the “Registration photo” step</translation>
+    </message>
+    <message>
+        <source>{n} 个文件</source>
+        <translation>{n} file(s)</translation>
+    </message>
+    <message>
+        <source>{n} 个文件未归类：在“报名材料”一步把它们放进类别</source>
+        <translation>{n} file(s) not sorted: put them into categories in the “Materials” step</translation>
+    </message>
+    <message>
+        <source>未分类</source>
+        <translation>Unsorted</translation>
+    </message>
+    <message>
+        <source>不会导出</source>
+        <translation>Not exported</translation>
+    </message>
+    <message>
+        <source>材料在上次导出后有改动，请重新导出。</source>
+        <translation>The materials changed since the last export: export again.</translation>
+    </message>
+    <message>
+        <source>按已添加的材料，还有 {n} 类未就绪（仍可导出，报告会列出缺什么）。</source>
+        <translation>With the materials added so far, {n} categories are not ready (you can still export; the report lists what is missing).</translation>
+    </message>
+    <message>
+        <source>已添加的材料齐全；导出时会逐个重新检查。</source>
+        <translation>All materials are added; each is checked again on export.</translation>
+    </message>
+    <message>
+        <source>已就绪</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <source>未通过</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>已检查、修复并重新校验</source>
+        <translation>Checked, fixed and verified again</translation>
+    </message>
+    <message>
+        <source>未导出</source>
+        <translation>Not exported</translation>
+    </message>
+    <message>
+        <source>可在“报名照片”一步添加后再导出</source>
+        <translation>Add it in the “Registration photo” step, then export</translation>
+    </message>
+    <message>
+        <source>（第 {n} 页）</source>
+        <translation> (page {n})</translation>
+    </message>
+    <message>
+        <source>已跳过</source>
+        <translation>Skipped</translation>
+    </message>
+    <message>
+        <source>全部必需材料已就绪：{root}</source>
+        <translation>Every required material is ready: {root}</translation>
+    </message>
+    <message>
+        <source>已导出，但尚有材料缺少或未通过（见红色项目）：补齐后再导出一次。</source>
+        <translation>Exported, but some materials are missing or failed (see the red items): complete them and export again.</translation>
+    </message>
+    <message>
+        <source>将写入：{t}</source>
+        <translation>Will write: {t}</translation>
+    </message>
+    <message>
+        <source>填写考生姓名后即可导出</source>
+        <translation>Enter the candidate&apos;s name to export</translation>
+    </message>
+    <message>
+        <source>报名照片：{next}</source>
+        <translation>Registration photo: {next}</translation>
+    </message>
+    <message>
+        <source>正在导出：{m}</source>
+        <translation>Exporting: {m}</translation>
+    </message>
+    <message>
+        <source>已导出到 {root}</source>
+        <translation>Exported to {root}</translation>
+    </message>
+    <message>
+        <source>已取消：没有写入任何文件。</source>
+        <translation>Cancelled: no file was written.</translation>
+    </message>
+    <message>
+        <source>无法导出：{path}
+{why}</source>
+        <translation>Cannot export: {path}
+{why}</translation>
+    </message>
+    <message>
+        <source>导出时出现意外错误，没有写入任何文件：{e}</source>
+        <translation>An unexpected error stopped the export; no file was written: {e}</translation>
+    </message>
+</context>
+<context>
+    <name>MaterialDetail</name>
+    <message>
+        <source>处理结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>选中左侧的文件查看详情</source>
+        <translation>Select a file on the left to see its details</translation>
+    </message>
+    <message>
+        <source>向左转</source>
+        <translation>Rotate left</translation>
+    </message>
+    <message>
+        <source>向右转</source>
+        <translation>Rotate right</translation>
+    </message>
+    <message>
+        <source>调整四角…</source>
+        <translation>Adjust corners…</translation>
+    </message>
+    <message>
+        <source>替换…</source>
+        <translation>Replace…</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>未选中文件</source>
+        <translation>No file selected</translation>
+    </message>
+    <message>
+        <source>未分类</source>
+        <translation>Unsorted</translation>
+    </message>
+    <message>
+        <source>（未指定）</source>
+        <translation>(not set)</translation>
+    </message>
+    <message>
+        <source>未找到证件或纸张的边缘，保留了整幅画面：请用“调整四角”标出。</source>
+        <translation>The edges of the card or page were not found, so the whole picture was kept: mark them with “Adjust corners”.</translation>
+    </message>
+</context>
+<context>
+    <name>MaterialsStep</name>
+    <message>
+        <source>报名材料</source>
+        <translation>Materials</translation>
+    </message>
+    <message>
+        <source>尚未添加材料</source>
+        <translation>No materials added yet</translation>
+    </message>
+    <message>
+        <source>正在检查 {n} 个文件</source>
+        <translation>Checking {n} file(s)</translation>
+    </message>
+    <message>
+        <source>{ready}/{total} 类已就绪</source>
+        <translation>{ready}/{total} categories ready</translation>
+    </message>
+    <message>
+        <source>把身份证、毕业证书、学信网报告等的照片、扫描件或 PDF 拖到这里（文件或整个文件夹都可以）：每个文件会自动放进对应的类别；放错了就拖到正确的卡片上，或右键选择。原文件不会被修改，所有处理都在本机完成。</source>
+        <translation>Drop photos, scans or PDFs of your ID card, diplomas, CHSI reports and so on here (files or whole folders): each file goes into its category automatically; if one lands in the wrong place, drag it onto the right card or right-click it. Your originals are never modified, and everything is processed on this computer.</translation>
+    </message>
+    <message>
+        <source>添加文件…</source>
+        <translation>Add files…</translation>
+    </message>
+    <message>
+        <source>添加文件夹…</source>
+        <translation>Add a folder…</translation>
+    </message>
+    <message>
+        <source>仍作为材料</source>
+        <translation>Keep as a material</translation>
+    </message>
+    <message>
+        <source>未分类</source>
+        <translation>Unsorted</translation>
+    </message>
+    <message>
+        <source>拖到对应的类别</source>
+        <translation>Drag it to its category</translation>
+    </message>
+    <message>
+        <source>必需</source>
+        <translation>Required</translation>
+    </message>
+    <message>
+        <source>按条件需要</source>
+        <translation>Required if it applies</translation>
+    </message>
+    <message>
+        <source>检查中…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>未通过</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>无法处理</source>
+        <translation>Cannot be processed</translation>
+    </message>
+    <message>
+        <source>通过</source>
+        <translation>Passed</translation>
+    </message>
+    <message>
+        <source> · 识别 {p:.0%}</source>
+        <translation> · recognised {p:.0%}</translation>
+    </message>
+    <message>
+        <source> · 手动</source>
+        <translation> · by hand</translation>
+    </message>
+    <message>
+        <source>{n} 个</source>
+        <translation>{n}</translation>
+    </message>
+    <message>
+        <source>这些文件未能识别类别：拖到对应的卡片上，或右键“移到”</source>
+        <translation>These files could not be sorted: drag them onto their card, or right-click “Move to”</translation>
+    </message>
+    <message>
+        <source>拖入文件</source>
+        <translation>Drop files</translation>
+    </message>
+    <message>
+        <source>适用于：{c}。</source>
+        <translation>Applies to: {c}.</translation>
+    </message>
+    <message>
+        <source>未提供</source>
+        <translation>Not provided</translation>
+    </message>
+    <message>
+        <source>正在检查第 {i}/{n} 个文件：{name}（每份材料需要几秒钟）</source>
+        <translation>Checking file {i}/{n}: {name} (each material takes a few seconds)</translation>
+    </message>
+    <message>
+        <source>共 {n} 个文件</source>
+        <translation>{n} file(s) in all</translation>
+    </message>
+    <message>
+        <source>处理时出现意外错误：{e}</source>
+        <translation>An unexpected error occurred: {e}</translation>
+    </message>
+    <message>
+        <source>{name} 与 {other} 内容相同，未重复添加</source>
+        <translation>{name} has the same content as {other}; it was not added twice</translation>
+    </message>
+    <message>
+        <source>“{name}”是一张人像照片，不是证件或证书：已交给“报名照片”一步。</source>
+        <translation>“{name}” is a portrait, not a card or certificate: it was handed to the “Registration photo” step.</translation>
+    </message>
+    <message>
+        <source>移到</source>
+        <translation>Move to</translation>
+    </message>
+    <message>
+        <source>放到</source>
+        <translation>Put in</translation>
+    </message>
+    <message>
+        <source>前移</source>
+        <translation>Move up</translation>
+    </message>
+    <message>
+        <source>后移</source>
+        <translation>Move down</translation>
+    </message>
+    <message>
+        <source>向左转</source>
+        <translation>Rotate left</translation>
+    </message>
+    <message>
+        <source>向右转</source>
+        <translation>Rotate right</translation>
+    </message>
+    <message>
+        <source>调整四角…</source>
+        <translation>Adjust corners…</translation>
+    </message>
+    <message>
+        <source>替换…</source>
+        <translation>Replace…</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+</context>
+<context>
+    <name>SlotBox</name>
+    <message>
+        <source>拖入文件</source>
+        <translation>Drop files</translation>
+    </message>
 </context>
 <context>
     <name>Step</name>
@@ -383,6 +863,44 @@ JPEG, PNG, HEIC, WebP, BMP and TIFF are supported</translation>
     <message>
         <source>已就绪</source>
         <translation>Ready</translation>
+    </message>
+</context>
+<context>
+    <name>Thumbnail</name>
+    <message>
+        <source>检查中…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>无预览</source>
+        <translation>No preview</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>选择导出位置</source>
+        <translation>Choose where to export</translation>
+    </message>
+    <message>
+        <source>替换已有的导出？</source>
+        <translation>Replace the existing export?</translation>
+    </message>
+    <message>
+        <source>{target} 已存在。要用这次的结果替换它吗？（原始材料不受影响）</source>
+        <translation>{target} already exists. Replace it with this result? (Your original materials are not affected.)</translation>
+    </message>
+    <message>
+        <source>添加材料文件</source>
+        <translation>Add material files</translation>
+    </message>
+    <message>
+        <source>添加材料文件夹</source>
+        <translation>Add a folder of materials</translation>
+    </message>
+    <message>
+        <source>选择替换的文件</source>
+        <translation>Choose the replacement file</translation>
     </message>
 </context>
 </TS>
