@@ -160,6 +160,7 @@ class BackgroundCleanRules:
     opening: float = field(metadata=num(0.0, 0.1))
     pad: float = field(metadata=num(0.0, 1.0))
     fade_rim: float = field(metadata=num(0.0, 0.2))
+    group_gap: float = field(metadata=num(0.0, 0.1))
     replaced_white_share: float = field(metadata=num(0.0, 1.0))
 
 

@@ -47,6 +47,7 @@ class RemnantParams:
     min_area: float = 0.001  # a region smaller than this share of the image is ignored
     opening: float = 0.005  # morphological opening (share of the width) that drops thin edge halos
     fade_rim: float = 0.012  # only this close (share of the width) to the white may a colour be a fade into white
+    group_gap: float = 0.0  # suspect pieces this close (share of the width) are one region
 
 
 def params_from(rules: object) -> RemnantParams:
@@ -91,13 +92,21 @@ def find_remnants(
     h, w = round(h0 * k), round(w0 * k)
     found: list[Remnant] = []
     min_px = p.min_area * h * w
+    g = round(p.group_gap * w)
+    near = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1, 2 * g + 1))
     for cue, mask in cues:
-        n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+        # A ragged strip falls apart into pieces each under min_area: pieces this close are one region,
+        # measured by its suspect pixels only.
+        n, comp = cv2.connectedComponents(cv2.dilate(mask.astype(np.uint8), near), connectivity=8)
+        comp[~mask] = 0
+        areas = np.bincount(comp.ravel(), minlength=n)
         for i in range(1, n):
-            x, y, bw, bh, area = (int(v) for v in stats[i])
+            area = int(areas[i])
             if area < min_px:
                 continue
-            box = (int(x / k), int(y / k), min(w0, int(np.ceil((x + bw) / k))), min(h0, int(np.ceil((y + bh) / k))))
+            ys, xs = np.nonzero(comp == i)
+            box = (int(xs.min() / k), int(ys.min() / k),
+                   min(w0, int(np.ceil((xs.max() + 1) / k))), min(h0, int(np.ceil((ys.max() + 1) / k))))
             found.append(Remnant(box=box, area=round(area / (k * k)), cue=cue))
     return _merge(sorted(found, key=lambda f: -f.area))
 
