@@ -25,6 +25,7 @@ FIXABLE = [name for name, e in EXPECTED.items() if e.get("fix")]
 # once the expression rule is set aside.
 SMILING = [name for name, e in EXPECTED.items() if e.get("background_fixed")]
 UNFIXABLE = {name: e["fails"] for name, e in EXPECTED.items() if "fails" in e}
+LEFT = {name: e["left"] for name, e in EXPECTED.items() if "left" in e}
 
 
 def _path(shared_photos, name: str):
@@ -86,6 +87,16 @@ def test_unfixable_photo_fails_with_the_right_check(shared_photos, tmp_path, nam
     assert not fixed.ok and not out.exists()
     assert check_id in {c.id for c in fixed.failures}
     assert failed[check_id].hint  # says what to do instead
+
+
+@pytest.mark.parametrize(("name", "check_id"), LEFT.items())
+def test_remnant_the_fixer_leaves_is_refused_with_the_brush(shared_photos, tmp_path, name, check_id):
+    out = tmp_path / "photo.jpg"
+    report = fix_photo(_path(shared_photos, name), out)
+    assert not report.ok and not out.exists()
+    left = next(c for c in report.failures if c.id == check_id)
+    assert left.value["regions"] and "画笔" in left.hint and "自动修复没能" in left.hint
+    assert {c.id for c in report.failures} <= {"background.clean", "background.uniform"}
 
 
 def test_two_people_message(shared_photos):

@@ -161,6 +161,8 @@ class BackgroundCleanRules:
     pad: float = field(metadata=num(0.0, 1.0))
     fade_rim: float = field(metadata=num(0.0, 0.2))
     group_gap: float = field(metadata=num(0.0, 0.1))
+    skin_distance: float = field(metadata=num(0, 200))
+    skin_sharpness: float = field(metadata=num(0.0, 10.0))
     replaced_white_share: float = field(metadata=num(0.0, 1.0))
 
 

@@ -48,6 +48,8 @@ class RemnantParams:
     opening: float = 0.005  # morphological opening (share of the width) that drops thin edge halos
     fade_rim: float = 0.012  # only this close (share of the width) to the white may a colour be a fade into white
     group_gap: float = 0.0  # suspect pieces this close (share of the width) are one region
+    skin_distance: float = 0.0  # Lab distance to the face's skin colours within which a pixel is skin (0: no skin cue)
+    skin_sharpness: float = 0.45  # skin at the frame edge less sharp than this share of the face is someone else
 
 
 def params_from(rules: object) -> RemnantParams:
@@ -144,7 +146,9 @@ def cue_masks(
         ("island", solid & ~candidate),
     ]
     if oval is not None and landmarks is not None:
-        head_palette = _palette(lab, something, oval, landmarks, k)
+        skin_palette, head_palette = _palette(lab, something, oval, landmarks, k)
+        if skin_palette is not None and p.skin_distance > 0:
+            cues.append(("skin", opened(_foreign_skin(lab, solid, oval, skin_palette, p))))
         clothes = _clothes(lab, something, oval, landmarks, k)
         body_palette = head_palette
         if head_palette is not None and clothes is not None:
@@ -229,10 +233,44 @@ def _beside_head(h: int, w: int, oval: np.ndarray, lm: FaceLandmarks, k: float) 
     return above
 
 
+def _foreign_skin(lab: np.ndarray, solid: np.ndarray, oval: np.ndarray, skin: np.ndarray,
+                  p: RemnantParams) -> np.ndarray:
+    """Out-of-focus skin at the frame's left or right edge that does not join the face's skin: the
+    blurred hand or face of a photographer or bystander. The candidate's neck and ears join the face,
+    and the candidate is in focus; skin-coloured clothing is too, so only the blurred is foreign."""
+    import cv2
+
+    h, w = solid.shape
+    near = solid & (_nearest(lab.reshape(-1, 3), skin).reshape(h, w) <= p.skin_distance)
+    face = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
+    _, comp = cv2.connectedComponents((near | (face > 0)).astype(np.uint8), connectivity=8)
+    own = np.unique(comp[face > 0])
+    edge = np.setdiff1d(np.concatenate([comp[:, 0], comp[:, -1]]), np.concatenate([own, [0]]))
+    found = np.zeros((h, w), bool)
+    if not edge.size:
+        return found
+    # Sharpness: the 90th percentile of the lightness gradient, inside (off the cut outline).
+    lightness = np.ascontiguousarray(lab[..., 0])
+    grad = np.hypot(cv2.Sobel(lightness, cv2.CV_32F, 1, 0), cv2.Sobel(lightness, cv2.CV_32F, 0, 1))
+    inner = cv2.erode(solid.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    centre = oval.mean(axis=0)
+    core = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(core, [np.round(centre + (oval - centre) * 0.85).astype(np.int32)], 1)
+    face_sharpness = float(np.percentile(grad[core > 0], 90)) if core.any() else 0.0
+    for i in edge:
+        piece = comp == i
+        sample = grad[piece & inner]
+        if sample.size >= 20 and float(np.percentile(sample, 90)) < p.skin_sharpness * face_sharpness:
+            found |= piece & near
+    return found
+
+
 def _palette(
     lab: np.ndarray, something: np.ndarray, oval: np.ndarray, lm: FaceLandmarks, k: float
-) -> np.ndarray | None:
-    """Lab colours of the candidate's skin and hair, sampled where the face mesh puts them."""
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Lab colours of the candidate's skin, and of skin and hair together, sampled where the face
+    mesh puts them."""
     import cv2
 
     h, w = something.shape
@@ -246,9 +284,9 @@ def _palette(
     r0, r1 = max(0, int(forehead_y - 0.22 * face_h)), max(0, int(forehead_y - 0.02 * face_h))
     c0, c1 = max(0, int(fx0 + 0.1 * (fx1 - fx0))), min(w, int(fx1 - 0.1 * (fx1 - fx0)))
     hair[r0:r1, c0:c1] = True
-    samples = [c for c in (_centres(lab[(skin > 0) & something], 3), _centres(lab[hair & something], 5))
-               if c is not None]
-    return np.concatenate(samples) if samples else None
+    skin_colours = _centres(lab[(skin > 0) & something], 3)
+    samples = [c for c in (skin_colours, _centres(lab[hair & something], 5)) if c is not None]
+    return skin_colours, (np.concatenate(samples) if samples else None)
 
 
 def _clothes(
