@@ -67,3 +67,14 @@ def test_photo_on_a_busy_background_is_not_clean(grace_hopper_path):
     result = _clean(check_photo(grace_hopper_path))
     assert result.status is Status.FAIL and result.fixable
     assert result.value["regions"] == [] and "背景不是白色" in result.message
+
+
+def test_flag_blue_beside_the_cap_is_removed(outputs):
+    """grace_hopper's cap touches the flag's dark blue field: above the face, colour re-judges the
+    outline further in than the frame's sides (decide_side), so the blue block left of the cap goes.
+    What is left is a line one or two pixels wide along the outline."""
+    rgb = outputs["grace_hopper"][0]
+    lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    dark_blue = (lab[..., 2] < -8) & (lab[..., 0] < 60)
+    # 179 px above the eyes in the left third with the sides-only band; the navy cap itself is not blue.
+    assert dark_blue[:200, :130].sum() < 100

@@ -203,6 +203,7 @@ class MatteRules:
     side_band: float = field(metadata=num(0, None))
     shoulder_drop: float = field(metadata=num(0, None))
     side_drop: float = field(metadata=num(0, None))
+    decide_side: float = field(metadata=num(0, 0.5))
     hair_above: float = field(metadata=num(0, None))
     sample_panel: int = field(metadata=num(1, None))
     sample_side: int = field(metadata=num(1, None))
