@@ -99,6 +99,21 @@ def test_remnant_the_fixer_leaves_is_refused_with_the_brush(shared_photos, tmp_p
     assert {c.id for c in report.failures} <= {"background.clean", "background.uniform"}
 
 
+def test_remove_stroke_clears_the_photographer(shared_photos, tmp_path):
+    """busy-img40 after its refusal: the user paints the photographer at the left edge (below the
+    candidate's chin, left of his shoulder) with the remove brush, and the output passes."""
+    from photocheck.api import analyse_photo
+
+    src = _path(shared_photos, "busy/busy-img40.jpg")
+    w, h = analyse_photo(src).size
+    remove = np.zeros((h, w), bool)
+    remove[round(0.5 * h) :, : round(0.26 * w)] = True
+    out = tmp_path / "photo.jpg"
+    report = fix_photo(src, out, remove=remove)
+    assert report.ok, [(c.id, c.value) for c in report.failures]
+    assert next(c for c in check_photo(out).checks if c.id == "background.clean").status is Status.PASS
+
+
 def test_two_people_message(shared_photos):
     report = check_photo(shared_photos / "fr-two_people.jpg")
     count = next(c for c in report.checks if c.id == "face.count")
