@@ -215,6 +215,11 @@ class MatteRules:
     unsure_bias: float = field(metadata=num(0, None))
     foreign_loglik: float = field(metadata=num(None, 0))
     model_spread: float = field(metadata=num(0, None))
+    object_pad: float = field(metadata=num(0, 1))
+    object_core: float = field(metadata=num(0, 1))
+    object_extent: float = field(metadata=num(0, 1))
+    object_side: float = field(metadata=num(0, 0.5))
+    object_min_area: float = field(metadata=num(0, 1))
     composite: CompositeRules
 
 

@@ -64,6 +64,13 @@ class MatteParams:
     unsure_bias: float = 2.0  # ...and one not seeded as sure person (beside the head at the frame's sides)
     foreign_loglik: float = -26.0  # near the frame's sides a colour this unlikely under the person model goes
     model_spread: float = 6.0  # no colour model component is narrower than this std (0-255 units)
+    # The matte on white is segmented again (photo padded with white, as background.clean does): an
+    # object at the frame's side below the eyes that is plainly no person there goes.
+    object_pad: float = 0.2  # white margin (share of the width) around the matted photo
+    object_core: float = 0.25  # person probability under which a piece is an object...
+    object_extent: float = 0.5  # ...which takes along what joins it under this probability
+    object_side: float = 0.05  # the piece reaches this close (share of the width) to a side
+    object_min_area: float = 0.001  # and covers at least this share of the frame
 
 
 @dataclass(frozen=True)
