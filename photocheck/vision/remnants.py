@@ -241,7 +241,8 @@ def _foreign_skin(lab: np.ndarray, solid: np.ndarray, oval: np.ndarray, skin: np
     import cv2
 
     h, w = solid.shape
-    near = solid & (_nearest(lab.reshape(-1, 3), skin).reshape(h, w) <= p.skin_distance)
+    near = np.zeros((h, w), bool)
+    near[solid] = _nearest(lab[solid], skin) <= p.skin_distance
     face = np.zeros((h, w), np.uint8)
     cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
     _, comp = cv2.connectedComponents((near | (face > 0)).astype(np.uint8), connectivity=8)
@@ -356,10 +357,12 @@ def _segment_distance(px: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
 
 
 def _nearest(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    out = np.empty(len(px), np.float32)
-    for s in range(0, len(px), 8192):
-        out[s : s + 8192] = np.linalg.norm(px[s : s + 8192, None] - palette[None], axis=-1).min(axis=1)
-    return out
+    """Distance of each colour to the nearest palette colour (one pass per colour: palettes are short)."""
+    best = np.full(len(px), np.inf, np.float32)
+    for colour in palette:
+        np.minimum(best, ((px - colour) ** 2).sum(axis=1), out=best)
+    root: np.ndarray = np.sqrt(best)
+    return root
 
 
 def _merge(found: list[Remnant]) -> list[Remnant]:
