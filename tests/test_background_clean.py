@@ -78,3 +78,37 @@ def test_flag_blue_beside_the_cap_is_removed(outputs):
     dark_blue = (lab[..., 2] < -8) & (lab[..., 0] < 60)
     # 179 px above the eyes in the left third with the sides-only band; the navy cap itself is not blue.
     assert dark_blue[:200, :130].sum() < 100
+
+
+def _bystander(clean: np.ndarray, blur: float) -> np.ndarray:
+    """`clean` with a piece of skin of the candidate's tone (her own cheek) at the left edge beside
+    the neck, as a photographer's hand or face at the edge of an event photo is: out of focus by
+    `blur` px."""
+    h, w = clean.shape[:2]
+    piece = clean[int(0.53 * h) : int(0.53 * h) + 90, int(0.3 * w) : int(0.3 * w) + 45]
+    if blur:
+        piece = cv2.GaussianBlur(piece, (0, 0), blur)
+    out = clean.copy()
+    y = int(0.62 * h)
+    region = out[y : y + piece.shape[0], : piece.shape[1]]
+    white = region.min(axis=2) > 235
+    region[white] = piece[white]
+    return out
+
+
+@pytest.mark.parametrize("blur", [0.0, 6.0])
+def test_blurred_skin_at_the_edge_is_a_bystander(outputs, tmp_path, blur):
+    from photocheck.photo.pipeline import _analysed, _open
+    from photocheck.vision.remnants import cue_masks, params_from
+
+    clean = outputs["grace_hopper"][0]
+    path = tmp_path / "bystander.jpg"
+    remnant_damage.encode(_bystander(clean, blur), path)
+    prof = remnant_damage.profile_for_outputs()
+    assert _clean(check_photo(path, prof)).status is Status.FAIL
+    a = _analysed(_open(path, prof), prof, None)
+    _, cues = cue_masks(a.picture.rgb, a.landmarks, params_from(prof.checks.background_clean))
+    skin = dict(cues)["skin"].sum()
+    # Sharp, the skin is as sharp as the candidate's and the other cues must find it; blurred, it is
+    # the skin cue's too: out of focus, at the frame's edge, apart from the face.
+    assert (skin > 0.5 * 90 * 45) if blur else skin == 0, skin
