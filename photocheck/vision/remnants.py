@@ -2,7 +2,7 @@
 
 A remnant of the old background that touches the hair or shoulder outline is a few percent of the
 background at most, so a white-share measure passes it. This detector looks at the photo itself,
-independently of any mask the fixer used, with three cues:
+independently of any mask the fixer used, with four cues:
 
 - a second person segmentation of the photo as it is: on a white background, a poster strip or a
   piece of a chair beside the hair is not a person;
@@ -10,7 +10,11 @@ independently of any mask the fixer used, with three cues:
 - colour: above the chin, beside the face, only hair and skin belong to the candidate. Their colours
   are sampled where the face mesh says they are (the face oval, a band above the forehead), and a
   pixel that is neither one of those colours, nor a blend of two of them, nor one of them faded
-  into the white edge, is foreign.
+  into the white edge, is foreign;
+- skin: skin-coloured and out of focus at the frame's side, apart from the face: a photographer's
+  or bystander's hand or face (the candidate is in focus; skin-coloured clothing is sharp too).
+
+Pieces closer than `group_gap` count as one region, so a ragged strip is not a scatter of specks.
 
 When the fixer has the source it can add the colours of the source's own background border: a
 pixel nearer to those than to the candidate's colours is foreign too.
