@@ -58,14 +58,57 @@ def test_damage_fails_and_is_outlined(outputs, tmp_path, kind):
                 assert 0 <= x0 < x1 <= 390 and 0 <= y0 < y1 <= 567
             assert any(x0 <= xs.mean() + 20 and xs.mean() - 20 <= x1 and y0 <= ys.mean() + 20
                        and ys.mean() - 20 <= y1 for x0, y0, x1, y1 in result.value["regions"])
-    # Measured with benchmarks/background_clean.py: blobs beside the hair, crown blobs and other
-    # people's pieces are always found; a strip the colour of the candidate's own cap (grace_hopper's
-    # navy flag pole beside her navy cap) is still sometimes missed.
-    need = 0.6 if kind == "strip" else 1.0
-    assert total == 6 and hits / total >= need, f"{hits}/{total}"
+    # Every kind, including a ragged navy strip beside grace_hopper's navy cap (it falls apart into
+    # pieces each under min_area; group_gap makes them one region).
+    assert total == 6 and hits == total, f"{hits}/{total}"
 
 
 def test_photo_on_a_busy_background_is_not_clean(grace_hopper_path):
     result = _clean(check_photo(grace_hopper_path))
     assert result.status is Status.FAIL and result.fixable
     assert result.value["regions"] == [] and "背景不是白色" in result.message
+
+
+def test_flag_blue_beside_the_cap_is_removed(outputs):
+    """grace_hopper's cap touches the flag's dark blue field: above the face, colour re-judges the
+    outline further in than the frame's sides (decide_side), so the blue block left of the cap goes.
+    What is left is a line one or two pixels wide along the outline."""
+    rgb = outputs["grace_hopper"][0]
+    lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    dark_blue = (lab[..., 2] < -8) & (lab[..., 0] < 60)
+    # 179 px above the eyes in the left third with the sides-only band; the navy cap itself is not blue.
+    assert dark_blue[:200, :130].sum() < 100
+
+
+def _bystander(clean: np.ndarray, blur: float) -> np.ndarray:
+    """`clean` with a piece of skin of the candidate's tone (her own cheek) at the left edge beside
+    the neck, as a photographer's hand or face at the edge of an event photo is: out of focus by
+    `blur` px."""
+    h, w = clean.shape[:2]
+    piece = clean[int(0.53 * h) : int(0.53 * h) + 90, int(0.3 * w) : int(0.3 * w) + 45]
+    if blur:
+        piece = cv2.GaussianBlur(piece, (0, 0), blur)
+    out = clean.copy()
+    y = int(0.62 * h)
+    region = out[y : y + piece.shape[0], : piece.shape[1]]
+    white = region.min(axis=2) > 235
+    region[white] = piece[white]
+    return out
+
+
+@pytest.mark.parametrize("blur", [0.0, 6.0])
+def test_blurred_skin_at_the_edge_is_a_bystander(outputs, tmp_path, blur):
+    from photocheck.photo.pipeline import _analysed, _open
+    from photocheck.vision.remnants import cue_masks, params_from
+
+    clean = outputs["grace_hopper"][0]
+    path = tmp_path / "bystander.jpg"
+    remnant_damage.encode(_bystander(clean, blur), path)
+    prof = remnant_damage.profile_for_outputs()
+    assert _clean(check_photo(path, prof)).status is Status.FAIL
+    a = _analysed(_open(path, prof), prof, None)
+    _, cues = cue_masks(a.picture.rgb, a.landmarks, params_from(prof.checks.background_clean))
+    skin = dict(cues)["skin"].sum()
+    # Sharp, the skin is as sharp as the candidate's and the other cues must find it; blurred, it is
+    # the skin cue's too: out of focus, at the frame's edge, apart from the face.
+    assert (skin > 0.5 * 90 * 45) if blur else skin == 0, skin

@@ -94,12 +94,48 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background
         mp, _ = matte_params(p)
         alpha = matte(preview, face_box=(float(x0), float(y0), float(x1), float(y1)), prior=prior,
                       params=mp, keep=strokes[0], remove=strokes[1], samples=scene_samples(a, mp))
+        eye_y = float((view.matrix @ np.array([*a.landmarks.eye_mid[:2], 1.0]))[1])
+        alpha = _drop_objects(preview, alpha, eye_y, mp, keep=strokes[0])
     else:
         alpha = np.ones((framing.size[1], framing.size[0]), np.float32)
     alpha[outside_source(view, w, h, 0)] = 0.0
     face = np.zeros(alpha.shape, np.uint8)
     cv2.fillPoly(face, [np.round(poly).astype(np.int32)], 1)
     return Matte(framing=framing, alpha=alpha, face=face.astype(bool), whitened=background)
+
+
+def _drop_objects(rgb: np.ndarray, alpha: np.ndarray, eye_y: float, mp: MatteParams,
+                  keep: np.ndarray | None) -> np.ndarray:
+    """`alpha` without the objects it kept at the frame's sides below the eyes: on white, a second
+    segmentation sees a statue on the shoulder as no person, where the first, amid the scene,
+    took it for part of one. What the user's keep stroke covers stays."""
+    import cv2
+
+    from photocheck.vision.remnants import second_segmentation
+
+    h, w = alpha.shape
+    on_white = (rgb * alpha[..., None] + 255.0 * (1.0 - alpha[..., None])).astype(np.uint8)
+    person = second_segmentation(on_white, mp.object_pad)
+    kept = alpha > 0.5
+    core = cv2.morphologyEx((kept & (person < mp.object_core)).astype(np.uint8), cv2.MORPH_OPEN,
+                            np.ones((3, 3), np.uint8))
+    n, comp, stats, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
+    side = mp.object_side * w
+    seeds = [i for i in range(1, n)
+             if stats[i, 4] >= mp.object_min_area * h * w and stats[i, 1] + stats[i, 3] > eye_y
+             and (stats[i, 0] <= side or stats[i, 0] + stats[i, 2] >= w - side)]
+    if not seeds:
+        return alpha
+    # The extent includes the object's faint rim, which the matte kept only partly.
+    _, extent = cv2.connectedComponents(((alpha > 0.05) & (person < mp.object_extent)).astype(np.uint8),
+                                        connectivity=8)
+    ids = np.unique(extent[np.isin(comp, seeds)])
+    gone = cv2.dilate(np.isin(extent, ids[ids > 0]).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    if keep is not None:
+        gone &= ~keep
+    out = alpha.copy()
+    out[gone] = 0.0
+    return out
 
 
 def scene_samples(a: PhotoAnalysis, mp: MatteParams) -> tuple[np.ndarray, np.ndarray]:

@@ -6,6 +6,7 @@ checked like any photo and renamed into place only if every check passes.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,6 +175,17 @@ def fix(
     return _write_checked(path, out, original, prof, checks, result)
 
 
+def _after_fix(c: CheckResult) -> CheckResult:
+    """A background check the fixer's own output fails: running the fixer again will not help, so
+    the hint says what will (the remove brush, or a simpler photo)."""
+    if not (c.failed and c.id.startswith("background.")):
+        return c
+    hint = ("自动修复没能去掉这些残留：在窗口中用“去除”画笔涂掉标出的部分后再修复，"
+            "或换一张背景简单、画面中只有本人的照片")
+    return dataclasses.replace(c, hint=hint, message_en=c.message_en + " (the automatic fix left it: paint it "
+                               "with the remove brush, or use a simpler photo)")
+
+
 def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, checks: list[CheckResult],
                    result: FixResult) -> PhotoReport:
     staged = write_staged(out, result.upload.data)
@@ -185,7 +197,7 @@ def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, 
                             f"{exc.message_en}", code=exc.code) from exc
         # The written file is small by design: its resolution verdict is the source's.
         resolution = next(c for c in checks if c.id == "image.resolution")
-        final = [resolution if c.id == "image.resolution" else c for c in report.checks]
+        final = [resolution if c.id == "image.resolution" else _after_fix(c) for c in report.checks]
         if any(c.failed for c in final):
             return PhotoReport(input=path, profile=prof, checks=final, notes=result.notes)
         hires = None

@@ -160,6 +160,9 @@ class BackgroundCleanRules:
     opening: float = field(metadata=num(0.0, 0.1))
     pad: float = field(metadata=num(0.0, 1.0))
     fade_rim: float = field(metadata=num(0.0, 0.2))
+    group_gap: float = field(metadata=num(0.0, 0.1))
+    skin_distance: float = field(metadata=num(0, 200))
+    skin_sharpness: float = field(metadata=num(0.0, 10.0))
     replaced_white_share: float = field(metadata=num(0.0, 1.0))
 
 
@@ -200,6 +203,7 @@ class MatteRules:
     side_band: float = field(metadata=num(0, None))
     shoulder_drop: float = field(metadata=num(0, None))
     side_drop: float = field(metadata=num(0, None))
+    decide_side: float = field(metadata=num(0, 0.5))
     hair_above: float = field(metadata=num(0, None))
     sample_panel: int = field(metadata=num(1, None))
     sample_side: int = field(metadata=num(1, None))
@@ -211,6 +215,11 @@ class MatteRules:
     unsure_bias: float = field(metadata=num(0, None))
     foreign_loglik: float = field(metadata=num(None, 0))
     model_spread: float = field(metadata=num(0, None))
+    object_pad: float = field(metadata=num(0, 1))
+    object_core: float = field(metadata=num(0, 1))
+    object_extent: float = field(metadata=num(0, 1))
+    object_side: float = field(metadata=num(0, 0.5))
+    object_min_area: float = field(metadata=num(0, 1))
     composite: CompositeRules
 
 

@@ -50,6 +50,7 @@ class MatteParams:
     side_band: float = 0.12  # outside that zone, only this close to the frame's sides is the model's core not sure,
     shoulder_drop: float = 0.3  # and only down to this share of the face height below the chin (then shoulders)
     side_drop: float = 0.5  # colour re-judges the frame's sides down to this share of the face height below the chin
+    decide_side: float = 0.12  # ...and above the face this close (share of the width)
     hair_above: float = 0.25  # the zone starts this share of the face height above the face box
     sample_panel: int = 1600  # scene colour samples (each side) grabCut's colour models learn from
     sample_side: int = 320  # the scene is sampled on a grid of about this many px along its long side
@@ -63,6 +64,13 @@ class MatteParams:
     unsure_bias: float = 2.0  # ...and one not seeded as sure person (beside the head at the frame's sides)
     foreign_loglik: float = -26.0  # near the frame's sides a colour this unlikely under the person model goes
     model_spread: float = 6.0  # no colour model component is narrower than this std (0-255 units)
+    # The matte on white is segmented again (photo padded with white, as background.clean does): an
+    # object at the frame's side below the eyes that is plainly no person there goes.
+    object_pad: float = 0.2  # white margin (share of the width) around the matted photo
+    object_core: float = 0.25  # person probability under which a piece is an object...
+    object_extent: float = 0.5  # ...which takes along what joins it under this probability
+    object_side: float = 0.05  # the piece reaches this close (share of the width) to a side
+    object_min_area: float = 0.001  # and covers at least this share of the frame
 
 
 @dataclass(frozen=True)
@@ -172,9 +180,14 @@ def matte(
         sides = np.ones((h, w), bool)
         side = max(1, round(p.side_band * w))
         sides[:, side : w - side] = False
-        if face_box is not None:  # below the shoulder line the sides are clothing
+        if face_box is not None:
+            # Above the face (beside the crown or a cap, no ear there to bite) the band reaches
+            # further in: a flag beside a cap is not at the frame's edge.
+            wide = max(1, round(p.decide_side * w))
+            sides[: max(0, round(face_box[1])), :wide] = True
+            sides[: max(0, round(face_box[1])), w - wide :] = True
             fh = face_box[3] - face_box[1]
-            sides[max(0, round(face_box[3] + p.side_drop * fh)) :] = False
+            sides[max(0, round(face_box[3] + p.side_drop * fh)) :] = False  # below the shoulder line: clothing
         full = _decide_band(rgb, full, models, p, unsure & sides, sides)
         if keep is not None:
             full[keep] = 1.0

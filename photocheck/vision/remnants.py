@@ -2,7 +2,7 @@
 
 A remnant of the old background that touches the hair or shoulder outline is a few percent of the
 background at most, so a white-share measure passes it. This detector looks at the photo itself,
-independently of any mask the fixer used, with three cues:
+independently of any mask the fixer used, with four cues:
 
 - a second person segmentation of the photo as it is: on a white background, a poster strip or a
   piece of a chair beside the hair is not a person;
@@ -10,7 +10,11 @@ independently of any mask the fixer used, with three cues:
 - colour: above the chin, beside the face, only hair and skin belong to the candidate. Their colours
   are sampled where the face mesh says they are (the face oval, a band above the forehead), and a
   pixel that is neither one of those colours, nor a blend of two of them, nor one of them faded
-  into the white edge, is foreign.
+  into the white edge, is foreign;
+- skin: skin-coloured and out of focus at the frame's side, apart from the face: a photographer's
+  or bystander's hand or face (the candidate is in focus; skin-coloured clothing is sharp too).
+
+Pieces closer than `group_gap` count as one region, so a ragged strip is not a scatter of specks.
 
 When the fixer has the source it can add the colours of the source's own background border: a
 pixel nearer to those than to the candidate's colours is foreign too.
@@ -47,6 +51,9 @@ class RemnantParams:
     min_area: float = 0.001  # a region smaller than this share of the image is ignored
     opening: float = 0.005  # morphological opening (share of the width) that drops thin edge halos
     fade_rim: float = 0.012  # only this close (share of the width) to the white may a colour be a fade into white
+    group_gap: float = 0.0  # suspect pieces this close (share of the width) are one region
+    skin_distance: float = 0.0  # Lab distance to the face's skin colours within which a pixel is skin (0: no skin cue)
+    skin_sharpness: float = 0.45  # skin at the frame edge less sharp than this share of the face is someone else
 
 
 def params_from(rules: object) -> RemnantParams:
@@ -91,13 +98,21 @@ def find_remnants(
     h, w = round(h0 * k), round(w0 * k)
     found: list[Remnant] = []
     min_px = p.min_area * h * w
+    g = round(p.group_gap * w)
+    near = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1, 2 * g + 1))
     for cue, mask in cues:
-        n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+        # A ragged strip falls apart into pieces each under min_area: pieces this close are one region,
+        # measured by its suspect pixels only.
+        n, comp = cv2.connectedComponents(cv2.dilate(mask.astype(np.uint8), near), connectivity=8)
+        comp[~mask] = 0
+        areas = np.bincount(comp.ravel(), minlength=n)
         for i in range(1, n):
-            x, y, bw, bh, area = (int(v) for v in stats[i])
+            area = int(areas[i])
             if area < min_px:
                 continue
-            box = (int(x / k), int(y / k), min(w0, int(np.ceil((x + bw) / k))), min(h0, int(np.ceil((y + bh) / k))))
+            ys, xs = np.nonzero(comp == i)
+            box = (int(xs.min() / k), int(ys.min() / k),
+                   min(w0, int(np.ceil((xs.max() + 1) / k))), min(h0, int(np.ceil((ys.max() + 1) / k))))
             found.append(Remnant(box=box, area=round(area / (k * k)), cue=cue))
     return _merge(sorted(found, key=lambda f: -f.area))
 
@@ -135,7 +150,9 @@ def cue_masks(
         ("island", solid & ~candidate),
     ]
     if oval is not None and landmarks is not None:
-        head_palette = _palette(lab, something, oval, landmarks, k)
+        skin_palette, head_palette = _palette(lab, something, oval, landmarks, k)
+        if skin_palette is not None and p.skin_distance > 0:
+            cues.append(("skin", opened(_foreign_skin(lab, solid, oval, skin_palette, p))))
         clothes = _clothes(lab, something, oval, landmarks, k)
         body_palette = head_palette
         if head_palette is not None and clothes is not None:
@@ -220,10 +237,45 @@ def _beside_head(h: int, w: int, oval: np.ndarray, lm: FaceLandmarks, k: float) 
     return above
 
 
+def _foreign_skin(lab: np.ndarray, solid: np.ndarray, oval: np.ndarray, skin: np.ndarray,
+                  p: RemnantParams) -> np.ndarray:
+    """Out-of-focus skin at the frame's left or right edge that does not join the face's skin: the
+    blurred hand or face of a photographer or bystander. The candidate's neck and ears join the face,
+    and the candidate is in focus; skin-coloured clothing is too, so only the blurred is foreign."""
+    import cv2
+
+    h, w = solid.shape
+    near = np.zeros((h, w), bool)
+    near[solid] = _nearest(lab[solid], skin) <= p.skin_distance
+    face = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
+    _, comp = cv2.connectedComponents((near | (face > 0)).astype(np.uint8), connectivity=8)
+    own = np.unique(comp[face > 0])
+    edge = np.setdiff1d(np.concatenate([comp[:, 0], comp[:, -1]]), np.concatenate([own, [0]]))
+    found = np.zeros((h, w), bool)
+    if not edge.size:
+        return found
+    # Sharpness: the 90th percentile of the lightness gradient, inside (off the cut outline).
+    lightness = np.ascontiguousarray(lab[..., 0])
+    grad = np.hypot(cv2.Sobel(lightness, cv2.CV_32F, 1, 0), cv2.Sobel(lightness, cv2.CV_32F, 0, 1))
+    inner = cv2.erode(solid.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    centre = oval.mean(axis=0)
+    core = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(core, [np.round(centre + (oval - centre) * 0.85).astype(np.int32)], 1)
+    face_sharpness = float(np.percentile(grad[core > 0], 90)) if core.any() else 0.0
+    for i in edge:
+        piece = comp == i
+        sample = grad[piece & inner]
+        if sample.size >= 20 and float(np.percentile(sample, 90)) < p.skin_sharpness * face_sharpness:
+            found |= piece & near
+    return found
+
+
 def _palette(
     lab: np.ndarray, something: np.ndarray, oval: np.ndarray, lm: FaceLandmarks, k: float
-) -> np.ndarray | None:
-    """Lab colours of the candidate's skin and hair, sampled where the face mesh puts them."""
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Lab colours of the candidate's skin, and of skin and hair together, sampled where the face
+    mesh puts them."""
     import cv2
 
     h, w = something.shape
@@ -237,9 +289,9 @@ def _palette(
     r0, r1 = max(0, int(forehead_y - 0.22 * face_h)), max(0, int(forehead_y - 0.02 * face_h))
     c0, c1 = max(0, int(fx0 + 0.1 * (fx1 - fx0))), min(w, int(fx1 - 0.1 * (fx1 - fx0)))
     hair[r0:r1, c0:c1] = True
-    samples = [c for c in (_centres(lab[(skin > 0) & something], 3), _centres(lab[hair & something], 5))
-               if c is not None]
-    return np.concatenate(samples) if samples else None
+    skin_colours = _centres(lab[(skin > 0) & something], 3)
+    samples = [c for c in (skin_colours, _centres(lab[hair & something], 5)) if c is not None]
+    return skin_colours, (np.concatenate(samples) if samples else None)
 
 
 def _clothes(
@@ -309,10 +361,12 @@ def _segment_distance(px: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
 
 
 def _nearest(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    out = np.empty(len(px), np.float32)
-    for s in range(0, len(px), 8192):
-        out[s : s + 8192] = np.linalg.norm(px[s : s + 8192, None] - palette[None], axis=-1).min(axis=1)
-    return out
+    """Distance of each colour to the nearest palette colour (one pass per colour: palettes are short)."""
+    best = np.full(len(px), np.inf, np.float32)
+    for colour in palette:
+        np.minimum(best, ((px - colour) ** 2).sum(axis=1), out=best)
+    root: np.ndarray = np.sqrt(best)
+    return root
 
 
 def _merge(found: list[Remnant]) -> list[Remnant]:
