@@ -35,13 +35,13 @@ def no_camera() -> UserError:
 
 
 def camera_unreadable(name: str, name_en: str) -> UserError:
-    return UserError(None, f"{name}无法读取画面：它可能正被其他程序（视频会议、相机应用）占用，关闭那些程序后重试",
+    return UserError(None, f"{name} 无法读取画面：它可能正被其他程序（视频会议、相机应用）占用，关闭那些程序后重试",
                      f"{name_en} delivers no picture: another program (a video call, a camera app) may be using it; "
                      "close it and try again", code="camera.busy")
 
 
 def camera_lost(name: str, name_en: str) -> UserError:
-    return UserError(None, f"{name}停止传输画面：可能已被拔出或断开，请重新连接后再打开",
+    return UserError(None, f"{name} 停止传输画面：可能已被拔出或断开，请重新连接后再打开",
                      f"{name_en} stopped sending pictures: it may have been unplugged; reconnect it and open it again",
                      code="camera.lost")
 

@@ -1,0 +1,121 @@
+"""The camera dialog driven by stand-in cameras (tests/camera_standin.py) playing webcam-like
+1280x720 frames of grace_hopper, with the real live guide: frames and hints show, the shutter hands
+the full-resolution frame to the photo step, camera problems read as messages, closing lets the
+camera go."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from shiboken6 import isValid
+
+from photocheck.api import live_guide
+from tests.camera_standin import StandinCamera, StandinCameras, webcam_frame
+from tests.gui.conftest import make_window
+from tests.gui.fake_backend import FakeBackend
+from tests.gui.helpers import JOB_TIMEOUT_MS, save_shot
+from tests.test_live_guide import GOOD
+
+FRAME_TIMEOUT_MS = 30_000
+
+
+class CameraBackend(FakeBackend):
+    """The stand-in pipeline, with stand-in cameras and the real live guide."""
+
+    def __init__(self, cameras: StandinCameras) -> None:
+        super().__init__()
+        self.cameras = cameras
+        self.list_cameras = cameras.list_cameras
+        self.open_camera = cameras.open_camera
+        self.live_guide = live_guide
+
+
+@pytest.fixture
+def good_frame(grace_hopper_rgb) -> np.ndarray:
+    return webcam_frame(grace_hopper_rgb, **GOOD)
+
+
+def camera_window(qtbot, settings, data_dir, *cameras: StandinCamera):
+    backend = CameraBackend(StandinCameras(*cameras))
+    return make_window(qtbot, backend, settings, data_dir), backend
+
+
+def open_dialog(qtbot, window, frames: int = 2):
+    dialog = window.photo.take_photo()
+    if frames:
+        qtbot.waitUntil(lambda: dialog.frames_shown >= frames, timeout=FRAME_TIMEOUT_MS)
+    return dialog
+
+
+def test_frames_and_hints_show_and_each_camera_can_be_picked(qtbot, settings, data_dir, good_frame, grace_hopper_rgb):
+    small = webcam_frame(grace_hopper_rgb, height=0.8)
+    window, backend = camera_window(qtbot, settings, data_dir, StandinCamera([good_frame]),
+                                    StandinCamera([small], index=1))
+    dialog = open_dialog(qtbot, window)
+    assert dialog.camera_box.count() == 2 and dialog.camera_box.itemText(1) == "测试摄像头 2"
+    assert dialog.view.live is not None and dialog.view.live.size == (1280, 720)
+    assert dialog.view.live.guide.ready and dialog.hints.text() == "很好，可以拍照" and dialog.shutter.isEnabled()
+    save_shot(dialog, "camera-ready.png")
+
+    dialog.camera_box.setCurrentIndex(1)
+    dialog.camera_box.activated.emit(1)
+    qtbot.waitUntil(lambda: "靠近一点" in dialog.hints.text(), timeout=FRAME_TIMEOUT_MS)
+    assert backend.cameras.cameras[0].released and backend.cameras.opened[-1] is backend.cameras.cameras[1]
+    save_shot(dialog, "camera-closer.png")
+    dialog.reject()
+
+
+def test_the_shutter_hands_the_full_resolution_frame_to_the_photo_step(qtbot, settings, data_dir, good_frame):
+    camera = StandinCamera([good_frame])
+    window, backend = camera_window(qtbot, settings, data_dir, camera)
+    dialog = open_dialog(qtbot, window)
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        qtbot.keyClick(dialog, Qt.Key.Key_Space)
+    assert not isValid(dialog) and camera.released  # closed and deleted
+    photo = window.photo._project.photo()
+    assert photo is not None and photo.parent == data_dir / "camera" and photo.suffix == ".png"
+    with Image.open(photo) as im:
+        assert im.size == (1280, 720) and np.array_equal(np.asarray(im), good_frame)
+    assert ("analyse_photo", photo) in backend.calls  # the normal photo step runs on it
+    assert window.photo.original.has_image()
+
+
+def test_unplugging_mid_preview_shows_a_message_and_stops(qtbot, settings, data_dir, good_frame):
+    camera = StandinCamera([good_frame])
+    window, _ = camera_window(qtbot, settings, data_dir, camera)
+    dialog = open_dialog(qtbot, window)
+    camera.unplug()
+    qtbot.waitUntil(lambda: "停止传输画面" in dialog.view._message, timeout=FRAME_TIMEOUT_MS)
+    assert "测试摄像头 1" in dialog.view._message and not dialog.shutter.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.streaming and camera.released, timeout=FRAME_TIMEOUT_MS)
+    qtbot.keyClick(dialog, Qt.Key.Key_Space)  # no frame: the shutter does nothing
+    assert dialog.isVisible() and dialog.captured is None
+    save_shot(dialog, "camera-unplugged.png")
+    dialog.reject()
+
+
+def test_no_camera_and_a_busy_camera_read_as_messages(qtbot, settings, data_dir, good_frame):
+    window, _ = camera_window(qtbot, settings, data_dir)
+    dialog = open_dialog(qtbot, window, frames=0)
+    qtbot.waitUntil(lambda: "没有找到摄像头" in dialog.view._message, timeout=FRAME_TIMEOUT_MS)
+    assert dialog.camera_box.count() == 0 and not dialog.shutter.isEnabled()
+    save_shot(dialog, "camera-none.png")
+    dialog.reject()
+
+    busy = StandinCamera([good_frame], fail_at_open=True)
+    window, _ = camera_window(qtbot, settings, data_dir, busy)
+    dialog = open_dialog(qtbot, window, frames=0)
+    qtbot.waitUntil(lambda: "占用" in dialog.view._message, timeout=FRAME_TIMEOUT_MS)
+    assert busy.released and dialog.frames_shown == 0
+    dialog.reject()
+
+
+def test_closing_the_dialog_stops_the_capture_thread(qtbot, settings, data_dir, good_frame):
+    camera = StandinCamera([good_frame])
+    window, _ = camera_window(qtbot, settings, data_dir, camera)
+    dialog = open_dialog(qtbot, window)
+    assert dialog.streaming
+    dialog.reject()
+    assert not dialog.streaming and camera.released and window.photo._project.photo() is None
