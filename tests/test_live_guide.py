@@ -77,3 +77,26 @@ def test_a_profile_without_a_fixed_size_frames_by_its_minimum_size(grace_hopper_
     g = live_guide(webcam_frame(grace_hopper_rgb, **GOOD), load_profile("weisheng-original"))
     x0, y0, x1, y1 = g.frame
     assert (x1 - x0) / (y1 - y0) == pytest.approx(420 / 600)
+
+
+def _upright_rgb(path) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        rgba = im.convert("RGBA")
+        return np.asarray(Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB"))
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(("name", "hint", "mirrored"), [
+    ("fr-32bit.png", "turn_left", "turn_right"),  # yaw -16: turned to the candidate's right
+    ("../photos-busy/busy-img19.jpg", "chin_down", "chin_down"),  # pitch +16: chin raised
+    ("../photos-busy/busy-img25.jpg", "chin_up", "chin_up"),  # pitch -12: chin lowered
+])
+def test_real_turned_and_raised_heads_get_the_pose_hint_the_check_fails_them_for(shared_photos, name, hint,
+                                                                                 mirrored):
+    path = shared_photos / name
+    assert {c.id: c.status.value for c in check_photo(path, PROFILE).checks}["face.pose"] == "fail"
+    rgb = _upright_rgb(path)
+    assert hint in live_guide(webcam_frame(rgb), PROFILE).hints
+    assert mirrored in live_guide(webcam_frame(np.ascontiguousarray(rgb[:, ::-1])), PROFILE).hints

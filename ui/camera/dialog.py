@@ -32,7 +32,7 @@ class CameraDialog(QDialog):
         self.setWindowTitle(tr("拍照"))
         self.resize(1000, 700)
         self.captured: np.ndarray | None = None  # the shutter's full-resolution frame, RGB
-        self.frames_shown = 0
+        self.frames_shown = 0  # frames painted with their guide
         self._backend = backend
         self._runner = Runner(self)
         self._feed = LiveFeed(self, backend, profile)
@@ -44,6 +44,7 @@ class CameraDialog(QDialog):
         self.reconnect_button = QPushButton(tr("重新连接"))
         self.reconnect_button.clicked.connect(self.find_cameras)
         self.view = LiveView()
+        self.view.painted.connect(self._painted)
         self.hints = QLabel()
         self.hints.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hints.setWordWrap(True)
@@ -124,6 +125,9 @@ class CameraDialog(QDialog):
         self.hints.setText("　".join(texts))
         self.hints.setStyleSheet(READY_STYLE if live.guide.ready else HINT_STYLE)
         self.shutter.setEnabled(True)
+
+    def _painted(self) -> None:
+        # Only a frame on screen lets the next one come: while painting lags, frames are dropped.
         self.frames_shown += 1
         self._feed.shown()
 

@@ -4,8 +4,9 @@ to the window; drop frames rather than queue them.
 The loop runs on a plain daemon thread that owns no Qt object (the rule of ui/workers.py). The
 LiveFeed is a QObject made on the GUI thread; the thread only emits its signals (queued: the slots
 run on the GUI thread), under the Link's lock, so once `stop` has detached it the thread never
-touches the feed again. One frame is in flight at a time: until the window has painted it
-(`shown`), newer frames are read and kept for the shutter but not sent.
+touches the feed again. One frame is in flight at a time: the next one is read and guided while
+the window paints it, and sent once the window has (`shown`); frames the window is too slow for
+are dropped (the newest is still kept for the shutter).
 """
 
 from __future__ import annotations
@@ -99,10 +100,10 @@ class LiveFeed(QObject):
                 frame = camera.read()
                 with self._latest_lock:
                     self._latest = frame
+                live = self._prepare(frame)  # while the window paints the previous one
                 if not shown.wait(WAIT_FOR_PAINT):
                     continue  # the window is behind: drop this frame
                 shown.clear()
-                live = self._prepare(frame)
                 with link.lock:
                     if not link.attached:
                         return

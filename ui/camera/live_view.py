@@ -3,7 +3,7 @@ the oval the head should fill, the crown and eye bands, and the face as found.""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -18,11 +18,14 @@ FACE_BAD = QColor("#f97316")
 
 
 class LiveView(QWidget):
+    painted = Signal()  # a new camera frame and its guide are on screen (once per frame)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._live: LiveFrame | None = None
         self._image: QImage | None = None
         self._message = ""
+        self._fresh = False  # a frame not painted yet
         self.setMinimumSize(480, 270)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -32,6 +35,7 @@ class LiveView(QWidget):
 
     def show_frame(self, live: LiveFrame) -> None:
         self._live, self._image, self._message = live, to_qimage(live.picture), ""
+        self._fresh = True
         self.update()
 
     def show_message(self, text: str) -> None:
@@ -90,3 +94,6 @@ class LiveView(QWidget):
                 if line is not None:
                     p.drawLine(QPointF(fx0, y(line)), QPointF(fx1, y(line)))
         p.end()
+        if self._fresh:
+            self._fresh = False
+            self.painted.emit()
