@@ -7,7 +7,8 @@ face mesh's pose and eye/mouth opening) against the same profile limits: a hint 
 check would not pass (face.size, face.position, face.pose, face.eyes_open, face.mouth_closed).
 It runs on a reduced frame and skips the person segmentation (too slow for video): the crown is
 measure_head's estimate from the face mesh, a quarter of the forehead-to-chin height above the
-top of the forehead, which the checks also use where the mask shows no hair.
+top of the forehead, which the checks also use where the mask shows no hair. Voluminous hair or
+a hat reaches higher than that: the check after the shot, which segments the person, is the judge.
 
 Left and right in the hints are the candidate's own (the camera image is not mirrored: the
 candidate's left is the image's right).
