@@ -5,10 +5,13 @@ camera go."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
 from photocheck.api import live_guide
@@ -119,6 +122,31 @@ def test_closing_the_dialog_stops_the_capture_thread(qtbot, settings, data_dir, 
     assert dialog.streaming
     dialog.reject()
     assert not dialog.streaming and camera.released and window.photo._project.photo() is None
+
+
+
+def test_a_busy_window_drops_frames_instead_of_queueing_them(qtbot, settings, data_dir, good_frame):
+    camera = StandinCamera([good_frame], fps=60)
+    window, _ = camera_window(qtbot, settings, data_dir, camera)
+    dialog = open_dialog(qtbot, window)
+    delivered: list[object] = []
+    dialog._feed.frameReady.connect(delivered.append)
+    shown, read = dialog.frames_shown, camera.frames
+    time.sleep(1.0)  # the GUI thread does nothing meanwhile: the camera goes on delivering
+    assert camera.frames - read >= 5  # frames read (the newest kept for the shutter)...
+    QApplication.processEvents()
+    assert len(delivered) <= 1  # ...but at most one was waiting: no backlog is delivered
+    qtbot.waitUntil(lambda: dialog.frames_shown >= shown + 3, timeout=FRAME_TIMEOUT_MS)  # and it streams on
+    dialog.reject()
+
+
+def test_closing_the_window_with_the_dialog_open_lets_the_camera_go(qtbot, settings, data_dir, good_frame):
+    camera = StandinCamera([good_frame])
+    window, _ = camera_window(qtbot, settings, data_dir, camera)
+    open_dialog(qtbot, window)
+    window.close()
+    window.deleteLater()
+    qtbot.waitUntil(lambda: camera.released, timeout=FRAME_TIMEOUT_MS)
 
 
 class RealCameraBackend:

@@ -33,6 +33,21 @@ class LiveFrame:
     size: tuple[int, int]  # the camera's width, height
 
 
+class _Stream:
+    """One run of the loop, plain Python so it outlives the feed: its link, its stop, and whether
+    the window has painted the last frame sent."""
+
+    def __init__(self) -> None:
+        self.link = Link()
+        self.stop = threading.Event()
+        self.shown = threading.Event()
+        self.shown.set()
+
+    def end(self, *_args: object) -> None:
+        self.link.detach()
+        self.stop.set()
+
+
 class LiveFeed(QObject):
     frameReady = Signal(object)  # LiveFrame
     failed = Signal(object)  # the exception that ended the loop (a UserError for a camera problem)
@@ -43,10 +58,8 @@ class LiveFeed(QObject):
         super().__init__(parent)
         self._backend = backend
         self._profile = profile
-        self._link = Link()
-        self.destroyed.connect(self._link.detach)
-        self._stop = threading.Event()
-        self._shown = threading.Event()
+        self._stream = _Stream()
+        self._stream.end()
         self._latest: np.ndarray | None = None
         self._latest_lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -60,21 +73,18 @@ class LiveFeed(QObject):
     def start(self, index: int) -> None:
         """Open camera `index` and stream (a running stream is stopped first)."""
         self.stop(1.0)
-        self._link = Link()
-        self._stop = threading.Event()
-        self._shown = threading.Event()
-        self._shown.set()
+        self._stream = _Stream()
+        self.destroyed.connect(self._stream.end)  # the dialog went away without stop(): end all the same
         with self._latest_lock:
             self._latest = None
-        self._thread = threading.Thread(target=self._run, args=(index, self._link, self._stop, self._shown),
-                                        daemon=True, name=f"photocheck-camera-{index}")
+        self._thread = threading.Thread(target=self._run, args=(index, self._stream), daemon=True,
+                                        name=f"photocheck-camera-{index}")
         self._thread.start()
 
     def stop(self, grace: float) -> bool:
         """Detach, ask the loop to end and wait up to `grace` s for it to release the camera. A read
         blocked in the device ends within its timeout; the thread then releases it and exits."""
-        self._link.detach()
-        self._stop.set()
+        self._stream.end()
         thread, self._thread = self._thread, None
         if thread is not None:
             thread.join(max(0.0, grace))
@@ -88,11 +98,12 @@ class LiveFeed(QObject):
 
     def shown(self) -> None:
         """The window has painted the last frame: the next one may come."""
-        self._shown.set()
+        self._stream.shown.set()
 
     # --- the capture thread ---------------------------------------------------------------------
 
-    def _run(self, index: int, link: Link, stop: threading.Event, shown: threading.Event) -> None:
+    def _run(self, index: int, stream: _Stream) -> None:
+        link, stop, shown = stream.link, stream.stop, stream.shown
         camera = None
         try:
             camera = self._backend.open_camera(index)
@@ -128,5 +139,5 @@ class LiveFeed(QObject):
     # --- the GUI thread -------------------------------------------------------------------------
 
     def _deliver(self, live: LiveFrame) -> None:
-        if self._link.attached:
+        if self._stream.link.attached:
             self.frameReady.emit(live)
