@@ -133,7 +133,8 @@ class LiveFeed(QObject):
         h, w = frame.shape[:2]
         guide = self._backend.live_guide(frame, self._profile)
         k = min(1.0, DISPLAY_SIDE / max(h, w))
-        picture = cv2.resize(frame, (round(w * k), round(h * k)), interpolation=cv2.INTER_AREA) if k < 1 else frame
+        # Linear, not area: at 3/4 area averaging costs 6x as much, and a preview shows no difference.
+        picture = cv2.resize(frame, (round(w * k), round(h * k)), interpolation=cv2.INTER_LINEAR) if k < 1 else frame
         return LiveFrame(np.ascontiguousarray(picture), k, guide, (w, h))
 
     # --- the GUI thread -------------------------------------------------------------------------
