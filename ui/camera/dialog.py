@@ -121,8 +121,8 @@ class CameraDialog(QDialog):
 
     def _show(self, live: LiveFrame) -> None:
         self.view.show_frame(live)
-        texts = live.guide.texts(en=english())
-        self.hints.setText("　".join(texts))
+        en = english()
+        self.hints.setText((" · " if en else "　").join(live.guide.texts(en=en)))
         self.hints.setStyleSheet(READY_STYLE if live.guide.ready else HINT_STYLE)
         self.shutter.setEnabled(True)
 
