@@ -59,6 +59,8 @@ def test_frames_and_hints_show_and_each_camera_can_be_picked(qtbot, settings, da
     dialog = open_dialog(qtbot, window)
     assert dialog.camera_box.count() == 2 and dialog.camera_box.itemText(1) == "测试摄像头 2"
     assert dialog.view.live is not None and dialog.view.live.size == (1280, 720)
+    qtbot.waitUntil(lambda: abs(dialog.view.live.picture.shape[1] - dialog.view.picture_rect().width()) <= 1,
+                    timeout=FRAME_TIMEOUT_MS)  # frames come at the size they are shown: painted unscaled
     assert dialog.view.live.guide.ready and dialog.hints.text() == "很好，可以拍照" and dialog.shutter.isEnabled()
     save_shot(dialog, "camera-ready.png")
 

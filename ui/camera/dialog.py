@@ -45,6 +45,7 @@ class CameraDialog(QDialog):
         self.reconnect_button.clicked.connect(self.find_cameras)
         self.view = LiveView()
         self.view.painted.connect(self._painted)
+        self.view.resized.connect(self._feed.fit)
         self.hints = QLabel()
         self.hints.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hints.setWordWrap(True)

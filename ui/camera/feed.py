@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from photocheck.api import LiveGuide, Profile
 from ui.workers import Link
 
-DISPLAY_SIDE = 960  # px: long side of the preview sent to the window (it is shown about this size)
+DISPLAY_SIZE = (960, 540)  # px: the preview's size until the window says how large it shows it
 WAIT_FOR_PAINT = 0.1  # s: how long the loop waits for the window before reading past a frame
 
 
@@ -60,6 +60,7 @@ class LiveFeed(QObject):
         self._profile = profile
         self._stream = _Stream()
         self._stream.end()
+        self._fit = DISPLAY_SIZE  # read by the loop: a tuple is replaced whole, never half-written
         self._latest: np.ndarray | None = None
         self._latest_lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -95,6 +96,10 @@ class LiveFeed(QObject):
         """The newest full-resolution frame (a copy: the shutter's picture)."""
         with self._latest_lock:
             return None if self._latest is None else self._latest.copy()
+
+    def fit(self, width: int, height: int) -> None:
+        """The preview is shown within width x height: frames come at that size, drawn unscaled."""
+        self._fit = (max(1, width), max(1, height))
 
     def shown(self) -> None:
         """The window has painted the last frame: the next one may come."""
@@ -132,9 +137,11 @@ class LiveFeed(QObject):
 
         h, w = frame.shape[:2]
         guide = self._backend.live_guide(frame, self._profile)
-        k = min(1.0, DISPLAY_SIDE / max(h, w))
+        fw, fh = self._fit
+        k = min(fw / w, fh / h)
         # Linear, not area: at 3/4 area averaging costs 6x as much, and a preview shows no difference.
-        picture = cv2.resize(frame, (round(w * k), round(h * k)), interpolation=cv2.INTER_LINEAR) if k < 1 else frame
+        size = (max(1, round(w * k)), max(1, round(h * k)))
+        picture = cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR) if size != (w, h) else frame
         return LiveFrame(np.ascontiguousarray(picture), k, guide, (w, h))
 
     # --- the GUI thread -------------------------------------------------------------------------

@@ -4,7 +4,7 @@ the oval the head should fill, the crown and eye bands, and the face as found.""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPolygonF, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui.camera.feed import LiveFrame
@@ -19,6 +19,7 @@ FACE_BAD = QColor("#f97316")
 
 class LiveView(QWidget):
     painted = Signal()  # a new camera frame and its guide are on screen (once per frame)
+    resized = Signal(int, int)  # the size frames should come at
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +44,10 @@ class LiveView(QWidget):
         self._live, self._image, self._message = None, None, text
         self.update()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.resized.emit(self.width(), self.height())
+        super().resizeEvent(event)
+
     def picture_rect(self) -> QRectF:
         """Where the camera picture is drawn (fitted, centred)."""
         if self._live is None:
@@ -66,7 +71,10 @@ class LiveView(QWidget):
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         target = self.picture_rect()
-        p.drawImage(target, self._image)
+        if abs(target.width() - self._image.width()) <= 1 and abs(target.height() - self._image.height()) <= 1:
+            p.drawImage(target.topLeft(), self._image)  # the frame came at this size: no scaling
+        else:
+            p.drawImage(target, self._image)
         k = target.width() / self._live.size[0]  # widget px per camera px
         g = self._live.guide
 
