@@ -15,8 +15,10 @@ from photocheck.batch import BatchSummary
 from photocheck.concurrency import Cancelled, CancelToken, Progress
 from photocheck.errors import ProfileError, ProjectError, UserError
 from photocheck.export.project import PROJECT_VERSION, PhotoEdits, Project, ProjectItem
+from photocheck.io.camera import Camera, CameraInfo
 from photocheck.io.interrupt import Terminated, exit_code, install
 from photocheck.photo.framing import CropFrame
+from photocheck.photo.live import LiveGuide
 from photocheck.photo.pipeline import PhotoGuides
 from photocheck.reports import (
     CategoryState,
@@ -37,9 +39,11 @@ from photocheck.rules.profile import Profile, list_profiles, load_profile, resol
 
 __all__ = [
     "PROJECT_VERSION",
-    "BatchSummary", "CancelToken", "Cancelled", "CategoryState", "CategoryStatus", "CheckResult", "CropFrame",
+    "BatchSummary", "Camera", "CameraInfo",
+    "CancelToken", "Cancelled", "CategoryState", "CategoryStatus", "CheckResult", "CropFrame",
     "Export",
     "ExportedFile",
+    "LiveGuide",
     "MaterialReport",
     "MaterialsSpec",
     "OutputFile",
@@ -67,12 +71,15 @@ __all__ = [
     "fix_material",
     "fix_photo",
     "icon_path",
+    "list_cameras",
     "list_profiles",
+    "live_guide",
     "load_preview",
     "load_profile",
     "load_project",
     "material_inputs",
     "material_preview",
+    "open_camera",
     "prepare",
     "run_batch",
     "sample_path",
@@ -137,6 +144,30 @@ def stroke_mask(segments: list[list[float]], size: tuple[int, int]) -> np.ndarra
     from photocheck.photo.strokes import rasterize
 
     return rasterize(segments, size)
+
+
+def list_cameras() -> list[CameraInfo]:
+    """The cameras that can be opened (probes the first few device numbers: takes a moment)."""
+    from photocheck.io.camera import list_cameras as cameras
+
+    return cameras()
+
+
+def open_camera(index: int) -> Camera:
+    """Open camera `index` for a preview: `read()` gives RGB frames, `release()` lets it go; a
+    missing, busy or unplugged camera is a UserError (code camera.none / camera.busy / camera.lost)."""
+    from photocheck.io.camera import open_camera as open_
+
+    return open_(index)
+
+
+def live_guide(frame: np.ndarray, profile: Profile | str | None = None) -> LiveGuide:
+    """The framing guide for one camera frame (RGB): the photo's frame, target head oval, crown and
+    eye bands, the face found and hints ("靠近一点", "抬头"...) from the profile's photo rules, at
+    video rate (a reduced frame, no segmentation)."""
+    from photocheck.photo.live import live_guide as guide
+
+    return guide(frame, resolve_profile(profile))
 
 
 def load_preview(path: PathLike, max_side: int, profile: Profile | str | None = None) -> np.ndarray:

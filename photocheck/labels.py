@@ -71,3 +71,29 @@ def check_name(check_id: str, en: bool = False) -> str:
 
 def check_names(check_ids: list[str], en: bool = False) -> str:
     return (", " if en else "、").join(check_name(i, en) for i in check_ids)
+
+
+# The live framing guide's hints (photocheck.photo.live), spoken to the candidate: left and right
+# are the candidate's own.
+_HINTS: dict[str, tuple[str, str]] = {
+    "no_face": ("请正对镜头", "Face the camera"),
+    "many_faces": ("画面里只能有考生一人", "Only the candidate may be in the picture"),
+    "closer": ("靠近一点", "Come a little closer"),
+    "farther": ("离远一点", "Move back a little"),
+    "move_left": ("往左一点", "Move a little to your left"),
+    "move_right": ("往右一点", "Move a little to your right"),
+    "move_up": ("往上一点", "A little higher"),
+    "move_down": ("往下一点", "A little lower"),
+    "turn_left": ("向左转", "Turn to your left"),
+    "turn_right": ("向右转", "Turn to your right"),
+    "chin_up": ("抬头", "Raise your chin"),
+    "chin_down": ("低头", "Lower your chin"),
+    "level": ("把头摆正", "Hold your head level"),
+    "open_eyes": ("请睁开眼睛", "Open your eyes"),
+    "close_mouth": ("请闭上嘴", "Close your mouth"),
+    "ready": ("很好，可以拍照", "Good: take the photo"),
+}
+
+
+def hint_text(hint_id: str, en: bool = False) -> str:
+    return _HINTS[hint_id][en]

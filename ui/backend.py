@@ -11,10 +11,14 @@ from photocheck.api import (
     file_digest,
     fix_material,
     fix_photo,
+    list_cameras,
+    live_guide,
     load_preview,
     material_inputs,
     material_preview,
+    open_camera,
 )
 
 __all__ = ["analyse_photo", "check_photo", "export_folder", "export_project", "file_digest", "fix_material",
-           "fix_photo", "load_preview", "material_inputs", "material_preview"]
+           "fix_photo", "list_cameras", "live_guide", "load_preview", "material_inputs", "material_preview",
+           "open_camera"]

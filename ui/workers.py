@@ -48,7 +48,7 @@ class FixOutcome:
     preview: np.ndarray | None  # the written upload file; None when nothing was written
 
 
-class _Link:
+class Link:
     """Whether the job threads may still emit on their Runner: plain Python, so it outlives it."""
 
     def __init__(self) -> None:
@@ -69,7 +69,7 @@ class Runner(QObject):
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self._link = _Link()
+        self._link = Link()
         self.destroyed.connect(self._link.detach)  # deleted without shut_down: detach all the same
         self._serial = 0
         self._current: tuple[int, Callable[[Any], None], Callable[[Exception], None]] | None = None

@@ -186,19 +186,23 @@ def measure_face(rgb: np.ndarray, lm: FaceLandmarks, exposure: ExposureRules) ->
     )
 
 
-def measure_head(mask: np.ndarray, lm: FaceLandmarks) -> HeadGeometry:
-    """Crown from the person mask above the face, chin and eyes from the landmarks."""
-    h, w = mask.shape
-    oval = face_polygon(lm)
-    fx0, fx1 = float(oval[:, 0].min()), float(oval[:, 0].max())
-    # The central part of the face's columns: wide enough to catch the hair top, narrow enough to
-    # miss raised shoulders or a hat brim's sides.
-    c0 = int(np.clip(fx0 + 0.3 * (fx1 - fx0), 0, w - 1))
-    c1 = int(np.clip(fx1 - 0.3 * (fx1 - fx0), c0 + 1, w))
+def measure_head(mask: np.ndarray | None, lm: FaceLandmarks, shape: tuple[int, int]) -> HeadGeometry:
+    """Crown from the person mask above the face, chin and eyes from the landmarks, as fractions
+    of an image of `shape` (h, w). Without a mask (the live guide cannot afford segmentation) the
+    crown is the estimate used where the mask shows no hair."""
+    h, w = shape
     forehead_y = float(lm.forehead[1])
-    band = mask[:, c0:c1] > 0.5
-    rows = np.flatnonzero(band.any(axis=1))
-    rows = rows[rows <= forehead_y]
+    rows = np.zeros(0, np.intp)
+    if mask is not None:
+        oval = face_polygon(lm)
+        fx0, fx1 = float(oval[:, 0].min()), float(oval[:, 0].max())
+        # The central part of the face's columns: wide enough to catch the hair top, narrow enough
+        # to miss raised shoulders or a hat brim's sides.
+        c0 = int(np.clip(fx0 + 0.3 * (fx1 - fx0), 0, w - 1))
+        c1 = int(np.clip(fx1 - 0.3 * (fx1 - fx0), c0 + 1, w))
+        band = mask[:, c0:c1] > 0.5
+        rows = np.flatnonzero(band.any(axis=1))
+        rows = rows[rows <= forehead_y]
     # No mask above the forehead (a bald head on white, say): assume a typical hair height.
     crown_y = float(rows.min()) if rows.size else forehead_y - 0.25 * (float(lm.chin[1]) - forehead_y)
     crown_cut = crown_y <= 1.0
@@ -273,7 +277,7 @@ def analyse(picture: Picture, profile: Profile, *, turns: int | None = None) -> 
         picture = Picture(rgb=rgb, info=picture.info, scale=picture.scale)
     head = face = None
     if landmarks is not None:
-        head = measure_head(mask, landmarks)
+        head = measure_head(mask, landmarks, (mask.shape[0], mask.shape[1]))
         face = measure_face(rgb, landmarks, profile.checks.exposure)
     background = measure_background(rgb, mask, profile)
     return PhotoAnalysis(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QCheckBox,
+    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -225,6 +226,24 @@ class PhotoStep(Step):
         self._paste_request = (np.ascontiguousarray(rows[:, : 3 * w].reshape(h, w, 3)), path)
         self._pump()
 
+    def take_photo(self) -> QDialog:
+        """The camera dialog; its full-resolution shot is kept like a pasted picture (a PNG in the
+        app's data folder) and opens as the photo."""
+        from ui.camera.dialog import CameraDialog
+
+        dialog = CameraDialog(self, self._backend, self._project.profile)
+
+        def taken() -> None:
+            if dialog.captured is not None:
+                path = self._data_dir / "camera" / time.strftime("拍摄的照片-%Y%m%d-%H%M%S.png")
+                self._paste_request = (dialog.captured, path)
+                self._pump()
+
+        dialog.accepted.connect(taken)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
     def _pasted(self, path: Path) -> None:
         self.open_photo(path)
 
@@ -287,6 +306,8 @@ class PhotoStep(Step):
         self.open_button.clicked.connect(self.choose_photo)
         self.paste_button = QPushButton()
         self.paste_button.clicked.connect(self.paste)
+        self.camera_button = QPushButton()
+        self.camera_button.clicked.connect(self.take_photo)
         self.file_label = QLabel()
         self.file_label.setStyleSheet("color: #4b5563;")
         self.file_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -300,6 +321,7 @@ class PhotoStep(Step):
         top = QHBoxLayout()
         top.addWidget(self.open_button)
         top.addWidget(self.paste_button)
+        top.addWidget(self.camera_button)
         top.addSpacing(8)
         top.addWidget(self.file_label, 1)
         top.addWidget(self.progress)
@@ -444,6 +466,8 @@ class PhotoStep(Step):
         self.open_button.setToolTip(tr("打开照片（Ctrl+O）。也可以把照片拖进窗口，或按 Ctrl+V 粘贴。"))
         self.paste_button.setText(tr("粘贴"))
         self.paste_button.setToolTip(tr("粘贴剪贴板里的照片（Ctrl+V）"))
+        self.camera_button.setText(tr("拍照…"))
+        self.camera_button.setToolTip(tr("用摄像头现场拍摄，画面上有取景辅助线和提示"))
         self.original_title.setText(tr("原照片（拖动绿框调整构图，滚轮缩放）"))
         self.result_title.setText(tr("修复结果（尚未保存）"))
         self.original.set_placeholder(tr("把照片拖到这里，或点“打开照片…”，或按 Ctrl+V 粘贴。\n\n"

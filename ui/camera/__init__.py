@@ -1,0 +1,1 @@
+"""The camera dialog: a live webcam preview with the framing guide, and its capture loop."""
