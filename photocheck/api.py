@@ -7,6 +7,7 @@ act on is a `UserError` naming the user's file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -268,16 +269,18 @@ def export_project(
 
 def run_batch(input_dir: PathLike, output_dir: PathLike, *, workers: int | None = None,
               profile: Profile | str | None = None, overwrite: bool = False, resume: bool = False,
-              progress: Progress | None = None, cancel: CancelToken | None = None) -> BatchSummary:
+              progress: Progress | None = None, cancel: CancelToken | None = None,
+              on_row: Callable[[BatchRow], None] | None = None) -> BatchSummary:
     """Fix every photo of a folder on worker processes; `summary.csv` beside the outputs, its rows
     in `summary.rows`. An output folder with files in it (batch_output_occupied) needs `overwrite`
-    (redo all) or `resume` (skip the photos whose output is current). `progress(done, total,
-    file)` follows the photos as they finish; a stop signal or `cancel` ends it early (no new
-    photo starts, the ones in work are dropped) with `summary.stopped` or `summary.cancelled` set."""
+    (redo all) or `resume` (skip the photos whose output is current). `on_row(row)` and then
+    `progress(done, total, file)` follow the photos as they finish; a stop signal or `cancel` ends
+    it early (no new photo starts, the ones in work are dropped) with `summary.stopped` or
+    `summary.cancelled` set."""
     from photocheck.batch import run_batch as run
 
     return run(Path(input_dir), Path(output_dir), workers=workers, profile=profile, overwrite=overwrite,
-               resume=resume, progress=progress, cancel=cancel)
+               resume=resume, progress=progress, cancel=cancel, on_row=on_row)
 
 
 def rerun_batch_row(input_dir: PathLike, output_dir: PathLike, file: str, *,

@@ -11,6 +11,7 @@ import csv
 import multiprocessing
 import os
 import signal
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -204,17 +205,18 @@ def output_names(inputs: list[Path]) -> list[str]:
 def run_batch(
     input_dir: Path, output_dir: Path, *, workers: int | None = None, profile: Profile | str | None = None,
     overwrite: bool = False, resume: bool = False, progress: Progress | None = None,
-    cancel: CancelToken | None = None,
+    cancel: CancelToken | None = None, on_row: Callable[[Row], None] | None = None,
 ) -> BatchSummary:
     """Fix every photo of `input_dir` into `output_dir` and write summary.csv.
 
     An output folder that already holds files is refused unless `overwrite` (process every photo
     again) or `resume` (skip the photos whose output is newer than the input and which
     summary.csv lists as 通过). `progress(done, total, file)` is called once before the first
-    photo (0, with "") and after each one finishes, `total` being the photos to do (the skipped
-    ones not counted). Ctrl-C or SIGTERM, or cancelling `cancel` (or a Cancelled raised by
-    `progress`), stops it: no new photo starts, the ones in work are abandoned (their staged files
-    removed), summary.csv lists what finished, and the summary says what stopped it."""
+    photo (0, with "") and after each one finishes (after `on_row(row)` with its row), `total`
+    being the photos to do (the skipped ones not counted). Ctrl-C or SIGTERM, or cancelling
+    `cancel` (or a Cancelled raised by `progress`), stops it: no new photo starts, the ones in
+    work are abandoned (their staged files removed), summary.csv lists what finished, and the
+    summary says what stopped it."""
     from photocheck.errors import UserError
     from photocheck.io.interrupt import Terminated, deferred
     from photocheck.io.write import sweep, write_atomic
@@ -254,7 +256,7 @@ def run_batch(
     if jobs:
         try:
             _run(jobs, rows, output_dir, workers, str(prof.path) if prof.path else None, overwrite or resume,
-                 progress, cancel or CancelToken())
+                 progress, cancel or CancelToken(), on_row)
         except KeyboardInterrupt as exc:
             stopped = exc.signum if isinstance(exc, Terminated) else int(signal.SIGINT)
         except Cancelled:
@@ -299,7 +301,8 @@ def rerun(input_dir: Path, output_dir: Path, file: str, *, profile: Profile | st
 
 
 def _run(jobs: list[tuple[int, Path, str]], rows: dict[int, Row], output_dir: Path, workers: int | None,
-         profile: str | None, overwrite: bool, progress: Progress | None, cancel: CancelToken) -> None:
+         profile: str | None, overwrite: bool, progress: Progress | None, cancel: CancelToken,
+         on_row: Callable[[Row], None] | None) -> None:
     """Keep at most `workers` photos in work, so that stopping starts nothing new; fills `rows`.
     KeyboardInterrupt (Ctrl-C, or Terminated) or Cancelled ends the workers and propagates."""
     from concurrent.futures import FIRST_COMPLETED, wait
@@ -333,6 +336,8 @@ def _run(jobs: list[tuple[int, Path, str]], rows: dict[int, Row], output_dir: Pa
                 i = running.pop(fut)
                 rows[i] = fut.result()
                 finished += 1
+                if on_row is not None:
+                    on_row(rows[i])
                 if progress is not None:
                     progress(finished, len(jobs), rows[i].file)
                 cancel.check()

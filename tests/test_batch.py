@@ -6,11 +6,9 @@ import csv
 import multiprocessing
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 
-from photocheck.api import CancelToken, UserError, rerun_batch_row, run_batch
+from photocheck.api import BatchRow, CancelToken, UserError, rerun_batch_row, run_batch
 from photocheck.cli import main
 
 from . import badfiles
@@ -20,28 +18,18 @@ def _summary(out: Path) -> list[dict[str, str]]:
     return list(csv.DictReader((out / "summary.csv").open(encoding="utf-8-sig")))
 
 
-def _cut(rgb: np.ndarray, path: Path) -> Path:
-    """The top of the head cut off by the frame: no fix helps, the candidate needs a retake."""
-    Image.fromarray(np.ascontiguousarray(rgb[150:])).save(path, quality=92)
-    return path
-
-
-@pytest.fixture
-def walk_ins(tmp_path, grace_hopper_path, grace_hopper_rgb) -> Path:
-    inp = tmp_path / "in"
-    inp.mkdir()
-    (inp / "a.jpg").write_bytes(grace_hopper_path.read_bytes())
-    Image.fromarray(np.ascontiguousarray(grace_hopper_rgb[:, ::-1])).save(inp / "b.png")
-    _cut(grace_hopper_rgb, inp / "c.jpg")
-    badfiles.text_as_jpg(inp).rename(inp / "d.jpg")
-    return inp
-
-
 @pytest.mark.slow
 def test_progress_follows_each_photo_and_the_rows_are_summary_csv(walk_ins, tmp_path):
     calls: list[tuple[int, int, str]] = []
-    summary = run_batch(walk_ins, tmp_path / "out", workers=2, progress=lambda *a: calls.append(a))
+    finished: list[str] = []
+
+    def on_row(row: BatchRow) -> None:
+        assert len(calls) == len(finished) + 1  # the row of a photo comes before its progress call
+        finished.append(row.file)
+
+    summary = run_batch(walk_ins, tmp_path / "out", workers=2, progress=lambda *a: calls.append(a), on_row=on_row)
     assert calls[0] == (0, 4, "")
+    assert [c[2] for c in calls[1:]] == finished
     assert [c[:2] for c in calls[1:]] == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert sorted(c[2] for c in calls[1:]) == ["a.jpg", "b.png", "c.jpg", "d.jpg"]
     assert not summary.cancelled and summary.stopped is None and summary.folder == tmp_path / "out"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from photocheck.api import (
     analyse_photo,
+    batch_output_occupied,
     check_photo,
     export_folder,
     export_project,
@@ -14,7 +15,10 @@ from photocheck.api import (
     load_preview,
     material_inputs,
     material_preview,
+    rerun_batch_row,
+    run_batch,
 )
 
-__all__ = ["analyse_photo", "check_photo", "export_folder", "export_project", "file_digest", "fix_material",
-           "fix_photo", "load_preview", "material_inputs", "material_preview"]
+__all__ = ["analyse_photo", "batch_output_occupied", "check_photo", "export_folder", "export_project", "file_digest",
+           "fix_material", "fix_photo", "load_preview", "material_inputs", "material_preview", "rerun_batch_row",
+           "run_batch"]
