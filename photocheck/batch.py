@@ -221,8 +221,6 @@ def run_batch(
     from photocheck.io.interrupt import Terminated, deferred
     from photocheck.io.write import sweep, write_atomic
 
-    if not input_dir.is_dir():
-        raise UserError(input_dir, "输入文件夹不存在", "input folder not found")
     if output_dir.resolve() == input_dir.resolve():
         raise UserError(output_dir, "输出文件夹不能与输入文件夹相同", "output folder must differ from input")
     if overwrite and resume:
@@ -316,12 +314,14 @@ def _run(jobs: list[tuple[int, Path, str]], rows: dict[int, Row], output_dir: Pa
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, mp_context=context)
     queue = iter(jobs)
     running: dict[Future[Row], int] = {}
+    before: dict[int, tuple[Path, tuple[int, int, int] | None]] = {}  # each output as it was at submission
     finished = 0
 
     def submit_next() -> None:
         job = next(queue, None)
         if job is not None:
             i, p, n = job
+            before[i] = output_dir / n, _identity(output_dir / n)
             running[pool.submit(_fix_one, str(p), str(output_dir / n), profile, overwrite)] = i
 
     try:
@@ -346,13 +346,28 @@ def _run(jobs: list[tuple[int, Path, str]], rows: dict[int, Row], output_dir: Pa
     except BaseException:
         with deferred():  # Ctrl-C again while stopping: it is stopping already
             _stop_workers(pool)
-            for fut, i in running.items():  # finished while we stopped: it counts
+            pool.shutdown(wait=True, cancel_futures=True)  # every future settled: a result on its way lands
+            for fut, i in running.items():
                 if fut.done() and not fut.cancelled() and fut.exception() is None:
-                    rows[i] = fut.result()
+                    rows[i] = fut.result()  # finished while we stopped: it counts
+                    continue
+                # Stopped between renaming its output into place and handing back its row: no row
+                # will say so, so the output goes too (summary.csv and the folder must agree).
+                out, was = before[i]
+                if _identity(out) != was:
+                    out.unlink(missing_ok=True)
         raise
     finally:
         with deferred():
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
