@@ -112,14 +112,16 @@ def test_a_folder_runs_to_the_end_and_one_row_is_re_run(qtbot, real_window, walk
     # 打开 on a row opens its output; the buttons open the folder and summary.csv.
     index = step.proxy.index(_proxy_row(step, "b.png"), OPEN)
     qtbot.mouseClick(step.table.viewport(), Qt.MouseButton.LeftButton, pos=step.table.visualRect(index).center())
+    step.table.setCurrentIndex(step.proxy.index(_proxy_row(step, "a.jpg"), FILE))
+    qtbot.keyClick(step.table, Qt.Key.Key_Return)
     step.folder_open.click()
     step.csv_open.click()
-    assert opened == [out / "b.jpg", out, out / "summary.csv"]
+    assert opened == [out / "b.jpg", out / "a.jpg", out, out / "summary.csv"]
 
     # The candidate with the cut-off head had a retake: re-run that row only.
     (walk_ins / "c.jpg").write_bytes(grace_hopper_path.read_bytes())
     kept = (out / "a.jpg").stat().st_mtime_ns
-    assert step.selected_row() is not None and step.selected_row().file == "b.png"  # the click chose it
+    assert step.selected_row() is not None and step.selected_row().file == "a.jpg"  # chosen by the keyboard
     step.table.clearSelection()
     assert not step.rerun_button.isEnabled()
     step.table.selectRow(_proxy_row(step, "c.jpg"))

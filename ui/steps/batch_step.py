@@ -358,7 +358,7 @@ class BatchStep(Step):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(FAILED, QHeaderView.ResizeMode.Stretch)
         self.table.clicked.connect(self._clicked)
-        self.table.doubleClicked.connect(self._double_clicked)
+        self.table.activated.connect(self._activated)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_controls())
 
         self.rerun_button = QPushButton()
@@ -472,8 +472,9 @@ class BatchStep(Step):
         if index.column() == OPEN:
             self.open_row(self.model.row_at(self.proxy.mapToSource(index).row()))
 
-    def _double_clicked(self, index: QModelIndex) -> None:
-        if index.column() != OPEN:  # a double click there was a click, which opened it already
+    def _activated(self, index: QModelIndex) -> None:
+        """Enter or a double click opens the row's output too (on 打开 the click did already)."""
+        if index.column() != OPEN:
             self.open_row(self.model.row_at(self.proxy.mapToSource(index).row()))
 
     def _say(self, file: str) -> None:
