@@ -7,11 +7,13 @@ act on is a `UserError` naming the user's file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from photocheck.batch import BatchSummary
+from photocheck.batch import Row as BatchRow
 from photocheck.concurrency import Cancelled, CancelToken, Progress
 from photocheck.errors import ProfileError, ProjectError, UserError
 from photocheck.export.project import PROJECT_VERSION, PhotoEdits, Project, ProjectItem
@@ -39,7 +41,7 @@ from photocheck.rules.profile import Profile, list_profiles, load_profile, resol
 
 __all__ = [
     "PROJECT_VERSION",
-    "BatchSummary", "Camera", "CameraInfo",
+    "BatchRow", "BatchSummary", "Camera", "CameraInfo",
     "CancelToken", "Cancelled", "CategoryState", "CategoryStatus", "CheckResult", "CropFrame",
     "Export",
     "ExportedFile",
@@ -63,6 +65,7 @@ __all__ = [
     "Terminated",
     "UserError",
     "analyse_photo",
+    "batch_output_occupied",
     "check_photo",
     "classify",
     "export_folder",
@@ -81,6 +84,7 @@ __all__ = [
     "material_preview",
     "open_camera",
     "prepare",
+    "rerun_batch_row",
     "run_batch",
     "sample_path",
     "save_project",
@@ -294,15 +298,35 @@ def export_project(
 
 
 def run_batch(input_dir: PathLike, output_dir: PathLike, *, workers: int | None = None,
-              profile: str | None = None, progress: bool = True, overwrite: bool = False,
-              resume: bool = False) -> BatchSummary:
-    """Fix every photo of a folder on worker processes; `summary.csv` beside the outputs. An
-    output folder with files in it needs `overwrite` (redo all) or `resume` (skip the photos whose
-    output is current); a stop signal ends it early with `summary.stopped` set."""
+              profile: Profile | str | None = None, overwrite: bool = False, resume: bool = False,
+              progress: Progress | None = None, cancel: CancelToken | None = None,
+              on_row: Callable[[BatchRow], None] | None = None) -> BatchSummary:
+    """Fix every photo of a folder on worker processes; `summary.csv` beside the outputs, its rows
+    in `summary.rows`. An output folder with files in it (batch_output_occupied) needs `overwrite`
+    (redo all) or `resume` (skip the photos whose output is current). `on_row(row)` and then
+    `progress(done, total, file)` follow the photos as they finish; a stop signal or `cancel` ends
+    it early (no new photo starts, the ones in work are dropped) with `summary.stopped` or
+    `summary.cancelled` set."""
     from photocheck.batch import run_batch as run
 
-    return run(Path(input_dir), Path(output_dir), workers=workers, profile=profile, progress=progress,
-               overwrite=overwrite, resume=resume)
+    return run(Path(input_dir), Path(output_dir), workers=workers, profile=profile, overwrite=overwrite,
+               resume=resume, progress=progress, cancel=cancel, on_row=on_row)
+
+
+def rerun_batch_row(input_dir: PathLike, output_dir: PathLike, file: str, *,
+                    profile: Profile | str | None = None) -> BatchRow:
+    """Fix the photo `file` of an earlier run_batch again, on this process: only its own output
+    in `output_dir` is replaced (removed if it fails now) and its summary.csv row updated."""
+    from photocheck.batch import rerun
+
+    return rerun(Path(input_dir), Path(output_dir), file, profile=profile)
+
+
+def batch_output_occupied(output_dir: PathLike) -> bool:
+    """run_batch into this folder needs `overwrite` or `resume` (it holds files already)."""
+    from photocheck.batch import occupied
+
+    return occupied(Path(output_dir))
 
 
 def sample_path(name: str) -> Path:

@@ -11,11 +11,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from photocheck import __version__
 
 if TYPE_CHECKING:
+    from tqdm import tqdm
+
     from photocheck.api import CheckResult, Export, MaterialReport, MaterialsSpec, PhotoReport
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
@@ -145,13 +147,36 @@ def _emit_report(args: argparse.Namespace, report: PhotoReport, out: Printer, *,
         _print_report(report, out, fixed=fixed)
 
 
+class _Bar:
+    """The batch's progress bar on stderr, drawn by tqdm from the progress calls; made at the first
+    one, which says how many photos there are to do."""
+
+    def __init__(self) -> None:
+        self._bar: tqdm[NoReturn] | None = None
+
+    def __call__(self, done: int, total: int, _file: str) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="张", file=sys.stderr, desc="处理中", dynamic_ncols=True)
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
 def cmd_photo_batch(args: argparse.Namespace, out: Printer) -> int:
     from photocheck.api import run_batch
 
-    summary = run_batch(
-        Path(args.input_dir), Path(args.output), workers=args.workers, profile=args.profile,
-        progress=not args.quiet, overwrite=args.overwrite, resume=args.resume,
-    )
+    bar = _Bar()
+    try:
+        summary = run_batch(
+            Path(args.input_dir), Path(args.output), workers=args.workers, profile=args.profile,
+            overwrite=args.overwrite, resume=args.resume, progress=None if args.quiet else bar,
+        )
+    finally:
+        bar.close()
     if summary.skipped:
         out.say(f"已跳过{summary.skipped}张输出仍有效的照片（--resume）",
                 f"skipped {summary.skipped} photos whose output is current (--resume)")

@@ -55,6 +55,24 @@ _CHECKS: dict[str, tuple[str, str]] = {
 }
 
 
+# A batch row's result (summary.csv's 结果) as the window shows it, with the status its icon takes.
+# A photo that was read but could not be fixed is for the worker to look at with the candidate
+# (a retake, or a fix by hand in the photo step); a file that cannot be read is of no use at all.
+_BATCH: dict[str, tuple[Status, str, str]] = {
+    "通过": (Status.PASS, "通过", "pass"),
+    "未通过": (Status.WARN, "需复核", "review"),
+    "无法读取": (Status.FAIL, "不通过", "fail"),
+}
+
+
+def batch_status(result: str) -> Status:
+    return _BATCH[result][0]
+
+
+def batch_label(result: str, en: bool = False) -> str:
+    return _BATCH[result][1 + en]
+
+
 def status_label(status: Status, en: bool = False) -> str:
     return _STATUS[status][en]
 

@@ -57,6 +57,11 @@ def text_as_jpg(folder: Path) -> Path:
     return path
 
 
+def head_cut_off(folder: Path, rgb: np.ndarray) -> Path:
+    """The top of the head cut off by the frame: no fix helps, the candidate needs a retake."""
+    return _jpeg(np.ascontiguousarray(rgb[150:]), folder / "cut.jpg")
+
+
 def pdf_file(folder: Path) -> Path:
     path = folder / "report.jpg"
     path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n")

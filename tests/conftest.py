@@ -82,3 +82,20 @@ def grace_hopper_rgb(grace_hopper_path) -> np.ndarray:
 @pytest.fixture(scope="session")
 def shared_photos() -> Path:
     return SHARED_PHOTOS
+
+
+@pytest.fixture
+def walk_ins(tmp_path, grace_hopper_path, grace_hopper_rgb) -> Path:
+    """A help desk's folder of photos: a.jpg and b.png pass (b mirrored), c.jpg needs a retake
+    (the head cut off), d.jpg is not a picture at all."""
+    from PIL import Image
+
+    from tests import badfiles
+
+    folder = tmp_path / "walk-ins"
+    folder.mkdir()
+    (folder / "a.jpg").write_bytes(grace_hopper_path.read_bytes())
+    Image.fromarray(np.ascontiguousarray(grace_hopper_rgb[:, ::-1])).save(folder / "b.png")
+    badfiles.head_cut_off(folder, grace_hopper_rgb).rename(folder / "c.jpg")
+    badfiles.text_as_jpg(folder).rename(folder / "d.jpg")
+    return folder

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from photocheck.api import (
     analyse_photo,
+    batch_output_occupied,
     check_photo,
     export_folder,
     export_project,
@@ -17,8 +18,10 @@ from photocheck.api import (
     material_inputs,
     material_preview,
     open_camera,
+    rerun_batch_row,
+    run_batch,
 )
 
-__all__ = ["analyse_photo", "check_photo", "export_folder", "export_project", "file_digest", "fix_material",
-           "fix_photo", "list_cameras", "live_guide", "load_preview", "material_inputs", "material_preview",
-           "open_camera"]
+__all__ = ["analyse_photo", "batch_output_occupied", "check_photo", "export_folder", "export_project", "file_digest",
+           "fix_material", "fix_photo", "list_cameras", "live_guide", "load_preview", "material_inputs",
+           "material_preview", "open_camera", "rerun_batch_row", "run_batch"]

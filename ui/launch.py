@@ -8,6 +8,10 @@ import sys
 
 
 def main() -> int:
+    import multiprocessing
+
+    # The batch's worker processes start this program again: frozen, this runs them as workers.
+    multiprocessing.freeze_support()
     if importlib.util.find_spec("PySide6") is None:
         print('图形界面需要 PySide6：请运行 pip install "photocheck[gui]" 后重试 '
               '(the window needs PySide6: pip install "photocheck[gui]")', file=sys.stderr)

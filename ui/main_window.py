@@ -1,5 +1,6 @@
 """The main window: the candidate's steps (照片 → 材料 → 导出) in a side bar with their state,
-the exam profile, the language; the chosen step fills the rest.
+the exam profile, the language; the chosen step fills the rest. Help-desk mode adds a fourth
+entry, 批量处理, for a folder of walk-ins' photos.
 
 The window owns the CandidateProject the steps share, autosaves it into the app's data folder
 and reopens it at start, so closing and reopening continues where the candidate stopped. It
@@ -46,6 +47,7 @@ from ui import backend as real_backend
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, tr
 from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, state_text
+from ui.steps.batch_step import BatchStep
 from ui.steps.export_step import ExportStep
 from ui.steps.materials_step import MaterialsStep
 from ui.steps.photo_step import IMAGE_SUFFIXES, PhotoStep, dropped_image
@@ -119,7 +121,7 @@ class MainWindow(QMainWindow):
         return self.photo.busy
 
     def steps(self) -> list[Step]:
-        return [self.photo, self.materials_step, self.export_step]
+        return [self.photo, self.materials_step, self.export_step, self.batch_step]
 
     def profile(self) -> Profile:
         return self.project.profile
@@ -132,6 +134,13 @@ class MainWindow(QMainWindow):
         self.photo.warm_up()
 
     def show_step(self, index: int) -> None:
+        """A hidden step (批量处理 outside help-desk mode, by Ctrl+4 or remembered from last time) is
+        not shown: the current step stays, or at start the first one is shown."""
+        item = self.sidebar.item(index)
+        if item is None or item.isHidden():
+            if self.sidebar.currentRow() >= 0:
+                return
+            index = 0
         self.sidebar.setCurrentRow(index)
 
     def set_language(self, language: str) -> None:
@@ -169,6 +178,7 @@ class MainWindow(QMainWindow):
         self.materials_step = MaterialsStep(self._backend, self.project)
         self.materials_step.photoOffered.connect(self.open_photo)
         self.export_step = ExportStep(self._backend, self.project, settings=self._settings)
+        self.batch_step = BatchStep(self._backend, self.project)
         self.stack = QStackedWidget()
         for step in self.steps():
             self.stack.addWidget(step)
@@ -190,6 +200,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setTextElideMode(Qt.TextElideMode.ElideRight)
         for _ in self.steps():
             self.sidebar.addItem(QListWidgetItem())
+        self._show_batch(False)
         self.sidebar.currentRowChanged.connect(self._step_chosen)
         self.profile_label = QLabel()
         self.profile_box = QComboBox()
@@ -248,6 +259,14 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.profile_box, self.language_box)
         QWidget.setTabOrder(self.language_box, self.new_button)
         QWidget.setTabOrder(self.new_button, self.photo.open_button)
+
+    def _show_batch(self, on: bool) -> None:
+        """Help-desk mode shows the batch step in the side bar; leaving it goes back to the photo
+        if the batch step was showing (a batch still running goes on)."""
+        index = self.steps().index(self.batch_step)
+        self.sidebar.item(index).setHidden(not on)
+        if not on and self.sidebar.currentRow() == index:
+            self.show_step(0)
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("医考报名照片与材料检查"))

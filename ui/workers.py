@@ -48,6 +48,23 @@ class FixOutcome:
     preview: np.ndarray | None  # the written upload file; None when nothing was written
 
 
+class JobProgress:
+    """A job's latest (done, total), set on its thread and read on the GUI thread when the Runner's
+    progress signal arrives (the signal carries only the message)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.done, self.total = 0, 1
+
+    def set(self, done: int, total: int) -> None:
+        with self.lock:
+            self.done, self.total = done, max(1, total)
+
+    def get(self) -> tuple[int, int]:
+        with self.lock:
+            return self.done, self.total
+
+
 class Link:
     """Whether the job threads may still emit on their Runner: plain Python, so it outlives it."""
 

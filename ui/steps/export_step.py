@@ -5,7 +5,6 @@ At the end: open the folder and the report, and the reminder about the official 
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,7 @@ from ui.material_state import item_members, readiness
 from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, StepStatus
 from ui.widgets.category_card import GREEN, GREY, RED, STATE_COLOUR
-from ui.workers import Runner, Say
+from ui.workers import JobProgress, Runner, Say
 
 FOLDER_KEY = "export/folder"
 
@@ -59,22 +58,6 @@ def _blank(project: CandidateProject) -> bool:
     return not project.project.name and project.photo() is None and not project.items()
 
 
-class _Progress:
-    """The job thread's latest (done, total): the Runner relays only the message."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.done, self.total = 0, 1
-
-    def set(self, done: int, total: int) -> None:
-        with self.lock:
-            self.done, self.total = done, max(1, total)
-
-    def get(self) -> tuple[int, int]:
-        with self.lock:
-            return self.done, self.total
-
-
 class ExportStep(Step):
     exported = Signal(object)  # the Export, once written
 
@@ -87,7 +70,7 @@ class ExportStep(Step):
         self._export: Export | None = None
         self._stale = False  # the project changed since the export
         self._token: CancelToken | None = None
-        self._progress = _Progress()
+        self._progress = JobProgress()
         self._replacing = False
         self._settings = settings if settings is not None else QSettings()
         saved = self._settings.value(FOLDER_KEY, "", str)
