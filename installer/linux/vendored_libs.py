@@ -1,4 +1,4 @@
-"""Slimmer OpenCV libraries for the frozen Linux build (build_installer.spec calls `slim`).
+"""Slimmer vendored libraries for the frozen Linux build (build_installer.spec calls `slim`).
 
 The opencv-python-headless wheel links ffmpeg, libavif's AV1 codec and its own OpenBLAS into cv2
 (hard DT_NEEDED entries), 80 MB the app does not run:
@@ -10,7 +10,8 @@ The opencv-python-headless wheel links ffmpeg, libavif's AV1 codec and its own O
   never hands to cv2 (photocheck.io.decode accepts no AVIF).
 Each of these is replaced by a stub of the same name and symbol versions whose every function stops
 the program with a message naming the library: cv2 still loads, and a call that should never happen
-fails loudly instead of silently.
+fails loudly instead of silently. Pillow's libxcb (and its libXau, 2.3 MB with its padding) serves
+only ImageGrab's X11 screen grab, which the app never calls: stubbed the same way.
 - OpenCV's OpenBLAS (39 MB with its Fortran runtime) serves 19 BLAS/LAPACK calls (gemm, solve, SVD,
   QR, Cholesky, eigen). They are forwarded to numpy's OpenBLAS, which the build ships anyway: same
   routines, 64-bit integers there, so each call widens its integer arguments.
@@ -23,15 +24,18 @@ import re
 import subprocess
 from pathlib import Path
 
-STUBBED = ("libavcodec", "libavformat", "libavutil", "libswscale", "libaom")
+OPENCV, PILLOW = "opencv_python_headless.libs", "pillow.libs"  # the wheels' folders of vendored libraries
+STUBBED = {(OPENCV, "libavcodec"), (OPENCV, "libavformat"), (OPENCV, "libavutil"), (OPENCV, "libswscale"),
+           (OPENCV, "libaom"), (PILLOW, "libxcb")}
 # Needed only by the stubbed libraries or by OpenCV's OpenBLAS: left out.
-DROPPED = ("libvpx", "libswresample", "libssl", "libcrypto", "libdrm", "libgfortran", "libquadmath")
-FORWARDED = "libopenblas"
-LIBS_DIR = "opencv_python_headless.libs"
+DROPPED = {(OPENCV, "libvpx"), (OPENCV, "libswresample"), (OPENCV, "libssl"), (OPENCV, "libcrypto"),
+           (OPENCV, "libdrm"), (OPENCV, "libgfortran"), (OPENCV, "libquadmath"), (PILLOW, "libXau")}
+FORWARDED = (OPENCV, "libopenblas")
 
 
-def _base(dest: str) -> str:
-    return Path(dest).name.split("-")[0]
+def _key(dest: str) -> tuple[str, str]:
+    """(the wheel's library folder, the library's name without its hash and version)."""
+    return Path(dest).parent.name, Path(dest).name.split("-")[0]
 
 
 def _symbols(lib: Path) -> list[tuple[str, str, str, int]]:
@@ -152,27 +156,28 @@ def forwarder(lib: Path, consumer: Path, numpy_blas: Path, work: Path) -> Path:
     names = {n for n in wanted & exported if n.startswith("cblas_") or n[1:-1] in _LAPACK}
     missing = (wanted & exported) - names
     if missing:
-        raise SystemExit(f"opencv_libs: no forwarder for {sorted(missing)} of {lib.name}")
+        raise SystemExit(f"vendored_libs: no forwarder for {sorted(missing)} of {lib.name}")
     return _compile(_forwarder_source(names), work / lib.name, _soname(lib),
                     extra=[str(numpy_blas), f"-Wl,-rpath,$ORIGIN/../{numpy_blas.parent.name}"])
 
 
 def slim(binaries: list[tuple[str, str, str]], work: Path) -> list[tuple[str, str, str]]:
-    """The build's binaries with OpenCV's vendored libraries stubbed, forwarded or dropped."""
+    """The build's binaries with the unused vendored libraries stubbed, forwarded or dropped."""
     work.mkdir(parents=True, exist_ok=True)
     by_dest = {dest: src for dest, src, _ in binaries}
     cv2 = next(Path(src) for dest, src in by_dest.items() if Path(dest).name.startswith("cv2.abi3"))
     numpy_blas = next(Path(src) for dest, src in by_dest.items()
                       if Path(dest).parent.name == "numpy.libs" and "openblas" in Path(dest).name)
+    # The wheel's hashed names are its own: their links at the top of the bundle go too.
+    dropped = {Path(dest).name for dest in by_dest if _key(dest) in DROPPED}
     result = []
     for dest, src, kind in binaries:
-        in_opencv = Path(dest).parent.name == LIBS_DIR
-        base = _base(dest)
-        if in_opencv and base in DROPPED:
+        if Path(dest).name in dropped:
             continue
-        if in_opencv and base in STUBBED:
+        folder, name = _key(dest)
+        if (folder, name) in STUBBED:
             src = str(stub(Path(src), work))
-        elif in_opencv and base.startswith(FORWARDED):
+        elif folder == FORWARDED[0] and name.startswith(FORWARDED[1]):
             src = str(forwarder(Path(src), cv2, numpy_blas, work))
         result.append((dest, src, kind))
     return result
