@@ -2,7 +2,7 @@
 #   make run    set up .venv and fix the bundled sample photo into out/
 #   make test   set up .venv, lint, type-check (mypy --strict), run every test (the ../shared suite too when that
 #               folder exists), then install the built wheel into a fresh venv and fix the sample
-# For the inner loop: make check (lint and the fast tests, no OCR-heavy or shared ones).
+# For the inner loop: make check (lint and the fast tests: none marked slow or shared; about 1 min quiet).
 # make fuzz: the loaders, the PDF layer and the material entry points under a long fuzzing budget.
 # Installers: make installer (PyInstaller onedir in dist/photocheck + the frozen smoke test), then
 #   make linux-packages (dist/photocheck-<version>-linux-x86_64.tar.xz and the .deb).

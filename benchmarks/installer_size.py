@@ -31,13 +31,14 @@ ONEDIR_TARGET, ARCHIVE_TARGET = 300e6, 130e6
 # What each large part is for, first match wins (paths relative to the onedir).
 PURPOSE = [
     (r"cv2/cv2", "OpenCV: image processing, face detector (dnn), warps, JPEG/PNG codecs"),
-    (r"opencv.*libopenblas", "OpenCV's own OpenBLAS (LAPACK for cv2.solve/SVD; hard-linked)"),
-    (r"opencv.*lib(av|sw)", "ffmpeg inside OpenCV's wheel (video I/O, unused; hard-linked)"),
+    (r"opencv.*libopenblas", "OpenCV's BLAS/LAPACK calls, forwarded to numpy's OpenBLAS (Linux build)"),
+    (r"opencv.*lib(av|sw)", "ffmpeg inside OpenCV's wheel (video files, unused; a stub in the Linux build)"),
     (r"opencv.*lib(aom|vpx|avif)", "AV1/VP8/VP9/AVIF codecs of OpenCV's wheel (unused; hard-linked)"),
     (r"opencv.*lib(gfortran|quadmath)", "Fortran runtime of OpenCV's OpenBLAS"),
     (r"opencv.*lib(crypto|ssl)", "OpenSSL 1.1 linked by OpenCV's ffmpeg (unused; hard-linked)"),
     (r"onnxruntime", "onnxruntime: runs the PP-OCR models (materials' text)"),
-    (r"libicu", "ICU: Unicode tables Qt Core links (collation, text boundaries)"),
+    (r"libicudata", "ICU data Qt Core reads (collation, time-zone names; the app's languages only)"),
+    (r"libicu", "ICU: the Unicode library Qt Core links (collation, converters, case mapping)"),
     (r"numpy\.libs/libscipy_openblas", "numpy's OpenBLAS (linear algebra)"),
     (r"numpy\.libs/lib(gfortran|quadmath)", "Fortran runtime of numpy's OpenBLAS"),
     (r"numpy/", "numpy"),
@@ -51,7 +52,7 @@ PURPOSE = [
     (r"PySide6/Qt\w+\.abi3", "PySide6 bindings for one Qt module"),
     (r"shiboken6", "shiboken6: PySide6's binding runtime"),
     (r"pdfium", "pdfium: renders PDF materials"),
-    (r"^photocheck-gui$", "the window's executable (bootloader + its Python archive)"),
+    (r"^photocheck-gui$", "the window's executable (bootloader + its Python archive; on Linux also the CLI)"),
     (r"^photocheck$", "the command line's executable (bootloader + its Python archive)"),
     (r"libpython", "the Python interpreter (stripped)"),
     (r"geos|shapely", "GEOS/shapely: text-box geometry in rapidocr"),
@@ -71,7 +72,7 @@ ORIGIN = [
     (r"cv2/|opencv", "OpenCV"), (r"PySide6|shiboken6|libicu|libQt", "Qt (PySide6)"),
     (r"numpy", "numpy"), (r"onnxruntime", "onnxruntime"), (r"rapidocr", "rapidocr models"),
     (r"pillow|PIL/", "Pillow"), (r"pi_heif", "pi-heif"), (r"pdfium", "pdfium"),
-    (r"^photocheck(-gui)?$", "the two executables"), (r"libpython|lib-dynload|python3\.|base_library", "Python"),
+    (r"^photocheck(-gui)?$", "the executables"), (r"libpython|lib-dynload|python3\.|base_library", "Python"),
     (r"resources/", "photocheck resources"),
 ]
 

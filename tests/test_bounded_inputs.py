@@ -102,6 +102,7 @@ def test_a_pixel_bomb_is_refused_from_its_header(tmp_path):
     assert info.value.code == "too_large" and "上限 120 百万像素" in info.value.message
 
 
+@pytest.mark.slow  # OCR of every tile of a long strip
 def test_ocr_reads_a_long_strip_in_tiles_and_keeps_its_text(tmp_path):
     page = docgen.flat_document("xuexin_report", seed=1).image  # 794 x 1123
     strip = np.vstack([page[: 560], page[560:], page[:560], page[560:]])  # ~794 x 2246: aspect 2.8
@@ -235,6 +236,7 @@ def test_the_page_limit_comes_from_the_profile_and_the_candidate_is_told(tmp_pat
         select_pages(_jpeg(tmp_path / "a.jpg", 100, 100), "1", PROF)
 
 
+@pytest.mark.slow  # OCR of several PDF pages
 def test_material_fix_pages_option_and_a_bad_page_does_not_stop_the_others(tmp_path):
     good = _report_pdf(tmp_path / "good.pdf", 3)
     bad = _break_page(good, tmp_path / "坏.pdf", 1)

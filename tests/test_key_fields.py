@@ -203,6 +203,7 @@ def _check(report, check_id):
     return next(c for c in report.checks if c.id == check_id)
 
 
+@pytest.mark.slow  # OCR of the card, flipped and not
 def test_mirrored_id_card_is_flipped_back_and_its_number_verifies_in_the_upload(tmp_path):
     doc = docgen.flat_document("id_front", 2, mirrored=True, name="张伟")
     report = fix_material(_jpeg(doc.image, tmp_path / "自拍身份证.jpg"), tmp_path / "front", category="identity",
@@ -228,6 +229,7 @@ def test_bad_check_digit_fails_the_key_fields_writes_nothing_and_a_name_mismatch
     assert list(tmp_path.glob("front*")) == []
 
 
+@pytest.mark.slow  # OCR of a whole material fix
 def test_expired_id_card_fails_valid_and_names_the_reference_day(tmp_path):
     doc = docgen.flat_document("id_back", 2, start=dt.date(2006, 5, 1), years=20)  # ended 2026-05-01
     report = fix_material(_jpeg(doc.image, tmp_path / "反面.jpg"), tmp_path / "back", category="identity")
@@ -239,6 +241,7 @@ def test_expired_id_card_fails_valid_and_names_the_reference_day(tmp_path):
     assert "material.name" not in [c.id for c in report.checks]  # no name given
 
 
+@pytest.mark.slow  # OCR of a whole material fix
 def test_a_diploma_put_in_the_identity_category_is_warned(tmp_path):
     doc = docgen.flat_document("diploma", 2)
     report = fix_material(_jpeg(doc.image, tmp_path / "身份证.jpg"), tmp_path / "id", category="identity")
@@ -247,6 +250,7 @@ def test_a_diploma_put_in_the_identity_category_is_warned(tmp_path):
     assert report.ok  # a warning: the candidate decides
 
 
+@pytest.mark.slow  # a prepare with OCR and a photo fix
 def test_portrait_among_the_materials_is_routed_to_the_photo(tmp_path, grace_hopper_path):
     root = tmp_path / "材料"
     _jpeg(docgen.flat_document("id_back", 1).image, root / "身份证明" / "反面.jpg")

@@ -275,9 +275,10 @@ needs_pyside = pytest.mark.skipif(find_spec("PySide6") is None, reason="the GUI 
 
 # strace exists only on Linux; there a missing strace fails the test (see _strace), it never skips.
 @pytest.mark.skipif(sys.platform != "linux", reason="syscall tracing with strace is Linux-only")
+# Each case is a whole program run under strace (seconds apiece): make test runs them, make check not.
+@pytest.mark.slow
 @pytest.mark.parametrize(
-    "name", ["photo_fix", pytest.param("material_fix", marks=pytest.mark.slow),
-             pytest.param("prepare", marks=pytest.mark.slow), pytest.param("gui_start", marks=needs_pyside)]
+    "name", ["photo_fix", "material_fix", "prepare", pytest.param("gui_start", marks=needs_pyside)]
 )
 def test_no_network_and_no_stray_files(name, tmp_path, grace_hopper_path):
     argv, code, outputs = _case(name, tmp_path, grace_hopper_path)

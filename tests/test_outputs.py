@@ -114,6 +114,7 @@ def test_sweep_removes_only_leftovers_of_dead_writers(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(live)
 
 
+@pytest.mark.slow  # three material fixes with OCR, two in subprocesses
 def test_material_fix_stopped_or_killed_leaves_no_staged_file(tmp_path, capsys):
     doc = tmp_path / "in" / "正面.jpg"
     doc.parent.mkdir()
@@ -132,6 +133,7 @@ def test_material_fix_stopped_or_killed_leaves_no_staged_file(tmp_path, capsys):
     assert [p.stem for p in out.iterdir()] == ["身份证"]  # the killed run's staged file is gone
 
 
+@pytest.mark.slow  # three prepares with OCR, two in subprocesses
 def test_prepare_stopped_or_killed_leaves_the_old_export_and_no_staging_folder(tmp_path, capsys):
     src = tmp_path / "材料"
     doc = src / "身份证明" / "正面.jpg"
@@ -255,6 +257,7 @@ def test_batch_stops_on_ctrl_c_with_a_summary_of_what_finished(tmp_path, grace_h
     assert _running(workers) == []
 
 
+@pytest.mark.slow  # four batches of eight photos, one with worker processes
 def test_batch_workers_die_with_a_killed_parent_and_a_rerun_asks(tmp_path, grace_hopper_path, capsys):
     inp, out = _photo_folder(tmp_path / "in", grace_hopper_path, 8), tmp_path / "out"
     proc = _batch(inp, out)

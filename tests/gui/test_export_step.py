@@ -128,6 +128,7 @@ def test_cancel_button_stops_the_export(qtbot, fake, project, tmp_path):
     assert not (tmp_path / "张三").exists() and step.export is None
 
 
+@pytest.mark.slow  # the real pipeline with OCR behind the window
 def test_export_writes_the_tree_and_report_and_a_cancel_keeps_it(qtbot, project, tmp_path, monkeypatch):
     """The real export_project on an ID card's two sides; then a re-export cancelled mid-way."""
     sources = tmp_path / "材料"

@@ -195,6 +195,7 @@ def test_corner_edits_reach_the_project(qtbot, step, project, tmp_path, fake):
     assert fake.material_calls[-1][4] == quad and project.items()[0].corners == quad
 
 
+@pytest.mark.slow  # the real pipeline with OCR behind the window
 def test_id_front_and_back_dropped_together_land_in_their_slots(qtbot, project, tmp_path):
     """The real pipeline: two phone photos of an ID card (the back sideways) with neutral names."""
     step = make_step(qtbot, real_backend, project)
@@ -211,6 +212,7 @@ def test_id_front_and_back_dropped_together_land_in_their_slots(qtbot, project, 
     assert {it.slot for it in project.items()} == {"front", "back"}
 
 
+@pytest.mark.slow  # the real pipeline with OCR behind the window
 def test_editing_corners_changes_the_output(qtbot, tmp_path):
     """The corner editor over the real fix_material: moving the corners inwards re-computes a
     different, smaller document."""
