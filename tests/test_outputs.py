@@ -242,14 +242,16 @@ def _summary(out: Path) -> list[dict[str, str]]:
 def test_batch_stops_on_ctrl_c_with_a_summary_of_what_finished(tmp_path, grace_hopper_path):
     inp, out = _photo_folder(tmp_path / "in", grace_hopper_path, 12), tmp_path / "out"
     proc = _batch(inp, out)
-    workers = _wait_for_outputs(proc, out, 2)
+    # An output is on disk a moment before its row reaches the parent, and a stop drops the outputs
+    # whose rows never came; by the third output the first one's row has long arrived.
+    workers = _wait_for_outputs(proc, out, 3)
     assert len(workers) >= 3  # two workers and the resource tracker
     os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C in a terminal: parent, workers and tracker
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "已停止" in err and "--resume" in err
     rows = _summary(out)
-    assert 2 <= len(rows) < 12 and all(r["结果"] == "通过" for r in rows)
+    assert 1 <= len(rows) < 12 and all(r["结果"] == "通过" for r in rows)
     assert sorted(p.name for p in out.iterdir()) == sorted(["summary.csv", *(r["输出"] for r in rows)])
     deadline = time.time() + 10
     while _running(workers) and time.time() < deadline:
