@@ -18,6 +18,7 @@ from photocheck.export.project import PROJECT_VERSION, PhotoEdits, Project, Proj
 from photocheck.io.interrupt import Terminated, exit_code, install
 from photocheck.photo.framing import CropFrame
 from photocheck.photo.pipeline import PhotoGuides
+from photocheck.photo.preview import PhotoPreview, PhotoPreviewResult
 from photocheck.reports import (
     CategoryState,
     CategoryStatus,
@@ -46,6 +47,8 @@ __all__ = [
     "PageSelection",
     "PhotoEdits",
     "PhotoGuides",
+    "PhotoPreview",
+    "PhotoPreviewResult",
     "PhotoReport",
     "Profile",
     "ProfileError",
@@ -74,6 +77,7 @@ __all__ = [
     "material_inputs",
     "material_preview",
     "prepare",
+    "preview_photo",
     "run_batch",
     "sample_path",
     "save_project",
@@ -129,6 +133,15 @@ def fix_photo(
     return fix(Path(path), Path(out), resolve_profile(profile), original=Path(original) if original else None,
                frame=frame, rotation=rotation, background=background, keep=keep, remove=remove,
                overwrite=overwrite)
+
+
+def preview_photo(path: PathLike, profile: Profile | str | None = None, *,
+                  rotation: int | None = None) -> PhotoPreview:
+    """The photo read and analysed once for the window's edits: `.guides` as analyse_photo gives
+    them, `.render(frame=, background=, keep=, remove=)` the upload file fix_photo would write
+    (in memory, nothing written), `.check(result)` its checks run on those bytes, `.turned(rotation)`
+    the photo analysed in another orientation. Saving stays fix_photo, which re-checks from disk."""
+    return PhotoPreview.open(Path(path), resolve_profile(profile), rotation)
 
 
 def stroke_mask(segments: list[list[float]], size: tuple[int, int]) -> np.ndarray | None:
