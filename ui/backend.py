@@ -14,7 +14,8 @@ from photocheck.api import (
     load_preview,
     material_inputs,
     material_preview,
+    preview_photo,
 )
 
 __all__ = ["analyse_photo", "check_photo", "export_folder", "export_project", "file_digest", "fix_material",
-           "fix_photo", "load_preview", "material_inputs", "material_preview"]
+           "fix_photo", "load_preview", "material_inputs", "material_preview", "preview_photo"]
