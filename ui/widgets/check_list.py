@@ -18,7 +18,7 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from photocheck.labels import status_label
 from photocheck.reports import CheckResult, Status
@@ -165,6 +165,8 @@ class CheckRow(QFrame):
         self.fix_tag.setVisible(check.fixable and check.status is not Status.PASS)
         self.status.setText(status_label(check.status, en))
         self.setToolTip(self._tooltip())
+        for layout in self.findChildren(QLayout):  # the nested layouts cache the last check's heights
+            layout.invalidate()
 
     def set_selected(self, selected: bool) -> None:
         style = self._style
