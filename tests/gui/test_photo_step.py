@@ -14,8 +14,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from photocheck.api import check_photo
-from tests.gui.fake_backend import CHIN_Y, CROWN_Y, FACE_BOX
+from photocheck.api import CropFrame, check_photo
+from tests.gui.fake_backend import CHIN_Y, CROWN_Y, FACE_BOX, PLANNED
 from tests.gui.helpers import JOB_TIMEOUT_MS, save_shot
 from ui.main_window import MainWindow
 from ui.steps import photo_step
@@ -140,6 +140,28 @@ def test_rotation_background_and_brush_reach_the_fix(window, qtbot, fake, grace_
     assert window.project.edits().rotation == 90 and window.project.edits().background is False
     # The turn re-analyses the photo already read; only the edit before it re-renders.
     assert [n for n, _ in fake.calls].count("preview_photo") == 1 and ("turned", grace_hopper_path) in fake.calls
+
+
+def test_reset_goes_back_to_the_automatic_result_without_reading_the_photo_again(window, qtbot, fake,
+                                                                                grace_hopper_path):
+    open_and_wait(qtbot, window, grace_hopper_path)
+    step = window.photo
+    f = step.original.frame
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        step.set_frame(step.original.clamp(CropFrame(f.centre_x + 10, f.centre_y, f.height, f.angle)))
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        step.add_stroke("remove", [[40.0, 40.0, 80.0, 60.0, 6.0]])
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        qtbot.mouseClick(step.reset_button, Qt.MouseButton.LeftButton)
+    assert fake.renders[-1]["frame"] is None and fake.renders[-1]["remove"] is None
+    assert step.original.frame == PLANNED and step.original.overlay.remove == [] and step.result_passed
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        qtbot.mouseClick(step.rotate_right, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        qtbot.mouseClick(step.reset_button, Qt.MouseButton.LeftButton)
+    assert fake.renders[-1]["rotation"] is None and window.project.edits().rotation is None
+    names = [n for n, _ in fake.calls]
+    assert names.count("preview_photo") == 1 and names.count("turned") == 2  # the turn and its undoing
 
 
 def test_a_bad_file_gives_a_readable_message(window, qtbot, tmp_path, monkeypatch):

@@ -266,10 +266,14 @@ class PhotoStep(Step):
         """Back to the automatic crop, rotation, background and matte."""
         turned = self._project.edits().rotation is not None
         self._project.set_edits(PhotoEdits())
-        if turned:
-            self._start_analysis(again=True)
-        else:
-            self._edit()
+        if turned or self._analysis is None:
+            self._start_analysis(again=True)  # the detected orientation again, from the kept decodes
+            return
+        o = self.original
+        o.overlay.keep, o.overlay.remove = [], []
+        o.set_frame(self._analysis.guides.frame if self._fixable() else None)
+        self._show_file()
+        self._edit()
 
     def save(self) -> None:
         """Ask where, then write the upload file and the original with the current edits."""
