@@ -44,7 +44,8 @@ def one_run(src: Path, tmp: Path, i: int, note: Callable[[str, Callable[[], obje
     first = note("first render", preview.render)
     assert isinstance(first, api.PhotoPreviewResult)
     checked = note("checks", lambda: preview.check(first))
-    assert isinstance(checked, api.PhotoPreviewResult) and checked.ok, checked.report.failures
+    assert isinstance(checked, api.PhotoPreviewResult)
+    assert checked.ok, checked.report.failures
     f = preview.guides.frame
     assert f is not None
     moved = api.CropFrame(f.centre_x + 20 * (1 + i % 2), f.centre_y + 10, f.height, f.angle)
