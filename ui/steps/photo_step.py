@@ -698,8 +698,9 @@ class PhotoStep(Step):
             cap = r.report.profile.output.max_bytes
             # Nothing is written yet: the size is what saving is expected to write, and saving
             # checks the file again as read back from disk.
-            text = tr("{w}×{h} 像素，预计 {size:,} 字节（上限 {cap:,}）；保存时从磁盘读回再检查一遍")
-            self.result_caption.setText(text.format(w=r.width, h=r.height, size=r.file_bytes, cap=cap))
+            size = tr("{w}×{h} 像素，{size:,} 字节（上限 {cap:,}）").format(w=r.width, h=r.height, size=r.file_bytes,
+                                                                       cap=cap)
+            self.result_caption.setText(size + "\n" + tr("以上是预计大小；保存时从磁盘读回复查"))
         elif rendered is not None:
             self.result.set_placeholder(tr("按现在的调整无法得到合格的照片：{reasons}").format(
                 reasons="；".join(self._message(c) for c in rendered.report.failures)))
