@@ -144,7 +144,7 @@ class PhotoStep(Step):
         self._want_warm = False
         self._want_analysis = False
         self._want_render = False
-        self._again = False  # the next analysis turns the current photo's preview (a rotation)
+        self._turn_from: Any = None  # the preview (api.PhotoPreview) the next analysis turns, for a rotation
         self._save_request: tuple[Path, Path | None] | None = None
         self._paste_request: tuple[np.ndarray, Path] | None = None
         self.timings: dict[str, float] = {}  # seconds from the request to the screen, for benchmarks
@@ -509,9 +509,9 @@ class PhotoStep(Step):
     def _start_analysis(self, *, again: bool = False) -> None:
         """Check the project's photo afresh; `again`: the same photo in a new orientation, from the
         decodes its preview already made."""
-        self._again = again and self._analysis is not None and self._analysis.path == self._project.photo()
-        if not self._again:
-            self._analysis = None
+        same = again and self._analysis is not None and self._analysis.path == self._project.photo()
+        self._turn_from = self._analysis.preview if same and self._analysis is not None else None
+        self._analysis = None
         self._rendered = None
         self._checked = None
         self._saved = None
@@ -547,9 +547,8 @@ class PhotoStep(Step):
             self._say(tr("正在保存粘贴的照片…"))
         elif self._want_analysis and photo is not None:
             self._want_analysis = False
-            again = self._analysis.preview if self._again and self._analysis is not None else None
-            self._analysis = None
-            job = analyse_job(self._backend, photo, profile, self._project.edits().rotation, again)
+            job = analyse_job(self._backend, photo, profile, self._project.edits().rotation, self._turn_from)
+            self._turn_from = None
             self._runner.start(job, self._analysed, self._failed)
             self._say(tr("正在检查照片…"))
         elif self._save_request is not None and self._analysis is not None:
@@ -653,6 +652,7 @@ class PhotoStep(Step):
         if report.output is None:  # the file saving wrote did not pass: its checks say why
             self._rendered = self._checked = Rendered(PhotoPreviewResult(report, None, checked=True),
                                                       self._project.edits())
+            self.result.set_image(None)
             self._show_report()
             self._show_result_text()
         self._pump()
