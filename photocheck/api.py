@@ -138,9 +138,10 @@ def fix_photo(
 def preview_photo(path: PathLike, profile: Profile | str | None = None, *,
                   rotation: int | None = None) -> PhotoPreview:
     """The photo read and analysed once for the window's edits: `.guides` as analyse_photo gives
-    them, `.render(frame=, background=, keep=, remove=)` the upload file fix_photo would write
-    (in memory, nothing written), `.check(result)` its checks run on those bytes, `.turned(rotation)`
-    the photo analysed in another orientation. Saving stays fix_photo, which re-checks from disk."""
+    them, `.picture` the upright analysis-size picture they are drawn on, `.render(frame=,
+    background=, keep=, remove=)` the upload file fix_photo would write (in memory, nothing
+    written), `.check(result)` its checks run on those bytes, `.turned(rotation)` the photo
+    analysed in another orientation. Saving stays fix_photo, which re-checks from disk."""
     return PhotoPreview.open(Path(path), resolve_profile(profile), rotation)
 
 
