@@ -22,6 +22,7 @@ from photocheck.io.interrupt import Terminated, exit_code, install
 from photocheck.photo.framing import CropFrame
 from photocheck.photo.live import LiveGuide
 from photocheck.photo.pipeline import PhotoGuides
+from photocheck.photo.preview import PhotoPreview, PhotoPreviewResult
 from photocheck.reports import (
     CategoryState,
     CategoryStatus,
@@ -41,8 +42,16 @@ from photocheck.rules.profile import Profile, list_profiles, load_profile, resol
 
 __all__ = [
     "PROJECT_VERSION",
-    "BatchRow", "BatchSummary", "Camera", "CameraInfo",
-    "CancelToken", "Cancelled", "CategoryState", "CategoryStatus", "CheckResult", "CropFrame",
+    "BatchRow",
+    "BatchSummary",
+    "Camera",
+    "CameraInfo",
+    "CancelToken",
+    "Cancelled",
+    "CategoryState",
+    "CategoryStatus",
+    "CheckResult",
+    "CropFrame",
     "Export",
     "ExportedFile",
     "LiveGuide",
@@ -52,6 +61,8 @@ __all__ = [
     "PageSelection",
     "PhotoEdits",
     "PhotoGuides",
+    "PhotoPreview",
+    "PhotoPreviewResult",
     "PhotoReport",
     "Profile",
     "ProfileError",
@@ -84,6 +95,7 @@ __all__ = [
     "material_preview",
     "open_camera",
     "prepare",
+    "preview_photo",
     "rerun_batch_row",
     "run_batch",
     "sample_path",
@@ -140,6 +152,16 @@ def fix_photo(
     return fix(Path(path), Path(out), resolve_profile(profile), original=Path(original) if original else None,
                frame=frame, rotation=rotation, background=background, keep=keep, remove=remove,
                overwrite=overwrite)
+
+
+def preview_photo(path: PathLike, profile: Profile | str | None = None, *,
+                  rotation: int | None = None) -> PhotoPreview:
+    """The photo read and analysed once for the window's edits: `.guides` as analyse_photo gives
+    them, `.picture` the upright analysis-size picture they are drawn on, `.render(frame=,
+    background=, keep=, remove=)` the upload file fix_photo would write (in memory, nothing
+    written), `.check(result)` its checks run on those bytes, `.turned(rotation)` the photo
+    analysed in another orientation. Saving stays fix_photo, which re-checks from disk."""
+    return PhotoPreview.open(Path(path), resolve_profile(profile), rotation)
 
 
 def stroke_mask(segments: list[list[float]], size: tuple[int, int]) -> np.ndarray | None:

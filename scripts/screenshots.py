@@ -88,7 +88,7 @@ def main() -> int:
 
         shot("0-start.png")
         window.open_photo(sample_path("grace_hopper.jpg"))
-        wait_for(app, lambda: window.photo.result.has_image())
+        wait_for(app, lambda: window.photo.result.has_image() and not window.busy)
         shot("1-photo.png")
         window.photo.check_list.select("face.pose")
         shot("1-photo-highlight.png")
@@ -106,7 +106,7 @@ def main() -> int:
         shot("3-export.png")
         window.show_step(0)
         window.open_photo(sample_path("grace_hopper.jpg"))
-        wait_for(app, lambda: window.photo.result.has_image())
+        wait_for(app, lambda: window.photo.result.has_image() and not window.busy)
         window.set_language("en")
         wait_for(app, lambda: window.photo.open_button.text() == "Open photo…")
         settle = time.monotonic() + 0.5  # the relayout after LanguageChange

@@ -18,10 +18,11 @@ from photocheck.api import (
     material_inputs,
     material_preview,
     open_camera,
+    preview_photo,
     rerun_batch_row,
     run_batch,
 )
 
 __all__ = ["analyse_photo", "batch_output_occupied", "check_photo", "export_folder", "export_project", "file_digest",
            "fix_material", "fix_photo", "list_cameras", "live_guide", "load_preview", "material_inputs",
-           "material_preview", "open_camera", "rerun_batch_row", "run_batch"]
+           "material_preview", "open_camera", "preview_photo", "rerun_batch_row", "run_batch"]

@@ -90,9 +90,21 @@ class Source:
 
         keep_large_buffers()  # before the first full-size buffer (PDF pages stay under glibc's ceiling)
         path = Path(path)
+        return cls._checked(path, lambda: _read_sniffed(path, max_bytes, material), max_pixels, max_aspect,
+                            material)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, path: Path, *, max_pixels: int, max_aspect: float | None = None) -> Source:
+        """An encoded picture held in memory (an output not written yet), checked as `open`
+        checks a file; `path` is the name its messages give it."""
+        return cls._checked(path, lambda: (data, _sniff(data[:80], path)), max_pixels, max_aspect, False)
+
+    @classmethod
+    def _checked(cls, path: Path, read: Callable[[], tuple[bytes, str]], max_pixels: int,
+                 max_aspect: float | None, material: bool) -> Source:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            data, fmt = _read_sniffed(path, max_bytes, material)
+            data, fmt = read()
             im = _parse(data, fmt, path)
             w, h = im.size
             if w < 1 or h < 1:

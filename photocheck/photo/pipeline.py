@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ import numpy as np
 
 from photocheck.concurrency import helper
 from photocheck.errors import UserError
-from photocheck.io.decode import Source, check_file
+from photocheck.io.decode import Picture, Source, check_file
 from photocheck.io.interrupt import deferred
 from photocheck.io.write import write_atomic, write_staged
 from photocheck.photo.analysis import PhotoAnalysis, analyse
@@ -51,25 +52,63 @@ def _open(path: Path, prof: Profile) -> Source:
     return Source.open(path, max_pixels=i.max_pixels, max_bytes=i.max_bytes, max_aspect=i.max_aspect_ratio)
 
 
-def _analysed(source: Source, prof: Profile, rotation: int | None) -> PhotoAnalysis:
+def _analysed(picture: Picture, prof: Profile, rotation: int | None) -> PhotoAnalysis:
     if rotation is not None and rotation not in ROTATIONS:
-        raise UserError(source.info.path, f"旋转角度须为 {ROTATIONS} 之一", f"rotation must be one of {ROTATIONS}")
+        raise UserError(picture.info.path, f"旋转角度须为 {ROTATIONS} 之一", f"rotation must be one of {ROTATIONS}")
     turns = None if rotation is None else rotation // 90
-    return analyse(source.decode(prof.input.analysis_side), prof, turns=turns)
+    return analyse(picture, prof, turns=turns)
+
+
+def _report(source: Source, prof: Profile) -> PhotoReport:
+    analysis = _analysed(source.decode(prof.input.analysis_side), prof, None)
+    return PhotoReport(input=source.info.path, profile=prof, checks=run_checks(source.info, analysis, prof))
 
 
 def check(path: Path, prof: Profile) -> PhotoReport:
     """Every photo check on one file as it is."""
+    return _report(_open(path, prof), prof)
+
+
+def check_encoded(data: bytes, path: Path, prof: Profile) -> PhotoReport:
+    """Every photo check on encoded bytes held in memory, as `check` runs them on a file; `path`
+    names them in messages (the window's preview, before anything is written)."""
+    i = prof.input
+    return _report(Source.from_bytes(data, path, max_pixels=i.max_pixels, max_aspect=i.max_aspect_ratio), prof)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A photo read, analysed and checked once: what any crop of it is rendered from."""
+
+    source: Source
+    reduced: Picture  # the analysis-size decode, before any quarter turn
+    analysis: PhotoAnalysis
+    checks: list[CheckResult]
+    full: Future[Picture]  # the full-resolution decode, running on a helper thread
+
+    @property
+    def fixable(self) -> bool:
+        return not any(c.failed and not c.fixable for c in self.checks)
+
+
+def prepare(path: Path, prof: Profile, rotation: int | None = None) -> Prepared:
+    """Read and analyse the photo; the full-resolution decode runs on a helper thread meanwhile,
+    so the two overlap on separate cores."""
     source = _open(path, prof)
-    analysis = _analysed(source, prof, None)
-    return PhotoReport(input=path, profile=prof, checks=run_checks(source.info, analysis, prof))
+    full = helper("decode").submit(source.decode, None)
+    return turned(source, source.decode(prof.input.analysis_side), full, prof, rotation)
 
 
-def guides(path: Path, prof: Profile, rotation: int | None = None) -> PhotoGuides:
+def turned(source: Source, reduced: Picture, full: Future[Picture], prof: Profile,
+           rotation: int | None) -> Prepared:
+    """The photo analysed in another orientation (`rotation` clockwise degrees, None: detected),
+    from decodes already made."""
+    analysis = _analysed(reduced, prof, rotation)
+    return Prepared(source, reduced, analysis, run_checks(source.info, analysis, prof), full)
+
+
+def guides_of(report: PhotoReport, a: PhotoAnalysis, prof: Profile) -> PhotoGuides:
     """The checks plus the geometry behind them, for drawing guides and a movable crop frame."""
-    source = _open(path, prof)
-    a = _analysed(source, prof, rotation)
-    report = PhotoReport(input=path, profile=prof, checks=run_checks(source.info, a, prof))
     k = 1.0 / a.picture.scale
     h, w = a.picture.rgb.shape[:2]
     box = crown = eye = chin = frame = None
@@ -82,6 +121,13 @@ def guides(path: Path, prof: Profile, rotation: int | None = None) -> PhotoGuide
             frame = to_crop(plan(a, prof))
     return PhotoGuides(report=report, rotation=90 * a.quarter_turns, size=(round(w * k), round(h * k)),
                        face_box=box, crown_y=crown, eye_y=eye, chin_y=chin, frame=frame)
+
+
+def guides(path: Path, prof: Profile, rotation: int | None = None) -> PhotoGuides:
+    """`guides_of` a photo read for them alone (no full-resolution decode)."""
+    source = _open(path, prof)
+    a = _analysed(source.decode(prof.input.analysis_side), prof, rotation)
+    return guides_of(PhotoReport(input=path, profile=prof, checks=run_checks(source.info, a, prof)), a, prof)
 
 
 def _refuse_bad_targets(path: Path, out: Path, original: Path | None, overwrite: bool) -> None:
@@ -129,23 +175,29 @@ def fix(
 
     `frame` replaces the planned crop, `rotation` the detected quarter turn; `background=False`
     keeps the original background; `keep` / `remove` are brush strokes (bool masks in upright
-    source pixels) for the matte. The full-resolution decode runs on a helper thread while the
-    reduced copy is analysed, so the two overlap on separate cores.
+    source pixels) for the matte.
     """
-    from photocheck.photo.fix import FixError, finish, matte_in_frame
-
     if not prof.can_fix:
         raise UserError(path, prof.fix_refusal, prof.fix_refusal_en)
     check_file(path, prof.input.max_bytes)  # the input's problem is named before the outputs'
     _refuse_bad_targets(path, out, original, overwrite)
-    source = _open(path, prof)
-    pool = helper("decode")
-    full = pool.submit(source.decode, None)
-    analysis = _analysed(source, prof, rotation)
-    checks = run_checks(source.info, analysis, prof)
-    if any(c.failed and not c.fixable for c in checks):
-        full.cancel()
-        return PhotoReport(input=path, profile=prof, checks=checks)
+    p = prepare(path, prof, rotation)
+    if not p.fixable:
+        p.full.cancel()
+        return PhotoReport(input=path, profile=prof, checks=p.checks)
+    result = render_upload(p, prof, frame=frame, background=background, keep=keep, remove=remove)
+    if isinstance(result, list):
+        return PhotoReport(input=path, profile=prof, checks=result)
+    return _write_checked(path, out, original, prof, p.checks, result)
+
+
+def render_upload(p: Prepared, prof: Profile, *, frame: CropFrame | None = None, background: bool = True,
+                  keep: np.ndarray | None = None, remove: np.ndarray | None = None) -> FixResult | list[CheckResult]:
+    """The upload file for one crop of a fixable photo, encoded in memory; or, when that crop
+    cannot be made, the checks saying why. Saving and the window's preview both render here."""
+    from photocheck.photo.fix import FixError, finish, matte_in_frame
+
+    analysis, checks, path = p.analysis, p.checks, p.source.info.path
     assert prof.output.exact_size is not None
     framing: Framing = from_crop(frame, prof.output.exact_size, analysis) if frame else plan(analysis, prof)
     turns = analysis.quarter_turns
@@ -154,25 +206,29 @@ def fix(
     beyond = below_source(framing, *size)
     if beyond > BELOW_TOLERANCE:
         # The frame needs clothing the photo does not have: refuse rather than invent it.
-        full.cancel()
         refusal = CheckResult(
             "face.complete", Status.FAIL, {"below_source_px": round(beyond, 1)}, None,
             "裁剪框超出照片下边缘：照片需要包含更多的肩膀和衣服", "把裁剪框上移或缩小，或用拍到胸口的照片",
             message_en="The crop reaches below the photo: the shoulders and clothing there are missing",
         )
-        return PhotoReport(input=path, profile=prof,
-                           checks=[refusal if c.id == "face.complete" else c for c in checks])
+        return [refusal if c.id == "face.complete" else c for c in checks]
     # Queued behind the decode on the helper thread: the resample overlaps the matte made here.
-    framed = pool.submit(lambda: render(full.result().rgb, framing, turns))
+    framed = helper("decode").submit(lambda: render(p.full.result().rgb, framing, turns))
     k = analysis.picture.scale
     upright = (round(analysis.picture.rgb.shape[1] / k), round(analysis.picture.rgb.shape[0] / k))
     matted = matte_in_frame(analysis, framing, prof, background=background,
                             keep=_stroke(keep, upright, "保留", path), remove=_stroke(remove, upright, "去除", path))
     try:
-        result = finish(full.result(), framed.result(), analysis, prof, matted)
+        return finish(p.full.result(), framed.result(), analysis, prof, matted)
     except FixError as exc:
-        return PhotoReport(input=path, profile=prof, checks=[*checks, exc.result])
-    return _write_checked(path, out, original, prof, checks, result)
+        return [*checks, exc.result]
+
+
+def output_checks(source_checks: list[CheckResult], written: PhotoReport) -> list[CheckResult]:
+    """The checks of a written upload file: the file's own, except resolution. The file is small by
+    design, so its resolution verdict is the source's."""
+    resolution = next(c for c in source_checks if c.id == "image.resolution")
+    return [resolution if c.id == "image.resolution" else _after_fix(c) for c in written.checks]
 
 
 def _after_fix(c: CheckResult) -> CheckResult:
@@ -195,9 +251,7 @@ def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, 
         except UserError as exc:  # about the file just written: name the output, not the temp file
             raise UserError(out, f"写入后重新读取失败：{exc.message}", f"re-reading the written file failed: "
                             f"{exc.message_en}", code=exc.code) from exc
-        # The written file is small by design: its resolution verdict is the source's.
-        resolution = next(c for c in checks if c.id == "image.resolution")
-        final = [resolution if c.id == "image.resolution" else _after_fix(c) for c in report.checks]
+        final = output_checks(checks, report)
         if any(c.failed for c in final):
             return PhotoReport(input=path, profile=prof, checks=final, notes=result.notes)
         hires = None

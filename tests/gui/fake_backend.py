@@ -1,10 +1,11 @@
 """A stand-in for the pipeline behind the GUI: the functions the window calls (ui.backend), with the
-same signatures, answering at once with report dataclasses shaped like the real ones.
+same signatures, answering at once with report dataclasses shaped like the real ones; preview_photo
+gives a FakePreview that renders and checks the edits as fix_photo judges them, writing nothing.
 
 The results are those of the real pipeline on matplotlib's grace_hopper.jpg (a fixable photo) and
 its fixed output. A file that is not a JPEG or PNG raises UserError as the real loader does. Tests
 can make the next photo need a retake (`retake = True`), hold every call until they release it
-(`hold()` / `release()`), and read what was called (`calls`).
+(`hold()` / `release()`), and read what was called (`calls`, `fixes`, `renders`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from photocheck.api import (
     MaterialReport,
     OutputFile,
     PhotoGuides,
+    PhotoPreviewResult,
     PhotoReport,
     Profile,
     Project,
@@ -113,6 +115,7 @@ class FakeBackend:
         self._gate: threading.Event | None = None
         self.waiting = threading.Event()  # a call is held at the gate
         self.fixes: list[dict] = []  # the options of every fix_photo call
+        self.renders: list[dict] = []  # the options of every preview render, with the preview's rotation
         self.remnants: list[list[float]] = []  # boxes (output px) a background.clean failure reports
 
     # --- control -------------------------------------------------------------------------------
@@ -142,15 +145,17 @@ class FakeBackend:
     def check_photo(self, path: str | Path, profile: Profile | str | None = None) -> PhotoReport:
         path = Path(path)
         self._enter("check_photo", path)
+        return self._input_report(path, profile if isinstance(profile, Profile) else load_profile(profile))
+
+    def _input_report(self, path: Path, prof: Profile) -> PhotoReport:
         _require_image(path)
-        prof = profile if isinstance(profile, Profile) else load_profile(profile)
         rows = [_RETAKE if self.retake and r[0] == "face.count" else r for r in _INPUT_CHECKS]
         return PhotoReport(input=path, profile=prof, checks=_checks(rows))
 
     def analyse_photo(self, path: str | Path, profile: Profile | str | None = None, *,
-                      rotation: int | None = None) -> PhotoGuides:
+                      rotation: int | None = None, call: str = "analyse_photo") -> PhotoGuides:
         path = Path(path)
-        self._enter("analyse_photo", path)
+        self._enter(call, path)
         _require_image(path)
         prof = profile if isinstance(profile, Profile) else load_profile(profile)
         rows = [_RETAKE if self.retake and r[0] == "face.count" else r for r in _INPUT_CHECKS]
@@ -177,9 +182,21 @@ class FakeBackend:
             raise UserError(out, "输出文件夹不存在", "the output folder does not exist")
         if not overwrite and (out.exists() or (original is not None and Path(original).exists())):
             raise UserError(out, "文件已存在", "the file exists")
-        report = self.check_photo(path, prof)
+        checks, notes = self._judged(path, prof, frame)
+        if notes is None:
+            return PhotoReport(input=path, profile=prof, checks=checks)
+        w, h = prof.output.exact_size
+        upload = OutputFile(out, _jpeg(out, h, w), w, h, 88)
+        hires = None
+        if original is not None:
+            hires = OutputFile(Path(original), _jpeg(Path(original), 2 * h, 2 * w), 2 * w, 2 * h, 95)
+        return PhotoReport(input=path, profile=prof, checks=checks, output=upload, original=hires, notes=notes)
+
+    def _judged(self, path: Path, prof: Profile, frame: CropFrame | None) -> tuple[list[CheckResult], list[str] | None]:
+        """The checks a fixed file of this crop gets, and the fixer's notes (None: nothing would be written)."""
+        report = self._input_report(path, prof)
         if any(c.failed and not c.fixable for c in report.checks):
-            return report
+            return report.checks, None
         # The head's share of the frame: the planned crop gives 64 %, a moved one what it gives.
         ratio = (CHIN_Y - CROWN_Y) / (frame or PLANNED).height
         lo, hi = prof.geometry.head_height
@@ -188,13 +205,7 @@ class FakeBackend:
                                  limit=[lo, hi], message=f"头部大小{'合适' if size_ok else '不合适'}（占{ratio:.0%}）",
                                  hint="" if size_ok else "把框调大或调小", fixable=False)
         if not size_ok:
-            checks = [size_check if c.id == "face.size" else c for c in report.checks]
-            return PhotoReport(input=path, profile=prof, checks=checks)
-        w, h = prof.output.exact_size
-        upload = OutputFile(out, _jpeg(out, h, w), w, h, 88)
-        hires = None
-        if original is not None:
-            hires = OutputFile(Path(original), _jpeg(Path(original), 2 * h, 2 * w), 2 * w, 2 * h, 95)
+            return [size_check if c.id == "face.size" else c for c in report.checks], None
         checks = [dataclasses.replace(c, status=P, message=_FIXED_MESSAGES[c.id], hint="", fixable=False)
                   if c.id in _FIXED_MESSAGES else c for c in report.checks]
         checks = [size_check if c.id == "face.size" else c for c in checks]
@@ -202,8 +213,13 @@ class FakeBackend:
             checks.append(CheckResult(id="background.clean", status=F, value={"share": 0.02, "regions": self.remnants},
                                       limit=0.005, message="背景上有残留的杂物", hint="用“去除”笔刷涂掉它",
                                       fixable=False))
-        return PhotoReport(input=path, profile=prof, checks=checks, output=upload, original=hires,
-                           notes=list(_FIX_NOTES))
+        return checks, list(_FIX_NOTES)
+
+    def preview_photo(self, path: str | Path, profile: Profile | str | None = None, *,
+                      rotation: int | None = None) -> FakePreview:
+        path = Path(path)
+        prof = profile if isinstance(profile, Profile) else load_profile(profile)
+        return FakePreview(self, path, prof, rotation, "preview_photo")
 
     def load_preview(self, path: str | Path, max_side: int) -> np.ndarray:
         path = Path(path)
@@ -320,3 +336,41 @@ class FakeBackend:
             statuses.append(CategoryStatus(category=category, files=files, checks=[], problems=problems))
         return Export(root=root, candidate=root.name, profile=prof.id, next_step=prof.next_step, photo=None,
                       files=[], categories=statuses, skipped=[], notes=[])
+
+
+@dataclasses.dataclass(frozen=True)
+class _Rendered(PhotoPreviewResult):
+    judged: list[CheckResult] = dataclasses.field(default_factory=list)  # what check() reports
+
+
+class FakePreview:
+    """The stand-in's api.PhotoPreview: the guides analyse_photo gives; render and check judge the
+    edits as fix_photo does, in memory. `turned` records a "turned" call, render "render"."""
+
+    def __init__(self, backend: FakeBackend, path: Path, prof: Profile, rotation: int | None, call: str) -> None:
+        self._backend, self.path, self._prof, self._rotation = backend, path, prof, rotation
+        self.guides = backend.analyse_photo(path, prof, rotation=rotation, call=call)
+        w, h = self.guides.size
+        self.picture = _picture(h, w)
+
+    def turned(self, rotation: int | None) -> FakePreview:
+        return FakePreview(self._backend, self.path, self._prof, rotation, "turned")
+
+    def render(self, *, frame: CropFrame | None = None, background: bool = True, keep=None,
+               remove=None) -> PhotoPreviewResult:
+        self._backend._enter("render", self.path)
+        self._backend.renders.append({"frame": frame, "rotation": self._rotation, "background": background,
+                                      "keep": keep, "remove": remove})
+        checks, notes = self._backend._judged(self.path, self._prof, frame)
+        report = self.guides.report
+        if notes is None:
+            return PhotoPreviewResult(dataclasses.replace(report, checks=checks), None, checked=True)
+        w, h = self._prof.output.exact_size
+        return _Rendered(dataclasses.replace(report, notes=notes), _picture(h, w), w, h, 24_000, 88, judged=checks)
+
+    def check(self, result: PhotoPreviewResult) -> PhotoPreviewResult:
+        self._backend._enter("check", self.path)
+        if result.checked or not isinstance(result, _Rendered):
+            return result
+        return dataclasses.replace(result, report=dataclasses.replace(result.report, checks=result.judged),
+                                   checked=True)

@@ -133,7 +133,7 @@ def test_settings_and_the_candidate_are_remembered(qtbot, fake, settings, data_d
     assert again.project.photo() == grace_hopper_path.resolve()
     assert again.project.edits().background is False and not again.photo.background_box.isChecked()
     assert "上次" in again.statusBar().currentMessage() or "last" in again.statusBar().currentMessage()
-    assert fake.fixes[-1]["background"] is False  # the result is rendered again with the edits
+    assert fake.renders[-1]["background"] is False  # the result is rendered again with the edits
     assert settings.value("folders/photo_open") == str(grace_hopper_path.parent)
     again.new_candidate()
     assert again.project.photo() is None and "Not started" in sidebar(again)[0]

@@ -14,8 +14,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from photocheck.api import check_photo
-from tests.gui.fake_backend import CHIN_Y, CROWN_Y, FACE_BOX
+from photocheck.api import CropFrame, check_photo
+from tests.gui.fake_backend import CHIN_Y, CROWN_Y, FACE_BOX, PLANNED
 from tests.gui.helpers import JOB_TIMEOUT_MS, save_shot
 from ui.main_window import MainWindow
 from ui.steps import photo_step
@@ -41,7 +41,7 @@ def test_a_two_face_photo_shows_face_count_failed_and_cannot_be_fixed(window, qt
     assert not step.save_button.isEnabled() and not step.background_box.isEnabled()
     assert not step.mode_remove.isEnabled() and step.original.frame is None
     assert step.refusal_label.isVisibleTo(step) and "重新拍摄" in step.refusal_label.text()
-    assert not step.result.has_image() and [n for n, _ in fake.calls] == ["analyse_photo"]  # no fix tried
+    assert not step.result.has_image() and [n for n, _ in fake.calls] == ["preview_photo"]  # no fix tried
     assert "需处理" in window.sidebar.item(0).text()
 
 
@@ -50,10 +50,11 @@ def test_the_result_shows_before_saving_then_save_asks_before_replacing(window, 
     open_and_wait(qtbot, window, grace_hopper_path)
     step = window.photo
     assert step.original.has_image() and step.result.has_image()
-    preview = fake.fixes[0]
-    assert preview["original"] is None and tmp_path not in preview["out"].parents  # a temporary file
-    assert step.report.output is not None and step.check_list.row("background.white").status.text() == "通过"
-    assert step.timings["analysis"] < step.timings["result"]
+    # Rendered from the one analysis and checked in memory: nothing is written before saving.
+    assert [n for n, _ in fake.calls] == ["preview_photo", "render", "check"] and fake.fixes == []
+    assert step.result_passed and step.check_list.row("background.white").status.text() == "通过"
+    assert step.report.output is None and "预计" in step.result_caption.text()
+    assert step.timings["analysis"] < step.timings["result"] < step.timings["checks"]
     assert step.save_button.isEnabled() and "医考报名照片检测工具" in step.next_step_label.text()
 
     (tmp_path / "高分辨率原图.jpg").write_bytes(b"old")
@@ -78,7 +79,7 @@ def test_dragging_and_zooming_the_frame_updates_the_checks(window, qtbot, fake, 
         qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
         qtbot.mouseMove(canvas, start + QPoint(15, 10))
         qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start + QPoint(15, 10))
-    moved = fake.fixes[-1]["frame"]
+    moved = fake.renders[-1]["frame"]
     assert moved.centre_x > before.centre_x and moved.centre_y > before.centre_y and moved.height == before.height
     assert window.project.edits().frame == [moved.centre_x, moved.centre_y, moved.height, moved.angle]
 
@@ -87,11 +88,12 @@ def test_dragging_and_zooming_the_frame_updates_the_checks(window, qtbot, fake, 
     with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
         for _ in range(30):
             canvas.zoom(1.06)
-    zoomed = fake.fixes[-1]["frame"]
+    zoomed = fake.renders[-1]["frame"]
     assert zoomed.height == pytest.approx((CHIN_Y - CROWN_Y) / (lo + photo_step.BAND_MARGIN))
     row = step.check_list.row("face.size")
     assert row.status.text() == "通过" and "测得 0.564" in row.value.text() and "测得 0.564" in row.toolTip()
-    assert step.report.output is not None
+    assert step.result_passed
+    assert [n for n, _ in fake.calls].count("preview_photo") == 1  # every edit re-rendered from one analysis
 
 
 def test_arrow_keys_move_the_frame(window, qtbot, fake, grace_hopper_path):
@@ -101,7 +103,7 @@ def test_arrow_keys_move_the_frame(window, qtbot, fake, grace_hopper_path):
     x = canvas.frame.centre_x
     with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
         qtbot.keyClick(canvas, Qt.Key.Key_Left)
-    assert fake.fixes[-1]["frame"].centre_x < x
+    assert fake.renders[-1]["frame"].centre_x < x
 
 
 def test_clicking_a_check_shows_it_on_the_picture(window, qtbot, fake, grace_hopper_path):
@@ -122,20 +124,44 @@ def test_rotation_background_and_brush_reach_the_fix(window, qtbot, fake, grace_
     step = window.photo
     with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
         qtbot.mouseClick(step.background_box, Qt.MouseButton.LeftButton)
-    assert fake.fixes[-1]["background"] is False
+    assert fake.renders[-1]["background"] is False
     step.mode_remove.setChecked(True)
     canvas = step.original
     with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
         qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=point(canvas, 40, 40))
         qtbot.mouseMove(canvas, point(canvas, 80, 60))
         qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=point(canvas, 80, 60))
-    mask = fake.fixes[-1]["remove"]
+    mask = fake.renders[-1]["remove"]
     assert mask is not None and mask.shape == (600, 512) and mask[40, 40] and mask[60, 80] and not mask[300, 300]
-    assert window.project.edits().remove and fake.fixes[-1]["keep"] is None
+    assert window.project.edits().remove and fake.renders[-1]["keep"] is None
     with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
         qtbot.mouseClick(step.rotate_right, Qt.MouseButton.LeftButton)
-    assert fake.fixes[-1]["rotation"] == 90 and fake.fixes[-1]["remove"] is None  # strokes start afresh
+    assert fake.renders[-1]["rotation"] == 90 and fake.renders[-1]["remove"] is None  # strokes start afresh
     assert window.project.edits().rotation == 90 and window.project.edits().background is False
+    # The turn re-analyses the photo already read; only the edit before it re-renders.
+    assert [n for n, _ in fake.calls].count("preview_photo") == 1 and ("turned", grace_hopper_path) in fake.calls
+
+
+def test_reset_goes_back_to_the_automatic_result_without_reading_the_photo_again(window, qtbot, fake,
+                                                                                grace_hopper_path):
+    open_and_wait(qtbot, window, grace_hopper_path)
+    step = window.photo
+    f = step.original.frame
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        step.set_frame(step.original.clamp(CropFrame(f.centre_x + 10, f.centre_y, f.height, f.angle)))
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        step.add_stroke("remove", [[40.0, 40.0, 80.0, 60.0, 6.0]])
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        qtbot.mouseClick(step.reset_button, Qt.MouseButton.LeftButton)
+    assert fake.renders[-1]["frame"] is None and fake.renders[-1]["remove"] is None
+    assert step.original.frame == PLANNED and step.original.overlay.remove == [] and step.result_passed
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        qtbot.mouseClick(step.rotate_right, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
+        qtbot.mouseClick(step.reset_button, Qt.MouseButton.LeftButton)
+    assert fake.renders[-1]["rotation"] is None and window.project.edits().rotation is None
+    names = [n for n, _ in fake.calls]
+    assert names.count("preview_photo") == 1 and names.count("turned") == 2  # the turn and its undoing
 
 
 def test_a_bad_file_gives_a_readable_message(window, qtbot, tmp_path, monkeypatch):
@@ -153,7 +179,7 @@ def test_an_unexpected_error_is_reported_as_a_bug(window, qtbot, fake, grace_hop
     def broken(*_a, **_k):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(fake, "fix_photo", broken)
+    monkeypatch.setattr(fake, "preview_photo", broken)
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *_a: shown.append((title, text)))
     with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
@@ -188,7 +214,7 @@ def test_a_fixable_photo_shows_the_result_before_saving_and_the_saved_file_passe
     window = real_window
     open_and_wait(qtbot, window, grace_hopper_path)
     step = window.photo
-    assert step.result.has_image() and step.report.output is not None and step.report.ok
+    assert step.result.has_image() and step.result_passed and step.report.ok
     assert list(tmp_path.glob("*.jpg")) == []  # nothing saved yet
     picture = step.result_picture()
     assert picture is not None and picture.shape[:2] == (567, 390)
@@ -201,6 +227,7 @@ def test_a_fixable_photo_shows_the_result_before_saving_and_the_saved_file_passe
         qtbot.mouseClick(step.save_button, Qt.MouseButton.LeftButton)
     assert out.is_file() and (tmp_path / "高分辨率原图.jpg").is_file()
     assert check_photo(out).ok
+    assert f"{out.stat().st_size:,} 字节" in step.result_caption.text()  # the preview was what saving wrote
 
 
 @pytest.fixture
@@ -262,7 +289,7 @@ def test_a_photo_opened_during_the_warm_up_is_checked_after_it(window, qtbot, fa
     window.open_photo(grace_hopper_path)  # queued behind the warm-up
     with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
         fake.release()
-    assert [name for name, _ in fake.calls][:3] == ["analyse_photo", "analyse_photo", "fix_photo"]
+    assert [name for name, _ in fake.calls][:4] == ["analyse_photo", "preview_photo", "render", "check"]
     assert window.photo.result.has_image()
 
 
@@ -271,7 +298,7 @@ def test_a_check_only_profile_checks_without_fixing(window, qtbot, fake, grace_h
     window.profile_box.setCurrentIndex(ids.index("weisheng-original"))
     open_and_wait(qtbot, window, grace_hopper_path)
     step = window.photo
-    assert [n for n, _ in fake.calls] == ["analyse_photo"]  # no fix tried
+    assert [n for n, _ in fake.calls] == ["preview_photo"]  # no fix tried
     assert step.original.frame is None and not step.save_button.isEnabled()
     assert "只检查、不修复" in step.refusal_label.text() and not step.keep_original.isVisibleTo(step)
     with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):

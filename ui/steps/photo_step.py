@@ -2,16 +2,17 @@
 before anything is saved; adjust the crop, rotation, background and matte by hand; save the
 upload file and the high-resolution original.
 
-Every pipeline call runs on the step's Runner, one at a time. What the candidate asked for last
-wins: an edit made while a render runs is rendered next, and a result of superseded edits is
-dropped. The edits live in the shared CandidateProject (api.PhotoEdits), so export replays them
+Every pipeline call runs on the step's Runner, one at a time. The photo is read and analysed
+once (api.preview_photo); each edit re-renders from that analysis in memory, the picture first and
+its checks after it. What the candidate asked for last wins: an edit made while a render runs is
+rendered next, and a result of superseded edits is dropped. Saving is the full fix, re-checked
+from disk. The edits live in the shared CandidateProject (api.PhotoEdits), so export replays them
 and a reopened window continues.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 import time
 from pathlib import Path
 from types import ModuleType
@@ -39,11 +40,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photocheck.api import CheckResult, CropFrame, PhotoEdits, PhotoReport, Status, UserError, sample_path
+from photocheck.api import (
+    CheckResult,
+    CropFrame,
+    PhotoEdits,
+    PhotoPreviewResult,
+    PhotoReport,
+    Status,
+    UserError,
+    sample_path,
+)
 from photocheck.labels import check_name
 from ui import backend as real_backend
 from ui.i18n import english, tr
-from ui.photo_jobs import Analysis, Rendered, analyse_job, render_job, save_job, store_job, warm_up_job
+from ui.photo_jobs import Analysis, Rendered, analyse_job, check_job, render_job, save_job, store_job, warm_up_job
 from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, StepStatus
 from ui.widgets.check_list import CheckList, has_regions, summary_text
@@ -127,17 +137,17 @@ class PhotoStep(Step):
         self._settings = settings
         self._backend = backend
         self._runner = Runner(self)
-        self._tmp = tempfile.TemporaryDirectory(prefix="photocheck-preview-", ignore_cleanup_errors=True)
         self._analysis: Analysis | None = None
-        self._rendered: Rendered | None = None
+        self._rendered: Rendered | None = None  # the result on screen, checked or not yet
+        self._checked: Rendered | None = None  # the latest checked result: the checklist shows its checks
         self._saved: PhotoReport | None = None
         self._error = ""
         self._want_warm = False
         self._want_analysis = False
         self._want_render = False
+        self._turn_from: Any = None  # the preview (api.PhotoPreview) the next analysis turns, for a rotation
         self._save_request: tuple[Path, Path | None] | None = None
         self._paste_request: tuple[np.ndarray, Path] | None = None
-        self._renders = 0
         self.timings: dict[str, float] = {}  # seconds from the request to the screen, for benchmarks
         self._asked: dict[str, float] = {}
         self.setAcceptDrops(True)
@@ -155,15 +165,21 @@ class PhotoStep(Step):
         return self._runner.busy
 
     def result_picture(self) -> np.ndarray | None:
-        """The fixed result on screen (the temporary output read back), RGB."""
-        return self._rendered.picture if self._rendered is not None else None
+        """The fixed result on screen (the upload file as saving would write it, decoded), RGB."""
+        return self._rendered.result.picture if self._rendered is not None else None
 
     @property
     def report(self) -> PhotoReport | None:
-        """What the checklist shows: the result's checks when there is a result, else the input's."""
-        if self._rendered is not None:
-            return self._rendered.report
+        """What the checklist shows: the result's checks once they are run, else the input's."""
+        if self._checked is not None:
+            return self._checked.report
         return self._analysis.guides.report if self._analysis else None
+
+    @property
+    def result_passed(self) -> bool:
+        """The current edits' result is checked and passes: saving is expected to write it."""
+        c = self._checked
+        return c is not None and c.result.ok and c.edits == self._project.edits()
 
     def status(self) -> StepStatus:
         photo = self._project.photo()
@@ -174,8 +190,7 @@ class PhotoStep(Step):
             return StepStatus(StepState.NEEDS_WORK, tr("检查中…") if self.busy else self._error or tr("未检查"))
         passed = sum(c.status is not Status.FAIL for c in report.checks)
         count = tr("{ok}/{n} 项通过").format(ok=passed, n=len(report.checks))
-        ready = self._rendered is not None and self._rendered.report.output is not None
-        return StepStatus(StepState.READY if ready else StepState.NEEDS_WORK, count)
+        return StepStatus(StepState.READY if self.result_passed else StepState.NEEDS_WORK, count)
 
     def warm_up(self) -> None:
         """Load the models in the background now, so the first photo is quick."""
@@ -253,7 +268,7 @@ class PhotoStep(Step):
             return
         rotation = (self._analysis.guides.rotation + degrees) % 360
         self._project.set_edits(PhotoEdits(rotation=rotation, background=self._project.edits().background))
-        self._start_analysis()
+        self._start_analysis(again=True)
 
     def set_background(self, replace: bool) -> None:
         self._edit(background=replace)
@@ -268,8 +283,16 @@ class PhotoStep(Step):
 
     def reset_edits(self) -> None:
         """Back to the automatic crop, rotation, background and matte."""
+        turned = self._project.edits().rotation is not None
         self._project.set_edits(PhotoEdits())
-        self._start_analysis()
+        if turned or self._analysis is None:
+            self._start_analysis(again=True)  # the detected orientation again, from the kept decodes
+            return
+        o = self.original
+        o.overlay.keep, o.overlay.remove = [], []
+        o.set_frame(self._analysis.guides.frame if self._fixable() else None)
+        self._show_file()
+        self._edit()
 
     def save(self) -> None:
         """Ask where, then write the upload file and the original with the current edits."""
@@ -295,9 +318,7 @@ class PhotoStep(Step):
             self._update_controls()
 
     def shut_down(self, grace: float) -> bool:
-        done = self._runner.shut_down(grace)
-        self._tmp.cleanup()
-        return done
+        return self._runner.shut_down(grace)
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -509,9 +530,14 @@ class PhotoStep(Step):
 
     # --- jobs ------------------------------------------------------------------------------------
 
-    def _start_analysis(self) -> None:
+    def _start_analysis(self, *, again: bool = False) -> None:
+        """Check the project's photo afresh; `again`: the same photo in a new orientation, from the
+        decodes its preview already made."""
+        same = again and self._analysis is not None and self._analysis.path == self._project.photo()
+        self._turn_from = self._analysis.preview if same and self._analysis is not None else None
         self._analysis = None
         self._rendered = None
+        self._checked = None
         self._saved = None
         self._error = ""
         self._want_analysis = True
@@ -537,6 +563,7 @@ class PhotoStep(Step):
             return
         photo = self._project.photo()
         profile = self._project.profile
+        rendered = self._rendered
         if self._paste_request is not None:
             rgb, path = self._paste_request
             self._paste_request = None
@@ -544,7 +571,8 @@ class PhotoStep(Step):
             self._say(tr("正在保存粘贴的照片…"))
         elif self._want_analysis and photo is not None:
             self._want_analysis = False
-            job = analyse_job(self._backend, photo, profile, self._project.edits().rotation)
+            job = analyse_job(self._backend, photo, profile, self._project.edits().rotation, self._turn_from)
+            self._turn_from = None
             self._runner.start(job, self._analysed, self._failed)
             self._say(tr("正在检查照片…"))
         elif self._save_request is not None and self._analysis is not None:
@@ -556,12 +584,12 @@ class PhotoStep(Step):
             self._say(tr("正在保存照片…"))
         elif self._want_render and self._analysis is not None and self._fixable():
             self._want_render = False
-            self._renders += 1
-            out = Path(self._tmp.name) / f"result-{self._renders % 2}.jpg"
-            job = render_job(self._backend, self._analysis.path, profile, self._project.edits(),
-                             self._analysis.guides.size, out)
-            self._runner.start(job, self._render_done, self._failed)
+            self._runner.start(render_job(self._analysis, self._project.edits()), self._render_done, self._failed)
             self._say(tr("正在生成修复结果…"))
+        elif (rendered is not None and not rendered.result.checked and self._analysis is not None
+              and rendered.edits == self._project.edits()):
+            self._runner.start(check_job(self._analysis, rendered), self._check_done, self._failed)
+            self._say(tr("正在检查修复结果…"))
         elif self._want_warm:
             self._want_warm = False
             job = warm_up_job(self._backend, sample_path("grace_hopper.jpg"), profile)
@@ -583,8 +611,10 @@ class PhotoStep(Step):
     def _analysed(self, analysis: Analysis) -> None:
         if analysis.path != self._project.photo():
             return self._pump()  # a photo replaced while it was being checked
-        # The canvas keeps its own copy of the picture: the array is not needed after this.
-        self._analysis = dataclasses.replace(analysis, picture=None)
+        self._analysis = analysis
+        # The result is rendered on the job thread while the checklist and guides are drawn here.
+        self._want_render = self._fixable()
+        self._pump()
         guides = analysis.guides
         profile = self._project.profile
         size = profile.output.exact_size
@@ -612,36 +642,50 @@ class PhotoStep(Step):
         self._show_report()
         self._show_result_text()
         self.checksShown.emit()
-        self._want_render = self._fixable()
         self._pump()
 
     def _render_done(self, rendered: Rendered) -> None:
         if self._analysis is None or rendered.edits != self._project.edits():
             return self._pump()  # superseded: the newer edits are rendered next
         self._rendered = rendered
-        report = rendered.report
-        out = report.output
-        self.result.set_image(rendered.picture if out is not None else None, out.width if out else None)
+        result = rendered.result
+        self.result.set_image(result.picture, result.width or None)
         self.result.highlights = []
+        if result.checked:  # a crop that cannot be made: the reason is in its checks
+            self._checked = rendered
+            self._show_report()
         self._show_result_text()
-        self.timings["result"] = time.perf_counter() - self._asked.get("result", time.perf_counter())
+        if result.picture is not None:
+            self.timings["result"] = time.perf_counter() - self._asked.get("result", time.perf_counter())
+            self.resultShown.emit()
+        self._pump()  # its checks next
+
+    def _check_done(self, rendered: Rendered) -> None:
+        if self._analysis is None or rendered.edits != self._project.edits():
+            return self._pump()
+        self._rendered = self._checked = rendered
+        self.timings["checks"] = time.perf_counter() - self._asked.get("result", time.perf_counter())
+        self._show_result_text()
         self._show_report()
         self.checksShown.emit()
-        if out is not None:
-            self.resultShown.emit()
         self._pump()
 
     def _saved_done(self, report: PhotoReport) -> None:
         self._saved = report
         self._show_saved()
-        if report.output is None:
-            self._rendered = Rendered(report, None, self._project.edits())
+        if report.output is None:  # the file saving wrote did not pass: its checks say why
+            self._rendered = self._checked = Rendered(PhotoPreviewResult(report, None, checked=True),
+                                                      self._project.edits())
+            self.result.set_image(None)
             self._show_report()
+            self._show_result_text()
         self._pump()
 
     def _failed(self, exc: Exception) -> None:
         title, text = error_text(exc, self._project.photo())
         self._error = title
+        if self._rendered is not None and not self._rendered.result.checked:
+            self._rendered = None  # its checks failed to run: not tried again until the next edit
         self._pump()
         QMessageBox.warning(self, title, text)
 
@@ -656,8 +700,7 @@ class PhotoStep(Step):
         return not [c for c in self._analysis.guides.report.failures if not c.fixable]
 
     def _can_save(self) -> bool:
-        return (not self.busy and self._rendered is not None and self._rendered.report.output is not None
-                and self._rendered.edits == self._project.edits())
+        return not self.busy and self.result_passed
 
     def _reset_view(self) -> None:
         self.original.set_image(None)
@@ -674,11 +717,14 @@ class PhotoStep(Step):
 
     def _show_result_text(self) -> None:
         rendered = self._rendered
-        out = rendered.report.output if rendered is not None else None
-        if out is not None:
-            cap = rendered.report.profile.output.max_bytes if rendered is not None else None
-            self.result_caption.setText(tr("{w}×{h} 像素，{size:,} 字节（上限 {cap:,}）").format(
-                w=out.width, h=out.height, size=out.bytes, cap=cap or 0))
+        if rendered is not None and rendered.result.picture is not None:
+            r = rendered.result
+            cap = r.report.profile.output.max_bytes
+            # Nothing is written yet: the size is what saving is expected to write, and saving
+            # checks the file again as read back from disk.
+            size = tr("{w}×{h} 像素，{size:,} 字节（上限 {cap:,}）").format(w=r.width, h=r.height, size=r.file_bytes,
+                                                                       cap=cap)
+            self.result_caption.setText(size + "\n" + tr("以上是预计大小；保存时从磁盘读回复查"))
         elif rendered is not None:
             self.result.set_placeholder(tr("按现在的调整无法得到合格的照片：{reasons}").format(
                 reasons="；".join(self._message(c) for c in rendered.report.failures)))
@@ -707,7 +753,7 @@ class PhotoStep(Step):
             self.refusal_label.hide()
             self._update_controls()
             return
-        self.results_title.setText(tr("检查结果（修复后的照片）") if self._rendered else tr("检查结果（原照片）"))
+        self.results_title.setText(tr("检查结果（修复后的照片）") if self._checked else tr("检查结果（原照片）"))
         self.summary_label.setText(summary_text(report.checks))
         self.summary_label.setStyleSheet(OK_STYLE if report.ok else BAD_STYLE)
         self.check_list.set_checks(report.checks)

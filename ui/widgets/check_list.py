@@ -18,7 +18,7 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from photocheck.labels import status_label
 from photocheck.reports import CheckResult, Status
@@ -116,50 +116,67 @@ def has_regions(check: CheckResult) -> bool:
 
 
 class CheckRow(QFrame):
-    """One check: icon | message (+ 可自动修复 tag) over the value line and the hint | status word."""
+    """One check: icon | message (+ 可自动修复 tag) over the value line and the hint | status word.
+    A row is reused for the next list's check (`show_check`): building rows costs more than a
+    frame move's whole render."""
 
     def __init__(self, check: CheckResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.check = check
-        en = english()
-        style = STYLES[check.status]
-        self._style = style
         self.setObjectName("checkRow")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.set_selected(False)
+        self._sheet = ""
+        self._shown_status: Status | None = None
         self.icon = QLabel()
-        self.icon.setPixmap(status_icon(check.status, ratio=self.devicePixelRatioF()))
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.message = QLabel(check.message_en if en and check.message_en else check.message)
+        self.message = QLabel()
         self.message.setWordWrap(True)
-        self.value = QLabel(value_line(check))
+        self.value = QLabel()
         self.value.setWordWrap(True)
         self.value.setStyleSheet("color: #374151; font-size: 9pt;")
-        # The numbers matter where something is wrong; a passing row keeps them in its tooltip.
-        self.value.setVisible(bool(self.value.text()) and check.status is not Status.PASS)
-        self.hint = QLabel(check.hint)  # the pipeline's hints are Chinese only
+        self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #4b5563;")
-        self.hint.setVisible(bool(check.hint) and check.status is not Status.PASS)
-        self.fix_tag = QLabel(tr("可自动修复"))
+        self.fix_tag = QLabel()
         self.fix_tag.setStyleSheet("color: #1d4ed8; border: 1px solid #93c5fd; border-radius: 3px; padding: 1px 5px;")
         self.fix_tag.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.fix_tag.setVisible(check.fixable and check.status is not Status.PASS)
-        self.status = QLabel(status_label(check.status, en))
-        self.status.setStyleSheet(f"color: {style.colour}; font-weight: bold;")
+        self.status = QLabel()
         self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
-        self.setToolTip(self._tooltip())
         self._lay_out()
+        self.show_check(check)
+
+    def show_check(self, check: CheckResult) -> None:
+        en = english()
+        style = STYLES[check.status]
+        if check.status is not self._shown_status:  # restyling is the slow part of a row
+            self._shown_status = check.status
+            self.icon.setPixmap(status_icon(check.status, ratio=self.devicePixelRatioF()))
+            self.status.setStyleSheet(f"color: {style.colour}; font-weight: bold;")
+        self.check = check
+        self._style = style
+        self.set_selected(False)
+        self.message.setText(check.message_en if en and check.message_en else check.message)
+        self.value.setText(value_line(check))
+        # The numbers matter where something is wrong; a passing row keeps them in its tooltip.
+        self.value.setVisible(bool(self.value.text()) and check.status is not Status.PASS)
+        self.hint.setText(check.hint)  # the pipeline's hints are Chinese only
+        self.hint.setVisible(bool(check.hint) and check.status is not Status.PASS)
+        self.fix_tag.setText(tr("可自动修复"))
+        self.fix_tag.setVisible(check.fixable and check.status is not Status.PASS)
+        self.status.setText(status_label(check.status, en))
+        self.setToolTip(self._tooltip())
+        for layout in self.findChildren(QLayout):  # the nested layouts cache the last check's heights
+            layout.invalidate()
 
     def set_selected(self, selected: bool) -> None:
         style = self._style
         frame = f"border: 2px solid {style.colour};" if selected else ""
-        self.setStyleSheet(
-            f"#checkRow {{ background: {style.background}; {frame} border-left: 4px solid {style.colour};"
-            " border-radius: 3px; }"
-            f" #checkRow:focus {{ border: 1px dashed #2563eb; border-left: 4px solid {style.colour}; }}"
-        )
+        sheet = (f"#checkRow {{ background: {style.background}; {frame} border-left: 4px solid {style.colour};"
+                 " border-radius: 3px; }"
+                 f" #checkRow:focus {{ border: 1px dashed #2563eb; border-left: 4px solid {style.colour}; }}")
+        if sheet != self._sheet:
+            self._sheet = sheet
+            self.setStyleSheet(sheet)
 
     def _lay_out(self) -> None:
         head = QHBoxLayout()
@@ -228,21 +245,27 @@ class CheckList(QScrollArea):
         self._layout.setSpacing(4)
         self._layout.addStretch(1)
         self.setWidget(body)
-        self._rows: list[CheckRow] = []
+        self._pool: list[CheckRow] = []  # every row made, in layout order
+        self._rows: list[CheckRow] = []  # the shown ones
         self._checks: list[CheckResult] = []
         self.selected: str | None = None
 
     def set_checks(self, checks: list[CheckResult]) -> None:
         """Failures first, then hints, then passes: what needs attention is at the top."""
         keep = self.selected if any(c.id == self.selected for c in checks) else None
-        self.clear()
-        self._checks = list(checks)
         order = {Status.FAIL: 0, Status.WARN: 1, Status.PASS: 2}
-        for check in sorted(checks, key=lambda c: order[c.status]):  # stable: keeps the check order within a status
-            row = CheckRow(check)
+        ordered = sorted(checks, key=lambda c: order[c.status])  # stable: keeps the check order within a status
+        self._checks = list(checks)
+        for i, check in enumerate(ordered):
+            if i < len(self._pool):
+                row = self._pool[i]
+                row.show_check(check)
+            else:
+                row = CheckRow(check)
+                self._layout.insertWidget(len(self._pool), row)
+                self._pool.append(row)
             row.set_selected(check.id == keep)
-            self._layout.insertWidget(len(self._rows), row)
-            self._rows.append(row)
+        self._show_rows(len(ordered))
         self.selected = keep
         self._fit_height()
         self.verticalScrollBar().setValue(0)
@@ -259,14 +282,16 @@ class CheckList(QScrollArea):
             self.checkClicked.emit(check_id)
 
     def clear(self) -> None:
-        for row in self._rows:
-            self._layout.removeWidget(row)
-            row.hide()  # deleteLater waits for the event loop; until then the old row would still paint
-            row.deleteLater()
-        self._rows = []
+        self._show_rows(0)
         self._checks = []
         self.selected = None
         self._fit_height()
+
+    def _show_rows(self, n: int) -> None:
+        """The first `n` rows of the pool are the list; the others wait hidden for a longer one."""
+        self._rows = self._pool[:n]
+        for i, row in enumerate(self._pool):
+            row.setVisible(i < n)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
