@@ -98,7 +98,7 @@ def _bystander(clean: np.ndarray, blur: float) -> np.ndarray:
 
 @pytest.mark.parametrize("blur", [0.0, 6.0])
 def test_blurred_skin_at_the_edge_is_a_bystander(outputs, tmp_path, blur):
-    from photocheck.photo.pipeline import _analysed, _open
+    from photocheck.photo.pipeline import prepare
     from photocheck.vision.remnants import cue_masks, params_from
 
     clean = outputs["grace_hopper"][0]
@@ -106,7 +106,7 @@ def test_blurred_skin_at_the_edge_is_a_bystander(outputs, tmp_path, blur):
     remnant_damage.encode(_bystander(clean, blur), path)
     prof = remnant_damage.profile_for_outputs()
     assert _clean(check_photo(path, prof)).status is Status.FAIL
-    a = _analysed(_open(path, prof), prof, None)
+    a = prepare(path, prof).analysis
     _, cues = cue_masks(a.picture.rgb, a.landmarks, params_from(prof.checks.background_clean))
     skin = dict(cues)["skin"].sum()
     # Sharp, the skin is as sharp as the candidate's and the other cues must find it; blurred, it is

@@ -83,7 +83,7 @@ def test_the_shutter_hands_the_full_resolution_frame_to_the_photo_step(qtbot, se
     assert photo is not None and photo.parent == data_dir / "camera" and photo.suffix == ".png"
     with Image.open(photo) as im:
         assert im.size == (1280, 720) and np.array_equal(np.asarray(im), good_frame)
-    assert ("analyse_photo", photo) in backend.calls  # the normal photo step runs on it
+    assert ("preview_photo", photo) in backend.calls  # the normal photo step runs on it
     assert window.photo.original.has_image()
 
 
