@@ -146,6 +146,14 @@ JPEG, PNG, HEIC, WebP, BMP and TIFF are supported</translation>
         <translation>Turn left</translation>
     </message>
     <message>
+        <source>拍照…</source>
+        <translation>Take a photo…</translation>
+    </message>
+    <message>
+        <source>用摄像头现场拍摄，画面上有取景辅助线和提示</source>
+        <translation>Take the photo with a webcam, with framing guides and hints over the picture</translation>
+    </message>
+    <message>
         <source>逆时针旋转 90°（Ctrl+L）</source>
         <translation>Turn 90° anticlockwise (Ctrl+L)</translation>
     </message>
@@ -250,12 +258,20 @@ JPEG, PNG, HEIC, WebP, BMP and TIFF are supported</translation>
         <translation>Making the result…</translation>
     </message>
     <message>
+        <source>正在检查修复结果…</source>
+        <translation>Checking the fixed result…</translation>
+    </message>
+    <message>
         <source>正在加载识别模型…</source>
         <translation>Loading the face models…</translation>
     </message>
     <message>
         <source>{w}×{h} 像素，{size:,} 字节（上限 {cap:,}）</source>
         <translation>{w}×{h} px, {size:,} bytes (limit {cap:,})</translation>
+    </message>
+    <message>
+        <source>以上是预计大小；保存时从磁盘读回复查</source>
+        <translation>This is the expected size; saving reads the file back from disk and checks it again</translation>
     </message>
     <message>
         <source>按现在的调整无法得到合格的照片：{reasons}</source>
@@ -372,6 +388,234 @@ JPEG, PNG, HEIC, WebP, BMP and TIFF are supported</translation>
     <message>
         <source>未能自动识别类别：请拖到对应的类别卡片上，或在上方选择类别</source>
         <translation>The category could not be recognised: drag it onto its category card, or choose the category above</translation>
+    </message>
+    <message>
+        <source>拍照</source>
+        <translation>Take a photo</translation>
+    </message>
+    <message>
+        <source>重新连接</source>
+        <translation>Reconnect</translation>
+    </message>
+    <message>
+        <source>绿框：照片范围&#x3000;虚线椭圆：头部应在的位置&#x3000;绿色带：头顶应在的高度&#x3000;蓝色带：眼睛应在的高度</source>
+        <translation>Green frame: the photo   Dashed oval: where the head belongs   Green band: where the crown belongs   Blue band: where the eyes belong</translation>
+    </message>
+    <message>
+        <source>拍照（空格键）</source>
+        <translation>Take the photo (Space)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>摄像头：</source>
+        <translation>Camera:</translation>
+    </message>
+    <message>
+        <source>正在查找摄像头…</source>
+        <translation>Looking for cameras…</translation>
+    </message>
+    <message>
+        <source>正在打开摄像头…</source>
+        <translation>Opening the camera…</translation>
+    </message>
+    <message>
+        <source>摄像头出现意外错误：{error}</source>
+        <translation>The camera failed unexpectedly: {error}</translation>
+    </message>
+    <message>
+        <source>输出文件夹里已有文件</source>
+        <translation>The output folder already has files</translation>
+    </message>
+    <message>
+        <source>{folder} 里已有文件。
+
+全部重新处理：每张照片都重新处理，替换原有结果（这次未通过的照片，其旧输出会删除）。
+只处理未完成的：跳过已通过且输出比原照片新的照片。</source>
+        <translation>{folder} already has files.
+
+Redo all: every photo is processed again and replaces its earlier result (the old output of a photo that fails this time is deleted).
+Only unfinished: skip the photos that passed and whose output is newer than the photo.</translation>
+    </message>
+    <message>
+        <source>全部重新处理</source>
+        <translation>Redo all</translation>
+    </message>
+    <message>
+        <source>只处理未完成的</source>
+        <translation>Only unfinished</translation>
+    </message>
+    <message>
+        <source>{n} 字节</source>
+        <translation>{n} bytes</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>不合格项</source>
+        <translation>Failed checks</translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>输出</source>
+        <translation>Output</translation>
+    </message>
+    <message>
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>用系统的看图程序打开 {name}</source>
+        <translation>Open {name} in the system&apos;s image viewer</translation>
+    </message>
+    <message>
+        <source>批量处理</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
+        <source>正在重新处理…</source>
+        <translation>Processing again…</translation>
+    </message>
+    <message>
+        <source>正在处理 {done}/{total}</source>
+        <translation>Processing {done}/{total}</translation>
+    </message>
+    <message>
+        <source>尚未处理</source>
+        <translation>Not processed yet</translation>
+    </message>
+    <message>
+        <source>已取消，{n}/{total} 张已完成</source>
+        <translation>Cancelled; {n}/{total} photos done</translation>
+    </message>
+    <message>
+        <source>{n} 张全部通过</source>
+        <translation>All {n} photos passed</translation>
+    </message>
+    <message>
+        <source>{p}/{n} 张通过</source>
+        <translation>{p}/{n} photos passed</translation>
+    </message>
+    <message>
+        <source>{name}-已处理</source>
+        <translation>{name}-processed</translation>
+    </message>
+    <message>
+        <source>已取消：输出文件夹保持不变。</source>
+        <translation>Cancelled: the output folder is unchanged.</translation>
+    </message>
+    <message>
+        <source>正在启动处理进程…</source>
+        <translation>Starting the worker processes…</translation>
+    </message>
+    <message>
+        <source>正在取消：已开始的照片会放弃，未开始的不再处理…</source>
+        <translation>Cancelling: photos in work are abandoned, the rest are not started…</translation>
+    </message>
+    <message>
+        <source>正在重新处理 {file}…</source>
+        <translation>Processing {file} again…</translation>
+    </message>
+    <message>
+        <source>找不到输出文件：{path}</source>
+        <translation>The output file is missing: {path}</translation>
+    </message>
+    <message>
+        <source>把一个文件夹里的报名照片一次处理完：每张照片检查、修复、压缩后存入输出文件夹，summary.csv 列出每张的结果。原照片不会被修改。也可以把照片文件夹拖到这里。</source>
+        <translation>Process a folder of registration photos in one go: each photo is checked, fixed and compressed into the output folder, and summary.csv lists each one&apos;s result. The original photos are never modified. You can also drop a folder of photos here.</translation>
+    </message>
+    <message>
+        <source>照片文件夹：</source>
+        <translation>Photo folder:</translation>
+    </message>
+    <message>
+        <source>输出到：</source>
+        <translation>Output to:</translation>
+    </message>
+    <message>
+        <source>选择或拖入一个照片文件夹</source>
+        <translation>Choose or drop a folder of photos</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>开始处理</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>重新处理所选</source>
+        <translation>Redo the selected photo</translation>
+    </message>
+    <message>
+        <source>照片换过或重拍后：只重新处理这一张，只替换它自己的结果</source>
+        <translation>After a photo was replaced or retaken: process only this one again, replacing only its own result</translation>
+    </message>
+    <message>
+        <source>打开输出文件夹</source>
+        <translation>Open the output folder</translation>
+    </message>
+    <message>
+        <source>打开 summary.csv</source>
+        <translation>Open summary.csv</translation>
+    </message>
+    <message>
+        <source>无法处理：{path}
+{why}</source>
+        <translation>Cannot process: {path}
+{why}</translation>
+    </message>
+    <message>
+        <source>已取消：{n}/{total} 张已完成，其余照片没有处理。已完成的列在下面和 summary.csv 里。</source>
+        <translation>Cancelled: {n}/{total} photos done, the rest were not processed. Those done are listed below and in summary.csv.</translation>
+    </message>
+    <message>
+        <source>共 {n} 张：{p} 张通过，{r} 张需复核，{f} 张不通过。</source>
+        <translation>{n} photos: {p} passed, {r} to review, {f} failed.</translation>
+    </message>
+    <message>
+        <source>（其中 {s} 张的结果仍有效，没有重新处理）</source>
+        <translation>({s} of them were still current and not processed again)</translation>
+    </message>
+    <message>
+        <source>选择照片文件夹</source>
+        <translation>Choose the photo folder</translation>
+    </message>
+    <message>
+        <source>选择输出文件夹</source>
+        <translation>Choose the output folder</translation>
+    </message>
+    <message>
+        <source>已完成 {done}/{total} 张：{file}</source>
+        <translation>Done {done}/{total}: {file}</translation>
+    </message>
+    <message>
+        <source>正在处理 {total} 张照片…</source>
+        <translation>Processing {total} photos…</translation>
+    </message>
+    <message>
+        <source>已重新处理 {file}：{result}</source>
+        <translation>Processed {file} again: {result}</translation>
+    </message>
+    <message>
+        <source>已取消。</source>
+        <translation>Cancelled.</translation>
+    </message>
+    <message>
+        <source>处理时出现意外错误：{e}</source>
+        <translation>An unexpected error occurred: {e}</translation>
     </message>
 </context>
 <context>
