@@ -37,7 +37,9 @@ from photocheck.reports import (
     Status,
     Suggestion,
 )
+from photocheck.rules.materials import Category as MaterialCategory
 from photocheck.rules.materials import MaterialsSpec
+from photocheck.rules.materials import Variant as MaterialVariant
 from photocheck.rules.profile import Profile, list_profiles, load_profile, resolve_profile
 
 __all__ = [
@@ -55,7 +57,9 @@ __all__ = [
     "Export",
     "ExportedFile",
     "LiveGuide",
+    "MaterialCategory",
     "MaterialReport",
+    "MaterialVariant",
     "MaterialsSpec",
     "OutputFile",
     "PageSelection",

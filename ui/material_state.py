@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication
 
 from photocheck.api import CategoryState, MaterialReport, ProjectItem, Status
-
-Category = Any  # a profile's material category (Profile.materials.categories)
-Variant = Any
+from photocheck.api import MaterialCategory as Category
+from photocheck.api import MaterialVariant as Variant
 
 UNSORTED = ""  # the card of files whose category is not known yet
 
@@ -143,8 +141,11 @@ def free_slot(category: Category, wanted: str | None, taken: list[str | None]) -
         return None
     if wanted is not None and wanted not in taken and category.slot(wanted) is not None:
         return wanted
-    variants = [v for v in category.variants if wanted in {s.id for s in v.slots}] or \
-        [variant_for(category, taken)]
+    variants = [v for v in category.variants if wanted in {s.id for s in v.slots}]
+    if not variants:
+        best = variant_for(category, taken)
+        assert best is not None  # the category has variants (checked above)
+        variants = [best]
     for variant in variants:
         for s in sorted(variant.slots, key=lambda s: not s.required):
             if s.id not in taken:
