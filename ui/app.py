@@ -39,6 +39,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
         # Fractional scale factors (125 %, 150 % laptops) as they are, not rounded to whole pixels.
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    assert isinstance(app, QApplication)  # widgets need a QApplication, not a bare QCoreApplication
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("医考照片检查")

@@ -343,8 +343,8 @@ class MainWindow(QMainWindow):
                 room = screen.availableGeometry().size()
                 size = size.boundedTo(QSize(round(room.width() * 0.95), round(room.height() * 0.92)))
             self.resize(size.expandedTo(MIN_SIZE.boundedTo(size)))
-        step = self._settings.value("window/step", 0)
-        self.show_step(int(step) if str(step).isdigit() and int(step) < len(self.steps()) else 0)
+        step = str(self._settings.value("window/step", 0))
+        self.show_step(int(step) if step.isdigit() and int(step) < len(self.steps()) else 0)
 
     def _step_chosen(self, index: int) -> None:
         if index >= 0:

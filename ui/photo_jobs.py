@@ -88,8 +88,9 @@ def save_job(backend: Any, path: Path, profile: Profile, edits: PhotoEdits, size
              original: Path | None) -> Work:
     def work(_say: Say) -> PhotoReport:
         # No stopping point inside: the files are written and renamed into place by one call.
-        return backend.fix_photo(path, out, original=original, profile=profile, overwrite=True,
-                                 rotation=edits.rotation, **fix_options(edits, size))
+        report: PhotoReport = backend.fix_photo(path, out, original=original, profile=profile, overwrite=True,
+                                                rotation=edits.rotation, **fix_options(edits, size))
+        return report
 
     return work
 

@@ -168,7 +168,8 @@ def finish_abandoned(timeout: float) -> None:
 
 def _preview(backend: Any, path: Path, side: int) -> np.ndarray | None:
     try:
-        return backend.load_preview(path, side)
+        preview: np.ndarray = backend.load_preview(path, side)
+        return preview
     except UserError:
         return None
 

@@ -19,6 +19,7 @@ from tests.gui.fake_backend import _picture
 from tests.gui.helpers import JOB_TIMEOUT_MS
 from ui import backend as real_backend
 from ui.project_state import CandidateProject
+from ui.steps import materials_step
 from ui.steps.base import StepState, StepStatus
 from ui.steps.materials_step import MaterialsStep
 from ui.widgets.corner_editor import CornerEditor
@@ -117,6 +118,13 @@ def test_moving_a_file_between_categories(qtbot, step, project, tmp_path):
     box = card.slot_boxes[1]  # 反面
     drop(qtbot, card, [], mime=item_mime(front.key), at=QPointF(box.mapTo(card, box.rect().center())))
     assert (front.slot, back.slot) == ("back", "front")
+    # The context menu's 放到 does the same; 未分类 takes a file off its card.
+    place = next(a.menu() for a in step.context_menu(front.key).actions() if a.text() == "放到")
+    next(a for a in place.actions() if a.text() == "正面（人像面）").trigger()
+    assert (front.slot, back.slot) == ("front", "back")
+    move = next(a.menu() for a in step.context_menu(back.key).actions() if a.text() == "移到")
+    next(a for a in move.actions() if a.text() == "未分类").trigger()
+    assert (back.category, back.slot) == (None, None) and step.card("").isVisibleTo(step)
     # Files dropped on a card go to that card, whatever their text suggests.
     drop(qtbot, step.card("degree_report"), [jpeg(tmp_path / "正面2.jpg", 5)])
     settle(qtbot, step)
@@ -162,6 +170,10 @@ def test_a_portrait_is_offered_to_the_photo_step(qtbot, step, project, tmp_path)
     assert [e.path.name for e in step.entries()] == ["毕业证.jpg"]  # not judged as a document
     assert step.portrait_banner.isVisibleTo(step) and "人像" in step.portrait_label.text()
     assert [Path(it.source).name for it in project.items()] == ["毕业证.jpg"]
+    # 仍作为材料: the user wants it among the materials after all.
+    qtbot.mouseClick(step.portrait_keep, Qt.MouseButton.LeftButton)
+    settle(qtbot, step)
+    assert step.offered == [] and [e.path.name for e in step.entries()] == ["毕业证.jpg", "人像.jpg"]
     project.clear()  # the next candidate does not see this one's portrait
     assert not step.portrait_banner.isVisibleTo(step) and step.offered == [] and step.entries() == []
 
@@ -174,7 +186,7 @@ def test_duplicates_and_reopened_projects(qtbot, fake, project, tmp_path):
     drop(qtbot, step, [a, copy])
     settle(qtbot, step)
     assert len(step.entries()) == 1 and "未重复添加" in step.notes_label.text()
-    step.move(step.entries()[0].key, "degree")
+    step.move_to(step.entries()[0].key, "degree")
     # A second window over the same project (the app reopened) shows the same placement.
     again = make_step(qtbot, fake, project)
     settle(qtbot, again)
@@ -193,6 +205,31 @@ def test_corner_edits_reach_the_project(qtbot, step, project, tmp_path, fake):
     step.apply_corners(e.key, quad)
     settle(qtbot, step)
     assert fake.material_calls[-1][4] == quad and project.items()[0].corners == quad
+
+
+def test_the_corner_editors_answer_is_kept_without_a_new_check(qtbot, step, tmp_path, fake, monkeypatch):
+    """确定 in the corner editor after its check of these corners: the step takes that report as it is."""
+    drop(qtbot, step, [jpeg(tmp_path / "毕业证.jpg", 1)])
+    settle(qtbot, step)
+    e = step.entries()[0]
+    opened: list[CornerEditor] = []
+
+    class Accepting(CornerEditor):
+        def exec(self) -> int:
+            opened.append(self)
+            self.show()
+            qtbot.waitUntil(lambda: self.loaded is not None and not self.busy, timeout=JOB_TIMEOUT_MS)
+            self.recompute()
+            qtbot.waitUntil(lambda: self.rectified is not None and not self.busy, timeout=JOB_TIMEOUT_MS)
+            return 1
+
+    monkeypatch.setattr(materials_step, "CornerEditor", Accepting)
+    step.edit_corners(e.key)
+    calls = len(fake.material_calls)
+    settle(qtbot, step)
+    editor = opened[0]
+    assert editor.rectified is not None and e.report is editor.rectified.report and e.corners == editor.corners
+    assert len(fake.material_calls) == calls  # no second check of the same corners
 
 
 @pytest.mark.slow  # the real pipeline with OCR behind the window
@@ -227,8 +264,8 @@ def test_editing_corners_changes_the_output(qtbot, tmp_path):
     editor.show()
     qtbot.waitUntil(lambda: editor.loaded is not None and not editor.busy, timeout=JOB_TIMEOUT_MS)
     editor.recompute()
-    qtbot.waitUntil(lambda: editor.result is not None and not editor.busy, timeout=2 * JOB_TIMEOUT_MS)
-    before = editor.result.report
+    qtbot.waitUntil(lambda: editor.rectified is not None and not editor.busy, timeout=2 * JOB_TIMEOUT_MS)
+    before = editor.rectified.report
     assert before.output is not None, [c.message for c in before.failures]
     # Drag the top-left handle with the mouse a quarter of the way to the opposite corner.
     quad = np.asarray(corners)
@@ -238,8 +275,8 @@ def test_editing_corners_changes_the_output(qtbot, tmp_path):
     qtbot.mouseMove(editor.canvas, end.toPoint())
     qtbot.mouseRelease(editor.canvas, Qt.MouseButton.LeftButton, pos=end.toPoint())
     assert editor.corners[0] != corners[0]
-    qtbot.waitUntil(lambda: not editor.busy and editor.result.corners == editor.corners, timeout=2 * JOB_TIMEOUT_MS)
-    after = editor.result.report
+    qtbot.waitUntil(lambda: not editor.busy and editor.rectified.corners == editor.corners, timeout=2 * JOB_TIMEOUT_MS)
+    after = editor.rectified.report
     assert "已按手动标出的四角校正透视并裁切" in after.notes
     assert np.allclose(after.corners[0], editor.corners[0], atol=2)
     assert after.output is None or (after.output.width, after.output.height) != (before.output.width,

@@ -73,7 +73,7 @@ class ExportStep(Step):
         self._progress = JobProgress()
         self._replacing = False
         self._settings = settings if settings is not None else QSettings()
-        saved = self._settings.value(FOLDER_KEY, "", str)
+        saved = str(self._settings.value(FOLDER_KEY, "", str))
         self._folder = Path(saved) if saved and Path(saved).is_dir() else Path.home()
         self._runner = Runner(self)
         self._runner.progress.connect(self._say)
@@ -147,7 +147,8 @@ class ExportStep(Step):
                 progress.set(done, total)
                 say(message)  # raises Cancelled once the window closes
 
-            return export(project, base, folder, overwrite=overwrite, progress=report, cancel=token)
+            exported: Export = export(project, base, folder, overwrite=overwrite, progress=report, cancel=token)
+            return exported
 
         self._runner.start(work, self._done, self._failed)
         self.progress.setRange(0, 1)
@@ -216,9 +217,9 @@ class ExportStep(Step):
         self.run_stretch = QWidget()  # keeps the button its own width while no bar is shown
         run.addWidget(self.run_stretch, 1)
         self.folder_open = QPushButton(self.tr("打开导出文件夹"))
-        self.folder_open.clicked.connect(lambda: self._export and open_path(self._export.root))
+        self.folder_open.clicked.connect(lambda: open_path(self._export.root) if self._export else None)
         self.report_open = QPushButton(self.tr("打开检查报告"))
-        self.report_open.clicked.connect(lambda: self._export and open_path(self._export.report_path))
+        self.report_open.clicked.connect(lambda: open_path(self._export.report_path) if self._export else None)
         done = QHBoxLayout()
         done.addWidget(self.folder_open)
         done.addWidget(self.report_open)
@@ -252,7 +253,7 @@ class ExportStep(Step):
 
     def rows(self) -> list[tuple[str, str, str]]:
         items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
-        return [(it.text(0), it.text(1), it.text(2)) for it in items]
+        return [(it.text(0), it.text(1), it.text(2)) for it in items if it is not None]
 
     def _show_planned(self) -> None:
         """Before an export: what the placed files cover (their checks run on export)."""

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import itertools
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photocheck.api import Cancelled, CategoryState, MaterialReport, Status, UserError
+from photocheck.api import Cancelled, CategoryState, MaterialCategory, MaterialReport, Status, UserError
 from photocheck.labels import state_label
 from ui.material_state import UNSORTED, Entry, Readiness, free_slot, members_of, readiness, variant_for
 from ui.project_state import CandidateProject
@@ -186,7 +187,7 @@ class MaterialDetail(QFrame):
         layout.addWidget(self.notes)
         self.show_entry(None, [])
 
-    def show_entry(self, e: Entry | None, categories: list[tuple[str, str]], slots: list[tuple[str, str]] = (),
+    def show_entry(self, e: Entry | None, categories: list[tuple[str, str]], slots: Sequence[tuple[str, str]] = (),
                    category_name: str = "") -> None:
         for w in (self.category, self.slot, self.rotate_left, self.rotate_right, self.corners, self.replace,
                   self.delete):
@@ -333,8 +334,9 @@ class MaterialsStep(Step):
                 error = ""
             for source, page in inputs:
                 e = Entry(next(self._keys), source.resolve(), page, category=category, placed_by_user=bool(category))
-                if category is not None:
-                    e.slot = free_slot(self._category(category), None, self._taken(category, e))
+                cat = self._category(category)
+                if cat is not None:
+                    e.slot = free_slot(cat, None, self._taken(category, e))
                 self._entries.append(e)
                 if error:
                     e.error, e.pending = error, False
@@ -342,7 +344,7 @@ class MaterialsStep(Step):
                     self._enqueue(e)
         self._refresh()
 
-    def move(self, key: int, category: str | None, slot: str | None = None) -> None:
+    def move_to(self, key: int, category: str | None, slot: str | None = None) -> None:
         """Into `category` (None: 未分类), into `slot` if given (a file already there swaps places)."""
         e = self.entry(key)
         if e is None:
@@ -453,15 +455,20 @@ class MaterialsStep(Step):
         dialog = CornerEditor(self._backend, e.path, e.page, e.category, rotation, corners, self._project.profile,
                               Path(self._work.name), self)
         if dialog.exec():
-            current = not dialog.busy and dialog.result is not None and dialog.result.corners == dialog.corners
-            self.apply_corners(key, dialog.corners, dialog.result.report if current else None,
-                               dialog.result.output if current else None)
+            last = dialog.rectified if not dialog.busy else None
+            current = last if last is not None and last.corners == dialog.corners else None
+            self.apply_corners(key, dialog.corners, current.report if current else None,
+                               current.output if current else None)
 
     def select(self, key: int | None) -> None:
         self._selected = key
         for k, tile in self._tiles.items():
             tile.set_selected(k == key)
         self._show_detail()
+
+    def _keep_offered(self) -> None:
+        if self.offered:
+            self.keep_as_material(self.offered[-1])
 
     def keep_as_material(self, path: Path) -> None:
         """A portrait the user wants among the materials after all."""
@@ -503,7 +510,7 @@ class MaterialsStep(Step):
         self.portrait_label = QLabel()
         self.portrait_label.setWordWrap(True)
         self.portrait_keep = QPushButton(self.tr("仍作为材料"))
-        self.portrait_keep.clicked.connect(lambda: self.offered and self.keep_as_material(self.offered[-1]))
+        self.portrait_keep.clicked.connect(self._keep_offered)
         banner = QHBoxLayout(self.portrait_banner)
         banner.setContentsMargins(8, 4, 8, 4)
         banner.addWidget(self.portrait_label, 1)
@@ -573,7 +580,7 @@ class MaterialsStep(Step):
 
     # --- showing ---------------------------------------------------------------------------------------
 
-    def _category(self, category_id: str | None) -> Any:
+    def _category(self, category_id: str | None) -> MaterialCategory | None:
         spec = self._project.profile.materials
         try:
             return spec.category(category_id) if spec is not None and category_id else None
@@ -587,7 +594,7 @@ class MaterialsStep(Step):
             return cat.max_bytes, cat.formats
         return (spec.max_bytes, spec.formats) if spec is not None else None
 
-    def _taken(self, category_id: str, but: Entry) -> list[str | None]:
+    def _taken(self, category_id: str | None, but: Entry) -> list[str | None]:
         return [o.slot for o in self._entries if o is not but and o.category == category_id]
 
     def _tile(self, e: Entry) -> Thumbnail:
@@ -625,6 +632,7 @@ class MaterialsStep(Step):
                 card.show_state("not_ready", "", self.tr("{n} 个").format(n=len(mine)),
                                 [self.tr("这些文件未能识别类别：拖到对应的卡片上，或右键“移到”")] if mine else [])
                 continue
+            assert spec is not None  # only the unsorted card exists without one
             cat = spec.category(cid)
             variant = variant_for(cat, [e.slot for e in mine])
             slots = [(s.id, s.name) for s in variant.slots] if variant is not None else []
@@ -792,19 +800,19 @@ class MaterialsStep(Step):
 
     def _detail_category(self, _index: int) -> None:
         if self._selected is not None:
-            self.move(self._selected, self.detail.category.currentData() or None)
+            self.move_to(self._selected, self.detail.category.currentData() or None)
 
     def _detail_slot(self, _index: int) -> None:
         e = self.entry(self._selected) if self._selected is not None else None
         slot = self.detail.slot.currentData()
         if e is not None and slot is not None:
-            self.move(e.key, e.category, slot)
+            self.move_to(e.key, e.category, slot)
 
     def _dropped_item(self, key: int, category: str, slot: str | None) -> None:
         e = self.entry(key)
         if e is None or ((e.category or UNSORTED) == category and (slot is None or slot == e.slot)):
             return
-        self.move(key, category or None, slot)
+        self.move_to(key, category or None, slot)
 
     def _menu(self, key: int, where: QPoint) -> None:
         menu = self.context_menu(key)
@@ -817,16 +825,19 @@ class MaterialsStep(Step):
             return None
         menu = QMenu(self)
         spec = self._project.profile.materials
+
+        def mover(category: str | None, slot: str | None = None) -> Callable[[], None]:
+            return lambda: self.move_to(key, category, slot)
+
         move = menu.addMenu(self.tr("移到"))
-        for cat in spec.categories if spec is not None else ():
-            action = move.addAction(cat.name, lambda c=cat.id: self.move(key, c))
-            action.setEnabled(cat.id != e.category)
-        move.addAction(self.tr("未分类"), lambda: self.move(key, None)).setEnabled(e.category is not None)
+        for c in spec.categories if spec is not None else ():
+            move.addAction(c.name, mover(c.id)).setEnabled(c.id != e.category)
+        move.addAction(self.tr("未分类"), mover(None)).setEnabled(e.category is not None)
         cat = self._category(e.category)
         if cat is not None and cat.variants:
             place = menu.addMenu(self.tr("放到"))
             for s in dict.fromkeys((s.id, s.name) for v in cat.variants for s in v.slots):
-                place.addAction(s[1], lambda sid=s[0]: self.move(key, e.category, sid)).setEnabled(s[0] != e.slot)
+                place.addAction(s[1], mover(e.category, s[0])).setEnabled(s[0] != e.slot)
         menu.addSeparator()
         menu.addAction(self.tr("前移"), lambda: self.reorder(key, -1))
         menu.addAction(self.tr("后移"), lambda: self.reorder(key, 1))
@@ -852,7 +863,7 @@ class MaterialsStep(Step):
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dragMoveEvent(self, event) -> None:
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 

@@ -111,7 +111,8 @@ def error_text(exc: Exception, photo: Path | None) -> tuple[str, str]:
     """(title, text) a person can act on; never a traceback."""
     if isinstance(exc, UserError):
         message = exc.message_en if english() and exc.message_en else exc.message
-        return tr("无法使用这个文件"), f"{exc.path.name}\n{message}\n\n{exc.path}"
+        text = f"{exc.path.name}\n{message}\n\n{exc.path}" if exc.path is not None else message  # a setting
+        return tr("无法使用这个文件"), text
     name = photo.name if photo else ""
     error = f"{type(exc).__name__}: {exc}"
     return tr("处理时出错"), tr("处理 {name} 时出现意外错误：{error}").format(name=name, error=error)
@@ -121,7 +122,7 @@ def _regions(check: CheckResult) -> list[tuple[float, float, float, float]]:
     if not has_regions(check):
         return []
     assert isinstance(check.value, dict)
-    return [tuple(float(v) for v in box[:4]) for box in check.value["regions"]]  # type: ignore[misc]
+    return [(float(box[0]), float(box[1]), float(box[2]), float(box[3])) for box in check.value["regions"]]
 
 
 class PhotoStep(Step):
@@ -473,8 +474,8 @@ class PhotoStep(Step):
         first.addWidget(self.reset_button)
         self.mode_label = QLabel()
         second.addWidget(self.mode_label)
-        for w in (self.mode_frame, self.mode_keep, self.mode_remove):
-            second.addWidget(w)
+        for mode in (self.mode_frame, self.mode_keep, self.mode_remove):
+            second.addWidget(mode)
         self.brush_label = QLabel()
         second.addSpacing(8)
         second.addWidget(self.brush_label)
@@ -624,7 +625,7 @@ class PhotoStep(Step):
         o.overlay.face_box, o.overlay.crown_y = guides.face_box, guides.crown_y
         o.overlay.eye_y, o.overlay.chin_y = guides.eye_y, guides.chin_y
         o.keep_inside = guides.face_box
-        o.overlay.crown_band, o.overlay.eye_band = tuple(g.crown_margin), tuple(g.eye_line)
+        o.overlay.crown_band, o.overlay.eye_band = g.crown_margin, g.eye_line
         edits = self._project.edits()
         o.overlay.keep, o.overlay.remove = list(edits.keep), list(edits.remove)
         if size is not None:
@@ -794,8 +795,8 @@ class PhotoStep(Step):
         has = self._analysis is not None
         fixable = self._fixable()
         self.save_button.setEnabled(self._can_save())
-        for w in (self.rotate_left, self.rotate_right):
-            w.setEnabled(has and idle)
+        for turn in (self.rotate_left, self.rotate_right):
+            turn.setEnabled(has and idle)
         for w in (self.background_box, self.mode_frame, self.mode_keep, self.mode_remove, self.brush_size,
                   self.reset_button):
             w.setEnabled(fixable)

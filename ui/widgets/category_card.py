@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QLayoutItem, QVBoxLayout, QWidget
 
 from ui.widgets.thumbnail import PICTURE_H, TILE_W, Thumbnail, mime_key
@@ -154,7 +154,7 @@ class CategoryCard(QFrame):
         follow. A category without slots shows one empty drop box at the end (`empty_text`)."""
         while self.flow.count():
             item = self.flow.takeAt(0)
-            w = item.widget()
+            w = item.widget() if item is not None else None
             if isinstance(w, SlotBox):
                 w.hide()
                 w.deleteLater()
@@ -209,7 +209,7 @@ class CategoryCard(QFrame):
         if self._accepts(event):
             event.acceptProposedAction()
 
-    def dragLeaveEvent(self, event) -> None:
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self._highlight(False)
 
     def slot_at(self, pos: QPoint) -> str | None:

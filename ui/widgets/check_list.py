@@ -306,7 +306,9 @@ class CheckList(QScrollArea):
         width = self.viewport().width() - margins.left() - margins.right()
         rows = sum(max(r.heightForWidth(width), r.minimumSizeHint().height()) for r in self._rows)
         spacing = self._layout.spacing() * max(0, len(self._rows) - 1)
-        self.widget().setMinimumHeight(rows + spacing + margins.top() + margins.bottom())
+        body = self.widget()
+        assert body is not None  # set in __init__, never taken
+        body.setMinimumHeight(rows + spacing + margins.top() + margins.bottom())
 
     def rows(self) -> list[CheckRow]:
         return list(self._rows)

@@ -42,8 +42,8 @@ def turn(rgb: np.ndarray, rotation: int) -> np.ndarray:
 def quick_warp(rgb: np.ndarray, quad: np.ndarray, max_side: int = 700) -> np.ndarray:
     """The quad (in `rgb` px, TL TR BR BL) cut out and made rectangular: a preview, not the output."""
     tl, tr, br, bl = quad
-    w = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
-    h = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    w = max(float(np.linalg.norm(tr - tl)), float(np.linalg.norm(br - bl)))
+    h = max(float(np.linalg.norm(bl - tl)), float(np.linalg.norm(br - tr)))
     scale = min(1.0, max_side / max(w, h, 1))
     w, h = max(2, round(w * scale)), max(2, round(h * scale))
     dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
@@ -147,7 +147,7 @@ class Rectified:
 
 
 class CornerEditor(QDialog):
-    """Modal; on 确定, `corners` are the user's (upright px after `rotation`) and `result` is
+    """Modal; on 确定, `corners` are the user's (upright px after `rotation`) and `rectified` is
     fix_material's last answer (for these corners unless `busy` or they moved since)."""
 
     def __init__(self, backend: Any, path: Path, page: int | None, category: str | None, rotation: int,
@@ -160,7 +160,7 @@ class CornerEditor(QDialog):
         self._serial = itertools.count()
         self._dirty = False
         self.loaded: Loaded | None = None
-        self.result: Rectified | None = None  # fix_material's last answer
+        self.rectified: Rectified | None = None  # fix_material's last answer (QDialog.result is the exit code)
         self.canvas = CornerCanvas()
         self.canvas.moved.connect(self._quick)
         self.canvas.released.connect(self.recompute)
@@ -258,7 +258,7 @@ class CornerEditor(QDialog):
         self.verdict.setText(self.tr("拖动四个角后松开鼠标，即重新校正。"))
 
     def _rectified(self, result: Rectified) -> None:
-        self.result = result
+        self.rectified = result
         if result.output is not None:
             self.result_view.set_image(result.output, self.tr("写出的文件"))
         failed = [c.message for c in result.report.checks if c.failed]

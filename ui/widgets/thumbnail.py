@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import QDrag, QMouseEvent, QPixmap
+from PySide6.QtGui import QContextMenuEvent, QDrag, QMouseEvent, QPixmap
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from photocheck.api import Status
@@ -119,6 +119,6 @@ class Thumbnail(QFrame):
         self._press = None
         super().mouseReleaseEvent(event)
 
-    def contextMenuEvent(self, event) -> None:
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         self.clicked.emit(self.key)
         self.menuRequested.emit(self.key, event.globalPos())
