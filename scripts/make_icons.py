@@ -25,6 +25,7 @@ def draw() -> Image.Image:
     # Background: a vertical gradient, masked to a rounded square with a margin (macOS-style grid).
     grad = Image.new("RGBA", (S, S))
     px = grad.load()
+    assert px is not None  # a new image is always loaded
     for y in range(S):
         t = y / (S - 1)
         c = tuple(round(a + (b - a) * t) for a, b in zip(BLUE_TOP, BLUE_BOTTOM, strict=True))

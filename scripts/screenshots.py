@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +23,7 @@ SIZE = (1366, 768)
 TIMEOUT_MS = 180_000
 
 
-def wait_for(app, condition, timeout_ms: int = TIMEOUT_MS) -> None:
+def wait_for(condition: Callable[[], object], timeout_ms: int = TIMEOUT_MS) -> None:
     """Run the event loop until `condition()` holds (QEventLoop, not processEvents in a loop)."""
     import time
 
@@ -79,25 +80,25 @@ def main() -> int:
         window.show()
 
         def shot(name: str) -> None:
-            wait_for(app, lambda: not window.busy and not window.materials_step.busy)
+            wait_for(lambda: not window.busy and not window.materials_step.busy)
             settled = time.monotonic() + 0.3  # the relayout after the last change (wrapped text)
-            wait_for(app, lambda: time.monotonic() > settled)
+            wait_for(lambda: time.monotonic() > settled)
             path = out / name
             assert window.grab().save(str(path)), path
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
         shot("0-start.png")
         window.open_photo(sample_path("grace_hopper.jpg"))
-        wait_for(app, lambda: window.photo.result.has_image() and not window.busy)
+        wait_for(lambda: window.photo.result.has_image() and not window.busy)
         shot("1-photo.png")
         window.photo.check_list.select("face.pose")
         shot("1-photo-highlight.png")
         window.open_photo(two_faces(home))
-        wait_for(app, lambda: window.photo.report is not None)
+        wait_for(lambda: window.photo.report is not None)
         shot("1-photo-retake.png")
         window.show_step(1)
         window.materials_step.add_paths([sample_path("sample_diploma.jpg")])
-        wait_for(app, lambda: not window.materials_step.busy)
+        wait_for(lambda: not window.materials_step.busy)
         window.materials_step.select(window.materials_step.entries()[0].key)
         shot("2-materials.png")
         window.project.set_name("张三")
@@ -106,11 +107,11 @@ def main() -> int:
         shot("3-export.png")
         window.show_step(0)
         window.open_photo(sample_path("grace_hopper.jpg"))
-        wait_for(app, lambda: window.photo.result.has_image() and not window.busy)
+        wait_for(lambda: window.photo.result.has_image() and not window.busy)
         window.set_language("en")
-        wait_for(app, lambda: window.photo.open_button.text() == "Open photo…")
+        wait_for(lambda: window.photo.open_button.text() == "Open photo…")
         settle = time.monotonic() + 0.5  # the relayout after LanguageChange
-        wait_for(app, lambda: time.monotonic() > settle)
+        wait_for(lambda: time.monotonic() > settle)
         shot("1-photo-en.png")
         window.set_language("zh_CN")
         window.close()

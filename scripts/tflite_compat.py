@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 _DENSIFY = 124
 DEPTH_TO_SPACE = 5
 _ITEM_SIZE = {0: 4, 1: 2, 2: 4, 3: 1, 4: 8, 6: 1, 7: 2, 9: 1}  # TensorType -> bytes
-_INDEX_DTYPE = {1: np.dtype("<i4"), 2: np.dtype("<u2"), 3: np.dtype("<u1")}  # SparseIndexVector
+# SparseIndexVector type -> the dtype of its indices
+_INDEX_DTYPE: dict[int, np.dtype[Any]] = {1: np.dtype("<i4"), 2: np.dtype("<u2"), 3: np.dtype("<u1")}
 _SPARSE_CSR = 1
 
 
@@ -30,7 +32,7 @@ class _Buf:
     data: bytearray
 
     def u32(self, pos: int) -> int:
-        return struct.unpack_from("<I", self.data, pos)[0]
+        return int(struct.unpack_from("<I", self.data, pos)[0])
 
     def field(self, table: int, index: int) -> int | None:
         """Absolute position of field `index` of the table at `table`, None when absent."""
@@ -137,7 +139,7 @@ def _store_dense(buf: _Buf, tensor: int, buffers: list[int]) -> int:
     assert pos is not None
     struct.pack_into("<I", buf.data, pos, vec - pos)
     # Only sparse tensors have a non-zero sparsity slot, so a shared vtable is shared by them alone.
-    return tensor - struct.unpack_from("<i", buf.data, tensor)[0]
+    return tensor - int(struct.unpack_from("<i", buf.data, tensor)[0])
 
 
 def _rename_inputs(buf: _Buf, ops: list[int], rename: dict[int, int]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -302,7 +303,7 @@ def _xuexin_report(rng: np.random.Generator, name: str | None = None, updated: d
                         {"verification_code": code, "name": name, "valid_until": f"{until:%Y-%m-%d}"})
 
 
-_MAKERS = {
+_MAKERS: dict[str, Callable[..., FlatDocument]] = {
     "diploma": _diploma,
     "id_front": _id_front,
     "id_back": _id_back,
@@ -311,7 +312,7 @@ _MAKERS = {
 }
 
 
-def flat_document(kind: str, seed: int = 0, *, mirrored: bool = False, **options) -> FlatDocument:
+def flat_document(kind: str, seed: int = 0, *, mirrored: bool = False, **options: object) -> FlatDocument:
     """An upright mock-up of `kind` (one of KINDS), its text drawn with a CJK font. `options`
     go to the maker: name (all but id_back), check_ok (id_front), start and years (id_back;
     years=None is 长期), updated and valid_days (xuexin_report). `mirrored` flips it left-right,
@@ -340,8 +341,8 @@ def _wood(rng: np.random.Generator, h: int, w: int, desk: str) -> np.ndarray:
     v = yy * math.cos(angle) + xx * math.sin(angle) + warp
     grain = 0.5 + 0.25 * np.sin(v * rng.uniform(0.08, 0.16)) + 0.25 * np.sin(v * 0.031 + 1.0)
     base = np.asarray([rng.uniform(lo, hi) for lo, hi in DESKS[desk]])
-    desk = base * (0.8 + 0.35 * grain[..., None]) + rng.normal(0, 4, (h, w, 1))
-    return np.clip(desk, 0, 255).astype(np.float32)
+    wood: np.ndarray = base * (0.8 + 0.35 * grain[..., None]) + rng.normal(0, 4, (h, w, 1))
+    return np.asarray(np.clip(wood, 0, 255), np.float32)
 
 
 def _corners_order(pts: np.ndarray) -> np.ndarray:
@@ -362,12 +363,13 @@ def _shadow(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     soft = rng.uniform(0.03, 0.08) * max(h, w)
     depth = rng.uniform(0.35, 0.5)
     vignette = 1 - 0.15 * (((xx - w / 2) / w) ** 2 + ((yy - h / 2) / h) ** 2)
-    return (1 - depth / (1 + np.exp(-dist / soft))) * vignette
+    light: np.ndarray = (1 - depth / (1 + np.exp(-dist / soft))) * vignette
+    return light
 
 
 def phone_photo(
     kind: str, seed: int = 0, rotation: int = 0, size: int = 1280, desk: str | None = None,
-    *, mirrored: bool = False, **options,
+    *, mirrored: bool = False, **options: object,
 ) -> PhonePhoto:
     """`kind` photographed on a desk (one of DESKS; None: picked by the seed), long side `size`
     px, then turned `rotation` degrees clockwise; `mirrored` and `options` as flat_document."""
@@ -399,7 +401,7 @@ def phone_photo(
     desk = desk or tuple(DESKS)[seed % len(DESKS)]
     img = _wood(rng, h, w, desk) * (1 - alpha) + paper * alpha
     img *= _shadow(rng, h, w)[..., None]
-    img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.6, 1.1))
+    img = np.asarray(cv2.GaussianBlur(img, (0, 0), rng.uniform(0.6, 1.1)), np.float32)  # typed; no copy
     img += rng.normal(0, 2.5, img.shape)
     out = np.clip(img, 0, 255).round().astype(np.uint8)
     corners = dst.astype(np.float32)
