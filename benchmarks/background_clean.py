@@ -77,8 +77,8 @@ def main() -> int:
                     misses.append(path.name)
         print(f"clean outputs pass: {clean_pass}/{len(clean)} = {clean_pass / len(clean):.0%}")
         print(f"damaged outputs fail: {failed}/{total} = {failed / total:.0%}")
-        for kind, (hit, n) in by_kind.items():
-            print(f"  {kind:7s} {hit}/{n}")
+        for kind, (hits, n) in by_kind.items():
+            print(f"  {kind:7s} {hits}/{n}")
         if misses:
             print("missed: " + ", ".join(misses))
     return 0 if failed == total and clean_pass == len(clean) else 1

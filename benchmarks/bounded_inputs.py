@@ -29,7 +29,7 @@ def _jpeg(path: Path, h: int, w: int, *, damage: bool = False) -> Path:
     import numpy as np
 
     rng = np.random.default_rng(0)
-    img = np.full((h, w, 3), 240, np.uint8)
+    img: np.ndarray = np.full((h, w, 3), 240, np.uint8)
     img[:: max(1, h // 20)] = 30  # a few dark rows: something for the detector to look at
     img = cv2.GaussianBlur(img, (3, 3), 1) if min(h, w) >= 3 else img
     img = np.clip(img.astype(np.int16) + rng.integers(-8, 8, img.shape), 0, 255).astype(np.uint8)

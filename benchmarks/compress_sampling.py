@@ -35,7 +35,7 @@ def row_bands(page: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.concatenate([page[y : y + BAND_ROWS] for y in starts]))
 
 
-def predicted(page: np.ndarray, sample: np.ndarray, mode, q: int) -> float:
+def predicted(page: np.ndarray, sample: np.ndarray, mode: compress._Mode, q: int) -> float:
     data = compress._encode(sample, mode, q)
     head = compress._header_bytes(data)
     return head + (len(data) - head) * page.size / sample.size
@@ -53,7 +53,7 @@ def main() -> None:
                 continue  # a small page is its own sample: nothing to predict
             mode = compress._Mode(grey, 2, None)
             bands = row_bands(level.page)
-            row = {"mosaic": [], "bands": []}
+            row: dict[str, list[float]] = {"mosaic": [], "bands": []}
             for q in QUALITIES:
                 full = len(compress._encode(level.page, mode, q))
                 row["mosaic"].append(predicted(level.page, level.sample, mode, q) / full - 1)

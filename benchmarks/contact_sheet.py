@@ -16,10 +16,16 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import SHARED_PHOTOS, print_command
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from photocheck.reports import CheckResult
 
 BUSY_PHOTOS = SHARED_PHOTOS.parent / "photos-busy"
 
@@ -31,7 +37,7 @@ def shared_sources() -> list[Path]:
     return found
 
 
-def fixed_output(path: Path, work: Path):
+def fixed_output(path: Path, work: Path) -> tuple[np.ndarray, np.ndarray | None, list[CheckResult], str]:
     """(source rgb, output rgb or None, report of the output or of the source, summary text)."""
     import io
 
@@ -72,7 +78,7 @@ def fixed_output(path: Path, work: Path):
     return src_rgb, out, report.checks, refused + verdict
 
 
-def row(path: Path, work: Path, zoom: bool):
+def row(path: Path, work: Path, zoom: bool) -> tuple[np.ndarray, str]:
     import cv2
     import numpy as np
 

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -69,7 +70,7 @@ def launch_once() -> tuple[float, str, str]:
     return elapsed, platform, heavy
 
 
-def wait_for(condition, timeout_s: float = 120.0) -> None:
+def wait_for(condition: Callable[[], object], timeout_s: float = 120.0) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
 
     deadline = time.monotonic() + timeout_s
@@ -126,7 +127,8 @@ def warm(runs: int) -> tuple[list[float], list[float], list[float], list[float],
                                                          f.angle)))
             wait_for(lambda: "last checks" in marks and not window.busy)
             report = step.report
-            assert report is not None and step.result_passed, [c.message for c in report.failures]
+            assert report is not None
+            assert step.result_passed, [c.message for c in report.failures]
             frame.append(marks["result"] - started)
             frame_checks.append(marks["last checks"] - started)
         window.close()

@@ -36,10 +36,8 @@ def frames() -> list[np.ndarray]:
     from tests.camera_standin import webcam_frame
 
     src = np.asarray(Image.open(ROOT / "resources" / "samples" / "grace_hopper.jpg").convert("RGB"))
-    return [webcam_frame(src, **kw) for kw in (
-        {"height": 1.5, "dy": 0.1, "angle": -3.2}, {"height": 0.8}, {"height": 1.5, "dx": 0.2},
-        {"height": 1.5, "angle": 8},
-    )]
+    return [webcam_frame(src, height=1.5, dy=0.1, angle=-3.2), webcam_frame(src, height=0.8),
+            webcam_frame(src, height=1.5, dx=0.2), webcam_frame(src, height=1.5, angle=8)]
 
 
 def load() -> str:

@@ -15,6 +15,7 @@ import argparse
 import io
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +48,7 @@ def correct(readings: list[Reading], truth: dict[str, str]) -> tuple[bool, list[
     return not wrong, wrong
 
 
-def documents(seeds: int, phone_size: int):
+def documents(seeds: int, phone_size: int) -> Iterator[tuple[str, str, dict[str, str], np.ndarray]]:
     for kind in docgen.KINDS:
         for seed in range(seeds):
             doc = docgen.flat_document(kind, seed)
@@ -77,7 +78,8 @@ def main() -> None:
         reader = ExportReader()
         packed = compress_document(
             rgb, args.max_bytes, min_text_px=spec.checks.min_text_px, reference=plain_text(lines), score=reader,
-            allow_grey=True, allow_png=True, min_legibility=spec.checks.min_legibility, text_px=line_height(lines),
+            allow_grey=True, allow_png=True, floor_quality=spec.floor_quality,
+            min_legibility=spec.checks.min_legibility, text_px=line_height(lines),
         )
         ours = read_fields(reader.lines_of(packed.data), cat, slot, (packed.width, packed.height))
         seconds = time.perf_counter() - start

@@ -59,9 +59,9 @@ def scan_of(rgb: np.ndarray, factor: float, seed: int) -> np.ndarray:
     import cv2
 
     big = cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
-    big = cv2.GaussianBlur(big.astype(np.float32), (0, 0), 0.4 * factor)
-    big += np.random.default_rng(seed).normal(0, 3.0, big.shape)
-    return np.clip(big, 0, 255).round().astype(np.uint8)
+    soft = np.asarray(cv2.GaussianBlur(big.astype(np.float32), (0, 0), 0.4 * factor), np.float32)  # typed; no copy
+    soft += np.random.default_rng(seed).normal(0, 3.0, soft.shape)
+    return np.clip(soft, 0, 255).round().astype(np.uint8)
 
 
 def rectified_phone_photo(kind: str, seed: int, size: int) -> np.ndarray:
@@ -115,6 +115,7 @@ def measure(name: str, rgb: np.ndarray, max_bytes: int, min_text_px: int) -> Row
     def ocr(img: np.ndarray) -> str:
         return plain_text(read_text(img))
 
+    assert MATERIALS is not None
     start = time.perf_counter()
     lines = read_text(seal_free(rgb))
     reference = plain_text(lines)

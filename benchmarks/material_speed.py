@@ -70,7 +70,7 @@ def main() -> None:
         decode = median_time(lambda: pillow_decode(photo), runs=5)
 
     def med(attr: str) -> float:
-        return statistics.median(getattr(t, attr) for t, _ in runs)
+        return float(statistics.median(getattr(t, attr) for t, _ in runs))
 
     work = med("image_work")
     print(f"photo: {args.size} px long side, {photo_bytes:,} bytes JPEG; "

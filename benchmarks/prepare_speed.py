@@ -21,11 +21,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import portrait_12mp, print_command  # noqa: E402
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # (folder or "", file name, docgen kind, seed, phone photo?) in the order they are made
 DOCUMENTS = (
@@ -39,7 +43,7 @@ DOCUMENTS = (
 )
 
 
-def _jpeg(rgb, path: Path) -> None:
+def _jpeg(rgb: np.ndarray, path: Path) -> None:
     from PIL import Image
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,7 +139,7 @@ def main() -> None:
         for f in files:
             print(f"  {f.path}  {f.bytes:,} B  legibility {f.legibility}")
         for s in export.skipped:
-            print(f"  skipped {s.source} page {s.page}: {s.message}")
+            print(f"  skipped {s.source} page {s.page}: {s.reason}")
 
 
 if __name__ == "__main__":

@@ -33,8 +33,9 @@ def main() -> int:
             report = fix_photo(SHARED_PHOTOS.parent / folder / name, out)
             failed = [c.id for c in report.failures]
             if expected is None:
-                good = report.ok and out.is_file()
-                got = f"passes, {report.output.bytes:,} B q{report.output.quality}" if good else f"FAILED {failed}"
+                good = report.ok and report.output is not None and out.is_file()
+                got = f"passes, {report.output.bytes:,} B q{report.output.quality}" \
+                    if good and report.output is not None else f"FAILED {failed}"
             else:
                 good = expected in failed and not out.exists()
                 got = f"fails {failed}"

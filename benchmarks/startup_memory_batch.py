@@ -67,8 +67,8 @@ def main() -> int:
     ok &= t < 0.3
     print(f"photocheck --version   median {t * 1000:6.0f} ms   (target < 300 ms)")
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
         src = portrait_12mp(tmp / "phone.jpg")
         for original in (False, True):
             rss = max(peak_rss_mb(src, tmp / "out.jpg", original) for _ in range(3))

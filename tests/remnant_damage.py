@@ -12,14 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from photocheck.rules.profile import Profile
+
 KINDS = ("blob", "crown", "strip", "person")
 
 
-def profile_for_outputs():
+def profile_for_outputs() -> Profile:
     """The default profile with the expression rule relaxed: scikit-image's astronaut smiles showing
     her teeth (face.mouth_closed refuses that), and these outputs are about the background only."""
     import dataclasses
@@ -81,7 +87,8 @@ def _touching(person: np.ndarray, shape: np.ndarray) -> np.ndarray:
     """`shape` where it lies over the white background, grown by 2 px into the candidate so it touches."""
     grown = cv2.dilate(shape.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     rim = person & ~cv2.erode(person.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    return (shape & ~person) | (grown & rim)
+    touching: np.ndarray = (shape & ~person) | (grown & rim)
+    return touching
 
 
 def damage(clean: np.ndarray, kind: str, patches: list[np.ndarray], other: np.ndarray,
@@ -134,7 +141,7 @@ def damage(clean: np.ndarray, kind: str, patches: list[np.ndarray], other: np.nd
         left = rng.random() < 0.5
         x = 0 if left else w - fw
         # Rows where the frame edge is white: the piece lies over the background, not the candidate.
-        free = ~person[:, x : x + fw].any(axis=1) if left else ~person[:, x : x + fw].all(axis=1)
+        free = np.asarray(~person[:, x : x + fw].any(axis=1) if left else ~person[:, x : x + fw].all(axis=1))
         starts = [y for y in range(0, h - fh) if free[y : y + fh].mean() > 0.6]
         y = starts[int(rng.integers(len(starts)))] if starts else 0
         shape[y : y + fh, x : x + fw] = 1
@@ -154,7 +161,7 @@ def cases(clean: np.ndarray, source: np.ndarray, other: np.ndarray, per_kind: in
             yield Case(f"{kind}-{i}", damage(clean, kind, patches, other, seed * 1000 + i))
 
 
-def encode(rgb: np.ndarray, path) -> None:
+def encode(rgb: np.ndarray, path: Path) -> None:
     """Written as the upload would be: a JPEG of the damaged photo."""
     from PIL import Image
 
