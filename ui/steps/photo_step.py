@@ -111,7 +111,8 @@ def error_text(exc: Exception, photo: Path | None) -> tuple[str, str]:
     """(title, text) a person can act on; never a traceback."""
     if isinstance(exc, UserError):
         message = exc.message_en if english() and exc.message_en else exc.message
-        text = f"{exc.path.name}\n{message}\n\n{exc.path}" if exc.path is not None else message  # a setting
+        # No path: the problem is a setting (a broken profile), not one of the user's files.
+        text = f"{exc.path.name}\n{message}\n\n{exc.path}" if exc.path is not None else message
         return tr("无法使用这个文件"), text
     name = photo.name if photo else ""
     error = f"{type(exc).__name__}: {exc}"
