@@ -120,6 +120,22 @@ class ExportStep(Step):
             self._token.cancel()
         return self._runner.shut_down(grace)
 
+    def forget(self) -> None:
+        """Nothing of the candidate stays (the next one at a help desk): a running export is cancelled
+        (it leaves nothing behind) and its result, rows and messages go. What was exported stays."""
+        if self._token is not None:
+            self._token.cancel()
+        self._runner.cancel()
+        self._token, self._export, self._stale, self._replacing = None, None, False, False
+        self._say_state("", GREY)
+        self._show_planned()
+        self.statusChanged.emit()
+
+    @property
+    def up_to_date(self) -> bool:
+        """An export of the candidate as they are now has been written."""
+        return self._export is not None and not self._stale and not self.busy
+
     # --- public -------------------------------------------------------------------------------------
 
     @property

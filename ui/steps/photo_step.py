@@ -46,7 +46,7 @@ from ui.photo_jobs import Analysis, Rendered, analyse_job, render_job, save_job,
 from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, StepStatus
 from ui.widgets.check_list import CheckList, has_regions, summary_text
-from ui.widgets.photo_canvas import PhotoCanvas
+from ui.widgets.photo_canvas import Overlay, PhotoCanvas
 from ui.workers import Runner
 
 UPLOAD_NAME = "报名照片.jpg"
@@ -122,6 +122,7 @@ class PhotoStep(Step):
                  parent: QWidget | None = None, *, backend: ModuleType | Any = real_backend) -> None:
         super().__init__(parent)
         self._data_dir = data_dir  # pasted pictures are kept here: the project refers to them
+        self.transient = False  # help-desk mode: no project outlives the candidate, so pastes stay temporary
         self._project = project
         self._settings = settings
         self._backend = backend
@@ -215,7 +216,7 @@ class PhotoStep(Step):
         if image.isNull():
             self.status_label.setText(tr("剪贴板里没有照片。"))
             return
-        folder = self._data_dir / "pasted"
+        folder = Path(self._tmp.name) if self.transient else self._data_dir / "pasted"
         path = folder / time.strftime("粘贴的照片-%Y%m%d-%H%M%S.png")
         image = image.convertToFormat(QImage.Format.Format_RGB888)
         w, h = image.width(), image.height()
@@ -279,6 +280,28 @@ class PhotoStep(Step):
         done = self._runner.shut_down(grace)
         self._tmp.cleanup()
         return done
+
+    @property
+    def saved(self) -> bool:
+        """The upload file of the current edits has been written."""
+        return self._saved is not None and self._saved.output is not None
+
+    def forget(self) -> None:
+        """Nothing of the candidate stays (the next one at a help desk): a running job is dropped, the
+        temporary results and pastes are deleted, the pictures, strokes and checks leave the screen."""
+        self._runner.cancel()
+        self._tmp.cleanup()
+        self._tmp = tempfile.TemporaryDirectory(prefix="photocheck-preview-", ignore_cleanup_errors=True)
+        self._analysis = self._rendered = self._saved = None
+        self._save_request = self._paste_request = None
+        self._want_analysis = self._want_render = False
+        self._error = ""
+        self._asked.clear()
+        self.timings.clear()
+        self.original.overlay = Overlay()
+        self.original.keep_inside = None
+        self._reset_view()
+        self._say("")
 
     # --- layout ----------------------------------------------------------------------------------
 
