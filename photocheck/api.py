@@ -66,6 +66,7 @@ __all__ = [
     "file_digest",
     "fix_material",
     "fix_photo",
+    "forget_candidate",
     "icon_path",
     "list_profiles",
     "load_preview",
@@ -272,6 +273,14 @@ def run_batch(input_dir: PathLike, output_dir: PathLike, *, workers: int | None 
 
     return run(Path(input_dir), Path(output_dir), workers=workers, profile=profile, progress=progress,
                overwrite=overwrite, resume=resume)
+
+
+def forget_candidate() -> None:
+    """Drop what the pipeline keeps between calls that could name a candidate (the folders it has
+    swept for leftovers): a help desk's next candidate finds nothing of the last one's."""
+    from photocheck.io.write import forget_swept
+
+    forget_swept()
 
 
 def sample_path(name: str) -> Path:

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photocheck.api import Profile, ProjectError, Status, list_profiles
+from photocheck.api import Profile, ProjectError, Status, forget_candidate, list_profiles
 from ui import backend as real_backend
 from ui import help_desk
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, tr
@@ -211,18 +211,18 @@ class MainWindow(QMainWindow):
             return
         if not self._blank():
             self.served += 1
-        self.forget_candidate()
+        self.clear_traces()
         self._show_served()
         self.show_step(0)
         self.photo.open_button.setFocus()
 
-    def forget_candidate(self) -> None:
+    def clear_traces(self) -> None:
         """Every trace of the candidate, in the window and outside it, without asking."""
         traces = help_desk.traces(self.project.project, self.project.base)
+        self.project.clear()
+        self._forget_outside(*traces)  # first: the steps start again from what is still remembered
         for step in self.steps():
             step.forget()
-        self.project.clear()
-        self._forget_outside(*traces)
         self.statusBar().clearMessage()
         self._refresh_sidebar()
 
@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
         help_desk.forget_folders(self._settings, name, folders)
         help_desk.forget_dialog_history()
         help_desk.forget_clipboard()
+        forget_candidate()  # the pipeline's own memory of paths
         self._settings.sync()
 
     # --- layout ----------------------------------------------------------------------------------
@@ -395,8 +396,10 @@ class MainWindow(QMainWindow):
         return not (self.photo.saved and not self.materials_step.entries())
 
     def _confirm_next(self) -> bool:
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
         answer = QMessageBox.question(self, tr("接待下一位考生？"),
-                                      tr("当前考生的照片或材料还没有保存或导出，清除后无法找回。确定要接待下一位考生吗？"))
+                                      tr("当前考生的照片或材料还没有保存或导出，清除后无法找回。确定要接待下一位考生吗？"),
+                                      yes | no, no)
         return answer == QMessageBox.StandardButton.Yes
 
     # --- settings and the project ------------------------------------------------------------------

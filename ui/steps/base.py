@@ -46,4 +46,4 @@ class Step(QWidget):
 
     def forget(self) -> None:
         """Drop everything of the current candidate at once, running jobs included (help desks: the
-        next candidate); the window clears the shared project after this."""
+        next candidate); the window has cleared the shared project just before."""

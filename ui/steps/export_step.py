@@ -90,8 +90,7 @@ class ExportStep(Step):
         self._progress = _Progress()
         self._replacing = False
         self._settings = settings if settings is not None else QSettings()
-        saved = self._settings.value(FOLDER_KEY, "", str)
-        self._folder = Path(saved) if saved and Path(saved).is_dir() else Path.home()
+        self._folder = self._remembered_folder()
         self._runner = Runner(self)
         self._runner.progress.connect(self._say)
         self._build()
@@ -127,6 +126,8 @@ class ExportStep(Step):
             self._token.cancel()
         self._runner.cancel()
         self._token, self._export, self._stale, self._replacing = None, None, False, False
+        self._folder = self._remembered_folder()  # the window forgets a folder that names the candidate
+        self.folder_edit.setText(str(self._folder))
         self._say_state("", GREY)
         self._show_planned()
         self.statusChanged.emit()
@@ -155,6 +156,10 @@ class ExportStep(Step):
         self.folder_edit.setText(str(self._folder))
         self._settings.setValue(FOLDER_KEY, str(self._folder))
         self._update_controls()
+
+    def _remembered_folder(self) -> Path:
+        saved = self._settings.value(FOLDER_KEY, "", str)
+        return Path(saved) if saved and Path(saved).is_dir() else Path.home()
 
     def target(self) -> Path | None:
         name = self._project.project.name.strip()
