@@ -6,14 +6,26 @@ searches the disk and the process for any trace of the earlier ones."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
-from PySide6.QtGui import QGuiApplication, QImage
-from PySide6.QtWidgets import QMessageBox
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tests import docgen
+from tests.gui import traces
 from tests.gui.conftest import make_window
 from tests.gui.helpers import JOB_TIMEOUT_MS, save_shot
 from tests.gui.test_main_window import open_and_wait, settle_materials, sidebar
 from tests.gui.test_materials_step import jpeg
+from ui import backend as real_backend
 from ui.main_window import MainWindow
 
 
@@ -146,3 +158,150 @@ def test_next_forgets_folders_dialog_history_and_clipboard(qtbot, fake, settings
     qt = QSettings(QSettings.Scope.UserScope, "QtProject")
     assert qt.value("FileDialog/history") is None and qt.value("FileDialog/lastVisited") is None
     assert QGuiApplication.clipboard().image().isNull()
+
+
+def test_an_export_folder_that_names_the_candidate_is_forgotten(qtbot, fake, settings, data_dir, tmp_path,
+                                                                monkeypatch):
+    window = help_desk_window(qtbot, fake, settings, data_dir)
+    theirs = tmp_path / "孙七的文件"
+    theirs.mkdir()
+    window.export_step.set_folder(theirs)
+    window.export_step.name_edit.setText("孙七")
+    window.export_step.name_edit.textEdited.emit("孙七")
+    answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    window.next_candidate()
+    assert settings.value("export/folder") is None
+    assert window.export_step.folder == Path.home() and window.export_step.folder_edit.text() == str(Path.home())
+
+
+# --- privacy: five candidates, then a search for what the earlier ones left -------------------------
+
+# The candidates' names as code points: a literal here would itself be a trace (a code object keeps
+# its constants). The first serves to warm the pipeline up and is not searched for.
+WARM_UP = "9884 70ed 8003 751f"
+NAMES = ("6b27 9633 660e 8fdc", "53f8 9a6c 9759 6021", "8bf8 845b 6587 6f9c", "4e0a 5b98 82e5 6eaa",
+         "4e1c 65b9 6620 96ea")
+MATERIALS = ("id_front", "diploma")
+
+PhotoSource = Callable[[Any, MainWindow, Path, np.ndarray], None]
+
+
+def decode(codes: str) -> str:
+    return "".join(chr(int(c, 16)) for c in codes.split())
+
+
+def unique_photo(base: np.ndarray, seed: int) -> np.ndarray:
+    """grace_hopper (fixable) brightened by the seed, with noise of its own: pixels no other has."""
+    rng = np.random.default_rng(seed)
+    shifted = base.astype(np.int16) + seed * 3 + rng.integers(-3, 4, base.shape)
+    return np.clip(shifted, 0, 255).astype(np.uint8)
+
+
+def photo_from_file(qtbot, window: MainWindow, folder: Path, rgb: np.ndarray) -> None:
+    """The candidate's photo as a file of theirs, opened in the photo step. With the camera, the
+    stand-in camera plays `rgb` and the shutter writes it into the step's temporary folder."""
+    path = folder / f"{folder.name}-photo.png"
+    Image.fromarray(rgb).save(path)
+    window.open_photo(path)
+
+
+def middle(data: bytes) -> bytes:
+    return data[len(data) // 2:len(data) // 2 + 64]
+
+
+def serve(qtbot, window: MainWindow, sources: Path, out: Path, codes: str, seed: int, base: np.ndarray,
+          give_photo: PhotoSource) -> traces.Secret:
+    """One candidate through the window: a photo, two materials, an export. Returns what only they
+    left: their name, a token in all their file names, and signatures of their files and pixels."""
+    name = decode(codes)
+    token = f"t{seed}{uuid.uuid4().hex[:10]}"
+    folder = sources / f"{name}-{token}"
+    folder.mkdir(parents=True)
+    secret = traces.Secret(f"candidate {seed}")
+    secret.add_text(name)
+    secret.add_text(token)
+    rgb = unique_photo(base, seed)
+    secret.add_pixels("the photo's pixels", rgb)
+    give_photo(qtbot, window, folder, rgb)
+    qtbot.waitUntil(lambda: window.photo.result_picture() is not None and not window.busy, timeout=JOB_TIMEOUT_MS)
+    photo = window.project.photo()
+    assert photo is not None
+    secret.add_bytes("the photo file", middle(photo.read_bytes()))
+    secret.add_pixels("the fixed photo", window.photo.result_picture())
+    report = window.photo.report
+    assert report is not None and report.output is not None
+    secret.add_bytes("the fixed photo's file", middle(report.output.path.read_bytes()))
+    documents = []
+    for i, kind in enumerate(MATERIALS):
+        path = folder / f"{token}-{kind}.jpg"
+        Image.fromarray(docgen.phone_photo(kind, 10 * seed + i, 0, size=1000, name=name).image).save(path, quality=90)
+        secret.add_bytes(f"the {kind} file", middle(path.read_bytes()))
+        documents.append(path)
+    window.materials_step.add_paths(documents)
+    qtbot.waitUntil(lambda: not window.materials_step.busy, timeout=4 * JOB_TIMEOUT_MS)
+    entries = window.materials_step.entries()
+    assert [e.category for e in entries] == ["identity", "diploma"], [e.failures for e in entries]
+    for kind, e in zip(MATERIALS, entries, strict=True):
+        assert e.thumb is not None and e.report is not None
+        secret.add_pixels(f"the thumbnail of the {kind}", e.thumb)
+        if e.report.output is not None:  # written only when its checks pass
+            secret.add_bytes(f"the fixed {kind}'s file", middle(e.report.output.path.read_bytes()))
+    step = window.export_step
+    step.set_folder(out)
+    step.name_edit.setText(name)
+    step.name_edit.textEdited.emit(name)
+    with qtbot.waitSignal(step.exported, timeout=4 * JOB_TIMEOUT_MS) as exported:
+        step.start()
+    root = exported.args[0].root
+    for f in root.rglob("*"):
+        if f.suffix in (".jpg", ".png"):
+            secret.add_bytes(f"the exported {f.suffix}", middle(f.read_bytes()))
+    return secret
+
+
+def next_candidate(window: MainWindow) -> None:
+    window.next_button.click()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # what the event loop does next
+
+
+@pytest.mark.slow
+def test_five_candidates_leave_no_trace(qtbot, settings, data_dir, app_home, tmp_path, monkeypatch,
+                                        grace_hopper_rgb):
+    """The real pipeline throughout (photo, the materials' OCR, the export): the caches that could keep
+    a candidate's pixels are the real ones. After each candidate 下一位考生; then the temp folder, the
+    settings (the app's and Qt's), the data folder, the window's text and the process's objects are
+    searched for every earlier candidate. The current one is found there, so the search can find."""
+    temp = tmp_path / "temp"  # the steps' temporary folders, apart from other processes'
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    window = help_desk_window(qtbot, real_backend, settings, data_dir)
+    sources, out = tmp_path / "考生", tmp_path / "导出"
+    out.mkdir()
+    qt_settings = Path(QSettings(QSettings.Scope.UserScope, "QtProject").fileName())
+    places: dict[str, Any] = {"roots": [temp, app_home, qt_settings], "settings": [Path(settings.fileName()),
+                                                                              qt_settings]}
+    serve(qtbot, window, sources, out, WARM_UP, 0, grace_hopper_rgb, photo_from_file)
+    next_candidate(window)
+    before = traces.pictures()  # the pipeline's own, loaded by the first candidate
+
+    secrets = []
+    for i, codes in enumerate(NAMES):
+        if secrets:
+            next_candidate(window)
+        secrets.append(serve(qtbot, window, sources, out, codes, i + 1, grace_hopper_rgb, photo_from_file))
+
+    here = "\n".join(traces.find(secrets[-1], **places))
+    for what in ("QLineEdit in ExportStep", "setting ", "file ", "the fixed photo", "the thumbnail of",
+                 "the photo's pixels"):
+        assert what in here, f"the search missed the current candidate's {what!r}:\n{here}"
+    for secret in secrets[:-1]:
+        assert (found := traces.find(secret, **places)) == [], (secret.label, found)
+
+    next_candidate(window)
+    for secret in secrets:
+        assert (found := traces.find(secret, **places)) == [], (secret.label, found)
+    assert traces.new_pictures(before) == []
+    assert [p for p in temp.rglob("*") if p.is_file()] == [] and len(list(temp.iterdir())) == 2  # the steps' own
+    assert not data_dir.exists() or list(data_dir.rglob("*")) == []
+    assert window.served == len(NAMES) + 1 and all("未开始" in t for t in sidebar(window))
+    assert len(list(out.iterdir())) == len(NAMES) + 1  # the exports stay where they were written
