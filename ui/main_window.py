@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
         help_desk.forget_folders(self._settings, name, folders)
         help_desk.forget_dialog_history()
         help_desk.forget_clipboard()
-        forget_candidate()  # the pipeline's own memory of paths
+        forget_candidate()  # the pipeline's memory of paths, and the freed heap
         self._settings.sync()
 
     # --- layout ----------------------------------------------------------------------------------
