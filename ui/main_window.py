@@ -4,11 +4,16 @@ entry, 批量处理, for a folder of walk-ins' photos.
 
 The window owns the CandidateProject the steps share, autosaves it into the app's data folder
 and reopens it at start, so closing and reopening continues where the candidate stopped. It
-remembers its geometry, language, profile and step in QSettings.
+remembers its geometry, language, profile, step and help-desk mode in QSettings.
+
+Help-desk mode (one computer, a queue of walk-ins): nothing is autosaved, a counter shows how many
+candidates the session has served, and "下一位考生" forgets every trace of the current one
+(ui.help_desk lists what outside the steps that is).
 """
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +33,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -35,6 +41,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -42,8 +49,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photocheck.api import Profile, ProjectError, Status, list_profiles
+from photocheck.api import Profile, ProjectError, Status, forget_candidate, list_profiles
 from ui import backend as real_backend
+from ui import help_desk
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, tr
 from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, state_text
@@ -58,6 +66,8 @@ from ui.widgets.check_list import status_icon
 CLOSE_GRACE_S = 0.8
 AUTOSAVE_MS = 400
 PROJECT_FILE = "current-project.json"
+PASTED_FOLDER = "pasted"  # the photo step keeps pasted pictures here (outside help-desk mode)
+HELP_DESK_KEY = "help_desk"
 DEFAULT_SIZE = QSize(1280, 760)
 MIN_SIZE = QSize(1000, 600)
 SIDEBAR_WIDTH = 216
@@ -97,6 +107,7 @@ class MainWindow(QMainWindow):
         self._data_dir = data_dir if data_dir is not None else app_data_dir()
         self._profiles = profiles if profiles is not None else list_profiles()
         self.launched_after: float | None = None
+        self.served = 0  # candidates served in this session (help-desk mode)
         self.project = CandidateProject(self._initial_profile())
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -104,8 +115,11 @@ class MainWindow(QMainWindow):
         self._autosave.timeout.connect(self.save_project)
         self.setAcceptDrops(True)
         self._build()
+        self._show_help_desk(str(self._settings.value(HELP_DESK_KEY, "false")).lower() == "true")
+        if self._help_desk:
+            self._forget_outside()  # what an interrupted session may have left
         self.retranslate()
-        restored = self._restore_project() if restore else False
+        restored = self._restore_project() if restore and not self._help_desk else False
         self.project.changed.connect(self._autosave.start)
         self._restore_window()
         self._refresh_sidebar()
@@ -157,6 +171,8 @@ class MainWindow(QMainWindow):
 
     def save_project(self) -> None:
         self._autosave.stop()
+        if self._help_desk:
+            return  # a walk-in's project must never reappear: see ui.help_desk
         try:
             self._data_dir.mkdir(parents=True, exist_ok=True)
             self.project.save(self.project_path())
@@ -169,6 +185,68 @@ class MainWindow(QMainWindow):
         self.project.clear()
         self.photo.restore()
         self._refresh_sidebar()
+
+    @property
+    def help_desk(self) -> bool:
+        return self._help_desk
+
+    def set_help_desk(self, on: bool) -> None:
+        """Help-desk mode on or off (remembered). On: the autosaved project is deleted at once and no
+        other is written; Qt's own file dialogs are used, whose history "下一位考生" clears."""
+        self._settings.setValue(HELP_DESK_KEY, on)
+        self._show_help_desk(on)
+        if on:
+            self._autosave.stop()
+            self.project_path().unlink(missing_ok=True)
+        else:
+            self.save_project()  # one person's candidate continues after a restart again
+
+    def _show_help_desk(self, on: bool) -> None:
+        self._help_desk = on
+        help_desk.use_native_dialogs(not on)
+        self.photo.transient = on
+        self.help_desk_box.blockSignals(True)
+        self.help_desk_box.setChecked(on)
+        self.help_desk_box.blockSignals(False)
+        self.new_button.setVisible(not on)
+        self.served_label.setVisible(on)
+        self.next_button.setVisible(on)
+        self._show_batch(on)
+
+    def next_candidate(self) -> None:
+        """Help desks: forget every trace of this candidate and be ready for the next. Asks first only
+        when there is work not yet saved or exported; a running job is dropped, never waited for.
+        What the worker saved or exported stays where it was written."""
+        if self._unfinished() and not self._confirm_next():
+            return
+        if not self._blank():
+            self.served += 1
+        self.clear_traces()
+        self._show_served()
+        self.show_step(0)
+        self.photo.open_button.setFocus()
+
+    def clear_traces(self) -> None:
+        """Every trace of the candidate, in the window and outside it, without asking."""
+        traces = help_desk.traces(self.project.project, self.project.base)
+        self.project.clear()
+        self._forget_outside(*traces)  # first: the steps start again from what is still remembered
+        for step in self.steps():
+            step.forget()
+        self.statusBar().clearMessage()
+        self._refresh_sidebar()
+
+    def _forget_outside(self, name: str = "", folders: frozenset[Path] = frozenset()) -> None:
+        """The candidate's traces outside the steps: the autosave, pastes, remembered folders, Qt's
+        file-dialog history, the clipboard."""
+        self._autosave.stop()
+        self.project_path().unlink(missing_ok=True)
+        shutil.rmtree(self._data_dir / PASTED_FOLDER, ignore_errors=True)
+        help_desk.forget_folders(self._settings, name, folders)
+        help_desk.forget_dialog_history()
+        help_desk.forget_clipboard()
+        forget_candidate()  # the pipeline's memory of paths, and the freed heap
+        self._settings.sync()
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -221,6 +299,15 @@ class MainWindow(QMainWindow):
         self.language_label.setBuddy(self.language_box)
         self.new_button = QPushButton()
         self.new_button.clicked.connect(self.new_candidate)
+        self.help_desk_box = QCheckBox()
+        self.help_desk_box.toggled.connect(self.set_help_desk)
+        self.served_label = QLabel()
+        self.served_label.setWordWrap(True)
+        self.served_label.setStyleSheet("color: #1e3a8a;")
+        self.next_button = QPushButton()
+        self.next_button.setMinimumHeight(48)
+        self.next_button.setStyleSheet("QPushButton { font-size: 14pt; font-weight: bold; }")
+        self.next_button.clicked.connect(self.next_candidate)
 
         side = QVBoxLayout()
         side.setContentsMargins(10, 10, 10, 10)
@@ -233,6 +320,9 @@ class MainWindow(QMainWindow):
         side.addWidget(self.language_label)
         side.addWidget(self.language_box)
         side.addSpacing(4)
+        side.addWidget(self.help_desk_box)
+        side.addWidget(self.served_label)
+        side.addWidget(self.next_button)
         side.addWidget(self.new_button)
         panel = QFrame()
         panel.setObjectName("sidePanel")
@@ -257,7 +347,9 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(lambda i=i: self.show_step(i))
         QWidget.setTabOrder(self.sidebar, self.profile_box)
         QWidget.setTabOrder(self.profile_box, self.language_box)
-        QWidget.setTabOrder(self.language_box, self.new_button)
+        QWidget.setTabOrder(self.language_box, self.help_desk_box)
+        QWidget.setTabOrder(self.help_desk_box, self.next_button)
+        QWidget.setTabOrder(self.next_button, self.new_button)
         QWidget.setTabOrder(self.new_button, self.photo.open_button)
 
     def _show_batch(self, on: bool) -> None:
@@ -275,6 +367,13 @@ class MainWindow(QMainWindow):
         self.language_label.setText(tr("语言(&L) / Language："))
         self.new_button.setText(tr("新考生"))
         self.new_button.setToolTip(tr("清空当前考生的照片和调整，开始下一位（原文件不受影响）"))
+        self.help_desk_box.setText(tr("咨询点模式"))
+        self.help_desk_box.setToolTip(tr("一台电脑依次为多位考生服务：不自动保存进度，"
+                                         "“下一位考生”清除上一位考生的全部痕迹"))
+        self.next_button.setText(tr("下一位考生"))
+        self.next_button.setToolTip(tr("清除当前考生的照片、材料、临时文件和记录的文件夹，"
+                                       "接待下一位（已保存和导出的文件保留在原处）"))
+        self._show_served()
         self.sidebar.setToolTip(tr("Ctrl+1 照片，Ctrl+2 材料，Ctrl+3 导出"))
         for i, p in enumerate(self._profiles):
             self.profile_box.setItemText(i, p.name_en if current_language() == "en" else p.name)
@@ -299,6 +398,29 @@ class MainWindow(QMainWindow):
                 else _not_started_icon(18, ratio)
             item.setIcon(QIcon(icon))
             item.setToolTip(f"{step.title()}：{state_text(status.state)}（{status.summary}）")
+
+    def _show_served(self) -> None:
+        self.served_label.setText(tr("本次已服务 {n} 位考生").format(n=self.served))
+
+    # --- help-desk mode ---------------------------------------------------------------------------
+
+    def _blank(self) -> bool:
+        p = self.project
+        return not p.project.name and p.photo() is None and not p.items() and not self.materials_step.entries()
+
+    def _unfinished(self) -> bool:
+        """Work the worker would lose: anything of the candidate, unless the export is up to date or,
+        with no materials, the photo is saved."""
+        if self._blank() or self.export_step.up_to_date:
+            return False
+        return not (self.photo.saved and not self.materials_step.entries())
+
+    def _confirm_next(self) -> bool:
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        answer = QMessageBox.question(self, tr("接待下一位考生？"),
+                                      tr("当前考生的照片或材料还没有保存或导出，清除后无法找回。确定要接待下一位考生吗？"),
+                                      yes | no, no)
+        return answer == QMessageBox.StandardButton.Yes
 
     # --- settings and the project ------------------------------------------------------------------
 
@@ -380,6 +502,8 @@ class MainWindow(QMainWindow):
         deadline = time.monotonic() + CLOSE_GRACE_S
         for step in self.steps():
             step.shut_down(max(0.0, deadline - time.monotonic()))
+        if self._help_desk:  # the day's last candidate leaves no trace either (the steps removed their files)
+            self._forget_outside(*help_desk.traces(self.project.project, self.project.base))
         self._settings.sync()
         super().closeEvent(event)
 

@@ -126,6 +126,14 @@ class Runner(QObject):
             return False
         return True
 
+    def cancel(self) -> None:
+        """Drop the running job without waiting (the next candidate at a help desk): it stops at its
+        next `say`, its result is never delivered, and the Runner takes a new job at once."""
+        self._stop.set()
+        thread, self._thread, self._current = self._thread, None, None
+        if thread is not None and thread.is_alive():
+            _abandoned.append(thread)
+
     # --- the job thread -------------------------------------------------------------------------
 
     def _run(self, serial: int, work: Work, stop: threading.Event) -> None:

@@ -158,6 +158,11 @@ def _sweep_once(folder: Path) -> None:
         sweep(folder)
 
 
+def forget_swept() -> None:
+    """Forget which folders were swept: their paths name candidates (an export's staging folder)."""
+    _swept.clear()
+
+
 def _sync_folder(folder: Path) -> None:
     """Make the rename itself durable (POSIX only; Windows cannot open a folder this way)."""
     if os.name != "posix":

@@ -44,7 +44,7 @@ def opened(monkeypatch) -> list[Path]:
 
 
 def _batch(window) -> BatchStep:
-    window._show_batch(True)  # what help-desk mode does
+    window.set_help_desk(True)
     window.show_step(window.steps().index(window.batch_step))
     assert window.stack.currentWidget() is window.batch_step
     return window.batch_step
@@ -64,7 +64,7 @@ def test_the_batch_entry_shows_only_in_help_desk_mode(window):
     assert window.sidebar.currentRow() == 2
     _batch(window)
     assert not window.sidebar.item(index).isHidden() and "批量处理" in window.sidebar.item(index).text()
-    window._show_batch(False)
+    window.set_help_desk(False)
     assert window.sidebar.item(index).isHidden() and window.sidebar.currentRow() == 0
 
 

@@ -36,8 +36,36 @@
         <translation>Clear this candidate&apos;s photo and edits and start the next one (your files stay as they are)</translation>
     </message>
     <message>
+        <source>咨询点模式</source>
+        <translation>Help-desk mode</translation>
+    </message>
+    <message>
+        <source>一台电脑依次为多位考生服务：不自动保存进度，“下一位考生”清除上一位考生的全部痕迹</source>
+        <translation>One computer serving candidate after candidate: no autosave, and “Next candidate” clears every trace of the one before</translation>
+    </message>
+    <message>
+        <source>下一位考生</source>
+        <translation>Next candidate</translation>
+    </message>
+    <message>
+        <source>清除当前考生的照片、材料、临时文件和记录的文件夹，接待下一位（已保存和导出的文件保留在原处）</source>
+        <translation>Clear the current candidate&apos;s photo, materials, temporary files and remembered folders, and serve the next one (saved and exported files stay where they are)</translation>
+    </message>
+    <message>
         <source>Ctrl+1 照片，Ctrl+2 材料，Ctrl+3 导出</source>
         <translation>Ctrl+1 photo, Ctrl+2 documents, Ctrl+3 export</translation>
+    </message>
+    <message>
+        <source>本次已服务 {n} 位考生</source>
+        <translation>{n} candidates served this session</translation>
+    </message>
+    <message>
+        <source>接待下一位考生？</source>
+        <translation>Serve the next candidate?</translation>
+    </message>
+    <message>
+        <source>当前考生的照片或材料还没有保存或导出，清除后无法找回。确定要接待下一位考生吗？</source>
+        <translation>The current candidate&apos;s photo or materials have not been saved or exported; once cleared they cannot be recovered. Serve the next candidate anyway?</translation>
     </message>
     <message>
         <source>上次的进度无法读取，已重新开始。</source>

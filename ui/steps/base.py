@@ -43,3 +43,7 @@ class Step(QWidget):
     def shut_down(self, grace: float) -> bool:
         """Stop running jobs for closing: True when nothing is left running after `grace` seconds."""
         return True
+
+    def forget(self) -> None:
+        """Drop everything of the current candidate at once, running jobs included (help desks: the
+        next candidate); the window has cleared the shared project just before."""

@@ -73,8 +73,7 @@ class ExportStep(Step):
         self._progress = JobProgress()
         self._replacing = False
         self._settings = settings if settings is not None else QSettings()
-        saved = str(self._settings.value(FOLDER_KEY, "", str))
-        self._folder = Path(saved) if saved and Path(saved).is_dir() else Path.home()
+        self._folder = self._remembered_folder()
         self._runner = Runner(self)
         self._runner.progress.connect(self._say)
         self._build()
@@ -103,6 +102,24 @@ class ExportStep(Step):
             self._token.cancel()
         return self._runner.shut_down(grace)
 
+    def forget(self) -> None:
+        """Nothing of the candidate stays (the next one at a help desk): a running export is cancelled
+        (it leaves nothing behind) and its result, rows and messages go. What was exported stays."""
+        if self._token is not None:
+            self._token.cancel()
+        self._runner.cancel()
+        self._token, self._export, self._stale, self._replacing = None, None, False, False
+        self._folder = self._remembered_folder()  # the window forgets a folder that names the candidate
+        self.folder_edit.setText(str(self._folder))
+        self._say_state("", GREY)
+        self._show_planned()
+        self.statusChanged.emit()
+
+    @property
+    def up_to_date(self) -> bool:
+        """An export of the candidate as they are now has been written."""
+        return self._export is not None and not self._stale and not self.busy
+
     # --- public -------------------------------------------------------------------------------------
 
     @property
@@ -122,6 +139,10 @@ class ExportStep(Step):
         self.folder_edit.setText(str(self._folder))
         self._settings.setValue(FOLDER_KEY, str(self._folder))
         self._update_controls()
+
+    def _remembered_folder(self) -> Path:
+        saved = str(self._settings.value(FOLDER_KEY, "", str))
+        return Path(saved) if saved and Path(saved).is_dir() else Path.home()
 
     def target(self) -> Path | None:
         name = self._project.project.name.strip()

@@ -300,6 +300,19 @@ class MaterialsStep(Step):
         self._work.cleanup()
         return done
 
+    def forget(self) -> None:
+        """Nothing of the candidate stays (the next one at a help desk): the running check is dropped,
+        the work folder with its outputs is deleted, every file, tile, note and preview goes."""
+        self._runner.cancel()
+        self._current = None
+        self._work.cleanup()
+        self._work = tempfile.TemporaryDirectory(prefix="photocheck-materials-", ignore_cleanup_errors=True)
+        self._drop_entries()
+        self.notes, self.offered = [], []
+        self.portrait_label.clear()
+        self.portrait_banner.hide()
+        self._refresh()
+
     # --- public: what the buttons, drops, menus and tests call ---------------------------------------------
 
     @property
@@ -756,6 +769,15 @@ class MaterialsStep(Step):
         if items == self._published and profile == self._profile_id:
             return
         self._profile_id = profile
+        self._drop_entries()
+        for it in items:
+            e = Entry(next(self._keys), self._project.source_path(it), it.page, category=it.category, slot=it.slot,
+                      rotation=it.rotation, corners=it.corners, sha256=it.sha256, placed_by_user=True, keep=True)
+            self._entries.append(e)
+            self._enqueue(e)
+        self._refresh()
+
+    def _drop_entries(self) -> None:
         self._queue.clear()
         for tile in self._tiles.values():
             tile.hide()
@@ -765,12 +787,6 @@ class MaterialsStep(Step):
         self._selected = None
         self._done = self._total = 0
         self._build_cards()
-        for it in items:
-            e = Entry(next(self._keys), self._project.source_path(it), it.page, category=it.category, slot=it.slot,
-                      rotation=it.rotation, corners=it.corners, sha256=it.sha256, placed_by_user=True, keep=True)
-            self._entries.append(e)
-            self._enqueue(e)
-        self._refresh()
 
     def _publish(self) -> None:
         items = [it for it in (e.item() for e in self._entries) if it is not None]

@@ -13,6 +13,7 @@ and a reopened window continues.
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 import time
 from pathlib import Path
 from types import ModuleType
@@ -57,7 +58,7 @@ from ui.photo_jobs import Analysis, Rendered, analyse_job, check_job, render_job
 from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, StepStatus
 from ui.widgets.check_list import CheckList, has_regions, summary_text
-from ui.widgets.photo_canvas import PhotoCanvas
+from ui.widgets.photo_canvas import Overlay, PhotoCanvas
 from ui.workers import Runner
 
 UPLOAD_NAME = "报名照片.jpg"
@@ -135,6 +136,8 @@ class PhotoStep(Step):
                  parent: QWidget | None = None, *, backend: ModuleType | Any = real_backend) -> None:
         super().__init__(parent)
         self._data_dir = data_dir  # pasted pictures are kept here: the project refers to them
+        self.transient = False  # help-desk mode: no project outlives the candidate, so pastes stay temporary
+        self._tmp = tempfile.TemporaryDirectory(prefix="photocheck-pasted-", ignore_cleanup_errors=True)
         self._project = project
         self._settings = settings
         self._backend = backend
@@ -233,8 +236,7 @@ class PhotoStep(Step):
         if image.isNull():
             self.status_label.setText(tr("剪贴板里没有照片。"))
             return
-        folder = self._data_dir / "pasted"
-        path = folder / time.strftime("粘贴的照片-%Y%m%d-%H%M%S.png")
+        path = self._kept_picture("pasted", "粘贴的照片")
         image = image.convertToFormat(QImage.Format.Format_RGB888)
         w, h = image.width(), image.height()
         rows = np.frombuffer(image.constBits(), np.uint8).reshape(h, image.bytesPerLine())
@@ -252,14 +254,19 @@ class PhotoStep(Step):
 
         def taken() -> None:
             if dialog.captured is not None:
-                path = self._data_dir / "camera" / time.strftime("拍摄的照片-%Y%m%d-%H%M%S.png")
-                self._paste_request = (dialog.captured, path)
+                self._paste_request = (dialog.captured, self._kept_picture("camera", "拍摄的照片"))
                 self._pump()
 
         dialog.accepted.connect(taken)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    def _kept_picture(self, folder: str, stem: str) -> Path:
+        """Where a pasted or camera picture is written: the data folder, which the autosaved project
+        refers to, or in help-desk mode the step's temporary folder, which 下一位考生 deletes."""
+        where = Path(self._tmp.name) if self.transient else self._data_dir / folder
+        return where / time.strftime(f"{stem}-%Y%m%d-%H%M%S.png")
 
     def _pasted(self, path: Path) -> None:
         self.open_photo(path)
@@ -321,6 +328,28 @@ class PhotoStep(Step):
 
     def shut_down(self, grace: float) -> bool:
         return self._runner.shut_down(grace)
+
+    @property
+    def saved(self) -> bool:
+        """The upload file of the current edits has been written."""
+        return self._saved is not None and self._saved.output is not None
+
+    def forget(self) -> None:
+        """Nothing of the candidate stays (the next one at a help desk): a running job is dropped, the
+        temporary results and pastes are deleted, the pictures, strokes and checks leave the screen."""
+        self._runner.cancel()
+        self._tmp.cleanup()
+        self._tmp = tempfile.TemporaryDirectory(prefix="photocheck-pasted-", ignore_cleanup_errors=True)
+        self._analysis = self._rendered = self._saved = None
+        self._save_request = self._paste_request = None
+        self._want_analysis = self._want_render = False
+        self._error = ""
+        self._asked.clear()
+        self.timings.clear()
+        self.original.overlay = Overlay()
+        self.original.keep_inside = None
+        self._reset_view()
+        self._say("")
 
     # --- layout ----------------------------------------------------------------------------------
 
