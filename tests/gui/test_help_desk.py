@@ -20,11 +20,13 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests import docgen
+from tests.camera_standin import StandinCamera, StandinCameras, webcam_frame
 from tests.gui import traces
 from tests.gui.conftest import make_window
 from tests.gui.helpers import JOB_TIMEOUT_MS, save_shot
 from tests.gui.test_main_window import open_and_wait, settle_materials, sidebar
 from tests.gui.test_materials_step import jpeg
+from tests.test_live_guide import GOOD
 from ui import backend as real_backend
 from ui.main_window import MainWindow
 
@@ -183,7 +185,7 @@ NAMES = ("6b27 9633 660e 8fdc", "53f8 9a6c 9759 6021", "8bf8 845b 6587 6f9c", "4
          "4e1c 65b9 6620 96ea")
 MATERIALS = ("id_front", "diploma")
 
-PhotoSource = Callable[[Any, MainWindow, Path, np.ndarray], None]
+PhotoSource = Callable[[Any, MainWindow, Path, np.ndarray], np.ndarray]  # -> the pixels the app got
 
 
 def decode(codes: str) -> str:
@@ -197,12 +199,40 @@ def unique_photo(base: np.ndarray, seed: int) -> np.ndarray:
     return np.clip(shifted, 0, 255).astype(np.uint8)
 
 
-def photo_from_file(qtbot, window: MainWindow, folder: Path, rgb: np.ndarray) -> None:
-    """The candidate's photo as a file of theirs, opened in the photo step. With the camera, the
-    stand-in camera plays `rgb` and the shutter writes it into the step's temporary folder."""
+def photo_from_file(qtbot, window: MainWindow, folder: Path, rgb: np.ndarray) -> np.ndarray:
+    """The candidate's photo as a file of theirs, opened in the photo step."""
     path = folder / f"{folder.name}-photo.png"
     Image.fromarray(rgb).save(path)
     window.open_photo(path)
+    return rgb
+
+
+class CameraDesk:
+    """The real pipeline (ui.backend) with a stand-in webcam that films the current candidate."""
+
+    def __init__(self) -> None:
+        self.cameras = StandinCameras()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(real_backend, name)
+
+    def list_cameras(self) -> Any:
+        return self.cameras.list_cameras()
+
+    def open_camera(self, index: int) -> Any:
+        return self.cameras.open_camera(index)
+
+    def photo_from_camera(self, qtbot, window: MainWindow, folder: Path, rgb: np.ndarray) -> np.ndarray:
+        """The help desk's own photo: the webcam films the candidate (`rgb` before the office wall),
+        the framing guide says ready, the shutter writes the frame into the photo step's temporary
+        folder and the photo step opens it."""
+        frame = webcam_frame(rgb, **GOOD)
+        self.cameras = StandinCameras(StandinCamera([frame]))
+        dialog = window.photo.take_photo()
+        qtbot.waitUntil(lambda: dialog.frames_shown >= 1 and dialog.shutter.isEnabled(), timeout=JOB_TIMEOUT_MS)
+        dialog.take()
+        self.cameras = StandinCameras()  # the stand-in's frames are the test's, not the app's
+        return frame
 
 
 def middle(data: bytes) -> bytes:
@@ -220,17 +250,22 @@ def serve(qtbot, window: MainWindow, sources: Path, out: Path, codes: str, seed:
     secret = traces.Secret(f"candidate {seed}")
     secret.add_text(name)
     secret.add_text(token)
-    rgb = unique_photo(base, seed)
-    secret.add_pixels("the photo's pixels", rgb)
-    give_photo(qtbot, window, folder, rgb)
-    qtbot.waitUntil(lambda: window.photo.result_picture() is not None and not window.busy, timeout=JOB_TIMEOUT_MS)
+    secret.add_pixels("the photo's pixels", give_photo(qtbot, window, folder, unique_photo(base, seed)))
+    def settled() -> bool:  # checked, and a fixed result's own checks passed (a retake has none)
+        return (not window.busy and window.photo.report is not None
+                and (window.photo.result_passed or window.photo.result_picture() is None))
+
+    qtbot.waitUntil(settled, timeout=JOB_TIMEOUT_MS)
     photo = window.project.photo()
     assert photo is not None
     secret.add_bytes("the photo file", middle(photo.read_bytes()))
-    secret.add_pixels("the fixed photo", window.photo.result_picture())
     report = window.photo.report
-    assert report is not None and report.output is not None
-    secret.add_bytes("the fixed photo's file", middle(report.output.path.read_bytes()))
+    assert report is not None
+    # The stand-in webcam films grace_hopper's picture before a wall, hat cut at the picture's top:
+    # a shot the photo step asks to retake, so it has no fixed result; the phone photos are fixed.
+    # The fixed photo is a preview in memory until the export writes it (found below).
+    if (fixed := window.photo.result_picture()) is not None:
+        secret.add_pixels("the fixed photo", fixed)
     documents = []
     for i, kind in enumerate(MATERIALS):
         path = folder / f"{token}-{kind}.jpg"
@@ -268,19 +303,21 @@ def next_candidate(window: MainWindow) -> None:
 def test_five_candidates_leave_no_trace(qtbot, settings, data_dir, app_home, tmp_path, monkeypatch,
                                         grace_hopper_rgb):
     """The real pipeline throughout (photo, the materials' OCR, the export): the caches that could keep
-    a candidate's pixels are the real ones. After each candidate 下一位考生; then the temp folder, the
+    a candidate's pixels are the real ones. Photos come from the stand-in webcam through the camera
+    dialog and from the candidates' own files, in turn. After each candidate 下一位考生; then the temp folder, the
     settings (the app's and Qt's), the data folder, the window's text and the process's objects are
     searched for every earlier candidate. The current one is found there, so the search can find."""
     temp = tmp_path / "temp"  # the steps' temporary folders, apart from other processes'
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    window = help_desk_window(qtbot, real_backend, settings, data_dir)
+    desk = CameraDesk()
+    window = help_desk_window(qtbot, desk, settings, data_dir)
     sources, out = tmp_path / "考生", tmp_path / "导出"
     out.mkdir()
     qt_settings = Path(QSettings(QSettings.Scope.UserScope, "QtProject").fileName())
     places: dict[str, Any] = {"roots": [temp, app_home, qt_settings], "settings": [Path(settings.fileName()),
                                                                               qt_settings]}
-    serve(qtbot, window, sources, out, WARM_UP, 0, grace_hopper_rgb, photo_from_file)
+    serve(qtbot, window, sources, out, WARM_UP, 0, grace_hopper_rgb, desk.photo_from_camera)
     next_candidate(window)
     before = traces.pictures()  # the pipeline's own, loaded by the first candidate
 
@@ -288,7 +325,9 @@ def test_five_candidates_leave_no_trace(qtbot, settings, data_dir, app_home, tmp
     for i, codes in enumerate(NAMES):
         if secrets:
             next_candidate(window)
-        secrets.append(serve(qtbot, window, sources, out, codes, i + 1, grace_hopper_rgb, photo_from_file))
+        # Photos taken at the desk and phone photos the candidates brought, in turn.
+        give = photo_from_file if i % 2 == 0 else desk.photo_from_camera
+        secrets.append(serve(qtbot, window, sources, out, codes, i + 1, grace_hopper_rgb, give))
 
     here = "\n".join(traces.find(secrets[-1], **places))
     for what in ("QLineEdit in ExportStep", "setting ", "file ", "the fixed photo", "the thumbnail of",

@@ -11,6 +11,7 @@ listed before the needles are made from it, so the search never finds its own ei
 from __future__ import annotations
 
 import gc
+import types
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,7 +162,9 @@ def _in_process(objects: list[object], texts: list[str], encoded: list[bytes],
     found: list[str] = []
     for o in objects:
         if isinstance(o, str):
-            found += [f"str {o[:80]!r} in {_holders(o, objects)}" for t in texts if t in o]
+            for t in texts:  # a loop, not a comprehension: its closure cell would be what holds `o`
+                if t in o:
+                    found.append(f"str {o[:80]!r} in {_holders(o, objects)}")
             continue
         data: bytes | None = None
         if isinstance(o, bytes | bytearray):
@@ -188,7 +191,8 @@ def _holders(o: object, objects: list[object], depth: int = 3) -> str:
         if not up:
             break
         o = up[0]
-        chain.append(type(o).__qualname__ + (f"[{', '.join(list(o)[:6])}]" if isinstance(o, dict) else ""))
+        named = f" {o.__module__}.{o.__qualname__}" if isinstance(o, types.FunctionType) else ""
+        chain.append(type(o).__qualname__ + named + (f"[{', '.join(list(o)[:6])}]" if isinstance(o, dict) else ""))
     return " < ".join(chain) or "nothing"
 
 

@@ -340,7 +340,7 @@ class PhotoStep(Step):
         self._runner.cancel()
         self._tmp.cleanup()
         self._tmp = tempfile.TemporaryDirectory(prefix="photocheck-pasted-", ignore_cleanup_errors=True)
-        self._analysis = self._rendered = self._saved = None
+        self._analysis = self._rendered = self._checked = self._saved = self._turn_from = None
         self._save_request = self._paste_request = None
         self._want_analysis = self._want_render = False
         self._error = ""
