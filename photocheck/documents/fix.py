@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
+from photocheck.concurrency import release_memory
 from photocheck.documents import checks as mc
 from photocheck.documents.classify import classify
 from photocheck.errors import UserError
@@ -310,6 +311,7 @@ def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]]
         preview, _ = downscale(rgb, PREVIEW_SIDE)
     with _timed(timings, "orientation_ocr"):
         turn, confidence = _orient(preview, rotation)
+    release_memory()  # the detector's scratch, before the warp's float copies (see _process)
     if photo and corners is None:
         return _upright_photo(rgb, turn, confidence, rotation is not None, timings)
     with _timed(timings, "geometry"):
@@ -527,9 +529,15 @@ def _process(
                    timings=timings, photo=held)
     damage = loaded.damage
     del loaded
+    # Each stage's scratch (float copies, OCR activations) is freed into this thread's heap, which
+    # glibc keeps: handed back between stages, two items in flight cost their live pages plus one
+    # stage's scratch each, not every stage's high-water mark (with ocr's one detection at a time,
+    # benchmarks/prepare_speed.py's peak went from about 910 to 776 MB; either alone: 835, 941).
+    release_memory()
     with _timed(timings, "text_ocr"):
         text = read_document(prep.flat)
         prep, text, mirrored = _unmirror(prep, text, spec)
+    release_memory()
     suggestion = classify(text.text, spec)
     cat = _category(spec, category, suggestion, path)
     slot = slot or (suggestion.slot if cat is not None and cat.id == suggestion.category_id else None)
@@ -548,6 +556,7 @@ def _process(
                 split_note = (f"整页压缩到 {max_bytes:,} 字节以内无法看清（{why}），已按阅读顺序从上到下分成 "
                               f"{len(parts)} 张（相邻两张略有重叠），请按 1–{len(parts)} 的顺序全部上传到同一类材料")
                 pieces = parts
+    release_memory()
     checks_common = [
         *([mc.material_readable(damage)] if damage else []),
         mc.material_orientation(prep.rotation, prep.orientation_confidence, text.skew,
