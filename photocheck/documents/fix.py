@@ -531,8 +531,8 @@ def _process(
     del loaded
     # Each stage's scratch (float copies, OCR activations) is freed into this thread's heap, which
     # glibc keeps: handed back between stages, two items in flight cost their live pages plus one
-    # stage's scratch each, not every stage's high-water mark (with ocr's one detection at a time,
-    # benchmarks/prepare_speed.py's peak went from about 910 to 776 MB; either alone: 835, 941).
+    # stage's scratch each, not every stage's high-water mark (with ocr's one inference at a time,
+    # benchmarks/prepare_speed.py's peak went from 909-947 to 754-762 MB).
     release_memory()
     with _timed(timings, "text_ocr"):
         text = read_document(prep.flat)
