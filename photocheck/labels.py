@@ -49,6 +49,8 @@ _CHECKS: dict[str, tuple[str, str]] = {
     "material.valid": ("有效期", "validity"),
     "material.name": ("姓名一致", "name matches"),
     "material.category": ("类别相符", "category matches"),
+    "material.face": ("本人面部", "candidate's face"),
+    "material.card_text": ("证件文字可辨认", "card text legible"),
     "category.count": ("文件数量", "number of files"),
     "category.required": ("必需材料", "required material"),
     "export.verify": ("导出校验", "export verification"),

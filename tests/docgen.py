@@ -449,3 +449,27 @@ def dense_page(rows: int = 36, cols: int = 34, size: int = 22, seed: int = 0) ->
     for i, line in enumerate(lines):
         _text(d, (size, size + i * (size + gap)), line, size)
     return FlatDocument("dense", np.asarray(img).copy(), lines, lines[-1], None)
+
+
+def handheld_photo(person: np.ndarray, card: np.ndarray, *, mirrored: bool = False, card_blur: float = 0.0,
+                   face: bool = True) -> np.ndarray:
+    """A hand-held ID photo: `person` (a portrait, e.g. astronaut or grace_hopper) on the left of a
+    plain wall, the upright `card` held beside the chin on the right, at a phone's framing.
+    `mirrored` flips it as a selfie camera does; `card_blur` (px) blurs the card past reading;
+    `face=False` leaves the person out (the card alone on the wall)."""
+    from PIL import ImageFilter
+
+    w, h = 1800, 1200
+    canvas = Image.new("RGB", (w, h), (214, 210, 202))
+    if face:
+        p = Image.fromarray(person)
+        scale = 0.8 * h / p.height
+        canvas.paste(p.resize((round(p.width * scale), round(p.height * scale)), Image.Resampling.LANCZOS),
+                     (120, h - round(p.height * scale)))
+    c = Image.fromarray(card)
+    if card_blur:
+        c = c.filter(ImageFilter.GaussianBlur(card_blur))
+    c = c.resize((round(c.width * 1.1), round(c.height * 1.1)), Image.Resampling.LANCZOS)
+    canvas.paste(c, (w - c.width - 60, h - c.height - 120))
+    out = np.asarray(canvas)
+    return np.ascontiguousarray(out[:, ::-1]) if mirrored else out.copy()

@@ -27,7 +27,7 @@ from photocheck.documents.fields import (
     reference,
 )
 from photocheck.documents.ocr import TextLine
-from photocheck.documents.portrait import is_portrait
+from photocheck.documents.portrait import Picture, picture_kind
 from photocheck.export.prepare import collect
 from photocheck.reports import Status
 from photocheck.rules.materials import parse_materials
@@ -255,12 +255,11 @@ def test_portrait_among_the_materials_is_routed_to_the_photo(tmp_path, grace_hop
     root = tmp_path / "材料"
     _jpeg(docgen.flat_document("id_back", 1).image, root / "身份证明" / "反面.jpg")
     shutil.copy(grace_hopper_path, root / "自拍.jpg")
-    checks = SPEC.checks
-    assert is_portrait(root / "自拍.jpg", checks, max_pixels=PROFILE.input.max_pixels)
-    assert not is_portrait(root / "身份证明" / "反面.jpg", checks, max_pixels=PROFILE.input.max_pixels)
-
     def portrait(p):
-        return is_portrait(p, checks, max_pixels=PROFILE.input.max_pixels)
+        return picture_kind(p, SPEC, max_pixels=PROFILE.input.max_pixels)
+
+    assert portrait(root / "自拍.jpg") == Picture(portrait=True)
+    assert portrait(root / "身份证明" / "反面.jpg") is None
 
     inputs = collect(root, SPEC, portrait=portrait)
     assert inputs.photo == root / "自拍.jpg"

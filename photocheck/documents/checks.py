@@ -15,6 +15,7 @@ from photocheck.reports import CheckResult, Status
 
 if TYPE_CHECKING:
     from photocheck.documents.fields import Reading, Reference
+    from photocheck.documents.handheld import Person
     from photocheck.reports import MaterialReport, Suggestion
     from photocheck.rules.materials import Category, Variant
 
@@ -33,6 +34,8 @@ ORDER = (
     "material.valid",
     "material.name",
     "material.category",
+    "material.face",
+    "material.card_text",
 )
 NO_TEXT = "未识别到文字：请确认拍的是证件或证书，且文字清晰"
 NO_TEXT_EN = "No text found: make sure the photo shows the certificate or ID and its text is sharp"
@@ -273,8 +276,9 @@ def material_key_fields(readings: Sequence[Reading]) -> CheckResult | None:
     read = [r for r in readings if r.ok]
     names = "、".join(r.field.name for r in read)
     return CheckResult("material.key_fields", PASS, value, "required",
-                       f"关键信息清晰可辨：{names}" if read else "关键信息清晰可辨",
-                       message_en="Key fields legible: " + ", ".join(r.field.name_en for r in read))
+                       f"关键信息清晰可辨：{names}" if read else "未读出可选的关键信息（不影响通过）",
+                       message_en=("Key fields legible: " + ", ".join(r.field.name_en for r in read)) if read
+                       else "No optional key field read (not required)")
 
 
 def material_valid(readings: Sequence[Reading], ref: Reference) -> CheckResult | None:
@@ -352,3 +356,39 @@ def material_category(category: Category, words: Sequence[str], suggestion: Sugg
         f"确认文件放对了类别；{category.name}应为：{category.hint or category.name}",
         message_en=f"This does not look like {category.name_en}",
     )
+
+
+# --- the hand-held ID photo --------------------------------------------------------------------
+
+
+def material_face(person: Person | None, *, min_face: float, margin: float) -> CheckResult:
+    """One live face, large enough and whole in the picture ("人像应清晰可辨")."""
+    limit = {"min_face": min_face, "margin": margin}
+    hint = "请正对镜头，把脸和证件一起完整拍进画面，再重拍"
+    if person is None:
+        return CheckResult("material.face", FAIL, None, limit, "手持证件照中没有找到本人的脸", hint,
+                           message_en="No face found in the hand-held ID photo")
+    value = {"faces": person.faces, "share": person.share, "inside": person.inside, "eyes": person.eyes}
+    if person.faces > 1:
+        return CheckResult("material.face", FAIL, value, limit, f"画面中有 {person.faces} 个人：只能有考生本人",
+                           "请单独拍摄本人手持证件的照片", message_en=f"{person.faces} people in the picture")
+    if person.share < min_face:
+        return CheckResult("material.face", FAIL, value, limit,
+                           f"人脸太小（占画面 {person.share:.1%}，至少 {min_face:.0%}）", "请离镜头近一些再拍",
+                           message_en=f"The face is too small ({person.share:.1%} of the picture)")
+    if person.inside < margin or not person.eyes:
+        return CheckResult("material.face", FAIL, value, limit, "人脸被画面边缘截断", hint,
+                           message_en="The face is cut off by the picture's edge")
+    return CheckResult("material.face", PASS, value, limit, "本人面部完整可见",
+                       message_en="The candidate's face is fully visible")
+
+
+def material_card_text(chars: float, min_chars: int) -> CheckResult:
+    """The held card's text reads in the upload file ("证件内容应清晰可辨")."""
+    if chars < min_chars:
+        return CheckResult("material.card_text", FAIL, chars, min_chars,
+                           f"手持的证件上的文字无法辨认（读出约 {chars:.0f} 个字，至少 {min_chars} 个）",
+                           "请把证件人像面朝向镜头、拿近并对好焦，避免手指或反光遮挡文字",
+                           message_en=f"The held card's text is not legible ({chars:.0f} characters read)")
+    return CheckResult("material.card_text", PASS, chars, min_chars, f"证件文字清晰可辨（约 {chars:.0f} 个字）",
+                       message_en=f"The card's text is legible ({chars:.0f} characters)")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
+from photocheck.concurrency import release_memory
 from photocheck.documents import checks as mc
 from photocheck.documents.classify import classify
 from photocheck.errors import UserError
@@ -247,8 +248,8 @@ class FlatPage:
     orientation_confidence: float | None  # None: rotation set by hand
     corners: np.ndarray  # (4, 2) in the upright source image
     found: bool
-    sharpness: float
-    glare: float
+    sharpness: float | None  # None: a photo (hand-held), not judged as paper
+    glare: float | None
     notes: tuple[str, ...]
 
 
@@ -292,9 +293,10 @@ def _geometry_notes(rotation: int, manual_rotation: bool, found: bool, manual_co
 
 
 def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]] | None,
-            pdf: bool, timings: Timings) -> FlatPage:
+            pdf: bool, timings: Timings, photo: bool = False) -> FlatPage:
     """Upright, cut to the document, straight, borders trimmed, shadows flattened: the
-    full-resolution pixels go through one warp and one divide."""
+    full-resolution pixels go through one warp and one divide. `photo` (the hand-held ID photo)
+    is only turned upright: a cut-out would crop the person away, flattening would bleach them."""
     from photocheck.documents.geometry import (
         blur_measure,
         downscale,
@@ -309,6 +311,9 @@ def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]]
         preview, _ = downscale(rgb, PREVIEW_SIDE)
     with _timed(timings, "orientation_ocr"):
         turn, confidence = _orient(preview, rotation)
+    release_memory()  # the detector's scratch, before the warp's float copies (see _process)
+    if photo and corners is None:
+        return _upright_photo(rgb, turn, confidence, rotation is not None, timings)
     with _timed(timings, "geometry"):
         # The outline is searched on the turned preview; the photo itself is only read near
         # the corners, through a view, and turned by the warp below.
@@ -322,6 +327,19 @@ def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]]
     notes = _geometry_notes(turn, rotation is not None, quad.found, corners is not None, page.skew, pdf)
     notes.append("已压平阴影、提亮纸张")
     return FlatPage(flat, turn, confidence, quad.points, quad.found, sharpness, glare, tuple(notes))
+
+
+def _upright_photo(rgb: np.ndarray, turn: int, confidence: float | None, manual: bool,
+                   timings: Timings) -> FlatPage:
+    """The whole picture turned upright. Its sharpness and glare are not judged as a page's (a
+    bright wall is not glare on paper): the card's OCR says whether it can be read."""
+    with _timed(timings, "geometry"):
+        flat = np.ascontiguousarray(np.rot90(rgb, -(turn // 90) % 4))
+        h, w = flat.shape[:2]
+        corners = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+    notes = [n for n in _geometry_notes(turn, manual, False, False, 0.0, False) if not n.startswith("未找到")]
+    notes.append("手持证件照：保留整幅画面（不裁切、不压平），以免裁掉人像")
+    return FlatPage(flat, turn, confidence, corners, False, None, None, tuple(notes))
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -504,15 +522,22 @@ def _process(
     stem = _target_stem(path, Path(out))
     if category is not None:
         _category(spec, category, Suggestion("", None, 0.0, ""), path)  # fail before the slow work
+    held = slot is not None and slot == spec.checks.handheld_slot  # a photo of the candidate holding the card
     with _timed(timings, "load"):
         loaded = load_input(path, page, prof)
     prep = prepare(loaded.rgb, rotation=rotation, corners=corners, pdf=page is not None or is_pdf(path),
-                   timings=timings)
+                   timings=timings, photo=held)
     damage = loaded.damage
     del loaded
+    # Each stage's scratch (float copies, OCR activations) is freed into this thread's heap, which
+    # glibc keeps: handed back between stages, two items in flight cost their live pages plus one
+    # stage's scratch each, not every stage's high-water mark (with ocr's one inference at a time,
+    # benchmarks/prepare_speed.py's peak went from 909-947 to 754-762 MB).
+    release_memory()
     with _timed(timings, "text_ocr"):
         text = read_document(prep.flat)
         prep, text, mirrored = _unmirror(prep, text, spec)
+    release_memory()
     suggestion = classify(text.text, spec)
     cat = _category(spec, category, suggestion, path)
     slot = slot or (suggestion.slot if cat is not None and cat.id == suggestion.category_id else None)
@@ -531,22 +556,27 @@ def _process(
                 split_note = (f"整页压缩到 {max_bytes:,} 字节以内无法看清（{why}），已按阅读顺序从上到下分成 "
                               f"{len(parts)} 张（相邻两张略有重叠），请按 1–{len(parts)} 的顺序全部上传到同一类材料")
                 pieces = parts
+    release_memory()
     checks_common = [
         *([mc.material_readable(damage)] if damage else []),
         mc.material_orientation(prep.rotation, prep.orientation_confidence, text.skew,
                                 max_skew=spec.checks.max_skew_degrees, min_confidence=MIN_ORIENTATION_CONFIDENCE,
                                 mirrored=mirrored),
-        mc.material_blur(prep.sharpness, spec.checks.min_sharpness),
-        mc.material_glare(prep.glare, spec.checks.max_glare_fraction),
+        *([mc.material_blur(prep.sharpness, spec.checks.min_sharpness)] if prep.sharpness is not None else []),
+        *([mc.material_glare(prep.glare, spec.checks.max_glare_fraction)] if prep.glare is not None else []),
     ]
     notes = list(prep.notes)
     if damage:
         notes.insert(0, "原文件有损坏（解码时出错），输出图片中可能有错位或色块，请核对")
     outputs: list[OutputFile] = []
     # What a reviewer reads, from the upload file's own OCR.
-    extra = [category_sanity(spec, cat, text.text, suggestion)] if category is not None and cat else []
-    if pieces and cat is not None:
-        extra += review(spec, cat, slot, *_upload_lines(pieces, prep.flat.shape), name=name)
+    # The hand-held photo's category is its slot's; whether its card reads is material.card_text.
+    extra = [category_sanity(spec, cat, text.text, suggestion)] if category is not None and cat and not held else []
+    upload = _upload_lines(pieces, prep.flat.shape) if pieces else None
+    if upload is not None and cat is not None:
+        extra += review(spec, cat, slot, *upload, name=name)
+    if held:
+        extra += _handheld_checks(prep.flat, upload[0] if upload else text.lines, spec)
     with _timed(timings, "write"):
         if not pieces:
             checks = [mc.material_format(None, formats, False), mc.material_bytes(None, max_bytes), *checks_common,
@@ -569,6 +599,15 @@ def _process(
         notes=notes, document_found=prep.found, mirrored=mirrored, parts=outputs if len(outputs) > 1 else [],
     )
     return report, timings
+
+
+def _handheld_checks(photo: np.ndarray, lines: Sequence[TextLine], spec: MaterialsSpec) -> list[CheckResult]:
+    """material.face on the (un-mirrored) photo, material.card_text on the upload file's OCR."""
+    from photocheck.documents.handheld import card_chars, find_person
+
+    c = spec.checks
+    return [mc.material_face(find_person(photo), min_face=c.handheld_min_face, margin=c.handheld_face_margin),
+            mc.material_card_text(card_chars(lines), c.handheld_min_card_chars)]
 
 
 @dataclass(frozen=True)

@@ -1,37 +1,58 @@
-"""A portrait among the materials (one face, almost no text) is the registration photo put in
-the wrong place: recognised here so that `prepare` sends it to the photo step instead of judging
-it as a document. An ID card or a hand-held ID photo shows a face too, but carries text."""
+"""Pictures among the materials that are not flat documents, told apart from their face and
+text: a portrait (one face, almost no text) is the registration photo put in the wrong place, and
+`prepare` sends it to the photo step instead of judging it as a document; a live face beside card
+text is the hand-held ID photo, placed in its slot (documents.handheld). An ID card shows a face
+too, but printed among its text."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+from photocheck.documents.classify import classify
+from photocheck.documents.handheld import MIN_FACE_SCORE, PREVIEW_SIDE, outside_text
 from photocheck.documents.mirror import strength
 from photocheck.errors import UserError
 from photocheck.io.decode import Source
-from photocheck.rules.materials import MaterialChecks
-
-# The portrait test reads a reduced copy: a face and any card text are still far above the
-# detectors' minimum sizes at this long side.
-PREVIEW_SIDE = 1000
-MIN_FACE_SCORE = 0.6  # a detection weaker than this is not a face a reviewer would see
+from photocheck.rules.materials import MaterialsSpec
 
 
-def is_portrait(path: Path, checks: MaterialChecks, *, max_pixels: int) -> bool:
-    """One face covering at least `portrait_min_face` of the picture and at most
-    `portrait_max_chars` confidently read characters. Files that do not decode as images
-    (PDFs, damaged files) are not portraits: the material pipeline reports on those."""
-    from photocheck.documents.ocr import read_text
+@dataclass(frozen=True)
+class Picture:
+    """What a file is when it is not a flat document."""
+
+    portrait: bool  # the registration photo
+    category: str | None = None  # else the category whose hand-held slot it fills
+
+
+def picture_kind(path: Path, spec: MaterialsSpec, *, max_pixels: int) -> Picture | None:
+    """A portrait: one face covering at least `portrait_min_face` of the picture and at most
+    `portrait_max_chars` confidently read characters. A hand-held photo: its largest face (at
+    least `handheld_min_face`) outside the text, and more text, classified as a side that is held
+    (`handheld_sides`) of a category that has the hand-held slot. Files that do
+    not decode as images (PDFs, damaged files) are neither: the material pipeline reports on those."""
+    from photocheck.documents.ocr import plain_text, read_text
     from photocheck.vision.face import detect_faces
 
+    checks = spec.checks
     try:
         rgb = Source.open(path, max_pixels=max_pixels).decode(PREVIEW_SIDE).rgb
     except (UserError, OSError, ValueError):
-        return False
+        return None
     faces = [f for f in detect_faces(rgb, min_score=MIN_FACE_SCORE) if f.score >= MIN_FACE_SCORE]
-    if len(faces) != 1:
-        return False
+    if not faces:
+        return None
     h, w = rgb.shape[:2]
-    if faces[0].area / (h * w) < checks.portrait_min_face:
-        return False
-    return strength(read_text(rgb)) <= checks.portrait_max_chars
+    face = max(faces, key=lambda f: f.area)
+    lines = read_text(rgb)
+    if strength(lines) <= checks.portrait_max_chars:
+        return Picture(portrait=True) if len(faces) == 1 and face.area / (h * w) >= checks.portrait_min_face else None
+    if face.area / (h * w) < checks.handheld_min_face or not outside_text(face.box, lines, 1.0):
+        return None
+    # The card's side is the one the hand-held photo shows (an ID card's back has an emblem that
+    # the detector may take for a face, printed beside its text).
+    guess = classify(plain_text(lines), spec)
+    cat = spec.category(guess.category_id) if guess.category_id else None
+    if cat is None or not cat.slot(checks.handheld_slot) or guess.slot not in checks.handheld_sides:
+        return None
+    return Picture(portrait=False, category=cat.id)

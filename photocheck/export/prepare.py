@@ -23,7 +23,7 @@ from photocheck.concurrency import CancelToken, Progress
 from photocheck.documents.checks import category_count, category_required
 from photocheck.documents.fix import process, select_pages
 from photocheck.documents.ocr import use_threads
-from photocheck.documents.portrait import is_portrait
+from photocheck.documents.portrait import Picture, picture_kind
 from photocheck.errors import UserError
 from photocheck.export.layout import PROJECT, Staging, safe_name
 from photocheck.export.manifest import record_file, verify_manifest, with_verification, write_manifest
@@ -61,7 +61,7 @@ class InputItem:
     page: int | None
     sha256: str
     category: str | None  # the user's choice: the subfolder it was in, or the window's
-    slot: str | None = None  # the window's choice (else from the file name or the text)
+    slot: str | None = None  # the window's or the hand-held photo's (else from the file name or the text)
     rotation: int | None = None  # manual clockwise rotation from the window
     corners: list[list[float]] | None = None  # manual document corners from the window
 
@@ -148,11 +148,13 @@ def relative_source(path: Path, input_dir: Path) -> str:
 
 def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
             exclude: Path | None = None, profile: Profile | None = None,
-            portrait: Callable[[Path], bool] | None = None, photo_folder: str = "") -> Inputs:
+            portrait: Callable[[Path], Picture | None] | None = None, photo_folder: str = "") -> Inputs:
     """Every material item (one per image, one per PDF page) with its user-chosen category,
     the registration photo, and what was skipped (duplicates, unreadable files). Sources are
-    named relative to `input_dir`. A file that `portrait` recognises (one face, no text) is the
-    photo, not a material: it becomes the photo when there is none yet, else it is left out."""
+    named relative to `input_dir`. A file that `portrait` recognises as a portrait (one face, no
+    text) is the photo, not a material: it becomes the photo when there is none yet, else it is
+    left out. One it recognises as a hand-held ID photo goes to that slot; a file already in the
+    hand-held slot (by its folder and name) is not looked at: its card may be what is unreadable."""
     notes: list[str] = []
     photos = _photo_candidates(input_dir, photo_folder)
     if photo is None and photos:
@@ -180,7 +182,12 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
                                    f"same file as {seen[digest].name}; skipped", blocking=False))
             continue
         seen[digest] = path
-        if portrait is not None and portrait(path):
+        top = path.relative_to(input_dir).parts
+        category = folder_category(top[0], spec) if len(top) > 1 else None
+        handheld = spec.checks.handheld_slot
+        slot = handheld if category and slot_from_name(path.stem, category) == handheld else None
+        picture = portrait(path) if portrait is not None and slot is None else None
+        if picture is not None and picture.portrait:
             if photo is None:
                 photo = path
                 notes.append(f"{path.name} 是一张人像照片（一张人脸、没有文字），已作为报名照片处理")
@@ -189,10 +196,12 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
                     str(path), None, f"这是一张人像照片，不是材料：报名照片已使用 {photo.name}，此文件未导出",
                     f"a portrait, not a material: the photo step uses {photo.name}", blocking=False))
             continue
-        top = path.relative_to(input_dir).parts
-        category = folder_category(top[0], spec) if len(top) > 1 else None
         if len(top) > 1 and category is None:
             notes.append(f"子文件夹 {top[0]} 不是已知的材料类别，其中的文件按内容自动分类")
+        if picture is not None and picture.category and (category is None or category.id == picture.category):
+            category = spec.category(picture.category)
+            slot = handheld
+            notes.append(f"{path.name} 是一张手持证件照（人脸和证件），已放入「{category.name}」的手持证件照")
         try:
             selection = select_pages(path, None, profile)
         except UserError as exc:
@@ -201,7 +210,7 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
         if selection.note:
             notes.append(selection.note)
         source = relative_source(path, input_dir)
-        items.extend(InputItem(p, source, page, digest, category.id if category else None)
+        items.extend(InputItem(p, source, page, digest, category.id if category else None, slot)
                      for p, page in selection.items)
     return Inputs(items, photo, skipped, list(dict.fromkeys(notes)))
 
@@ -369,9 +378,9 @@ def prepare(
         raise UserError(photo, "找不到报名照片文件", "the photo file does not exist")
     candidate = safe_name(name if name is not None else input_dir.resolve().name)
 
-    def portrait(path: Path) -> bool:
+    def portrait(path: Path) -> Picture | None:
         # On a worker thread: its OCR engine is the one the documents use next (no third engine).
-        job = _item_pool().submit(is_portrait, path, spec.checks, max_pixels=prof.input.max_pixels)
+        job = _item_pool().submit(picture_kind, path, spec, max_pixels=prof.input.max_pixels)
         return job.result()
 
     return _build(out_dir, candidate, prof, spec, input_dir, overwrite, progress, cancel,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photocheck.concurrency import helper
+from photocheck.concurrency import helper, release_memory
 from photocheck.errors import UserError
 from photocheck.io.decode import Picture, Source, check_file
 from photocheck.io.interrupt import deferred
@@ -188,6 +188,9 @@ def fix(
     result = render_upload(p, prof, frame=frame, background=background, keep=keep, remove=remove)
     if isinstance(result, list):
         return PhotoReport(input=path, profile=prof, checks=result)
+    # The matte's scratch back to the system before the written file is analysed again: in
+    # `prepare` the photo runs beside a document, whose peak would otherwise stack on this one.
+    release_memory()
     return _write_checked(path, out, original, prof, p.checks, result)
 
 

@@ -161,6 +161,12 @@ class MaterialChecks:
     mirror_min_chars: int = field(metadata=num(0))
     portrait_min_face: float = field(metadata=num(0.0, 1.0))  # documents.portrait: face box share of the picture
     portrait_max_chars: int = field(metadata=num(0))
+    # documents.handheld: the slot of a photo of the candidate holding the card, and its limits
+    handheld_slot: str = field(metadata=_IDENT)
+    handheld_sides: tuple[str, ...] = field(metadata=listing(1, **_IDENT))  # the card sides it shows
+    handheld_min_face: float = field(metadata=num(0.0, 1.0))  # the live face's box share of the picture
+    handheld_face_margin: float = field(metadata=num(0.0, 0.5))  # the face box this far inside the edges
+    handheld_min_card_chars: int = field(metadata=num(0))  # confident characters the card must show
     legibility_z: float = field(metadata=num(0.0, 5.0))  # one-sided z of the bound on the agreement (compress.legible)
     split_max_parts: int = field(metadata=num(1, 20))  # a page no single file keeps legible: at most this many parts
     split_overlap: float = field(metadata=num(0.0, 0.25))  # share of the page's height each part repeats
