@@ -17,14 +17,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 
-from photocheck.api import Cancelled, PhotoReport, Profile, UserError
+from photocheck.api import Cancelled
 
 Say = Callable[[str], None]  # a progress message; it raises Cancelled once the job is asked to stop
 Work = Callable[[Say], Any]
@@ -34,18 +31,6 @@ Work = Callable[[Say], Any]
 _abandoned: list[threading.Thread] = []
 
 
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    report: PhotoReport
-    preview: np.ndarray | None  # the input as the user sees it (EXIF-upright), None if it cannot be decoded
-
-
-@dataclass(frozen=True)
-class FixOutcome:
-    report: PhotoReport
-    preview: np.ndarray | None  # the written upload file; None when nothing was written
 
 
 class JobProgress:
@@ -172,30 +157,3 @@ def finish_abandoned(timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while _abandoned:
         _abandoned.pop().join(max(0.0, deadline - time.monotonic()))
-
-
-def _preview(backend: Any, path: Path, side: int) -> np.ndarray | None:
-    try:
-        preview: np.ndarray = backend.load_preview(path, side)
-        return preview
-    except UserError:
-        return None
-
-
-def check_job(backend: Any, path: Path, profile: Profile, preview_side: int) -> Work:
-    def work(say: Say) -> CheckOutcome:
-        report = backend.check_photo(path, profile)  # first: it raises a readable UserError for bad files
-        say("")  # a stopping point before the preview decode
-        return CheckOutcome(report, _preview(backend, path, preview_side))
-
-    return work
-
-
-def fix_job(backend: Any, path: Path, out: Path, original: Path | None, profile: Profile, preview_side: int) -> Work:
-    def work(_say: Say) -> FixOutcome:
-        # No stopping point inside: the files are written and renamed into place by one call.
-        report = backend.fix_photo(path, out, original=original, profile=profile)
-        preview = _preview(backend, report.output.path, preview_side) if report.output else None
-        return FixOutcome(report, preview)
-
-    return work
