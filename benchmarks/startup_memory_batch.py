@@ -41,7 +41,7 @@ def peak_rss_mb(src: Path, out: Path, original: bool) -> float:
     code = (
         "import sys\n"
         "from photocheck.cli import main\n"
-        f"rc = main(['photo', 'fix', {str(src)!r}, '-o', {str(out)!r}, *{extra!r}])\n"
+        f"rc = main(['photo', 'fix', {str(src)!r}, '-o', {str(out)!r}, '--overwrite', *{extra!r}])\n"
         "hwm = [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM:')][0]\n"
         "print(int(hwm.split()[1]))\n"
         "sys.exit(rc)\n"
