@@ -51,6 +51,43 @@ def two_faces(folder: Path) -> Path:
     return path
 
 
+class DemoCameraBackend:
+    """The real pipeline with one stand-in webcam playing the sample a little too far away, so the
+    camera dialog shows its guide and a hint as a candidate would see them."""
+
+    def __init__(self) -> None:
+        import numpy as np
+        from PIL import Image
+
+        from photocheck.api import sample_path
+        from tests.camera_standin import StandinCamera, StandinCameras, webcam_frame
+
+        rgb = np.asarray(Image.open(sample_path("grace_hopper.jpg")).convert("RGB"))
+        cameras = StandinCameras(StandinCamera([webcam_frame(rgb, height=0.8, dx=0.06)]))
+        self.list_cameras = cameras.list_cameras
+        self.open_camera = cameras.open_camera
+
+    def __getattr__(self, name: str) -> object:
+        from ui import backend
+
+        return getattr(backend, name)
+
+
+def batch_folder(folder: Path) -> Path:
+    """A help desk's folder of walk-ins' photos: the sample, the astronaut, two faces in one."""
+    from PIL import Image
+    from skimage import data
+
+    from photocheck.api import sample_path
+
+    inbox = folder / "待处理"
+    inbox.mkdir()
+    Image.open(sample_path("grace_hopper.jpg")).save(inbox / "考生1.jpg")
+    Image.fromarray(data.astronaut()).save(inbox / "考生2.jpg", quality=92)
+    two_faces(folder).rename(inbox / "考生3.jpg")
+    return inbox
+
+
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
@@ -75,7 +112,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         settings = QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(settings=settings, data_dir=home / "data", restore=False)
+        window = MainWindow(backend=DemoCameraBackend(), settings=settings, data_dir=home / "data",
+                            restore=False)
         window.resize(*SIZE)
         window.show()
 
@@ -114,6 +152,25 @@ def main() -> int:
         wait_for(lambda: time.monotonic() > settle)
         shot("1-photo-en.png")
         window.set_language("zh_CN")
+        from ui.camera.dialog import CameraDialog
+
+        dialog = window.photo.take_photo()
+        assert isinstance(dialog, CameraDialog)
+        wait_for(lambda: dialog.frames_shown >= 3)
+        settle = time.monotonic() + 0.3
+        wait_for(lambda: time.monotonic() > settle)
+        path = out / "1-photo-camera.png"
+        assert dialog.grab().save(str(path)), path
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+        dialog.reject()
+        window.set_help_desk(True)
+        window.show_step(window.steps().index(window.batch_step))
+        window.batch_step.set_input(batch_folder(home))
+        window.batch_step.set_output(home / "已处理")
+        window.batch_step.start()
+        wait_for(lambda: window.batch_step.summary is not None and not window.batch_step.busy)
+        shot("4-help-desk-batch.png")
+        window.set_help_desk(False)
         window.close()
     return 0
 
