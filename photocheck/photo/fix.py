@@ -96,6 +96,7 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background
                       params=mp, keep=strokes[0], remove=strokes[1], samples=scene_samples(a, mp))
         eye_y = float((view.matrix @ np.array([*a.landmarks.eye_mid[:2], 1.0]))[1])
         alpha = _drop_objects(preview, alpha, eye_y, mp, keep=strokes[0])
+        alpha = _drop_bystanders(preview, alpha, poly, eye_y, mp, keep=strokes[0])
     else:
         alpha = np.ones((framing.size[1], framing.size[0]), np.float32)
     alpha[outside_source(view, w, h, 0)] = 0.0
@@ -136,6 +137,28 @@ def _drop_objects(rgb: np.ndarray, alpha: np.ndarray, eye_y: float, mp: MattePar
     out = alpha.copy()
     out[gone] = 0.0
     return out
+
+
+def _drop_bystanders(rgb: np.ndarray, alpha: np.ndarray, poly: np.ndarray, eye_y: float, mp: MatteParams,
+                     keep: np.ndarray | None) -> np.ndarray:
+    """`alpha` without the other people out of focus it kept at the frame's sides (a photographer's
+    blurred face and hand joined to the candidate's shoulder). What the user's keep stroke covers stays."""
+    import cv2
+
+    from photocheck.vision.bystanders import bystanders
+
+    face = np.zeros(alpha.shape, np.uint8)
+    cv2.fillPoly(face, [np.round(poly).astype(np.int32)], 1)
+    gone = bystanders(rgb, alpha, face > 0, eye_y, mp)
+    if keep is not None:
+        gone &= ~keep
+    if not gone.any():
+        return alpha
+    # The new cut is hard: softened along the image's edges, as the matte's own outline is.
+    soft = upscale_alpha(np.where(gone, 0.0, alpha >= 0.5).astype(np.float32), rgb, mp)
+    k = 2 * max(1, round(mp.edge_radius * alpha.shape[1])) + 1  # as far as the softening reaches
+    near = cv2.dilate(gone.astype(np.uint8), np.ones((k, k), np.uint8)) > 0
+    return np.where(near, np.minimum(alpha, soft), alpha).astype(np.float32)
 
 
 def scene_samples(a: PhotoAnalysis, mp: MatteParams) -> tuple[np.ndarray, np.ndarray]:

@@ -71,6 +71,15 @@ class MatteParams:
     object_extent: float = 0.5  # ...which takes along what joins it under this probability
     object_side: float = 0.05  # the piece reaches this close (share of the width) to a side
     object_min_area: float = 0.001  # and covers at least this share of the frame
+    # Other people out of focus at the frame's sides (photocheck.vision.bystanders) go: sharpness
+    # is the share of gradient energy a blur of `bystander_reblur` takes away, summed over a window.
+    bystander_reblur: float = 0.005
+    bystander_window: float = 0.01
+    bystander_contrast: float = 16.0  # mean squared lightness gradient under which there is no edge to judge
+    bystander_sharpness: float = 0.5  # blurred: under this share of the face's sharpness,
+    bystander_side: float = 0.02  # reaching this close to a side,
+    bystander_min_area: float = 0.005  # covering at least this share of the frame, below the eyes
+    bystander_band: float = 0.03  # the cut is decided this far around them, on the strongest edge
 
 
 @dataclass(frozen=True)
