@@ -227,6 +227,13 @@ class MatteRules:
     bystander_side: float = field(metadata=num(0, 0.5))
     bystander_min_area: float = field(metadata=num(0, 1))
     bystander_band: float = field(metadata=num(0, 0.5))
+    jaw_distance: float = field(metadata=num(0, 200))
+    jaw_chroma: float = field(metadata=num(0, 100))
+    jaw_face_percentile: float = field(metadata=num(0, 100))
+    jaw_grow_distance: float = field(metadata=num(0, 200))
+    jaw_rim: float = field(metadata=num(0, 0.5))
+    jaw_reach: float = field(metadata=num(0, 1))
+    jaw_inside: float = field(metadata=num(0, 1))
     composite: CompositeRules
 
 

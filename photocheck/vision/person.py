@@ -80,6 +80,14 @@ class MatteParams:
     bystander_side: float = 0.02  # reaching this close to a side,
     bystander_min_area: float = 0.005  # covering at least this share of the frame, below the eyes
     bystander_band: float = 0.03  # the cut is decided this far around them, on the strongest edge
+    # A saturated background between the jaw and the shoulder (photocheck.vision.vivid) goes:
+    jaw_distance: float = 14.0  # Lab distance from the skin and hair colours (and blends) foreign there (0: off),
+    jaw_chroma: float = 5.0  # ...with a chroma this much above the face's (the grown pixels: this much below),
+    jaw_face_percentile: float = 95.0  # the face's chroma taken at this percentile of its pixels
+    jaw_grow_distance: float = 7.0  # it grows into pixels at least this far from the skin and hair colours
+    jaw_rim: float = 0.03  # only this close (share of the width) to the background
+    jaw_reach: float = 0.25  # only within the face oval grown by this share,
+    jaw_inside: float = 0.1  # and outside it shrunk by this share
 
 
 @dataclass(frozen=True)

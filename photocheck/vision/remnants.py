@@ -33,7 +33,7 @@ from photocheck.vision.face import FaceLandmarks
 WHITE_LAB = np.array([100.0, 0.0, 0.0], np.float32)
 
 # MediaPipe face-mesh indices of the face oval (same ring as analysis.FACE_OVAL).
-_OVAL = (
+OVAL = (
     10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
     148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
 )
@@ -139,7 +139,7 @@ def cue_masks(
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     solid = cv2.morphologyEx(something.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
 
-    oval = None if landmarks is None else landmarks.points[list(_OVAL), :2].astype(np.float32) * k
+    oval = None if landmarks is None else landmarks.points[list(OVAL), :2].astype(np.float32) * k
     # White enclosed by the candidate (a shirt between the lapels) still joins its parts.
     candidate = _candidate(solid | (person >= 0.5), person, oval) & solid
     def opened(mask: np.ndarray) -> np.ndarray:
@@ -150,7 +150,7 @@ def cue_masks(
         ("island", solid & ~candidate),
     ]
     if oval is not None and landmarks is not None:
-        skin_palette, head_palette = _palette(lab, something, oval, landmarks, k)
+        skin_palette, head_palette = palette(lab, something, oval, landmarks, k)
         if skin_palette is not None and p.skin_distance > 0:
             cues.append(("skin", opened(_foreign_skin(lab, solid, oval, skin_palette, p))))
         clothes = _clothes(lab, something, oval, landmarks, k)
@@ -160,7 +160,7 @@ def cue_masks(
         if head_palette is not None and body_palette is not None:
             # Where the segmentation is unsure (an outline, something attached to it), colour decides:
             # beside the head only hair and skin colours belong to the candidate, lower down clothes too.
-            band = something & (person < p.seg_unsure) & ~_dilated_oval(h, w, oval, 0.06)
+            band = something & (person < p.seg_unsure) & ~dilated_oval(h, w, oval, 0.06)
             head = band & _beside_head(h, w, oval, landmarks, k)
             body = band & ~head
             # A fade into white is the anti-aliased edge: only a thin rim beside the white may be a
@@ -168,8 +168,8 @@ def cue_masks(
             rim = max(1, round(p.fade_rim * w))
             fade = cv2.distanceTransform(something.astype(np.uint8), cv2.DIST_L2, 3) <= rim
             to_person = np.zeros((h, w), np.float32)
-            to_person[head] = _palette_distance(lab[head], head_palette, fade[head])
-            to_person[body] = _palette_distance(lab[body], body_palette, fade[body])
+            to_person[head] = palette_distance(lab[head], head_palette, fade[head])
+            to_person[body] = palette_distance(lab[body], body_palette, fade[body])
             cues.append(("colour", opened(band & (to_person > p.colour_distance))))
             if source_background is not None and len(source_background):
                 near_bg = np.full((h, w), np.inf, np.float32)
@@ -215,7 +215,7 @@ def _candidate(solid: np.ndarray, person: np.ndarray, oval: np.ndarray | None) -
     return likeliest
 
 
-def _dilated_oval(h: int, w: int, oval: np.ndarray, grow: float) -> np.ndarray:
+def dilated_oval(h: int, w: int, oval: np.ndarray, grow: float) -> np.ndarray:
     import cv2
 
     centre = oval.mean(axis=0)
@@ -233,7 +233,7 @@ def _beside_head(h: int, w: int, oval: np.ndarray, lm: FaceLandmarks, k: float) 
     nose_y = 0.5 * (float(lm.eye_mid[1]) + float(lm.chin[1])) * k
     zone = np.zeros((h, w), bool)
     zone[: max(0, int(nose_y))] = True
-    above: np.ndarray = zone & ~_dilated_oval(h, w, oval, 0.06)
+    above: np.ndarray = zone & ~dilated_oval(h, w, oval, 0.06)
     return above
 
 
@@ -271,7 +271,7 @@ def _foreign_skin(lab: np.ndarray, solid: np.ndarray, oval: np.ndarray, skin: np
     return found
 
 
-def _palette(
+def palette(
     lab: np.ndarray, something: np.ndarray, oval: np.ndarray, lm: FaceLandmarks, k: float
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Lab colours of the candidate's skin, and of skin and hair together, sampled where the face
@@ -321,7 +321,7 @@ def _centres(px: np.ndarray, n: int) -> np.ndarray | None:
     return found
 
 
-def _palette_distance(px: np.ndarray, palette: np.ndarray, fade: np.ndarray) -> np.ndarray:
+def palette_distance(px: np.ndarray, palette: np.ndarray, fade: np.ndarray) -> np.ndarray:
     """Distance of each pixel to the nearest palette colour or blend of two, and for the pixels
     where `fade` is set also to a palette colour's fade into white.
 
