@@ -102,6 +102,24 @@ def test_blurred_photographer_at_the_edge_is_cut_away(shared_photos, tmp_path):
     assert np.median(rgb[480:520, 70:100]) < 70  # the candidate's black jacket beside it stays
 
 
+def test_what_the_user_keeps_of_a_bystander_is_still_found(shared_photos, tmp_path):
+    """The check does not trust the matte: a keep stroke over busy-img40's photographer keeps him,
+    cut out sharply against the white; background.clean still finds him blurred inside on the
+    written file, and the hint names the remove brush."""
+    from photocheck.api import analyse_photo
+
+    src = _path(shared_photos, "busy/busy-img40.jpg")
+    w, h = analyse_photo(src).size
+    keep = np.zeros((h, w), bool)
+    keep[round(0.5 * h) :, : round(0.2 * w)] = True
+    out = tmp_path / "photo.jpg"
+    report = fix_photo(src, out, keep=keep)
+    assert not report.ok and not out.exists()
+    left = next(c for c in report.failures if c.id == "background.clean")
+    assert left.value["regions"] and "画笔" in left.hint and "自动修复没能" in left.hint
+    assert min(x0 for x0, _, _, _ in left.value["regions"]) == 0  # at the left edge
+
+
 def test_two_people_message(shared_photos):
     report = check_photo(shared_photos / "fr-two_people.jpg")
     count = next(c for c in report.checks if c.id == "face.count")

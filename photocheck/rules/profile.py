@@ -163,6 +163,9 @@ class BackgroundCleanRules:
     group_gap: float = field(metadata=num(0.0, 0.1))
     skin_distance: float = field(metadata=num(0, 200))
     skin_sharpness: float = field(metadata=num(0.0, 10.0))
+    skin_reblur: float = field(metadata=num(0.0, 0.1))
+    skin_window: float = field(metadata=num(0.0, 0.1))
+    skin_contrast: float = field(metadata=num(0.0, None))
     replaced_white_share: float = field(metadata=num(0.0, 1.0))
 
 

@@ -19,14 +19,15 @@ if TYPE_CHECKING:
     from photocheck.vision.person import MatteParams
 
 
-def sharpness(rgb: np.ndarray, p: MatteParams) -> tuple[np.ndarray, np.ndarray]:
-    """Per pixel: the share of gradient energy an extra blur removes (1 sharp, 0 already blurred),
-    and where there is enough contrast for that to mean anything."""
+def sharpness(rgb: np.ndarray, reblur: float, window: float, contrast: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per pixel: the share of gradient energy an extra blur of sigma `reblur` removes (1 sharp, 0
+    already blurred), summed over a window of radius `window` (both shares of the width); and where
+    the mean squared lightness gradient reaches `contrast`, enough for that to mean anything."""
     import cv2
 
     w = rgb.shape[1]
     lightness = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
-    r = max(1, round(p.bystander_window * w))
+    r = max(1, round(window * w))
     k = (2 * r + 1, 2 * r + 1)
 
     def energy(x: np.ndarray) -> np.ndarray:
@@ -34,8 +35,8 @@ def sharpness(rgb: np.ndarray, p: MatteParams) -> tuple[np.ndarray, np.ndarray]:
         return cv2.boxFilter(gx * gx + gy * gy, -1, k)
 
     e = energy(lightness)
-    e_blur = energy(cv2.GaussianBlur(lightness, (0, 0), max(0.5, p.bystander_reblur * w)))
-    structured = e > p.bystander_contrast
+    e_blur = energy(cv2.GaussianBlur(lightness, (0, 0), max(0.5, reblur * w)))
+    structured = e > contrast
     share = np.where(structured, 1.0 - e_blur / np.maximum(e, 1e-6), 1.0).astype(np.float32)
     return share, structured
 
@@ -49,7 +50,7 @@ def bystanders(rgb: np.ndarray, alpha: np.ndarray, face: np.ndarray, below_y: fl
     import cv2
 
     h, w = alpha.shape
-    share, structured = sharpness(rgb, p)
+    share, structured = sharpness(rgb, p.bystander_reblur, p.bystander_window, p.bystander_contrast)
     reference = share[face & structured]
     if reference.size < 50:
         return np.zeros((h, w), bool)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from photocheck.vision.bystanders import sharpness
 from photocheck.vision.face import FaceLandmarks
 
 WHITE_LAB = np.array([100.0, 0.0, 0.0], np.float32)
@@ -53,7 +54,12 @@ class RemnantParams:
     fade_rim: float = 0.012  # only this close (share of the width) to the white may a colour be a fade into white
     group_gap: float = 0.0  # suspect pieces this close (share of the width) are one region
     skin_distance: float = 0.0  # Lab distance to the face's skin colours within which a pixel is skin (0: no skin cue)
-    skin_sharpness: float = 0.45  # skin at the frame edge less sharp than this share of the face is someone else
+    skin_sharpness: float = 0.5  # skin at the frame edge less sharp than this share of the face is someone else
+    # Sharpness (photocheck.vision.bystanders.sharpness): the share of gradient energy a blur of
+    # `skin_reblur` removes, over a window of `skin_window` (shares of the width), where there is contrast.
+    skin_reblur: float = 0.005
+    skin_window: float = 0.01
+    skin_contrast: float = 16.0
 
 
 def params_from(rules: object) -> RemnantParams:
@@ -152,7 +158,7 @@ def cue_masks(
     if oval is not None and landmarks is not None:
         skin_palette, head_palette = palette(lab, something, oval, landmarks, k)
         if skin_palette is not None and p.skin_distance > 0:
-            cues.append(("skin", opened(_foreign_skin(lab, solid, oval, skin_palette, p))))
+            cues.append(("skin", opened(_foreign_skin(rgb, lab, solid, oval, skin_palette, p))))
         clothes = _clothes(lab, something, oval, landmarks, k)
         body_palette = head_palette
         if head_palette is not None and clothes is not None:
@@ -237,7 +243,7 @@ def _beside_head(h: int, w: int, oval: np.ndarray, lm: FaceLandmarks, k: float) 
     return above
 
 
-def _foreign_skin(lab: np.ndarray, solid: np.ndarray, oval: np.ndarray, skin: np.ndarray,
+def _foreign_skin(rgb: np.ndarray, lab: np.ndarray, solid: np.ndarray, oval: np.ndarray, skin: np.ndarray,
                   p: RemnantParams) -> np.ndarray:
     """Out-of-focus skin at the frame's left or right edge that does not join the face's skin: the
     blurred hand or face of a photographer or bystander. The candidate's neck and ears join the face,
@@ -255,18 +261,22 @@ def _foreign_skin(lab: np.ndarray, solid: np.ndarray, oval: np.ndarray, skin: np
     found = np.zeros((h, w), bool)
     if not edge.size:
         return found
-    # Sharpness: the 90th percentile of the lightness gradient, inside (off the cut outline).
-    lightness = np.ascontiguousarray(lab[..., 0])
-    grad = np.hypot(cv2.Sobel(lightness, cv2.CV_32F, 1, 0), cv2.Sobel(lightness, cv2.CV_32F, 0, 1))
-    inner = cv2.erode(solid.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    # Sharpness, read off the contrast (a piece cut out sharply against the white is still blurred
+    # inside): the median over its edges, inside (off the cut outline), against the face's.
+    share, edges = sharpness(rgb, p.skin_reblur, p.skin_window, p.skin_contrast)
+    r = max(1, round(p.skin_window * w))
+    inner = cv2.erode(solid.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
     centre = oval.mean(axis=0)
     core = np.zeros((h, w), np.uint8)
     cv2.fillPoly(core, [np.round(centre + (oval - centre) * 0.85).astype(np.int32)], 1)
-    face_sharpness = float(np.percentile(grad[core > 0], 90)) if core.any() else 0.0
+    reference = share[(core > 0) & edges]
+    if reference.size < 20:
+        return found
+    face_sharpness = float(np.median(reference))
     for i in edge:
         piece = comp == i
-        sample = grad[piece & inner]
-        if sample.size >= 20 and float(np.percentile(sample, 90)) < p.skin_sharpness * face_sharpness:
+        sample = share[piece & inner & edges]
+        if sample.size >= 20 and float(np.median(sample)) < p.skin_sharpness * face_sharpness:
             found |= piece & near
     return found
 
