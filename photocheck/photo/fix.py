@@ -171,9 +171,11 @@ def _cut_away(rgb: np.ndarray, alpha: np.ndarray, gone: np.ndarray, mp: MattePar
         gone = gone & ~keep
     if not gone.any():
         return alpha
-    # The new cut is hard: softened along the image's edges, as the matte's own outline is.
-    soft = upscale_alpha(np.where(gone, 0.0, alpha >= 0.5).astype(np.float32), rgb, mp)
-    k = 2 * max(1, round(mp.edge_radius * alpha.shape[1])) + 1  # as far as the softening reaches
+    # The new cut is hard: feathered over half the guided filter's radius, so it is not stepped.
+    # It lies on a strong edge of the image already (where the cuts put it).
+    sigma = max(0.5, 0.5 * mp.edge_radius * alpha.shape[1])
+    soft = cv2.GaussianBlur(np.where(gone, 0.0, alpha >= 0.5).astype(np.float32), (0, 0), sigma)
+    k = 2 * max(1, round(3 * sigma)) + 1  # as far as the feather reaches
     near = cv2.dilate(gone.astype(np.uint8), np.ones((k, k), np.uint8)) > 0
     return np.where(near, np.minimum(alpha, soft), alpha).astype(np.float32)
 

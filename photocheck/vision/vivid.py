@@ -31,9 +31,10 @@ def vivid_beside_jaw(rgb: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks, p: M
         return none
     oval = lm.points[list(OVAL), :2].astype(np.float32)
     lab = lab_float(rgb)
-    _, head = palette(lab, np.ones((h, w), bool), oval, lm, 1.0)
-    if head is None:
-        return none
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    face = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
+    reference = float(np.percentile(chroma[face > 0], p.jaw_face_percentile))
     eye_y, chin_y = float(lm.eye_mid[1]), float(lm.chin[1])
     rows = np.zeros((h, w), bool)
     rows[max(0, int(0.5 * (eye_y + chin_y))) : max(0, int(chin_y))] = True
@@ -41,17 +42,19 @@ def vivid_beside_jaw(rgb: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks, p: M
     rim = cv2.distanceTransform(kept.astype(np.uint8), cv2.DIST_L2, 3) <= p.jaw_rim * w
     # The mesh's oval may reach past the real jaw: the weaker pixels may lie just inside it.
     near = rows & kept & rim & dilated_oval(h, w, oval, p.jaw_reach) & ~dilated_oval(h, w, oval, -p.jaw_inside)
-    distance = np.zeros((h, w), np.float32)
-    distance[near] = palette_distance(lab[near], head, np.zeros(int(near.sum()), bool))
-    chroma = np.hypot(lab[..., 1], lab[..., 2])
-    face = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
-    reference = float(np.percentile(chroma[face > 0], p.jaw_face_percentile))
-    outside = ~dilated_oval(h, w, oval, 0.0)
-    strong = near & outside & (distance > p.jaw_distance) & (chroma > reference + p.jaw_chroma)
-    if not strong.any():
+    vivid = near & (face == 0) & (chroma > reference + p.jaw_chroma)
+    if not vivid.any():  # most photos: nothing more saturated than the face there, no palette needed
         return none
-    weak = near & (distance > p.jaw_grow_distance) & (chroma > reference - p.jaw_chroma)
+    _, head = palette(lab, np.ones((h, w), bool), oval, lm, 1.0)
+    if head is None:
+        return none
+    # Only what is at least nearly as saturated as the face can be foreign here: the distance to
+    # the palette is needed there alone.
+    judged = near & (chroma > reference - p.jaw_chroma)
+    distance = np.zeros((h, w), np.float32)
+    distance[judged] = palette_distance(lab[judged], head, np.zeros(int(judged.sum()), bool))
+    strong = vivid & (distance > p.jaw_distance)
+    weak = judged & (distance > p.jaw_grow_distance)
     _, comp = cv2.connectedComponents((weak | strong).astype(np.uint8), connectivity=8)
     seeds = np.unique(comp[strong])
     found: np.ndarray = np.isin(comp, seeds[seeds > 0])
