@@ -12,10 +12,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import SHARED_PHOTOS, print_command
 
-# The same table the shared-photo tests read: None = fix and pass, else the check that refuses it
-# (before the fix, or on re-reading the fixer's output for the "left" rows).
+# The same table the shared-photo tests read: None = fix and pass, else the check that refuses it.
 _TABLE = tomllib.loads((Path(__file__).resolve().parents[1] / "tests" / "shared_expectations.toml").read_text("utf-8"))
-EXPECTED = {(folder, name): e.get("fails", e.get("left"))
+EXPECTED = {(folder, name): e.get("fails")
             for folder, rows in _TABLE.items() for name, e in rows.items()}
 
 

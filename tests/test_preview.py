@@ -43,8 +43,9 @@ def test_the_preview_is_what_saving_writes(name, edit, grace_hopper_path, astron
     assert planned is not None
     w, h = preview.guides.size
     options: dict[str, object] = {}
-    if edit == "moved":  # a few per cent of the frame to the side and down
-        options["frame"] = api.CropFrame(planned.centre_x + 0.04 * planned.height,
+    if edit == "moved":  # a few per cent of the frame to the side and down (4 % put the face at the
+        # centring limit itself, where a pixel's change in the matte moved the verdict)
+        options["frame"] = api.CropFrame(planned.centre_x + 0.03 * planned.height,
                                          planned.centre_y + 0.02 * planned.height, planned.height, planned.angle)
     elif edit == "background kept":
         options["background"] = False

@@ -8,6 +8,7 @@ size) while the full-resolution source is decoded and resampled into the same fr
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,9 @@ from photocheck.photo.framing import Framing, outside_source, render, warp_mask
 from photocheck.photo.jpeg import Encoded, EncodeError, encode_jpeg, encode_jpeg_under
 from photocheck.reports import CheckResult, Status
 from photocheck.rules.profile import Profile
+from photocheck.vision.face import FaceLandmarks
 from photocheck.vision.person import CompositeParams, MatteParams, composite_on_white, matte, upscale_alpha
+from photocheck.vision.vivid import vivid_beside_jaw
 
 
 class FixError(Exception):
@@ -63,8 +66,6 @@ class FixResult:
 
 def matte_params(p: Profile) -> tuple[MatteParams, CompositeParams]:
     """The profile's matte rules as the vision layer's parameters."""
-    import dataclasses
-
     rules = p.matte
     if rules is None:
         raise ValueError(f"profile {p.id} has no [matte] rules: it cannot fix")
@@ -96,6 +97,9 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background
                       params=mp, keep=strokes[0], remove=strokes[1], samples=scene_samples(a, mp))
         eye_y = float((view.matrix @ np.array([*a.landmarks.eye_mid[:2], 1.0]))[1])
         alpha = _drop_objects(preview, alpha, eye_y, mp, keep=strokes[0])
+        alpha = _drop_bystanders(preview, alpha, poly, eye_y, mp, keep=strokes[0])
+        alpha = _cut_away(preview, alpha, vivid_beside_jaw(preview, alpha, _in_view(a.landmarks, view.matrix), mp),
+                          mp, strokes[0])
     else:
         alpha = np.ones((framing.size[1], framing.size[0]), np.float32)
     alpha[outside_source(view, w, h, 0)] = 0.0
@@ -136,6 +140,44 @@ def _drop_objects(rgb: np.ndarray, alpha: np.ndarray, eye_y: float, mp: MattePar
     out = alpha.copy()
     out[gone] = 0.0
     return out
+
+
+def _drop_bystanders(rgb: np.ndarray, alpha: np.ndarray, poly: np.ndarray, eye_y: float, mp: MatteParams,
+                     keep: np.ndarray | None) -> np.ndarray:
+    """`alpha` without the other people out of focus it kept at the frame's sides (a photographer's
+    blurred face and hand joined to the candidate's shoulder). What the user's keep stroke covers stays."""
+    import cv2
+
+    from photocheck.vision.bystanders import bystanders
+
+    face = np.zeros(alpha.shape, np.uint8)
+    cv2.fillPoly(face, [np.round(poly).astype(np.int32)], 1)
+    return _cut_away(rgb, alpha, bystanders(rgb, alpha, face > 0, eye_y, mp), mp, keep)
+
+
+def _in_view(lm: FaceLandmarks, matrix: np.ndarray) -> FaceLandmarks:
+    """The face mesh moved into the output frame (2x3 affine `matrix`)."""
+    points = lm.points.copy()
+    points[:, :2] = lm.points[:, :2] @ matrix[:, :2].T + matrix[:, 2]
+    return dataclasses.replace(lm, points=points)
+
+
+def _cut_away(rgb: np.ndarray, alpha: np.ndarray, gone: np.ndarray, mp: MatteParams,
+              keep: np.ndarray | None) -> np.ndarray:
+    """`alpha` with `gone` taken away, except what the user's keep stroke covers."""
+    import cv2
+
+    if keep is not None:
+        gone = gone & ~keep
+    if not gone.any():
+        return alpha
+    # The new cut is hard: feathered over half the guided filter's radius, so it is not stepped.
+    # It lies on a strong edge of the image already (where the cuts put it).
+    sigma = max(0.5, 0.5 * mp.edge_radius * alpha.shape[1])
+    soft = cv2.GaussianBlur(np.where(gone, 0.0, alpha >= 0.5).astype(np.float32), (0, 0), sigma)
+    k = 2 * max(1, round(3 * sigma)) + 1  # as far as the feather reaches
+    near = cv2.dilate(gone.astype(np.uint8), np.ones((k, k), np.uint8)) > 0
+    return np.where(near, np.minimum(alpha, soft), alpha).astype(np.float32)
 
 
 def scene_samples(a: PhotoAnalysis, mp: MatteParams) -> tuple[np.ndarray, np.ndarray]:

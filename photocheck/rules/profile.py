@@ -163,6 +163,9 @@ class BackgroundCleanRules:
     group_gap: float = field(metadata=num(0.0, 0.1))
     skin_distance: float = field(metadata=num(0, 200))
     skin_sharpness: float = field(metadata=num(0.0, 10.0))
+    skin_reblur: float = field(metadata=num(0.0, 0.1))
+    skin_window: float = field(metadata=num(0.0, 0.1))
+    skin_contrast: float = field(metadata=num(0.0, None))
     replaced_white_share: float = field(metadata=num(0.0, 1.0))
 
 
@@ -220,6 +223,20 @@ class MatteRules:
     object_extent: float = field(metadata=num(0, 1))
     object_side: float = field(metadata=num(0, 0.5))
     object_min_area: float = field(metadata=num(0, 1))
+    bystander_reblur: float = field(metadata=num(0, 0.1))
+    bystander_window: float = field(metadata=num(0, 0.1))
+    bystander_contrast: float = field(metadata=num(0, None))
+    bystander_sharpness: float = field(metadata=num(0, 1))
+    bystander_side: float = field(metadata=num(0, 0.5))
+    bystander_min_area: float = field(metadata=num(0, 1))
+    bystander_band: float = field(metadata=num(0, 0.5))
+    jaw_distance: float = field(metadata=num(0, 200))
+    jaw_chroma: float = field(metadata=num(0, 100))
+    jaw_face_percentile: float = field(metadata=num(0, 100))
+    jaw_grow_distance: float = field(metadata=num(0, 200))
+    jaw_rim: float = field(metadata=num(0, 0.5))
+    jaw_reach: float = field(metadata=num(0, 1))
+    jaw_inside: float = field(metadata=num(0, 1))
     composite: CompositeRules
 
 

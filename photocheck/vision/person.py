@@ -71,6 +71,23 @@ class MatteParams:
     object_extent: float = 0.5  # ...which takes along what joins it under this probability
     object_side: float = 0.05  # the piece reaches this close (share of the width) to a side
     object_min_area: float = 0.001  # and covers at least this share of the frame
+    # Other people out of focus at the frame's sides (photocheck.vision.bystanders) go: sharpness
+    # is the share of gradient energy a blur of `bystander_reblur` takes away, summed over a window.
+    bystander_reblur: float = 0.005
+    bystander_window: float = 0.01
+    bystander_contrast: float = 16.0  # mean squared lightness gradient under which there is no edge to judge
+    bystander_sharpness: float = 0.5  # blurred: under this share of the face's sharpness,
+    bystander_side: float = 0.02  # reaching this close to a side,
+    bystander_min_area: float = 0.005  # covering at least this share of the frame, below the eyes
+    bystander_band: float = 0.03  # the cut is decided this far around them, on the strongest edge
+    # A saturated background between the jaw and the shoulder (photocheck.vision.vivid) goes:
+    jaw_distance: float = 14.0  # Lab distance from the skin and hair colours (and blends) foreign there (0: off),
+    jaw_chroma: float = 5.0  # ...with a chroma this much above the face's (the grown pixels: this much below),
+    jaw_face_percentile: float = 95.0  # the face's chroma taken at this percentile of its pixels
+    jaw_grow_distance: float = 7.0  # it grows into pixels at least this far from the skin and hair colours
+    jaw_rim: float = 0.03  # only this close (share of the width) to the background
+    jaw_reach: float = 0.25  # only within the face oval grown by this share,
+    jaw_inside: float = 0.1  # and outside it shrunk by this share
 
 
 @dataclass(frozen=True)

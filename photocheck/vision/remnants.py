@@ -28,12 +28,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from photocheck.vision.bystanders import sharpness
 from photocheck.vision.face import FaceLandmarks
 
 WHITE_LAB = np.array([100.0, 0.0, 0.0], np.float32)
 
 # MediaPipe face-mesh indices of the face oval (same ring as analysis.FACE_OVAL).
-_OVAL = (
+OVAL = (
     10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
     148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
 )
@@ -53,7 +54,12 @@ class RemnantParams:
     fade_rim: float = 0.012  # only this close (share of the width) to the white may a colour be a fade into white
     group_gap: float = 0.0  # suspect pieces this close (share of the width) are one region
     skin_distance: float = 0.0  # Lab distance to the face's skin colours within which a pixel is skin (0: no skin cue)
-    skin_sharpness: float = 0.45  # skin at the frame edge less sharp than this share of the face is someone else
+    skin_sharpness: float = 0.5  # skin at the frame edge less sharp than this share of the face is someone else
+    # Sharpness (photocheck.vision.bystanders.sharpness): the share of gradient energy a blur of
+    # `skin_reblur` removes, over a window of `skin_window` (shares of the width), where there is contrast.
+    skin_reblur: float = 0.005
+    skin_window: float = 0.01
+    skin_contrast: float = 16.0
 
 
 def params_from(rules: object) -> RemnantParams:
@@ -139,7 +145,7 @@ def cue_masks(
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     solid = cv2.morphologyEx(something.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
 
-    oval = None if landmarks is None else landmarks.points[list(_OVAL), :2].astype(np.float32) * k
+    oval = None if landmarks is None else landmarks.points[list(OVAL), :2].astype(np.float32) * k
     # White enclosed by the candidate (a shirt between the lapels) still joins its parts.
     candidate = _candidate(solid | (person >= 0.5), person, oval) & solid
     def opened(mask: np.ndarray) -> np.ndarray:
@@ -150,9 +156,9 @@ def cue_masks(
         ("island", solid & ~candidate),
     ]
     if oval is not None and landmarks is not None:
-        skin_palette, head_palette = _palette(lab, something, oval, landmarks, k)
+        skin_palette, head_palette = palette(lab, something, oval, landmarks, k)
         if skin_palette is not None and p.skin_distance > 0:
-            cues.append(("skin", opened(_foreign_skin(lab, solid, oval, skin_palette, p))))
+            cues.append(("skin", opened(_foreign_skin(rgb, lab, solid, oval, skin_palette, p))))
         clothes = _clothes(lab, something, oval, landmarks, k)
         body_palette = head_palette
         if head_palette is not None and clothes is not None:
@@ -160,7 +166,7 @@ def cue_masks(
         if head_palette is not None and body_palette is not None:
             # Where the segmentation is unsure (an outline, something attached to it), colour decides:
             # beside the head only hair and skin colours belong to the candidate, lower down clothes too.
-            band = something & (person < p.seg_unsure) & ~_dilated_oval(h, w, oval, 0.06)
+            band = something & (person < p.seg_unsure) & ~dilated_oval(h, w, oval, 0.06)
             head = band & _beside_head(h, w, oval, landmarks, k)
             body = band & ~head
             # A fade into white is the anti-aliased edge: only a thin rim beside the white may be a
@@ -168,8 +174,8 @@ def cue_masks(
             rim = max(1, round(p.fade_rim * w))
             fade = cv2.distanceTransform(something.astype(np.uint8), cv2.DIST_L2, 3) <= rim
             to_person = np.zeros((h, w), np.float32)
-            to_person[head] = _palette_distance(lab[head], head_palette, fade[head])
-            to_person[body] = _palette_distance(lab[body], body_palette, fade[body])
+            to_person[head] = palette_distance(lab[head], head_palette, fade[head])
+            to_person[body] = palette_distance(lab[body], body_palette, fade[body])
             cues.append(("colour", opened(band & (to_person > p.colour_distance))))
             if source_background is not None and len(source_background):
                 near_bg = np.full((h, w), np.inf, np.float32)
@@ -215,7 +221,7 @@ def _candidate(solid: np.ndarray, person: np.ndarray, oval: np.ndarray | None) -
     return likeliest
 
 
-def _dilated_oval(h: int, w: int, oval: np.ndarray, grow: float) -> np.ndarray:
+def dilated_oval(h: int, w: int, oval: np.ndarray, grow: float) -> np.ndarray:
     import cv2
 
     centre = oval.mean(axis=0)
@@ -233,11 +239,11 @@ def _beside_head(h: int, w: int, oval: np.ndarray, lm: FaceLandmarks, k: float) 
     nose_y = 0.5 * (float(lm.eye_mid[1]) + float(lm.chin[1])) * k
     zone = np.zeros((h, w), bool)
     zone[: max(0, int(nose_y))] = True
-    above: np.ndarray = zone & ~_dilated_oval(h, w, oval, 0.06)
+    above: np.ndarray = zone & ~dilated_oval(h, w, oval, 0.06)
     return above
 
 
-def _foreign_skin(lab: np.ndarray, solid: np.ndarray, oval: np.ndarray, skin: np.ndarray,
+def _foreign_skin(rgb: np.ndarray, lab: np.ndarray, solid: np.ndarray, oval: np.ndarray, skin: np.ndarray,
                   p: RemnantParams) -> np.ndarray:
     """Out-of-focus skin at the frame's left or right edge that does not join the face's skin: the
     blurred hand or face of a photographer or bystander. The candidate's neck and ears join the face,
@@ -255,23 +261,27 @@ def _foreign_skin(lab: np.ndarray, solid: np.ndarray, oval: np.ndarray, skin: np
     found = np.zeros((h, w), bool)
     if not edge.size:
         return found
-    # Sharpness: the 90th percentile of the lightness gradient, inside (off the cut outline).
-    lightness = np.ascontiguousarray(lab[..., 0])
-    grad = np.hypot(cv2.Sobel(lightness, cv2.CV_32F, 1, 0), cv2.Sobel(lightness, cv2.CV_32F, 0, 1))
-    inner = cv2.erode(solid.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    # Sharpness, read off the contrast (a piece cut out sharply against the white is still blurred
+    # inside): the median over its edges, inside (off the cut outline), against the face's.
+    share, edges = sharpness(rgb, p.skin_reblur, p.skin_window, p.skin_contrast)
+    r = max(1, round(p.skin_window * w))
+    inner = cv2.erode(solid.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
     centre = oval.mean(axis=0)
     core = np.zeros((h, w), np.uint8)
     cv2.fillPoly(core, [np.round(centre + (oval - centre) * 0.85).astype(np.int32)], 1)
-    face_sharpness = float(np.percentile(grad[core > 0], 90)) if core.any() else 0.0
+    reference = share[(core > 0) & edges]
+    if reference.size < 20:
+        return found
+    face_sharpness = float(np.median(reference))
     for i in edge:
         piece = comp == i
-        sample = grad[piece & inner]
-        if sample.size >= 20 and float(np.percentile(sample, 90)) < p.skin_sharpness * face_sharpness:
+        sample = share[piece & inner & edges]
+        if sample.size >= 20 and float(np.median(sample)) < p.skin_sharpness * face_sharpness:
             found |= piece & near
     return found
 
 
-def _palette(
+def palette(
     lab: np.ndarray, something: np.ndarray, oval: np.ndarray, lm: FaceLandmarks, k: float
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Lab colours of the candidate's skin, and of skin and hair together, sampled where the face
@@ -321,7 +331,7 @@ def _centres(px: np.ndarray, n: int) -> np.ndarray | None:
     return found
 
 
-def _palette_distance(px: np.ndarray, palette: np.ndarray, fade: np.ndarray) -> np.ndarray:
+def palette_distance(px: np.ndarray, palette: np.ndarray, fade: np.ndarray) -> np.ndarray:
     """Distance of each pixel to the nearest palette colour or blend of two, and for the pixels
     where `fade` is set also to a palette colour's fade into white.
 

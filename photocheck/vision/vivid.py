@@ -1,0 +1,61 @@
+"""A saturated background seen between the jaw and the shoulder: a flag's red stripe beside the neck.
+
+The matte holds everything beside the face down to the chin as sure person, and colour models of
+the whole person cannot part a red flag from red ribbons on the jacket. Beside the jaw, though, only
+skin and hair belong to the candidate: a colour far from those (and from their blends) and more
+saturated than the face itself, at the outline, is the old background. Strong pixels seed it; it
+grows into the less certain ones around them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from photocheck.vision.remnants import OVAL, dilated_oval, lab_float, palette, palette_distance
+
+if TYPE_CHECKING:
+    from photocheck.vision.face import FaceLandmarks
+    from photocheck.vision.person import MatteParams
+
+
+def vivid_beside_jaw(rgb: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks, p: MatteParams) -> np.ndarray:
+    """Bool mask of what `alpha` keeps of a saturated background beside the jaw (between the nose
+    and the chin, at the outline). `lm` is the face mesh in `rgb` pixels."""
+    import cv2
+
+    h, w = alpha.shape
+    none = np.zeros((h, w), bool)
+    if p.jaw_distance <= 0:
+        return none
+    oval = lm.points[list(OVAL), :2].astype(np.float32)
+    lab = lab_float(rgb)
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    face = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
+    reference = float(np.percentile(chroma[face > 0], p.jaw_face_percentile))
+    eye_y, chin_y = float(lm.eye_mid[1]), float(lm.chin[1])
+    rows = np.zeros((h, w), bool)
+    rows[max(0, int(0.5 * (eye_y + chin_y))) : max(0, int(chin_y))] = True
+    kept = alpha > 0.5
+    rim = cv2.distanceTransform(kept.astype(np.uint8), cv2.DIST_L2, 3) <= p.jaw_rim * w
+    # The mesh's oval may reach past the real jaw: the weaker pixels may lie just inside it.
+    near = rows & kept & rim & dilated_oval(h, w, oval, p.jaw_reach) & ~dilated_oval(h, w, oval, -p.jaw_inside)
+    vivid = near & (face == 0) & (chroma > reference + p.jaw_chroma)
+    if not vivid.any():  # most photos: nothing more saturated than the face there, no palette needed
+        return none
+    _, head = palette(lab, np.ones((h, w), bool), oval, lm, 1.0)
+    if head is None:
+        return none
+    # Only what is at least nearly as saturated as the face can be foreign here: the distance to
+    # the palette is needed there alone.
+    judged = near & (chroma > reference - p.jaw_chroma)
+    distance = np.zeros((h, w), np.float32)
+    distance[judged] = palette_distance(lab[judged], head, np.zeros(int(judged.sum()), bool))
+    strong = vivid & (distance > p.jaw_distance)
+    weak = judged & (distance > p.jaw_grow_distance)
+    _, comp = cv2.connectedComponents((weak | strong).astype(np.uint8), connectivity=8)
+    seeds = np.unique(comp[strong])
+    found: np.ndarray = np.isin(comp, seeds[seeds > 0])
+    return found
