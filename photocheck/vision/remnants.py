@@ -134,7 +134,7 @@ def cue_masks(
     h, w = rgb.shape[:2]
     person = second_segmentation(rgb, p.pad)
     lab = lab_float(rgb)
-    something = np.linalg.norm(lab - WHITE_LAB, axis=2) > p.nonwhite_distance
+    something = _length(lab - WHITE_LAB) > p.nonwhite_distance
     r = max(1, round(p.opening * w / 2))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     solid = cv2.morphologyEx(something.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
@@ -250,7 +250,7 @@ def _foreign_skin(lab: np.ndarray, solid: np.ndarray, oval: np.ndarray, skin: np
     face = np.zeros((h, w), np.uint8)
     cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
     _, comp = cv2.connectedComponents((near | (face > 0)).astype(np.uint8), connectivity=8)
-    own = np.unique(comp[face > 0])
+    own = np.flatnonzero(np.bincount(comp[face > 0]))  # the labels present (np.unique sorts every pixel)
     edge = np.setdiff1d(np.concatenate([comp[:, 0], comp[:, -1]]), np.concatenate([own, [0]]))
     found = np.zeros((h, w), bool)
     if not edge.size:
@@ -289,8 +289,8 @@ def _palette(
     r0, r1 = max(0, int(forehead_y - 0.22 * face_h)), max(0, int(forehead_y - 0.02 * face_h))
     c0, c1 = max(0, int(fx0 + 0.1 * (fx1 - fx0))), min(w, int(fx1 - 0.1 * (fx1 - fx0)))
     hair[r0:r1, c0:c1] = True
-    skin_colours = _centres(lab[(skin > 0) & something], 3)
-    samples = [c for c in (skin_colours, _centres(lab[hair & something], 5)) if c is not None]
+    skin_colours = _centres(lab, (skin > 0) & something, 3)
+    samples = [c for c in (skin_colours, _centres(lab, hair & something, 5)) if c is not None]
     return skin_colours, (np.concatenate(samples) if samples else None)
 
 
@@ -303,15 +303,17 @@ def _clothes(
     chin_y = float(lm.chin[1]) * k
     region = np.zeros((h, w), bool)
     region[min(h, int(chin_y)) :, max(0, int(fx0)) : min(w, int(fx1))] = True
-    return _centres(lab[region & something], 6)
+    return _centres(lab, region & something, 6)
 
 
-def _centres(px: np.ndarray, n: int) -> np.ndarray | None:
+def _centres(lab: np.ndarray, where: np.ndarray, n: int) -> np.ndarray | None:
+    """`n` k-means colours of the pixels `where` is set, from every k-th of them (about 3000)."""
     import cv2
 
-    if len(px) < 4 * n:
+    at = np.flatnonzero(where)
+    if len(at) < 4 * n:
         return None
-    px = px[:: max(1, len(px) // 3000)]
+    px = lab.reshape(-1, 3)[at[:: max(1, len(at) // 3000)]]  # only the samples are gathered
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     cv2.setRNGSeed(0x5EED)
     # The stubs want a labels array; OpenCV allocates one when given None.
@@ -332,41 +334,56 @@ def _palette_distance(px: np.ndarray, palette: np.ndarray, fade: np.ndarray) -> 
     offset = np.array([0, 64, 64], np.int32)
     q = np.clip(np.round(px / 2.0).astype(np.int32) + offset, 0, [50, 128, 128])
     key = (q[:, 0] * 129 + q[:, 1]) * 129 + q[:, 2]
-    cells = np.flatnonzero(np.bincount(key, minlength=51 * 129 * 129))
-    solid = np.zeros(51 * 129 * 129, np.float32)
-    faded = np.zeros(51 * 129 * 129, np.float32)
+    cells, cell = np.unique(key, return_inverse=True)
     centre = (np.stack([cells // (129 * 129), (cells // 129) % 129 - 64, cells % 129 - 64], axis=1) * 2.0)
     centre = centre.astype(np.float32)
     i, j = np.triu_indices(len(palette), 1)
-    solid[cells] = np.minimum(_segment_distance(centre, palette[i], palette[j]),
-                              _segment_distance(centre, palette, palette))  # blends, and the colours
+    solid = np.minimum(_segment_distance(centre, palette[i], palette[j]),
+                       _segment_distance(centre, palette, palette))  # blends, and the colours
     whites = np.repeat(WHITE_LAB[None], len(palette), axis=0)
-    faded[cells] = np.minimum(solid[cells], _segment_distance(centre, palette, whites))
-    distance: np.ndarray = np.where(fade, faded[key], solid[key])
+    faded = np.minimum(solid, _segment_distance(centre, palette, whites))
+    distance: np.ndarray = np.where(fade, faded[cell], solid[cell])
     return distance
 
 
 def _segment_distance(px: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Distance of each colour to the nearest of the segments a[k]-b[k]."""
+    """Distance of each colour to the nearest of the segments a[k]-b[k].
+
+    Channel by channel on (colours x segments) arrays: numpy's sum over a 3-long last axis is
+    several times slower than the three products added in the same order.
+    """
     if len(a) == 0:
         return np.full(len(px), np.inf, np.float32)
+    ab = b - a
+    length2 = np.maximum((ab * ab).sum(-1), 1e-6)
     best = np.full(len(px), np.inf, np.float32)
     for s in range(0, len(px), 8192):
-        chunk = px[s : s + 8192, None, :]
-        ab = b - a
-        t = np.clip(((chunk - a) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-6), 0.0, 1.0)
-        d = np.linalg.norm(chunk - (a + t[..., None] * ab), axis=-1)
-        best[s : s + 8192] = d.min(axis=1)
+        x = [px[s : s + 8192, c, None] for c in range(3)]
+        d = [x[c] - a[:, c] for c in range(3)]
+        t = np.clip((d[0] * ab[:, 0] + d[1] * ab[:, 1] + d[2] * ab[:, 2]) / length2, 0.0, 1.0)
+        e = [x[c] - (a[:, c] + t * ab[:, c]) for c in range(3)]
+        # The root of the smallest square is the smallest root: one root per colour.
+        best[s : s + 8192] = np.sqrt((e[0] * e[0] + e[1] * e[1] + e[2] * e[2]).min(axis=1))
     return best
 
 
 def _nearest(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
     """Distance of each colour to the nearest palette colour (one pass per colour: palettes are short)."""
     best = np.full(len(px), np.inf, np.float32)
+    channels = [np.ascontiguousarray(px[:, c]) for c in range(3)]
     for colour in palette:
-        np.minimum(best, ((px - colour) ** 2).sum(axis=1), out=best)
+        d = [channels[c] - colour[c] for c in range(3)]
+        np.minimum(best, d[0] * d[0] + d[1] * d[1] + d[2] * d[2], out=best)
     root: np.ndarray = np.sqrt(best)
     return root
+
+
+def _length(v: np.ndarray) -> np.ndarray:
+    """Euclidean length along the last axis (of 3), as np.linalg.norm computes it, without numpy's
+    slow reduction over a 3-long axis."""
+    x, y, z = v[..., 0], v[..., 1], v[..., 2]
+    length: np.ndarray = np.sqrt(x * x + y * y + z * z)
+    return length
 
 
 def _merge(found: list[Remnant]) -> list[Remnant]:
