@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from photocheck.concurrency import helper
 from photocheck.vision.face import FaceLandmarks
 
 WHITE_LAB = np.array([100.0, 0.0, 0.0], np.float32)
@@ -132,7 +133,9 @@ def cue_masks(
         size = (max(1, round(w0 * k)), max(1, round(h0 * k)))
         rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
     h, w = rgb.shape[:2]
-    person = second_segmentation(rgb, p.pad)
+    # The second segmentation needs none of the colour work before the candidate is found: it runs
+    # on a second core meanwhile.
+    segmenting = helper("segment").submit(second_segmentation, rgb, p.pad)
     lab = lab_float(rgb)
     something = _length(lab - WHITE_LAB) > p.nonwhite_distance
     r = max(1, round(p.opening * w / 2))
@@ -140,20 +143,25 @@ def cue_masks(
     solid = cv2.morphologyEx(something.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
 
     oval = None if landmarks is None else landmarks.points[list(_OVAL), :2].astype(np.float32) * k
-    # White enclosed by the candidate (a shirt between the lapels) still joins its parts.
-    candidate = _candidate(solid | (person >= 0.5), person, oval) & solid
     def opened(mask: np.ndarray) -> np.ndarray:
         return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
 
+    skin_cue = head_palette = clothes = None
+    if oval is not None and landmarks is not None:
+        skin_palette, head_palette = _palette(lab, something, oval, landmarks, k)
+        if skin_palette is not None and p.skin_distance > 0:
+            skin_cue = opened(_foreign_skin(lab, solid, oval, skin_palette, p))
+        clothes = _clothes(lab, something, oval, landmarks, k)
+    person = segmenting.result()
+    # White enclosed by the candidate (a shirt between the lapels) still joins its parts.
+    candidate = _candidate(solid | (person >= 0.5), person, oval) & solid
     cues: list[tuple[str, np.ndarray]] = [
         ("segmentation", opened(something & (person < p.seg_background))),
         ("island", solid & ~candidate),
     ]
+    if skin_cue is not None:
+        cues.append(("skin", skin_cue))
     if oval is not None and landmarks is not None:
-        skin_palette, head_palette = _palette(lab, something, oval, landmarks, k)
-        if skin_palette is not None and p.skin_distance > 0:
-            cues.append(("skin", opened(_foreign_skin(lab, solid, oval, skin_palette, p))))
-        clothes = _clothes(lab, something, oval, landmarks, k)
         body_palette = head_palette
         if head_palette is not None and clothes is not None:
             body_palette = np.concatenate([head_palette, clothes])
