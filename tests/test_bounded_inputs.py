@@ -369,6 +369,17 @@ def test_the_decode_the_pipeline_makes_collects_the_damage_without_another_pass(
     assert file_readable(damaged.info).status.value == "warn"
     clean.decode(256)
     assert clean.info.damage == () and file_readable(clean.info).status.value == "pass"
+    # A material: its size is checked from the header, and its one full-size decode finds the damage.
+    from photocheck.documents.fix import load_input
+
+    doc = tmp_path / "doc.jpg"
+    Image.fromarray(docgen.flat_document("diploma", seed=0).image).save(doc, quality=90)
+    data = bytearray(doc.read_bytes())
+    for i in range(64):
+        data[len(data) // 2 + i] ^= 0xFF
+    doc.write_bytes(bytes(data))
+    loaded = load_input(doc, None, PROF)
+    assert loaded.damage and "Corrupt JPEG data" in loaded.damage[0]
 
 
 def test_a_damaged_jpeg_material_gets_a_warning_and_a_note(tmp_path):
