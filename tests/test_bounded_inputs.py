@@ -344,6 +344,44 @@ def test_prepare_skips_bad_items_with_their_reasons_and_exports_the_rest(tmp_pat
     assert "第 2 页已损坏" in report and "图片太小" in report and "不是普通文件" in report
 
 
+def test_the_decode_the_pipeline_makes_collects_the_damage_without_another_pass(tmp_path, grace_hopper_path,
+                                                                               monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from photocheck.io import decode
+
+    data = bytearray(grace_hopper_path.read_bytes())
+    for i in range(64):
+        data[len(data) // 2 + i] ^= 0xFF
+    path = tmp_path / "damaged.jpg"
+    path.write_bytes(bytes(data))
+
+    def no_second_pass(data: bytes) -> list[str]:
+        raise AssertionError("the file was decoded once more only to look for damage")
+
+    monkeypatch.setattr(decode, "_jpeg_damage", no_second_pass)
+    damaged, clean = _open(path), _open(grace_hopper_path)
+    # Two decodes at once (the pipeline's reduced and full-size ones): one collects, the other waits for it.
+    with ThreadPoolExecutor(2) as threads:
+        shapes = list(threads.map(lambda side: damaged.decode(side).rgb.shape, (None, 256)))
+    assert shapes == [(600, 512, 3), (256, 218, 3)]
+    assert damaged.info.damage and "Corrupt JPEG data" in damaged.info.damage[0]
+    assert file_readable(damaged.info).status.value == "warn"
+    clean.decode(256)
+    assert clean.info.damage == () and file_readable(clean.info).status.value == "pass"
+    # A material: its size is checked from the header, and its one full-size decode finds the damage.
+    from photocheck.documents.fix import load_input
+
+    doc = tmp_path / "doc.jpg"
+    Image.fromarray(docgen.flat_document("diploma", seed=0).image).save(doc, quality=90)
+    data = bytearray(doc.read_bytes())
+    for i in range(64):
+        data[len(data) // 2 + i] ^= 0xFF
+    doc.write_bytes(bytes(data))
+    loaded = load_input(doc, None, PROF)
+    assert loaded.damage and "Corrupt JPEG data" in loaded.damage[0]
+
+
 def test_a_damaged_jpeg_material_gets_a_warning_and_a_note(tmp_path):
     from photocheck.documents.fix import load_input
 

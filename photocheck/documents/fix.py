@@ -217,7 +217,8 @@ def load_input(path: Path, page: int | None, profile: Profile) -> Loaded:
             raise UserError(path, "只有 PDF 文件才能指定页码", "a page number only applies to PDFs")
         source = Source.open(path, max_pixels=limits.max_pixels, max_bytes=limits.max_bytes,
                              max_aspect=limits.max_aspect_ratio, material=True)
-        _refuse_tiny(path, source.info.width, source.info.height, profile)
+        # The header's size: `info` before the decode would read the file once more for its damage.
+        _refuse_tiny(path, source.header.width, source.header.height, profile)
         return Loaded(source.decode(None).rgb, source.info.damage)
     from photocheck.io.pdf import PdfError, page_count, render_page
 

@@ -18,7 +18,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -72,12 +72,39 @@ class Picture:
     scale: float
 
 
+class _Damage:
+    """libjpeg's warnings about one JPEG, collected by the first decode that reads its data: the
+    entropy-coded data is read once, not once more only to find out whether it is damaged."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # held by the decode that collects
+        self.lines: list[str] | None = None  # None: no decode has read the data yet
+        self.info: SourceInfo | None = None
+
+
 @dataclass(frozen=True)
 class Source:
     """One file read once from disk; decode it as many times and at as many sizes as needed."""
 
-    info: SourceInfo
+    header: SourceInfo  # what the header says; `info` adds what decoding found
     data: bytes = field(repr=False)
+    _damage: _Damage | None = field(default=None, repr=False, compare=False)  # JPEG only
+
+    @property
+    def info(self) -> SourceInfo:
+        """The header's facts and the damage decoding found. Asked before any decode read the
+        data, a 1/8-scale decode finds it (every coefficient is still decoded; the inverse DCT is
+        1/64 of the work)."""
+        d = self._damage
+        if d is None:
+            return self.header
+        with d.lock:
+            if d.lines is None:
+                d.lines = _jpeg_damage(self.data)
+            if d.info is None:
+                found = [*d.lines, *self.header.damage]
+                d.info = replace(self.header, damage=tuple(dict.fromkeys(found))) if found else self.header
+            return d.info
 
     @classmethod
     def open(cls, path: str | Path, *, max_pixels: int, max_bytes: int | None = None,
@@ -118,19 +145,17 @@ class Source:
             if frames > 1 and fmt not in ("JPEG", "HEIF"):
                 raise _animated(path, frames, material)
             info = _describe(im, fmt, path, len(data), frames)
-            damage = _jpeg_damage(data) if fmt == "JPEG" else []
-        damage += [f"{w.category.__name__}: {w.message}" for w in caught
-                   if issubclass(w.category, UserWarning | RuntimeWarning)]
-        if damage:
-            from dataclasses import replace
-
-            info = replace(info, damage=tuple(dict.fromkeys(damage)))
-        return cls(info=info, data=data)
+        warned = [f"{w.category.__name__}: {w.message}" for w in caught
+                  if issubclass(w.category, UserWarning | RuntimeWarning)]
+        if warned:
+            info = replace(info, damage=tuple(dict.fromkeys(warned)))
+        return cls(header=info, data=data, _damage=_Damage() if fmt == "JPEG" else None)
 
     def decode(self, max_side: int | None = None) -> Picture:
         """8-bit sRGB, upright, alpha on white. With max_side the long side becomes
         min(max_side, original long side): never upscaled. Any decoder failure is a LoadError;
-        decoder warnings were already collected by `open` and stay off the terminal."""
+        libjpeg's warnings become `info.damage` and stay off the terminal."""
+        head = self.header
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -138,22 +163,22 @@ class Source:
         except LoadError:
             raise
         except MemoryError:
-            raise _too_large(self.info.path, self.info.width, self.info.height, 0) from None
+            raise _too_large(head.path, head.width, head.height, 0) from None
         except Exception as exc:  # a decoder or a conversion failing on odd data
-            raise _broken(self.info.path, self.info.format, exc) from None
+            raise _broken(head.path, head.format, exc) from None
 
     def _decode(self, max_side: int | None) -> Picture:
-        path = self.info.path
+        head = self.header
         if self._plain_jpeg():
             return self._decode_plain_jpeg(max_side)
-        im = _parse(self.data, self.info.format, path)
+        im = _parse(self.data, head.format, head.path)
         target = _target_size(im.size, max_side)
-        if target is not None and self.info.format == "JPEG":
+        if target is not None and head.format == "JPEG":
             im.draft(None, target)  # DCT scaling: decodes at 1/2, 1/4 or 1/8 directly
-        _load_pixels(im, self.info.format, path)
+        _load_pixels(im, head.format, head.path)
         icc = im.info.get("icc_profile")
         pixels: Image.Image = im
-        if self.info.format == "JPEG" and im.mode == "CMYK" and "adobe" not in im.info:
+        if head.format == "JPEG" and im.mode == "CMYK" and "adobe" not in im.info:
             # Pillow reads every CMYK JPEG as Adobe-inverted; without APP14 the values are plain.
             from PIL import ImageChops
 
@@ -164,9 +189,10 @@ class Source:
 
             rgb = cv2.resize(rgb, target, interpolation=cv2.INTER_AREA)
         # pillow-heif applies the HEIF transforms itself while decoding.
-        orientation = 1 if self.info.format == "HEIF" else self.info.exif_orientation
+        orientation = 1 if head.format == "HEIF" else head.exif_orientation
         rgb = np.ascontiguousarray(_orient(rgb, orientation))
-        return Picture(rgb=rgb, info=self.info, scale=rgb.shape[1] / self.info.width)
+        # Pillow keeps libjpeg's warnings to itself: `info` looks for damage separately.
+        return Picture(rgb=rgb, info=self.info, scale=rgb.shape[1] / head.width)
 
 
     def _plain_jpeg(self) -> bool:
@@ -175,17 +201,18 @@ class Source:
 
         OpenCV pads a truncated file with grey instead of failing, so a file that does not end in
         an end-of-image marker goes through Pillow, which reports it. A file damaged mid-scan stays
-        here: libjpeg decodes it as well as it can (Pillow refuses most of them), the damage is
-        already in `info.damage` for the warning, and its chatter is kept off the terminal.
+        here: libjpeg decodes it as well as it can (Pillow refuses most of them), its warnings
+        become `info.damage`, and its chatter is kept off the terminal.
         """
-        i = self.info
+        i = self.header
         return i.format == "JPEG" and i.mode in ("RGB", "L") and not i.has_icc and self.data.endswith(b"\xff\xd9")
 
     def _decode_plain_jpeg(self, max_side: int | None) -> Picture:
         import cv2
 
-        w, h = self.info.width, self.info.height
-        if self.info.exif_orientation in (5, 6, 7, 8):  # info holds the upright size
+        head = self.header
+        w, h = head.width, head.height
+        if head.exif_orientation in (5, 6, 7, 8):  # the header holds the upright size
             w, h = h, w
         target = _target_size((w, h), max_side)
         flags = cv2.IMREAD_COLOR_RGB | cv2.IMREAD_IGNORE_ORIENTATION
@@ -194,17 +221,30 @@ class Source:
             # The REDUCED_GRAYSCALE values carry just the scale bits; with COLOR_RGB they give colour.
             flags |= {1: 0, 2: cv2.IMREAD_REDUCED_GRAYSCALE_2, 4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
                       8: cv2.IMREAD_REDUCED_GRAYSCALE_8}[factor]
-        if self.info.damage:
-            with native_stderr():
-                rgb = cv2.imdecode(np.frombuffer(self.data, np.uint8), flags)
-        else:
-            rgb = cv2.imdecode(np.frombuffer(self.data, np.uint8), flags)
+        rgb = self._libjpeg(lambda: cv2.imdecode(np.frombuffer(self.data, np.uint8), flags))
         if rgb is None or rgb.shape[0] * rgb.shape[1] == 0:
-            raise _broken(self.info.path, "JPEG", ValueError("OpenCV could not decode the data"))
+            raise _broken(head.path, "JPEG", ValueError("OpenCV could not decode the data"))
         if target is not None and (rgb.shape[1], rgb.shape[0]) != target:
             rgb = cv2.resize(rgb, target, interpolation=cv2.INTER_AREA)
-        rgb = np.ascontiguousarray(_orient(rgb, self.info.exif_orientation))
-        return Picture(rgb=rgb, info=self.info, scale=rgb.shape[1] / self.info.width)
+        rgb = np.ascontiguousarray(_orient(rgb, head.exif_orientation))
+        return Picture(rgb=rgb, info=self.info, scale=rgb.shape[1] / head.width)
+
+    def _libjpeg(self, decode: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+        """Run an OpenCV decode of the data. The first one collects what libjpeg writes to stderr
+        as the file's damage (a decode started meanwhile waits for it rather than read the data
+        once more); later ones keep a damaged file's chatter off the terminal."""
+        d = self._damage
+        assert d is not None, "only JPEGs are decoded by libjpeg here"
+        with d.lock:
+            if d.lines is None:
+                with native_stderr() as lines:
+                    rgb = decode()
+                d.lines = list(dict.fromkeys(lines))
+                return rgb
+        if not d.lines:
+            return decode()
+        with native_stderr():
+            return decode()
 
 
 def load(path: str | Path, *, max_pixels: int, max_side: int | None = None) -> Picture:
@@ -373,8 +413,7 @@ def native_stderr() -> Iterator[list[str]]:
 
 
 def _jpeg_damage(data: bytes) -> list[str]:
-    """libjpeg's complaints about the entropy-coded data, from a 1/8-scale decode (every
-    coefficient is still decoded; the inverse DCT is 1/64 of the work)."""
+    """libjpeg's complaints about the entropy-coded data, from a 1/8-scale decode."""
     import cv2
 
     with native_stderr() as lines:

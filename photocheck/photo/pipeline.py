@@ -93,10 +93,12 @@ class Prepared:
 
 def prepare(path: Path, prof: Profile, rotation: int | None = None) -> Prepared:
     """Read and analyse the photo; the full-resolution decode runs on a helper thread meanwhile,
-    so the two overlap on separate cores."""
+    so the two overlap on separate cores. It starts once the reduced decode has read the file for
+    its damage (a decode started before would have to wait for it)."""
     source = _open(path, prof)
+    reduced = source.decode(prof.input.analysis_side)
     full = helper("decode").submit(source.decode, None)
-    return turned(source, source.decode(prof.input.analysis_side), full, prof, rotation)
+    return turned(source, reduced, full, prof, rotation)
 
 
 def turned(source: Source, reduced: Picture, full: Future[Picture], prof: Profile,

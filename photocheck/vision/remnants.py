@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from photocheck.concurrency import helper
 from photocheck.vision.bystanders import sharpness
 from photocheck.vision.face import FaceLandmarks
 
@@ -138,28 +139,35 @@ def cue_masks(
         size = (max(1, round(w0 * k)), max(1, round(h0 * k)))
         rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
     h, w = rgb.shape[:2]
-    person = second_segmentation(rgb, p.pad)
+    # The second segmentation needs none of the colour work before the candidate is found: it runs
+    # on a second core meanwhile.
+    segmenting = helper("segment").submit(second_segmentation, rgb, p.pad)
     lab = lab_float(rgb)
-    something = np.linalg.norm(lab - WHITE_LAB, axis=2) > p.nonwhite_distance
+    something = _length(lab - WHITE_LAB) > p.nonwhite_distance
     r = max(1, round(p.opening * w / 2))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     solid = cv2.morphologyEx(something.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
 
     oval = None if landmarks is None else landmarks.points[list(OVAL), :2].astype(np.float32) * k
-    # White enclosed by the candidate (a shirt between the lapels) still joins its parts.
-    candidate = _candidate(solid | (person >= 0.5), person, oval) & solid
     def opened(mask: np.ndarray) -> np.ndarray:
         return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
 
+    skin_cue = head_palette = clothes = None
+    if oval is not None and landmarks is not None:
+        skin_palette, head_palette = palette(lab, something, oval, landmarks, k)
+        if skin_palette is not None and p.skin_distance > 0:
+            skin_cue = opened(_foreign_skin(rgb, lab, solid, oval, skin_palette, p))
+        clothes = _clothes(lab, something, oval, landmarks, k)
+    person = segmenting.result()
+    # White enclosed by the candidate (a shirt between the lapels) still joins its parts.
+    candidate = _candidate(solid | (person >= 0.5), person, oval) & solid
     cues: list[tuple[str, np.ndarray]] = [
         ("segmentation", opened(something & (person < p.seg_background))),
         ("island", solid & ~candidate),
     ]
+    if skin_cue is not None:
+        cues.append(("skin", skin_cue))
     if oval is not None and landmarks is not None:
-        skin_palette, head_palette = palette(lab, something, oval, landmarks, k)
-        if skin_palette is not None and p.skin_distance > 0:
-            cues.append(("skin", opened(_foreign_skin(rgb, lab, solid, oval, skin_palette, p))))
-        clothes = _clothes(lab, something, oval, landmarks, k)
         body_palette = head_palette
         if head_palette is not None and clothes is not None:
             body_palette = np.concatenate([head_palette, clothes])
@@ -256,7 +264,7 @@ def _foreign_skin(rgb: np.ndarray, lab: np.ndarray, solid: np.ndarray, oval: np.
     face = np.zeros((h, w), np.uint8)
     cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
     _, comp = cv2.connectedComponents((near | (face > 0)).astype(np.uint8), connectivity=8)
-    own = np.unique(comp[face > 0])
+    own = np.flatnonzero(np.bincount(comp[face > 0]))  # the labels present (np.unique sorts every pixel)
     edge = np.setdiff1d(np.concatenate([comp[:, 0], comp[:, -1]]), np.concatenate([own, [0]]))
     found = np.zeros((h, w), bool)
     if not edge.size:
@@ -299,8 +307,8 @@ def palette(
     r0, r1 = max(0, int(forehead_y - 0.22 * face_h)), max(0, int(forehead_y - 0.02 * face_h))
     c0, c1 = max(0, int(fx0 + 0.1 * (fx1 - fx0))), min(w, int(fx1 - 0.1 * (fx1 - fx0)))
     hair[r0:r1, c0:c1] = True
-    skin_colours = _centres(lab[(skin > 0) & something], 3)
-    samples = [c for c in (skin_colours, _centres(lab[hair & something], 5)) if c is not None]
+    skin_colours = _centres(lab, (skin > 0) & something, 3)
+    samples = [c for c in (skin_colours, _centres(lab, hair & something, 5)) if c is not None]
     return skin_colours, (np.concatenate(samples) if samples else None)
 
 
@@ -313,15 +321,17 @@ def _clothes(
     chin_y = float(lm.chin[1]) * k
     region = np.zeros((h, w), bool)
     region[min(h, int(chin_y)) :, max(0, int(fx0)) : min(w, int(fx1))] = True
-    return _centres(lab[region & something], 6)
+    return _centres(lab, region & something, 6)
 
 
-def _centres(px: np.ndarray, n: int) -> np.ndarray | None:
+def _centres(lab: np.ndarray, where: np.ndarray, n: int) -> np.ndarray | None:
+    """`n` k-means colours of the pixels `where` is set, from every k-th of them (about 3000)."""
     import cv2
 
-    if len(px) < 4 * n:
+    at = np.flatnonzero(where)
+    if len(at) < 4 * n:
         return None
-    px = px[:: max(1, len(px) // 3000)]
+    px = lab.reshape(-1, 3)[at[:: max(1, len(at) // 3000)]]  # only the samples are gathered
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     cv2.setRNGSeed(0x5EED)
     # The stubs want a labels array; OpenCV allocates one when given None.
@@ -342,41 +352,56 @@ def palette_distance(px: np.ndarray, palette: np.ndarray, fade: np.ndarray) -> n
     offset = np.array([0, 64, 64], np.int32)
     q = np.clip(np.round(px / 2.0).astype(np.int32) + offset, 0, [50, 128, 128])
     key = (q[:, 0] * 129 + q[:, 1]) * 129 + q[:, 2]
-    cells = np.flatnonzero(np.bincount(key, minlength=51 * 129 * 129))
-    solid = np.zeros(51 * 129 * 129, np.float32)
-    faded = np.zeros(51 * 129 * 129, np.float32)
+    cells, cell = np.unique(key, return_inverse=True)
     centre = (np.stack([cells // (129 * 129), (cells // 129) % 129 - 64, cells % 129 - 64], axis=1) * 2.0)
     centre = centre.astype(np.float32)
     i, j = np.triu_indices(len(palette), 1)
-    solid[cells] = np.minimum(_segment_distance(centre, palette[i], palette[j]),
-                              _segment_distance(centre, palette, palette))  # blends, and the colours
+    solid = np.minimum(_segment_distance(centre, palette[i], palette[j]),
+                       _segment_distance(centre, palette, palette))  # blends, and the colours
     whites = np.repeat(WHITE_LAB[None], len(palette), axis=0)
-    faded[cells] = np.minimum(solid[cells], _segment_distance(centre, palette, whites))
-    distance: np.ndarray = np.where(fade, faded[key], solid[key])
+    faded = np.minimum(solid, _segment_distance(centre, palette, whites))
+    distance: np.ndarray = np.where(fade, faded[cell], solid[cell])
     return distance
 
 
 def _segment_distance(px: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Distance of each colour to the nearest of the segments a[k]-b[k]."""
+    """Distance of each colour to the nearest of the segments a[k]-b[k].
+
+    Channel by channel on (colours x segments) arrays: numpy's sum over a 3-long last axis is
+    several times slower than the three products added in the same order.
+    """
     if len(a) == 0:
         return np.full(len(px), np.inf, np.float32)
+    ab = b - a
+    length2 = np.maximum((ab * ab).sum(-1), 1e-6)
     best = np.full(len(px), np.inf, np.float32)
     for s in range(0, len(px), 8192):
-        chunk = px[s : s + 8192, None, :]
-        ab = b - a
-        t = np.clip(((chunk - a) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-6), 0.0, 1.0)
-        d = np.linalg.norm(chunk - (a + t[..., None] * ab), axis=-1)
-        best[s : s + 8192] = d.min(axis=1)
+        x = [px[s : s + 8192, c, None] for c in range(3)]
+        d = [x[c] - a[:, c] for c in range(3)]
+        t = np.clip((d[0] * ab[:, 0] + d[1] * ab[:, 1] + d[2] * ab[:, 2]) / length2, 0.0, 1.0)
+        e = [x[c] - (a[:, c] + t * ab[:, c]) for c in range(3)]
+        # The root of the smallest square is the smallest root: one root per colour.
+        best[s : s + 8192] = np.sqrt((e[0] * e[0] + e[1] * e[1] + e[2] * e[2]).min(axis=1))
     return best
 
 
 def _nearest(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
     """Distance of each colour to the nearest palette colour (one pass per colour: palettes are short)."""
     best = np.full(len(px), np.inf, np.float32)
+    channels = [np.ascontiguousarray(px[:, c]) for c in range(3)]
     for colour in palette:
-        np.minimum(best, ((px - colour) ** 2).sum(axis=1), out=best)
+        d = [channels[c] - colour[c] for c in range(3)]
+        np.minimum(best, d[0] * d[0] + d[1] * d[1] + d[2] * d[2], out=best)
     root: np.ndarray = np.sqrt(best)
     return root
+
+
+def _length(v: np.ndarray) -> np.ndarray:
+    """Euclidean length along the last axis (of 3), as np.linalg.norm computes it, without numpy's
+    slow reduction over a 3-long axis."""
+    x, y, z = v[..., 0], v[..., 1], v[..., 2]
+    length: np.ndarray = np.sqrt(x * x + y * y + z * z)
+    return length
 
 
 def _merge(found: list[Remnant]) -> list[Remnant]:
