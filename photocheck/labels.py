@@ -31,6 +31,7 @@ _CHECKS: dict[str, tuple[str, str]] = {
     "face.pose": ("头部姿态", "head pose"),
     "face.eyes_open": ("睁眼", "eyes open"),
     "face.mouth_closed": ("闭嘴", "mouth closed"),
+    "face.occlusion": ("面部无遮挡", "face not covered"),
     "face.size": ("头部大小", "head size"),
     "face.position": ("头部位置", "head position"),
     "background.white": ("白色背景", "white background"),

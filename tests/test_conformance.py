@@ -35,6 +35,8 @@ TABLE: list[tuple[str, str, str, tuple[Status, Status, Status]]] = [
     ("face.eyes_open", "landmarks.eye_openness", "checks.eyes_open.warn_openness", (W, P, P)),
     ("face.mouth_closed", "landmarks.mouth_openness", "checks.mouth_closed.warn_openness", (P, P, W)),
     ("face.mouth_closed", "landmarks.mouth_openness", "checks.mouth_closed.max_openness", (W, W, F)),
+    ("face.occlusion", "occlusion.foreign_share", "checks.occlusion.warn_foreign_share", (P, P, W)),
+    ("face.occlusion", "occlusion.foreign_share", "checks.occlusion.max_foreign_share", (W, W, F)),
     ("face.pose", "landmarks.yaw", "checks.pose.warn_yaw", (P, P, W)),
     ("face.pose", "landmarks.yaw", "checks.pose.max_yaw", (W, W, F)),
     ("face.pose", "landmarks.pitch", "checks.pose.warn_pitch", (P, P, W)),
@@ -51,6 +53,7 @@ RUN = {
     "image.sharpness": checks.image_sharpness, "image.exposure": checks.image_exposure,
     "image.lighting": checks.image_lighting, "image.color": checks.image_color,
     "face.eyes_open": checks.face_eyes_open, "face.mouth_closed": checks.face_mouth_closed,
+    "face.occlusion": checks.face_occlusion,
     "face.pose": checks.face_pose, "face.size": checks.face_size,
     "background.white": checks.background_white, "background.uniform": checks.background_uniform,
 }
@@ -71,7 +74,9 @@ def base(tmp_path_factory, astronaut_rgb, profile) -> PhotoAnalysis:
     # A plain white background too: the astronaut's own is busy.
     lm = dataclasses.replace(a.landmarks, yaw=0.0, pitch=0.0, roll=0.0)
     bg = dataclasses.replace(a.background, white_share=1.0, std=0.0, gradient=0.0)
-    return dataclasses.replace(a, landmarks=lm, background=bg, quarter_turns=0)
+    assert a.occlusion is not None
+    clear = dataclasses.replace(a.occlusion, foreign_share=0.0)
+    return dataclasses.replace(a, landmarks=lm, background=bg, occlusion=clear, quarter_turns=0)
 
 
 def _limit(profile: Profile, path: str) -> float:

@@ -14,14 +14,10 @@ import numpy as np
 from photocheck.concurrency import helper
 from photocheck.io.decode import Picture
 from photocheck.rules.profile import ExposureRules, Profile
-from photocheck.vision.face import Detection, FaceLandmarks, detect_faces, face_landmarks
+from photocheck.vision.face import FACE_OVAL, Detection, FaceLandmarks, detect_faces, face_landmarks
+from photocheck.vision.occlusion import OcclusionMeasures, measure_occlusion, params_from
 from photocheck.vision.person import person_mask
 
-# MediaPipe face-mesh indices of the face oval, clockwise from the top of the forehead.
-FACE_OVAL = (
-    10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
-    148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
-)
 NOSE_BRIDGE = 168
 CHEEK_RIGHT, CHEEK_LEFT = 234, 454  # subject's right / left extremes of the oval
 
@@ -72,6 +68,7 @@ class PhotoAnalysis:
     head: HeadGeometry | None
     face: FaceMeasures | None
     background: BackgroundMeasures | None
+    occlusion: OcclusionMeasures | None = None  # measured with the face (one face, its mesh)
 
     @property
     def single_face(self) -> bool:
@@ -277,10 +274,11 @@ def analyse(picture: Picture, profile: Profile, *, turns: int | None = None) -> 
     mask = upright_mask.result() if turns == 0 else person_mask(rgb)
     if turns:
         picture = Picture(rgb=rgb, info=picture.info, scale=picture.scale)
-    head = face = None
+    head = face = occlusion = None
     if landmarks is not None:
         head = measure_head(mask, landmarks, (mask.shape[0], mask.shape[1]))
         face = measure_face(rgb, landmarks, profile.checks.exposure)
+        occlusion = measure_occlusion(rgb, landmarks, mask, params_from(profile.checks.occlusion))
     background = measure_background(rgb, mask, profile)
     return PhotoAnalysis(
         picture=picture,
@@ -292,4 +290,5 @@ def analyse(picture: Picture, profile: Profile, *, turns: int | None = None) -> 
         head=head,
         face=face,
         background=background,
+        occlusion=occlusion,
     )

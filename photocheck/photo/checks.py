@@ -28,6 +28,7 @@ ORDER = (
     "face.pose",
     "face.eyes_open",
     "face.mouth_closed",
+    "face.occlusion",
     "face.size",
     "face.position",
     "background.white",
@@ -205,6 +206,26 @@ def face_mouth_closed(a: PhotoAnalysis, p: Profile) -> CheckResult:
             message_en="Mouth slightly open",
         )
     return CheckResult("face.mouth_closed", PASS, _r(v), r.max_openness, "嘴巴闭合", message_en="Mouth closed")
+
+
+def face_occlusion(a: PhotoAnalysis, p: Profile) -> CheckResult:
+    """A piece of the lower face that is neither skin nor hair: an object held in front of it."""
+    o = a.occlusion
+    assert o is not None
+    r = p.checks.occlusion
+    value = _r(o.foreign_share)
+    limit = r.max_foreign_share
+    if o.foreign_share > r.max_foreign_share:
+        return CheckResult(
+            "face.occlusion", FAIL, value, limit, "有物体遮挡面部（手、话筒或手机）",
+            "请移开遮挡物后重拍", message_en="Something covers the face (a hand, microphone or phone)",
+        )
+    if o.foreign_share > r.warn_foreign_share:
+        return CheckResult(
+            "face.occlusion", WARN, value, limit, "面部下方可能有物体遮挡，请确认口鼻和下巴完整可见",
+            message_en="Something may cover the lower face: check that mouth, nose and chin show",
+        )
+    return CheckResult("face.occlusion", PASS, value, limit, "面部无遮挡", message_en="Face not covered")
 
 
 def face_size(a: PhotoAnalysis, p: Profile) -> CheckResult:
@@ -450,7 +471,7 @@ def output_file(info: SourceInfo, p: Profile) -> CheckResult:
 FaceCheck = Callable[[PhotoAnalysis, Profile], CheckResult]
 FACE_CHECKS: tuple[FaceCheck, ...] = (
     image_resolution, image_color, image_sharpness, image_exposure, image_lighting,
-    face_complete, face_pose, face_eyes_open, face_mouth_closed, face_size, face_position,
+    face_complete, face_pose, face_eyes_open, face_mouth_closed, face_occlusion, face_size, face_position,
 )
 
 

@@ -109,6 +109,29 @@ class MouthRules:
 
 
 @dataclass(frozen=True)
+class OcclusionRules:
+    """face.occlusion's limits, and the measure's own thresholds (photocheck.vision.occlusion.OcclusionParams,
+    same field names)."""
+
+    max_foreign_share: float = field(metadata=num(0.0, 1.0))  # foreign piece of the lower face above this fails
+    warn_foreign_share: float = field(metadata=num(0.0, 1.0))  # ...above this warns
+    skin_chroma: float = field(metadata=num(0, 100))
+    skin_brighter: float = field(metadata=num(0, 100))
+    hair_distance: float = field(metadata=num(0, 100))
+    hair_texture: float = field(metadata=num(0, 100))
+    texture_window: float = field(metadata=num(0.0, 0.5))
+    hair_gap: float = field(metadata=num(0.0, 1.0))
+    hair_min_share: float = field(metadata=num(0.0, 1.0))
+    sample_radius: float = field(metadata=num(0.0, 0.5))
+    opening: float = field(metadata=num(0.0, 0.5))
+    oval_shrink: float = field(metadata=num(0.1, 1.0))
+
+    def problems(self) -> Iterator[tuple[str, str]]:
+        if self.warn_foreign_share > self.max_foreign_share:
+            yield "warn_foreign_share", f"must not be above max_foreign_share ({self.max_foreign_share})"
+
+
+@dataclass(frozen=True)
 class SharpnessRules:
     min: float = field(metadata=num(0, None))
     warn: float = field(metadata=num(0, None))
@@ -247,6 +270,7 @@ class CheckRules:
     pose: PoseRules
     eyes_open: EyesRules
     mouth_closed: MouthRules
+    occlusion: OcclusionRules
     sharpness: SharpnessRules
     exposure: ExposureRules
     lighting: LightingRules

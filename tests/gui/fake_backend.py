@@ -54,6 +54,7 @@ _INPUT_CHECKS = [
     ("face.pose", F, "头部歪斜3.2°", "自动修复会把双眼摆平", True),
     ("face.eyes_open", P, "双眼睁开", "", False),
     ("face.mouth_closed", P, "嘴巴闭合", "", False),
+    ("face.occlusion", P, "面部无遮挡", "", False),
     ("face.size", F, "头部太小：头顶到下巴占照片高度的51%，要求56%～74%", "自动修复会按规格重新裁剪", True),
     ("face.position", P, "人像位置居中、高度合适", "", False),
     ("background.white", F, "背景不是白色（白色仅占0%）", "自动修复会把背景换成纯白", True),

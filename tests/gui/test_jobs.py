@@ -201,7 +201,7 @@ def test_many_jobs_with_the_collector_on_every_allocation(window, qtbot, fake, g
             else:
                 with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
                     window.open_photo(grace_hopper_path)
-                assert len(window.photo.check_list.rows()) == 16 and window.photo.original.has_image()
+                assert len(window.photo.check_list.rows()) == 17 and window.photo.original.has_image()
             if i in (first, jobs):
                 footprints[i] = _footprint()
     finally:

@@ -34,7 +34,7 @@ def test_the_side_bar_shows_each_step_with_its_state(window, qtbot, grace_hopper
     assert all("未开始" in t for t in sidebar(window))
     open_and_wait(qtbot, window, grace_hopper_path)
     photo = sidebar(window)[0]
-    assert "已就绪" in photo and "16/16 项通过" in photo
+    assert "已就绪" in photo and "17/17 项通过" in photo
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window.photo.open_button, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)

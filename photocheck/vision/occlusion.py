@@ -1,0 +1,158 @@
+"""What covers the candidate's face: an object of a colour the lower face has nowhere else (a
+microphone, a phone, a cup, a hand of another skin tone).
+
+The raw measure, judged by face.occlusion against the profile: foreign_share, the largest connected
+piece of the lower face (the mesh's oval below the eyes, shrunk from its rim, the lips left out)
+whose colour is neither the candidate's skin, sampled on the cheeks and forehead, nor their hair
+sampled above the forehead, nor a blend of the two, where it is textured like strands (a beard or
+moustache), as a share of that region.
+Shadow keeps the skin's hue, so only a colour far from the skin's in chroma, or far brighter, is
+foreign. Limits: a textured object near a blend of skin and hair (a grey microphone grille before
+brown hair) reads as a beard, and the candidate's own hand is not foreign by colour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from photocheck.vision.face import FACE_OVAL, FaceLandmarks
+from photocheck.vision.remnants import lab_float
+
+# MediaPipe face-mesh indices: skin samples (forehead, both cheeks, both upper cheeks) and the
+# outer lip ring.
+_SKIN_SAMPLES = (151, 50, 280, 101, 330)
+_OUTER_LIPS = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
+_LOWER_EYELIDS = (145, 374)
+_FOREHEAD = 10
+_OUTER_EYE_CORNERS = (33, 263)
+
+
+@dataclass(frozen=True)
+class OcclusionParams:
+    """The measure's thresholds: a profile's [checks.occlusion] table carries them (same names)."""
+
+    skin_chroma: float  # Lab (a, b) distance from the skin's beyond which a pixel is not skin
+    skin_brighter: float  # L this far above the skin's: not skin (a white phone)
+    hair_distance: float  # Lab distance from skin that makes a pixel above the forehead hair, and to the
+    # blends of skin and hair within which a lower-face pixel may be a beard...
+    hair_texture: float  # ...if its lightness varies by this much (local std of L): hair has strands, a phone is smooth
+    texture_window: float  # the window of that local std, x the face height
+    hair_gap: float  # hair is looked for this far above the mesh's top, x the face height
+    hair_min_share: float  # hair found in less than this share of the band above the forehead: no hair model
+    sample_radius: float  # skin sample discs, x the face height
+    opening: float  # morphological opening, x the face height, that drops specks and edges
+    oval_shrink: float  # the oval shrunk towards its centre: its rim shows background and hair
+
+
+def params_from(rules: object) -> OcclusionParams:
+    """OcclusionParams from a profile's [checks.occlusion] table (same field names)."""
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(OcclusionParams)}
+    return OcclusionParams(**{k: v for k, v in vars(rules).items() if k in names})
+
+
+@dataclass(frozen=True)
+class OcclusionMeasures:
+    foreign_share: float  # largest foreign piece / lower-face region
+
+
+def measure_occlusion(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | None,
+                      p: OcclusionParams) -> OcclusionMeasures:
+    return OcclusionMeasures(foreign_share=_foreign_share(rgb, lm, mask, p))
+
+
+def _disc_pixels(lab: np.ndarray, centres: np.ndarray, radius: int) -> np.ndarray:
+    h, w = lab.shape[:2]
+    out = []
+    for x, y in np.round(centres).astype(int):
+        ys, xs = np.ogrid[max(0, y - radius):min(h, y + radius + 1), max(0, x - radius):min(w, x + radius + 1)]
+        if ys.size and xs.size:
+            keep = (ys - y) ** 2 + (xs - x) ** 2 <= radius * radius
+            out.append(lab[ys, xs][keep])
+    return np.concatenate(out) if out else np.zeros((0, 3), np.float32)
+
+
+def _foreign_share(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | None, p: OcclusionParams) -> float:
+    import cv2
+
+    h, w = rgb.shape[:2]
+    fh = max(lm.face_height, 1.0)
+    oval = lm.points[list(FACE_OVAL), :2]
+    x0, y0 = np.clip(np.floor(oval.min(axis=0) - 0.3 * fh).astype(int), 0, [w - 1, h - 1])
+    x1, y1 = np.clip(np.ceil(oval.max(axis=0)).astype(int) + 1, [x0 + 1, y0 + 1], [w, h])
+    lab = lab_float(rgb[y0:y1, x0:x1])  # the face's box and a band above it for the hair; full
+    # resolution, as a beard's strands tell it from a smooth object only there
+    if mask is not None:
+        mask = mask[y0:y1, x0:x1]
+    points = lm.points[:, :2] - np.array([x0, y0], np.float32)  # crop pixels
+    oval = points[list(FACE_OVAL)]
+    radius = max(2, round(p.sample_radius * fh))
+
+    skin = _disc_pixels(lab, points[list(_SKIN_SAMPLES)], radius)
+    if len(skin) == 0:
+        return 0.0
+    skin_lab = np.median(skin, axis=0)
+
+    region = np.zeros(lab.shape[:2], np.uint8)
+    centre = oval.mean(axis=0)
+    cv2.fillPoly(region, [np.round(centre + (oval - centre) * p.oval_shrink).astype(np.int32)], 1)
+    eyes_y = float(points[list(_LOWER_EYELIDS), 1].max())
+    region[: max(0, int(eyes_y)), :] = 0
+    lips = np.round(points[list(_OUTER_LIPS)]).astype(np.int32)
+    cv2.fillPoly(region, [lips], 0)
+    n = int(region.sum())
+    if n == 0:
+        return 0.0
+
+    hair = _hair_pixels(lab, points, mask, skin_lab, fh, p)
+    top = max(0, int(eyes_y))  # colours are judged in the region's rows only
+    low, region = lab[top:], region[top:]
+    chroma = np.hypot(low[..., 1] - skin_lab[1], low[..., 2] - skin_lab[2])
+    foreign = (chroma > p.skin_chroma) | (low[..., 0] > skin_lab[0] + p.skin_brighter)
+    if len(hair):
+        hair_lab = np.median(hair, axis=0)
+        foreign &= (_blend_distance(low, skin_lab, hair_lab) > p.hair_distance) | ~_textured(low[..., 0], fh, p)
+    foreign &= region.astype(bool)
+    k = max(1, round(p.opening * fh)) | 1
+    foreign_u8 = cv2.morphologyEx(foreign.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(foreign_u8, connectivity=8)
+    largest = int(stats[1:, cv2.CC_STAT_AREA].max()) if count > 1 else 0
+    return largest / n
+
+
+def _blend_distance(lab: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> np.ndarray:
+    """Lab distance of each pixel from the blends of skin and hair: a beard's strands over its skin
+    (a grey beard on a pink face is neither colour alone)."""
+    axis = hair - skin
+    t = np.clip(((lab - skin) @ axis) / max(float(axis @ axis), 1e-6), 0.0, 1.0)
+    distance: np.ndarray = np.linalg.norm(lab - (skin + t[..., None] * axis), axis=-1)
+    return distance
+
+
+def _textured(lightness: np.ndarray, fh: float, p: OcclusionParams) -> np.ndarray:
+    import cv2
+
+    k = max(3, round(p.texture_window * fh)) | 1
+    mean = cv2.blur(lightness, (k, k))
+    var = cv2.blur(lightness * lightness, (k, k)) - mean * mean
+    textured: np.ndarray = var > p.hair_texture**2
+    return textured
+
+
+def _hair_pixels(lab: np.ndarray, points: np.ndarray, mask: np.ndarray | None, skin: np.ndarray, fh: float,
+                 p: OcclusionParams) -> np.ndarray:
+    """The person's pixels above the mesh's top (a forehead's shine is just below it), between the
+    eyes' outer corners, that are neither skin nor skin in a highlight: the hair (none on a bald
+    head, or without a mask)."""
+    if mask is None:
+        return np.zeros((0, 3), np.float32)
+    x0, x1 = sorted(round(float(points[i, 0])) for i in _OUTER_EYE_CORNERS)
+    y1 = max(0, round(float(points[_FOREHEAD, 1]) - p.hair_gap * fh))
+    band, person = lab[:y1, max(0, x0):x1], mask[:y1, max(0, x0):x1] > 0.5
+    px = band[person]
+    shine = (np.hypot(px[:, 1] - skin[1], px[:, 2] - skin[2]) <= p.skin_chroma) & (px[:, 0] >= skin[0])
+    px = px[(np.linalg.norm(px - skin, axis=-1) > p.hair_distance) & ~shine]
+    return px if len(px) >= p.hair_min_share * max(band.shape[0] * band.shape[1], 1) else np.zeros((0, 3), np.float32)

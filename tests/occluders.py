@@ -1,0 +1,97 @@
+"""Generated occlusions for face.occlusion: objects pasted over a real face where its mesh says.
+
+- phone: a dark handset with a lighter rim and a faint screen reflection, upright over the mouth
+  and chin, as when a candidate photographs themselves holding it in front of the face;
+- microphone: a dark grey mesh ball on a black handle in front of the chin, as in an event photo;
+- hand: a real hand cut from a photo (its pixels, not a drawing) laid over the mouth and chin.
+
+Placement comes from the face mesh of the clean photo, so the object always covers the same part
+of the face whatever the photo. None of these is a real photo of an occluded face: they prove the
+measures react to a foreign object (or a real hand's pixels) where the face should be, not that
+every real occlusion is found.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from photocheck.vision.face import FaceLandmarks
+
+_MOUTH, _CHIN, _NOSE_TIP = 13, 152, 1
+
+
+def _scale(lm: FaceLandmarks, k: float) -> tuple[np.ndarray, float, float]:
+    """Mouth centre, face width and face height, in pixels of an image `1/k` times the analysed one."""
+    pts = lm.points[:, :2] / k
+    width = float(pts[:, 0].max() - pts[:, 0].min())
+    return pts[_MOUTH], width, lm.face_height / k
+
+
+def phone(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
+    """`rgb` with a phone over the mouth and chin; `k` is the analysis scale of `rgb`'s landmarks."""
+    out = rgb.copy()
+    mouth, width, height = _scale(lm, k)
+    pw, ph = 0.42 * width, 0.95 * height
+    centre = (float(mouth[0] + 0.08 * width), float(mouth[1] + 0.05 * height))
+    body = cv2.boxPoints((centre, (pw, ph), 12.0)).astype(np.int32)
+    screen = cv2.boxPoints((centre, (0.85 * pw, 0.85 * ph), 12.0)).astype(np.int32)
+    cv2.fillPoly(out, [body], (92, 96, 104))  # aluminium rim
+    cv2.fillPoly(out, [screen], (18, 20, 26))  # dark screen
+    glare = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.fillPoly(glare, [screen], 1)
+    yy = np.arange(rgb.shape[0])[:, None]
+    stripe = (glare > 0) & (np.abs((yy - centre[1]) + 0.6 * (np.arange(rgb.shape[1])[None, :] - centre[0])) < 0.05 * ph)
+    out[stripe] = (out[stripe].astype(np.int32) + 40).clip(0, 255).astype(np.uint8)
+    return out
+
+
+def microphone(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
+    """`rgb` with a hand-held microphone in front of the chin."""
+    out = rgb.copy()
+    mouth, width, height = _scale(lm, k)
+    r = 0.22 * width
+    cx, cy = float(mouth[0]), float(mouth[1] + 0.12 * height)
+    handle = cv2.boxPoints(((cx, cy + 2.2 * r), (0.7 * r, 3.2 * r), 0.0)).astype(np.int32)
+    cv2.fillPoly(out, [handle], (25, 25, 28))
+    ball = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.circle(ball, (round(cx), round(cy)), round(r), 1, -1)
+    yy, xx = np.mgrid[: rgb.shape[0], : rgb.shape[1]]
+    grille = ((xx // max(2, round(r / 6)) + yy // max(2, round(r / 6))) % 2).astype(np.int32)
+    shade = np.clip(1.0 - ((xx - cx + 0.4 * r) ** 2 + (yy - cy + 0.4 * r) ** 2) / (2.2 * r * r), 0.3, 1.0)
+    grey = (70 + 25 * grille) * shade
+    on = ball > 0
+    out[on] = np.stack([grey, grey, grey * 1.05], -1)[on].clip(0, 255).astype(np.uint8)
+    return out
+
+
+def hand(rgb: np.ndarray, lm: FaceLandmarks, hand_rgba: np.ndarray, k: float = 1.0) -> np.ndarray:
+    """`rgb` with a cut-out hand (RGBA, alpha 0 around it) over the mouth and chin."""
+    mouth, width, _ = _scale(lm, k)
+    scale = 0.9 * width / hand_rgba.shape[1]
+    piece = cv2.resize(hand_rgba, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ph, pw = piece.shape[:2]
+    x0, y0 = round(float(mouth[0]) - pw / 2), round(float(mouth[1]) - 0.35 * ph)
+    out = rgb.copy()
+    h, w = rgb.shape[:2]
+    sx0, sy0, sx1, sy1 = max(0, x0), max(0, y0), min(w, x0 + pw), min(h, y0 + ph)
+    part = piece[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0]
+    alpha = part[..., 3:4].astype(np.float32) / 255.0
+    region = out[sy0:sy1, sx0:sx1].astype(np.float32)
+    out[sy0:sy1, sx0:sx1] = (alpha * part[..., :3] + (1 - alpha) * region).astype(np.uint8)
+    return out
+
+
+def cut_hand(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The skin in `box` of `rgb` as an RGBA piece: a hand against dark clothing (the largest
+    skin-coloured part, edges softened)."""
+    x0, y0, x1, y1 = box
+    crop = rgb[y0:y1, x0:x1]
+    ycc = cv2.cvtColor(crop, cv2.COLOR_RGB2YCrCb)
+    found = ((ycc[..., 1] > 135) & (ycc[..., 1] < 180) & (ycc[..., 2] > 85) & (ycc[..., 2] < 135)
+             & (ycc[..., 0] > 60)).astype(np.uint8)
+    skin = cv2.morphologyEx(found, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(skin)
+    keep = (labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))) if count > 1 else skin > 0
+    alpha = cv2.GaussianBlur(keep.astype(np.float32), (5, 5), 0)
+    return np.dstack([crop, (alpha * 255).astype(np.uint8)])
