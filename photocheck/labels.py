@@ -18,8 +18,9 @@ _STATE: dict[CategoryState, tuple[str, str]] = {
     CategoryState.NOT_PROVIDED: ("未提供（按条件需要时上传）", "not provided (upload when it applies)"),
 }
 
-# The check ids are a contract (README); these are their names for people.
-_CHECKS: dict[str, tuple[str, str]] = {
+# The check ids are a contract (README), in the order the reports list them; these are their names
+# for people. The check modules take their order from here.
+PHOTO_CHECKS: dict[str, tuple[str, str]] = {
     "file.readable": ("文件可读", "file readable"),
     "image.resolution": ("分辨率", "resolution"),
     "image.color": ("彩色照片", "colour"),
@@ -37,6 +38,8 @@ _CHECKS: dict[str, tuple[str, str]] = {
     "background.uniform": ("背景均匀", "uniform background"),
     "background.clean": ("背景干净", "clean background"),
     "output.file": ("输出文件", "output file"),
+}
+MATERIAL_CHECKS: dict[str, tuple[str, str]] = {
     "material.readable": ("原文件完整", "source intact"),
     "material.format": ("文件格式", "file format"),
     "material.bytes": ("文件大小", "file size"),
@@ -51,6 +54,10 @@ _CHECKS: dict[str, tuple[str, str]] = {
     "material.category": ("类别相符", "category matches"),
     "material.face": ("本人面部", "candidate's face"),
     "material.card_text": ("证件文字可辨认", "card text legible"),
+}
+_CHECKS: dict[str, tuple[str, str]] = {
+    **PHOTO_CHECKS,
+    **MATERIAL_CHECKS,
     "category.count": ("文件数量", "number of files"),
     "category.required": ("必需材料", "required material"),
     "export.verify": ("导出校验", "export verification"),
