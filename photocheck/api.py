@@ -152,11 +152,10 @@ def fix_photo(
     from disk passes every check. `frame` is a user-moved crop, `rotation` a user's quarter turn,
     `background=False` keeps the source background, `keep` / `remove` are brush strokes (bool
     masks in upright source px). An existing output is replaced only with `overwrite`."""
-    from photocheck.photo.pipeline import fix
+    from photocheck.photo.pipeline import RenderEdits, fix
 
     return fix(Path(path), Path(out), resolve_profile(profile), original=Path(original) if original else None,
-               frame=frame, rotation=rotation, background=background, keep=keep, remove=remove,
-               overwrite=overwrite)
+               rotation=rotation, edits=RenderEdits(frame, background, keep, remove), overwrite=overwrite)
 
 
 def preview_photo(path: PathLike, profile: Profile | str | None = None, *,

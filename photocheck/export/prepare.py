@@ -31,8 +31,8 @@ from photocheck.export.project import PROJECT_VERSION, PhotoEdits, Project, Proj
 from photocheck.export.report import write_report
 from photocheck.io.decode import check_file
 from photocheck.photo.framing import CropFrame
+from photocheck.photo.pipeline import NO_EDITS, RenderEdits, guides
 from photocheck.photo.pipeline import fix as fix_photo
-from photocheck.photo.pipeline import guides
 from photocheck.photo.strokes import rasterize
 from photocheck.reports import (
     CategoryStatus,
@@ -317,14 +317,15 @@ def _export_photo(stage: Path, photo: Path, source: str, prof: Profile,
     names = prof.export
     folder = stage / names.photo_folder
     folder.mkdir()
-    options: dict[str, Any] = {}
+    rotation, rendering = None, NO_EDITS
     if edits is not None:
         # Strokes were drawn on the upright photo: its size comes from the same analysis.
         size = guides(photo, prof, edits.rotation).size
-        options = {"rotation": edits.rotation, "background": edits.background,
-                   "frame": CropFrame(*edits.frame) if edits.frame else None,
-                   "keep": rasterize(edits.keep, size), "remove": rasterize(edits.remove, size)}
-    report = fix_photo(photo, folder / names.photo_name, prof, original=folder / names.original_name, **options)
+        rotation = edits.rotation
+        rendering = RenderEdits(CropFrame(*edits.frame) if edits.frame else None, edits.background,
+                                rasterize(edits.keep, size), rasterize(edits.remove, size))
+    report = fix_photo(photo, folder / names.photo_name, prof, original=folder / names.original_name,
+                       rotation=rotation, edits=rendering)
     report = replace(report, input=Path(source))  # the manifest and the report name it so
     files = []
     if report.output is not None:
