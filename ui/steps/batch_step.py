@@ -42,7 +42,7 @@ from ui.steps.export_step import open_path
 from ui.widgets.check_list import STYLES, status_icon
 from ui.widgets.colours import AMBER, BLUE, GREEN, GREY, RED
 from ui.widgets.layouts import RunRow, StateLabel, Stretch, fill, heading, help_text, path_field, step_page
-from ui.workers import JobProgress, Runner, Say
+from ui.workers import JobProgress, Say
 
 FILE, RESULT, FAILED, SIZE, OPEN = range(5)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -165,7 +165,6 @@ class BatchStep(Step):
         self._token: CancelToken | None = None
         self._progress = JobProgress()
         self._arrived: SimpleQueue[BatchRow] = SimpleQueue()  # rows finished on the job thread, not shown yet
-        self._runner = Runner(self)
         self._runner.progress.connect(self._say)
         self.setAcceptDrops(True)
         self._build()
@@ -200,10 +199,6 @@ class BatchStep(Step):
         return self._runner.shut_down(grace)
 
     # --- public -------------------------------------------------------------------------------------
-
-    @property
-    def busy(self) -> bool:
-        return self._runner.busy
 
     @property
     def summary(self) -> BatchSummary | None:

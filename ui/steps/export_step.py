@@ -32,7 +32,7 @@ from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, StepStatus
 from ui.widgets.colours import GREEN, GREY, RED, STATE_COLOUR
 from ui.widgets.layouts import RunRow, StateLabel, Stretch, fill, heading, help_text, path_field, step_page
-from ui.workers import JobProgress, Runner, Say
+from ui.workers import JobProgress, Say
 
 FOLDER_KEY = "export/folder"
 
@@ -74,7 +74,6 @@ class ExportStep(Step):
         self._replacing = False
         self._settings = settings if settings is not None else QSettings()
         self._folder = self._remembered_folder()
-        self._runner = Runner(self)
         self._runner.progress.connect(self._say)
         self._build()
         project.changed.connect(self._project_changed)
@@ -121,10 +120,6 @@ class ExportStep(Step):
         return self._export is not None and not self._stale and not self.busy
 
     # --- public -------------------------------------------------------------------------------------
-
-    @property
-    def busy(self) -> bool:
-        return self._runner.busy
 
     @property
     def export(self) -> Export | None:

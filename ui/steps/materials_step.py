@@ -45,7 +45,6 @@ from ui.widgets.corner_editor import CornerEditor
 from ui.widgets.image_preview import ImagePreview
 from ui.widgets.layouts import fill, heading, help_text, step_page
 from ui.widgets.thumbnail import Thumbnail
-from ui.workers import Runner
 
 THUMB_SIDE = 360  # the tile and the detail pane share one decoded preview
 MATERIAL_FILTER = "图片或 PDF (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff *.pdf);;所有文件 (*)"
@@ -272,7 +271,6 @@ class MaterialsStep(Step):
         self._runs = itertools.count()
         self.offered: list[Path] = []  # portraits handed to the photo step
         self.notes: list[str] = []  # what was left out and why (duplicates)
-        self._runner = Runner(self)
         self.setAcceptDrops(True)
         self._build()
         self._build_cards()
