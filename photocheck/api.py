@@ -275,10 +275,9 @@ def fix_material(
     validity) are read from the written file itself; `name`, the candidate's, is looked for on
     the ID card, diplomas, degree certificates and 学信网 reports (material.name).
     """
-    from photocheck.documents.fix import process
+    from photocheck.documents.fix import Choices, process
 
-    return process(Path(path), out, page=page, category=category, rotation=rotation, corners=corners,
-                   profile=profile, name=name, slot=slot)[0]
+    return process(path, out, Choices(page, category, slot, rotation, corners), profile=profile, name=name)[0]
 
 
 def classify(path: PathLike, *, page: int | None = None, profile: Profile | str | None = None) -> Suggestion:

@@ -21,7 +21,7 @@ from typing import Any
 from photocheck import concurrency
 from photocheck.concurrency import CancelToken, Progress
 from photocheck.documents.checks import category_count, category_required
-from photocheck.documents.fix import process, select_pages
+from photocheck.documents.fix import Choices, process, select_pages
 from photocheck.documents.ocr import use_threads
 from photocheck.documents.portrait import Picture, picture_kind
 from photocheck.errors import UserError
@@ -504,8 +504,8 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
 def _fix_item(item: InputItem, out: Path, prof: Profile, spec: MaterialsSpec, person: str | None) -> MaterialReport:
     named = slot_from_name(item.path.stem, spec.category(item.category)) if item.category else None
     try:
-        return process(item.path, out, page=item.page, category=item.category, rotation=item.rotation,
-                       corners=item.corners, profile=prof, name=person, slot=item.slot or named)[0]
+        choices = Choices(item.page, item.category, item.slot or named, item.rotation, item.corners)
+        return process(item.path, out, choices, profile=prof, name=person)[0]
     finally:
         concurrency.release_memory()
 
