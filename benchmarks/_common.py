@@ -1,7 +1,9 @@
-"""Helpers the benchmark scripts share: the 12-megapixel test photo and timing."""
+"""Helpers the benchmark scripts share: the command line, the frozen build, the 12-megapixel test
+photo and timing."""
 
 from __future__ import annotations
 
+import argparse
 import io
 import shlex
 import statistics
@@ -19,6 +21,28 @@ SHARED_PHOTOS = ROOT.parent / "shared" / "testdata" / "photos"
 def print_command() -> None:
     """First line of every benchmark: the command that reproduces it."""
     print("$ " + " ".join(shlex.quote(a) for a in [".venv/bin/python", *sys.argv]))
+
+
+def count_arg(default: int) -> int:
+    """The one optional argument of the simpler scripts: how many runs (seeds, candidates...)."""
+    return int(sys.argv[1]) if len(sys.argv) > 1 else default
+
+
+def options(doc: str | None, **defaults: float) -> argparse.ArgumentParser:
+    """A parser with one --option per keyword, typed by its default (max_bytes=200_000 -> --max-bytes)."""
+    parser = argparse.ArgumentParser(description=doc)
+    for name, default in defaults.items():
+        parser.add_argument("--" + name.replace("_", "-"), type=type(default), default=default)
+    return parser
+
+
+def frozen_build(program: str) -> Path | None:
+    """The installer build's `program`, or None (having said so) when nothing is built."""
+    path = ROOT / "dist" / "photocheck" / program
+    if not path.exists():
+        print(f"no build at {path}: run `make installer` first (skipped)")
+        return None
+    return path
 
 
 def portrait_12mp(path: Path) -> Path:

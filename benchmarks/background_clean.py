@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import print_command
+from benchmarks._common import count_arg, print_command
 
 
 def sources(folder: Path) -> dict[str, Path]:
@@ -39,7 +39,7 @@ def main() -> int:
     from tests import remnant_damage
 
     print_command()
-    per_kind = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    per_kind = count_arg(10)
     keep = Path(sys.argv[2]) if len(sys.argv) > 2 else None
     with tempfile.TemporaryDirectory() as tmp:
         work = keep or Path(tmp)

@@ -13,13 +13,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._common import count_arg, print_command
 from photocheck.documents.geometry import find_document
 from tests.docgen import KINDS, phone_photo
 
 
 def main() -> None:
-    seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 4
-    print(f".venv/bin/python benchmarks/doc_corners.py {seeds}")
+    seeds = count_arg(4)
+    print_command()
     print(f"{'photo':<28}{'found':>7}{'conf':>7}{'max err %':>11}{'time s':>8}")
     errors: list[float] = []
     missed = 0

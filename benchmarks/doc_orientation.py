@@ -11,6 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._common import count_arg, print_command
 from photocheck.documents.geometry import rotate_upright, text_orientation
 from tests.docgen import KINDS, phone_photo, scanned_page
 
@@ -18,8 +19,8 @@ ROTATIONS = (0, 90, 180, 270)
 
 
 def main() -> None:
-    seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-    print(f".venv/bin/python benchmarks/doc_orientation.py {seeds}")
+    seeds = count_arg(2)
+    print_command()
     print(f"{'document':<22}" + "".join(f"{r:>8}" for r in ROTATIONS) + f"{'min conf':>10}")
     right = total = 0
     times: list[float] = []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import median_time, portrait_12mp, print_command
+from benchmarks._common import count_arg, median_time, portrait_12mp, print_command
 
 
 def main() -> int:
@@ -23,7 +23,7 @@ def main() -> int:
     from photocheck.api import fix_photo
 
     print_command()
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    runs = count_arg(15)
     with tempfile.TemporaryDirectory() as tmp:
         src = portrait_12mp(Path(tmp) / "phone.jpg")
         out = Path(tmp) / "out.jpg"

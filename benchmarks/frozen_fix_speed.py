@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import ROOT, portrait_12mp, print_command
+from benchmarks._common import ROOT, count_arg, frozen_build, portrait_12mp, print_command
 
 TARGET = 1.2
 
@@ -32,10 +32,9 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
 
 def main() -> int:
     print_command()
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-    cli = ROOT / "dist" / "photocheck" / "photocheck"
-    if not cli.exists():
-        print(f"no build at {cli}: run `make installer` first (skipped)")
+    runs = count_arg(7)
+    cli = frozen_build("photocheck")
+    if cli is None:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         src = portrait_12mp(Path(tmp) / "手机 照片.jpg")

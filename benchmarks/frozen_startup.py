@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import ROOT, print_command
+from benchmarks._common import ROOT, count_arg, frozen_build, print_command
 
 TARGET = 2.0
 DISPLAY = ":87"
@@ -59,13 +59,12 @@ def time_to_window(cmd: list[str], env: dict[str, str], timeout: float = 30.0) -
 
 def main() -> int:
     print_command()
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-    gui = ROOT / "dist" / "photocheck" / "photocheck-gui"
-    if not gui.exists():
-        print(f"no build at {gui}: run `make installer` first (skipped)")
-        return 0
+    runs = count_arg(7)
     if not (shutil.which("Xvfb") and shutil.which("xdotool")):
         print("Xvfb or xdotool missing: apt-get install xvfb xdotool (skipped)")
+        return 0
+    gui = frozen_build("photocheck-gui")
+    if gui is None:
         return 0
     xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import ROOT, portrait_12mp, print_command
+from benchmarks._common import ROOT, count_arg, portrait_12mp, print_command
 
 LAUNCH_TARGET_S = 1.5
 DROP_TARGET_S = 0.3
@@ -141,7 +141,7 @@ def verdict(seconds: float, target: float) -> str:
 
 def main() -> int:
     print_command()
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    runs = count_arg(5)
     launches = [launch_once() for _ in range(runs)]
     print("launch runs (ms):", " ".join(f"{t * 1000:.0f}" for t, _, _ in launches), flush=True)
     platform, heavy = launches[0][1], launches[0][2]

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 from PIL import Image
 
-from benchmarks._common import ROOT, print_command
+from benchmarks._common import ROOT, count_arg, print_command
 from tests import docgen
 
 NEXT_TARGET_S = 0.5
@@ -71,7 +71,7 @@ def candidate_files(folder: Path, seed: int) -> tuple[Path, list[Path]]:
 
 def main() -> int:
     print_command()
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    count = count_arg(50)
     from PySide6.QtCore import QEvent, QSettings
     from PySide6.QtWidgets import QApplication, QMessageBox
 

@@ -11,7 +11,6 @@ Ours is compress_document with the pipeline's ExportReader (the OCR of the chose
 
 from __future__ import annotations
 
-import argparse
 import io
 import sys
 import time
@@ -24,7 +23,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._common import print_command  # noqa: E402
+from benchmarks._common import options, print_command  # noqa: E402
 from benchmarks.material_legibility import naive_compress, rectified_phone_photo, scan_of  # noqa: E402
 from photocheck.documents.compress import compress_document, line_height, seal_free  # noqa: E402
 from photocheck.documents.fields import ExportReader, Reading, read_fields  # noqa: E402
@@ -58,11 +57,7 @@ def documents(seeds: int, phone_size: int) -> Iterator[tuple[str, str, dict[str,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--max-bytes", type=int, default=200_000)
-    parser.add_argument("--seeds", type=int, default=2)
-    parser.add_argument("--phone-size", type=int, default=4000)
-    args = parser.parse_args()
+    args = options(__doc__, max_bytes=200_000, seeds=2, phone_size=4000).parse_args()
     print_command()
     spec = load_profile("nmec-2026-hubei").materials
     assert spec is not None

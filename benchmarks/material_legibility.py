@@ -12,7 +12,6 @@ Target: ours >= 0.95 on every file at <= 200,000 bytes.
 
 from __future__ import annotations
 
-import argparse
 import io
 import sys
 import time
@@ -25,6 +24,7 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._common import options, print_command  # noqa: E402
 from photocheck.documents.compress import (  # noqa: E402
     agreement,
     compress_document,
@@ -152,16 +152,8 @@ def measure(name: str, rgb: np.ndarray, max_bytes: int, min_text_px: int) -> Row
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--max-bytes", type=int, default=200_000)
-    parser.add_argument("--min-text-px", type=int, default=20)
-    parser.add_argument("--scan-factor", type=float, default=3.0)
-    parser.add_argument("--phone-size", type=int, default=4000)
-    args = parser.parse_args()
-    print(
-        "command: .venv/bin/python "
-        + " ".join(["benchmarks/material_legibility.py", *sys.argv[1:]])
-    )
+    args = options(__doc__, max_bytes=200_000, min_text_px=20, scan_factor=3.0, phone_size=4000).parse_args()
+    print_command()
     print(
         f"{'document':20} {'size':>10} {'ours B':>8} {'agree':>6} {'naive B':>8} {'agree':>6} "
         f"{'s':>5}  ours format"

@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._common import options, print_command  # noqa: E402
+
 
 def _rss_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -54,17 +56,13 @@ def build(path: Path, pages: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--pages", type=int, default=300)
-    parser.add_argument("--dpi", type=float, default=200)
-    parser.add_argument("--max-side", type=int, default=2400)
-    parser.add_argument("--compress-every", type=int, default=25)
+    parser = options(__doc__, pages=300, dpi=200.0, max_side=2400, compress_every=25)
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
         build(args.build, args.pages)
         return
-    print("command: .venv/bin/python " + " ".join(["benchmarks/pdf_memory.py", *sys.argv[1:]]))
+    print_command()
     from photocheck.documents.compress import compress_document
     from photocheck.io import pdf
     from photocheck.rules.profile import load_profile

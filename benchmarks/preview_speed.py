@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import portrait_12mp, print_command
+from benchmarks._common import count_arg, portrait_12mp, print_command
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, float, object]:
@@ -62,7 +62,7 @@ def main() -> int:
     from photocheck import api
 
     print_command()
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    runs = count_arg(7)
     parts = ("open", "first render", "frame render", "stroke render", "checks", "turn", "fix_photo")
     wall: dict[str, list[float]] = {p: [] for p in parts}
     cpu: dict[str, list[float]] = {p: [] for p in parts}

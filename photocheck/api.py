@@ -152,11 +152,10 @@ def fix_photo(
     from disk passes every check. `frame` is a user-moved crop, `rotation` a user's quarter turn,
     `background=False` keeps the source background, `keep` / `remove` are brush strokes (bool
     masks in upright source px). An existing output is replaced only with `overwrite`."""
-    from photocheck.photo.pipeline import fix
+    from photocheck.photo.pipeline import RenderEdits, fix
 
     return fix(Path(path), Path(out), resolve_profile(profile), original=Path(original) if original else None,
-               frame=frame, rotation=rotation, background=background, keep=keep, remove=remove,
-               overwrite=overwrite)
+               rotation=rotation, edits=RenderEdits(frame, background, keep, remove), overwrite=overwrite)
 
 
 def preview_photo(path: PathLike, profile: Profile | str | None = None, *,
@@ -276,10 +275,9 @@ def fix_material(
     validity) are read from the written file itself; `name`, the candidate's, is looked for on
     the ID card, diplomas, degree certificates and 学信网 reports (material.name).
     """
-    from photocheck.documents.fix import process
+    from photocheck.documents.fix import Choices, process
 
-    return process(Path(path), out, page=page, category=category, rotation=rotation, corners=corners,
-                   profile=profile, name=name, slot=slot)[0]
+    return process(path, out, Choices(page, category, slot, rotation, corners), profile=profile, name=name)[0]
 
 
 def classify(path: PathLike, *, page: int | None = None, profile: Profile | str | None = None) -> Suggestion:

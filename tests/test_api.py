@@ -99,3 +99,19 @@ def test_project_round_trip(tmp_path):
                                                  corners=[[0, 0], [10, 0], [10, 5], [0, 5]])])
     api.save_project(project, tmp_path / "project.json")
     assert api.load_project(tmp_path / "project.json") == project
+
+
+def test_the_export_replays_the_photo_edits_as_fix_photo_writes_them(tmp_path, grace_hopper_path, guides):
+    # The window's project keeps a moved frame and a remove stroke; its export must write the very
+    # file fix_photo writes for the same edits.
+    f = guides.frame
+    frame = [f.centre_x + 6, f.centre_y, f.height, f.angle]
+    stroke = [[f.centre_x - 40, f.centre_y + 0.4 * f.height, f.centre_x - 10, f.centre_y + 0.4 * f.height, 12.0]]
+    edits = api.PhotoEdits(frame=frame, remove=stroke)
+    direct = api.fix_photo(grace_hopper_path, tmp_path / "direct.jpg", frame=api.CropFrame(*frame),
+                           remove=api.stroke_mask(stroke, guides.size))
+    project = api.Project(version=api.PROJECT_VERSION, name="张三", profile="nmec-2026-hubei",
+                          photo=grace_hopper_path.name, photo_edits=edits)
+    export = api.export_project(project, grace_hopper_path.parent, tmp_path / "out")
+    assert export.photo is not None and export.photo.output is not None and direct.output is not None
+    assert export.photo.output.path.read_bytes() == (tmp_path / "direct.jpg").read_bytes()

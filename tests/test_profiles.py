@@ -44,6 +44,9 @@ def _variant(tmp_path: Path, old: str, new: str, name: str = "nmec-2026-hubei") 
         ("head_height_target = 0.64", "head_height_target = 0.9", "head_height_target: 0.9 is outside"),
         ("max_quality = 95", "max_quality = 120", "output.max_quality: 120 is outside"),
         ("min_openness = 0.022", "", "checks.eyes_open.min_openness: missing"),
+        # A class's RANGE holds for its fields that name no rule of their own.
+        ("max_yaw = 12", "max_yaw = 95", "checks.pose.max_yaw: 95 is outside [0, 90]"),
+        ("max_yaw = 12", "max_yaw = -1", "checks.pose.max_yaw: -1 is outside [0, 90]"),
         ("schema = 1", "schema = 2", "schema: this version reads schema 1"),
         ("can_fix = true", "can_fix = false", "fix_refusal: a check-only profile must say why"),
         # The exposure levels, the export's photo names, the formats vocabulary (one spelling) and

@@ -12,7 +12,7 @@ from PIL import Image
 
 from photocheck.documents.checks import material_legibility
 from photocheck.documents.compress import agreement, agreement_bound, legible
-from photocheck.documents.fix import _may_split, process
+from photocheck.documents.fix import Choices, _may_split, process
 from photocheck.documents.ocr import TextLine, read_text
 from photocheck.documents.split import bands, lines_within, on_page
 from photocheck.export.prepare import Placed, _names, _over_count
@@ -81,7 +81,7 @@ def dense_split(tmp_path_factory):
     cap = 40_000  # a whole file this small is either unreadable or its text under min_text_px
     cats = tuple(dataclasses.replace(c, max_bytes=cap) if c.id == "other" else c for c in SPEC.categories)
     prof = dataclasses.replace(PROFILE, materials=dataclasses.replace(SPEC, categories=cats))
-    report, _ = process(src, folder / "out", category="other", profile=prof)
+    report, _ = process(src, folder / "out", Choices(category="other"), profile=prof)
     return report, cap, doc
 
 

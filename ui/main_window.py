@@ -60,6 +60,7 @@ from ui.steps.export_step import ExportStep
 from ui.steps.materials_step import MaterialsStep
 from ui.steps.photo_step import IMAGE_SUFFIXES, PhotoStep, dropped_image
 from ui.widgets.check_list import status_icon
+from ui.widgets.layouts import Space, fill
 
 # Closing waits at most this long in all for running jobs; a job still running then is abandoned:
 # the window closes and ui.app gives it a little longer after the event loop ends.
@@ -309,21 +310,10 @@ class MainWindow(QMainWindow):
         self.next_button.setStyleSheet("QPushButton { font-size: 14pt; font-weight: bold; }")
         self.next_button.clicked.connect(self.next_candidate)
 
-        side = QVBoxLayout()
+        side = fill(QVBoxLayout(), self.app_title, Space(6), (self.sidebar, 1), self.profile_label, self.profile_box,
+                    Space(4), self.language_label, self.language_box, Space(4), self.help_desk_box, self.served_label,
+                    self.next_button, self.new_button)
         side.setContentsMargins(10, 10, 10, 10)
-        side.addWidget(self.app_title)
-        side.addSpacing(6)
-        side.addWidget(self.sidebar, 1)
-        side.addWidget(self.profile_label)
-        side.addWidget(self.profile_box)
-        side.addSpacing(4)
-        side.addWidget(self.language_label)
-        side.addWidget(self.language_box)
-        side.addSpacing(4)
-        side.addWidget(self.help_desk_box)
-        side.addWidget(self.served_label)
-        side.addWidget(self.next_button)
-        side.addWidget(self.new_button)
         panel = QFrame()
         panel.setObjectName("sidePanel")
         panel.setStyleSheet("#sidePanel { background: #f8fafc; border-right: 1px solid #e5e7eb; }")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from photocheck.io.sniff import sniff
+from photocheck.labels import MATERIAL_CHECKS
 from photocheck.reports import CheckResult, Status
 
 if TYPE_CHECKING:
@@ -21,22 +22,7 @@ if TYPE_CHECKING:
 
 PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
 
-ORDER = (
-    "material.readable",
-    "material.format",
-    "material.bytes",
-    "material.orientation",
-    "material.blur",
-    "material.glare",
-    "material.resolution",
-    "material.legibility",
-    "material.key_fields",
-    "material.valid",
-    "material.name",
-    "material.category",
-    "material.face",
-    "material.card_text",
-)
+ORDER = tuple(MATERIAL_CHECKS)
 NO_TEXT = "未识别到文字：请确认拍的是证件或证书，且文字清晰"
 NO_TEXT_EN = "No text found: make sure the photo shows the certificate or ID and its text is sharp"
 

@@ -477,56 +477,51 @@ def _unprocessable(path: Path, page: int | None, exc: Exception) -> UserError:
                      code="unprocessable")
 
 
-def process(
-    path: str | Path,
-    out: str | Path,
-    *,
-    page: int | None = None,
-    category: str | None = None,
-    rotation: int | None = None,
-    corners: list[list[float]] | None = None,
-    profile: Profile | str | None = None,
-    name: str | None = None,
-    slot: str | None = None,
-) -> tuple[MaterialReport, Timings]:
+@dataclass(frozen=True)
+class Choices:
+    """What was decided for one document, winning over detection: the PDF `page` (0-based), the
+    `category` and its `slot` (e.g. "front", from the window or the file name), a clockwise
+    `rotation` and the `corners` (in the image after that rotation)."""
+
+    page: int | None = None
+    category: str | None = None
+    slot: str | None = None
+    rotation: int | None = None
+    corners: list[list[float]] | None = None
+
+
+AS_DETECTED = Choices()
+
+
+def process(path: str | Path, out: str | Path, choices: Choices = AS_DETECTED, *, profile: Profile | str | None = None,
+            name: str | None = None) -> tuple[MaterialReport, Timings]:
     """fix_material plus the time spent per stage. Every failure is a UserError for this item.
-    `slot` (e.g. from the file name) wins over the suggested one for the key fields; `name` is
-    the candidate's, for material.name."""
+    `name` is the candidate's, for material.name."""
     try:
-        return _process(path, out, page=page, category=category, rotation=rotation, corners=corners,
-                        profile=profile, name=name, slot=slot)
+        return _process(Path(path), Path(out), choices, resolve_profile(profile), name)
     except UserError:
         raise
     except Exception as exc:  # geometry, OCR or compression failing on odd pixels
-        raise _unprocessable(Path(path), page, exc) from exc
+        raise _unprocessable(Path(path), choices.page, exc) from exc
 
 
-def _process(
-    path: str | Path,
-    out: str | Path,
-    *,
-    page: int | None,
-    category: str | None,
-    rotation: int | None,
-    corners: list[list[float]] | None,
-    profile: Profile | str | None,
-    name: str | None,
-    slot: str | None,
-) -> tuple[MaterialReport, Timings]:
+def _process(path: Path, out: Path, choices: Choices, prof: Profile,
+             name: str | None) -> tuple[MaterialReport, Timings]:
     from photocheck.documents.review import category_sanity, review
 
-    prof = resolve_profile(profile)
-    path, timings = Path(path), Timings()
+    page, category, slot = choices.page, choices.category, choices.slot
+
+    timings = Timings()
     spec = prof.materials
     if spec is None:
         raise UserError(path, f"考试规格 {prof.id} 没有材料要求", f"profile {prof.id} has no materials section")
-    stem = _target_stem(path, Path(out))
+    stem = _target_stem(path, out)
     if category is not None:
         _category(spec, category, Suggestion("", None, 0.0, ""), path)  # fail before the slow work
     held = slot is not None and slot == spec.checks.handheld_slot  # a photo of the candidate holding the card
     with _timed(timings, "load"):
         loaded = load_input(path, page, prof)
-    prep = prepare(loaded.rgb, rotation=rotation, corners=corners, pdf=page is not None or is_pdf(path),
+    prep = prepare(loaded.rgb, rotation=choices.rotation, corners=choices.corners, pdf=page is not None or is_pdf(path),
                    timings=timings, photo=held)
     damage = loaded.damage
     del loaded

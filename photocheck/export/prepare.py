@@ -21,7 +21,7 @@ from typing import Any
 from photocheck import concurrency
 from photocheck.concurrency import CancelToken, Progress
 from photocheck.documents.checks import category_count, category_required
-from photocheck.documents.fix import process, select_pages
+from photocheck.documents.fix import Choices, process, select_pages
 from photocheck.documents.ocr import use_threads
 from photocheck.documents.portrait import Picture, picture_kind
 from photocheck.errors import UserError
@@ -31,8 +31,8 @@ from photocheck.export.project import PROJECT_VERSION, PhotoEdits, Project, Proj
 from photocheck.export.report import write_report
 from photocheck.io.decode import check_file
 from photocheck.photo.framing import CropFrame
+from photocheck.photo.pipeline import NO_EDITS, RenderEdits, guides
 from photocheck.photo.pipeline import fix as fix_photo
-from photocheck.photo.pipeline import guides
 from photocheck.photo.strokes import rasterize
 from photocheck.reports import (
     CategoryStatus,
@@ -317,14 +317,15 @@ def _export_photo(stage: Path, photo: Path, source: str, prof: Profile,
     names = prof.export
     folder = stage / names.photo_folder
     folder.mkdir()
-    options: dict[str, Any] = {}
+    rotation, rendering = None, NO_EDITS
     if edits is not None:
         # Strokes were drawn on the upright photo: its size comes from the same analysis.
         size = guides(photo, prof, edits.rotation).size
-        options = {"rotation": edits.rotation, "background": edits.background,
-                   "frame": CropFrame(*edits.frame) if edits.frame else None,
-                   "keep": rasterize(edits.keep, size), "remove": rasterize(edits.remove, size)}
-    report = fix_photo(photo, folder / names.photo_name, prof, original=folder / names.original_name, **options)
+        rotation = edits.rotation
+        rendering = RenderEdits(CropFrame(*edits.frame) if edits.frame else None, edits.background,
+                                rasterize(edits.keep, size), rasterize(edits.remove, size))
+    report = fix_photo(photo, folder / names.photo_name, prof, original=folder / names.original_name,
+                       rotation=rotation, edits=rendering)
     report = replace(report, input=Path(source))  # the manifest and the report name it so
     files = []
     if report.output is not None:
@@ -503,8 +504,8 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
 def _fix_item(item: InputItem, out: Path, prof: Profile, spec: MaterialsSpec, person: str | None) -> MaterialReport:
     named = slot_from_name(item.path.stem, spec.category(item.category)) if item.category else None
     try:
-        return process(item.path, out, page=item.page, category=item.category, rotation=item.rotation,
-                       corners=item.corners, profile=prof, name=person, slot=item.slot or named)[0]
+        choices = Choices(item.page, item.category, item.slot or named, item.rotation, item.corners)
+        return process(item.path, out, choices, profile=prof, name=person)[0]
     finally:
         concurrency.release_memory()
 

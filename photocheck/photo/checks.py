@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from photocheck.io.decode import SourceInfo
 from photocheck.io.sniff import FORMAT_OF_PILLOW
+from photocheck.labels import PHOTO_CHECKS
 from photocheck.photo.analysis import PhotoAnalysis
 from photocheck.photo.framing import BELOW_TOLERANCE, below_source, plan, upscale_needed
 from photocheck.reports import CheckResult, Status
@@ -16,30 +17,30 @@ from photocheck.rules.profile import Profile
 
 PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
 
-ORDER = (
-    "file.readable",
-    "image.resolution",
-    "image.color",
-    "image.sharpness",
-    "image.exposure",
-    "image.lighting",
-    "face.count",
-    "face.complete",
-    "face.pose",
-    "face.eyes_open",
-    "face.mouth_closed",
-    "face.occlusion",
-    "face.size",
-    "face.position",
-    "background.white",
-    "background.uniform",
-    "background.clean",
-    "output.file",
-)
+ORDER = tuple(PHOTO_CHECKS)
 
 
 def _r(v: float, nd: int = 3) -> float:
     return round(float(v), nd)
+
+
+def _graded(check_id: str, measure: float, shown: float, limit: float, warn_at: float, *, low_is_bad: bool,
+            fail: tuple[str, str, str], warn: tuple[str, str], ok: tuple[str, str]) -> CheckResult:
+    """A measure that fails beyond `limit` and warns beyond `warn_at` (below them when `low_is_bad`).
+
+    fail is (message, advice, message_en); warn and ok are (message, message_en).
+    """
+    def beyond(edge: float) -> bool:
+        return measure < edge if low_is_bad else measure > edge
+
+    if beyond(limit):
+        text, advice, text_en = fail
+        return CheckResult(check_id, FAIL, shown, limit, text, advice, message_en=text_en)
+    if beyond(warn_at):
+        text, text_en = warn
+        return CheckResult(check_id, WARN, shown, limit, text, message_en=text_en)
+    text, text_en = ok
+    return CheckResult(check_id, PASS, shown, limit, text, message_en=text_en)
 
 
 def file_readable(info: SourceInfo) -> CheckResult:
@@ -177,17 +178,11 @@ def face_eyes_open(a: PhotoAnalysis, p: Profile) -> CheckResult:
     assert lm is not None
     r = p.checks.eyes_open
     v = min(lm.eye_openness)
-    if v < r.min_openness:
-        return CheckResult(
-            "face.eyes_open", FAIL, _r(v), r.min_openness, "眼睛未睁开或被遮挡",
-            "自然睁眼，摘掉有色或反光的眼镜后重拍", message_en="Eyes closed or covered",
-        )
-    if v < r.warn_openness:
-        return CheckResult(
-            "face.eyes_open", WARN, _r(v), r.min_openness, "眼睛睁得较小，请确认双眼清晰可见",
-            message_en="Eyes narrowly open",
-        )
-    return CheckResult("face.eyes_open", PASS, _r(v), r.min_openness, "双眼睁开", message_en="Eyes open")
+    return _graded(
+        "face.eyes_open", v, _r(v), r.min_openness, r.warn_openness, low_is_bad=True,
+        fail=("眼睛未睁开或被遮挡", "自然睁眼，摘掉有色或反光的眼镜后重拍", "Eyes closed or covered"),
+        warn=("眼睛睁得较小，请确认双眼清晰可见", "Eyes narrowly open"), ok=("双眼睁开", "Eyes open"),
+    )
 
 
 def face_mouth_closed(a: PhotoAnalysis, p: Profile) -> CheckResult:
@@ -195,17 +190,12 @@ def face_mouth_closed(a: PhotoAnalysis, p: Profile) -> CheckResult:
     assert lm is not None
     r = p.checks.mouth_closed
     v = lm.mouth_openness
-    if v > r.max_openness:
-        return CheckResult(
-            "face.mouth_closed", FAIL, _r(v), r.max_openness, "嘴巴张开或露齿笑：证件照要求表情自然、闭嘴",
-            "合上嘴、不露牙齿，表情自然后重拍", message_en="Mouth open or a smile showing teeth",
-        )
-    if v > r.warn_openness:
-        return CheckResult(
-            "face.mouth_closed", WARN, _r(v), r.max_openness, "嘴巴微张，建议闭嘴",
-            message_en="Mouth slightly open",
-        )
-    return CheckResult("face.mouth_closed", PASS, _r(v), r.max_openness, "嘴巴闭合", message_en="Mouth closed")
+    return _graded(
+        "face.mouth_closed", v, _r(v), r.max_openness, r.warn_openness, low_is_bad=False,
+        fail=("嘴巴张开或露齿笑：证件照要求表情自然、闭嘴", "合上嘴、不露牙齿，表情自然后重拍",
+              "Mouth open or a smile showing teeth"),
+        warn=("嘴巴微张，建议闭嘴", "Mouth slightly open"), ok=("嘴巴闭合", "Mouth closed"),
+    )
 
 
 def face_occlusion(a: PhotoAnalysis, p: Profile) -> CheckResult:
@@ -312,17 +302,11 @@ def image_sharpness(a: PhotoAnalysis, p: Profile) -> CheckResult:
     f = a.face
     assert f is not None
     r = p.checks.sharpness
-    v = _r(f.sharpness, 1)
-    if f.sharpness < r.min:
-        return CheckResult(
-            "image.sharpness", FAIL, v, r.min, "照片模糊：面部不清晰",
-            "对焦到面部，保持手机稳定，光线充足时重拍", message_en="Blurred face",
-        )
-    if f.sharpness < r.warn:
-        return CheckResult(
-            "image.sharpness", WARN, v, r.min, "面部略显模糊", message_en="Face slightly soft",
-        )
-    return CheckResult("image.sharpness", PASS, v, r.min, "面部清晰", message_en="Face sharp")
+    return _graded(
+        "image.sharpness", f.sharpness, _r(f.sharpness, 1), r.min, r.warn, low_is_bad=True,
+        fail=("照片模糊：面部不清晰", "对焦到面部，保持手机稳定，光线充足时重拍", "Blurred face"),
+        warn=("面部略显模糊", "Face slightly soft"), ok=("面部清晰", "Face sharp"),
+    )
 
 
 def image_exposure(a: PhotoAnalysis, p: Profile) -> CheckResult:
@@ -348,17 +332,11 @@ def image_lighting(a: PhotoAnalysis, p: Profile) -> CheckResult:
     f = a.face
     assert f is not None
     r = p.checks.lighting
-    v = _r(f.asymmetry)
-    if f.asymmetry > r.max_asymmetry:
-        return CheckResult(
-            "image.lighting", FAIL, v, r.max_asymmetry, "面部光线不均：一侧有明显阴影",
-            "面向光源、避免侧光后重拍", message_en="Uneven light: strong shadow on one side",
-        )
-    if f.asymmetry > r.warn_asymmetry:
-        return CheckResult(
-            "image.lighting", WARN, v, r.max_asymmetry, "面部两侧亮度略有差异", message_en="Slightly uneven light",
-        )
-    return CheckResult("image.lighting", PASS, v, r.max_asymmetry, "面部光线均匀", message_en="Even light")
+    return _graded(
+        "image.lighting", f.asymmetry, _r(f.asymmetry), r.max_asymmetry, r.warn_asymmetry, low_is_bad=False,
+        fail=("面部光线不均：一侧有明显阴影", "面向光源、避免侧光后重拍", "Uneven light: strong shadow on one side"),
+        warn=("面部两侧亮度略有差异", "Slightly uneven light"), ok=("面部光线均匀", "Even light"),
+    )
 
 
 def background_white(a: PhotoAnalysis, p: Profile) -> CheckResult:

@@ -160,24 +160,26 @@ def _stroke(mask: np.ndarray | None, size: tuple[int, int], what: str, path: Pat
     return mask.astype(bool)
 
 
-def fix(
-    path: Path,
-    out: Path,
-    prof: Profile,
-    *,
-    original: Path | None = None,
-    frame: CropFrame | None = None,
-    rotation: int | None = None,
-    background: bool = True,
-    keep: np.ndarray | None = None,
-    remove: np.ndarray | None = None,
-    overwrite: bool = False,
-) -> PhotoReport:
+@dataclass(frozen=True, eq=False)
+class RenderEdits:
+    """The user's edits to how the upload is rendered: `frame` replaces the planned crop,
+    `background=False` keeps the original background, `keep` / `remove` are brush strokes (bool
+    masks in upright source pixels) for the matte."""
+
+    frame: CropFrame | None = None
+    background: bool = True
+    keep: np.ndarray | None = None
+    remove: np.ndarray | None = None
+
+
+NO_EDITS = RenderEdits()
+
+
+def fix(path: Path, out: Path, prof: Profile, *, original: Path | None = None, rotation: int | None = None,
+        edits: RenderEdits = NO_EDITS, overwrite: bool = False) -> PhotoReport:
     """Crop, level, whiten and compress a photo; the output is written only if it passes.
 
-    `frame` replaces the planned crop, `rotation` the detected quarter turn; `background=False`
-    keeps the original background; `keep` / `remove` are brush strokes (bool masks in upright
-    source pixels) for the matte.
+    `rotation` replaces the detected quarter turn, `edits` the planned rendering.
     """
     if not prof.can_fix:
         raise UserError(path, prof.fix_refusal, prof.fix_refusal_en)
@@ -187,7 +189,7 @@ def fix(
     if not p.fixable:
         p.full.cancel()
         return PhotoReport(input=path, profile=prof, checks=p.checks)
-    result = render_upload(p, prof, frame=frame, background=background, keep=keep, remove=remove)
+    result = render_upload(p, prof, edits)
     if isinstance(result, list):
         return PhotoReport(input=path, profile=prof, checks=result)
     # The matte's scratch back to the system before the written file is analysed again: in
@@ -196,14 +198,14 @@ def fix(
     return _write_checked(path, out, original, prof, p.checks, result)
 
 
-def render_upload(p: Prepared, prof: Profile, *, frame: CropFrame | None = None, background: bool = True,
-                  keep: np.ndarray | None = None, remove: np.ndarray | None = None) -> FixResult | list[CheckResult]:
+def render_upload(p: Prepared, prof: Profile, edits: RenderEdits = NO_EDITS) -> FixResult | list[CheckResult]:
     """The upload file for one crop of a fixable photo, encoded in memory; or, when that crop
     cannot be made, the checks saying why. Saving and the window's preview both render here."""
     from photocheck.photo.fix import FixError, finish, matte_in_frame
 
     analysis, checks, path = p.analysis, p.checks, p.source.info.path
     assert prof.output.exact_size is not None
+    frame = edits.frame
     framing: Framing = from_crop(frame, prof.output.exact_size, analysis) if frame else plan(analysis, prof)
     turns = analysis.quarter_turns
     size = (analysis.picture.rgb.shape[1] / analysis.picture.scale,
@@ -221,8 +223,9 @@ def render_upload(p: Prepared, prof: Profile, *, frame: CropFrame | None = None,
     framed = helper("decode").submit(lambda: render(p.full.result().rgb, framing, turns))
     k = analysis.picture.scale
     upright = (round(analysis.picture.rgb.shape[1] / k), round(analysis.picture.rgb.shape[0] / k))
-    matted = matte_in_frame(analysis, framing, prof, background=background,
-                            keep=_stroke(keep, upright, "保留", path), remove=_stroke(remove, upright, "去除", path))
+    matted = matte_in_frame(analysis, framing, prof, background=edits.background,
+                            keep=_stroke(edits.keep, upright, "保留", path),
+                            remove=_stroke(edits.remove, upright, "去除", path))
     try:
         return finish(p.full.result(), framed.result(), analysis, prof, matted)
     except FixError as exc:

@@ -19,6 +19,7 @@ from photocheck.photo.framing import CropFrame
 from photocheck.photo.pipeline import (
     PhotoGuides,
     Prepared,
+    RenderEdits,
     check_encoded,
     guides_of,
     output_checks,
@@ -91,7 +92,7 @@ class PhotoPreview:
         report = self.guides.report
         if not (self._prof.can_fix and self._p.fixable):
             return PhotoPreviewResult(report, None, checked=True)
-        result = render_upload(self._p, self._prof, frame=frame, background=background, keep=keep, remove=remove)
+        result = render_upload(self._p, self._prof, RenderEdits(frame, background, keep, remove))
         if isinstance(result, list):
             return PhotoPreviewResult(replace(report, checks=result), None, checked=True)
         up = result.upload

@@ -12,11 +12,12 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from photocheck.errors import ProfileError
 from photocheck.io.resources import resource_path
 from photocheck.rules.materials import FORMATS_RULE, MaterialsSpec
-from photocheck.rules.schema import LOADER, SchemaError, band, build, num, text
+from photocheck.rules.schema import LOADER, Rule, SchemaError, band, build, num, text
 
 SCHEMA = 1
 
@@ -41,16 +42,17 @@ class InputRules:
 
 @dataclass(frozen=True)
 class OutputRules:
+    RANGE: ClassVar[Rule] = num(1, 100)  # the JPEG qualities
     max_bytes: int = field(metadata=num(1000, None))
     formats: tuple[str, ...] = field(metadata=FORMATS_RULE)
     progressive: bool
     subsampling: str = field(metadata=text(choices=("4:2:0", "4:2:2", "4:4:4")))
-    max_quality: int = field(metadata=num(1, 100))
-    min_quality: int = field(metadata=num(1, 100))
-    floor_quality: int = field(metadata=num(1, 100))
+    max_quality: int
+    min_quality: int
+    floor_quality: int
     max_upscale: float = field(metadata=num(1.0, 4.0))
     quiet_upscale: float = field(metadata=num(1.0, 4.0))  # up to this the enlargement is not worth a warning
-    original_quality: int = field(metadata=num(1, 100))
+    original_quality: int
     strip_metadata: bool
     min_bytes: int = field(default=0, metadata=num(0, None))
     width: int | None = field(default=None, metadata=num(16, 10000))
@@ -76,9 +78,10 @@ class Geometry:
 
 @dataclass(frozen=True)
 class FaceCountRules:
-    min_score: float = field(metadata=num(0.0, 1.0))
-    min_relative_area: float = field(metadata=num(0.0, 1.0))
-    full_range_below: float = field(metadata=num(0.0, 1.0))
+    RANGE: ClassVar[Rule] = num(0.0, 1.0)
+    min_score: float
+    min_relative_area: float
+    full_range_below: float
 
 
 @dataclass(frozen=True)
@@ -88,24 +91,27 @@ class FaceCompleteRules:
 
 @dataclass(frozen=True)
 class PoseRules:
-    max_yaw: float = field(metadata=num(0, 90))
-    warn_yaw: float = field(metadata=num(0, 90))
-    max_pitch: float = field(metadata=num(0, 90))
-    warn_pitch: float = field(metadata=num(0, 90))
-    max_roll: float = field(metadata=num(0, 90))
-    tolerance_roll: float = field(metadata=num(0, 90))
+    RANGE: ClassVar[Rule] = num(0, 90)  # degrees
+    max_yaw: float
+    warn_yaw: float
+    max_pitch: float
+    warn_pitch: float
+    max_roll: float
+    tolerance_roll: float
 
 
 @dataclass(frozen=True)
 class EyesRules:
-    min_openness: float = field(metadata=num(0.0, 1.0))
-    warn_openness: float = field(metadata=num(0.0, 1.0))
+    RANGE: ClassVar[Rule] = num(0.0, 1.0)
+    min_openness: float
+    warn_openness: float
 
 
 @dataclass(frozen=True)
 class MouthRules:
-    max_openness: float = field(metadata=num(0.0, 1.0))
-    warn_openness: float = field(metadata=num(0.0, 1.0))
+    RANGE: ClassVar[Rule] = num(0.0, 1.0)
+    max_openness: float
+    warn_openness: float
 
 
 @dataclass(frozen=True)
@@ -133,14 +139,16 @@ class OcclusionRules:
 
 @dataclass(frozen=True)
 class SharpnessRules:
-    min: float = field(metadata=num(0, None))
-    warn: float = field(metadata=num(0, None))
+    RANGE: ClassVar[Rule] = num(0, None)
+    min: float
+    warn: float
 
 
 @dataclass(frozen=True)
 class ExposureRules:
-    dark_luma: int = field(metadata=num(0, 255))  # a face pixel at or below this luminance is dark
-    bright_luma: int = field(metadata=num(0, 255))  # ...at or above this, blown out
+    RANGE: ClassVar[Rule] = num(0, 255)  # luminance levels
+    dark_luma: int  # a face pixel at or below this luminance is dark
+    bright_luma: int  # ...at or above this, blown out
     max_dark_share: float = field(metadata=num(0.0, 1.0))
     max_bright_share: float = field(metadata=num(0.0, 1.0))
     face_luma: tuple[float, float] = field(metadata=band(0, 255))
@@ -152,8 +160,9 @@ class ExposureRules:
 
 @dataclass(frozen=True)
 class LightingRules:
-    warn_asymmetry: float = field(metadata=num(0.0, 1.0))
-    max_asymmetry: float = field(metadata=num(0.0, 1.0))
+    RANGE: ClassVar[Rule] = num(0.0, 1.0)
+    warn_asymmetry: float
+    max_asymmetry: float
 
 
 @dataclass(frozen=True)
@@ -174,14 +183,16 @@ class BackgroundRules:
 class BackgroundCleanRules:
     """Thresholds of the remnant detector (photocheck.vision.remnants.RemnantParams)."""
 
+    RANGE: ClassVar[Rule] = num(0.0, 1.0)  # shares
+
     nonwhite_distance: float = field(metadata=num(0, 100))
-    seg_background: float = field(metadata=num(0.0, 1.0))
-    seg_unsure: float = field(metadata=num(0.0, 1.0))
+    seg_background: float
+    seg_unsure: float
     colour_distance: float = field(metadata=num(0, 200))
     source_margin: float = field(metadata=num(0, 200))
-    min_area: float = field(metadata=num(0.0, 1.0))
+    min_area: float
     opening: float = field(metadata=num(0.0, 0.1))
-    pad: float = field(metadata=num(0.0, 1.0))
+    pad: float
     fade_rim: float = field(metadata=num(0.0, 0.2))
     group_gap: float = field(metadata=num(0.0, 0.1))
     skin_distance: float = field(metadata=num(0, 200))
@@ -189,58 +200,62 @@ class BackgroundCleanRules:
     skin_reblur: float = field(metadata=num(0.0, 0.1))
     skin_window: float = field(metadata=num(0.0, 0.1))
     skin_contrast: float = field(metadata=num(0.0, None))
-    replaced_white_share: float = field(metadata=num(0.0, 1.0))
+    replaced_white_share: float
 
 
 @dataclass(frozen=True)
 class CompositeRules:
     """photocheck.vision.person.CompositeParams, field for field."""
 
-    sure_alpha: float = field(metadata=num(0, None))
-    window: float = field(metadata=num(0, None))
+    RANGE: ClassVar[Rule] = num(0, None)
+
+    sure_alpha: float
+    window: float
     work_long_side: int = field(metadata=num(1, None))
-    rim: float = field(metadata=num(0, None))
-    rim_contrast: float = field(metadata=num(0, None))
-    rim_residual: float = field(metadata=num(0, None))
-    rim_chroma: float = field(metadata=num(0, None))
+    rim: float
+    rim_contrast: float
+    rim_residual: float
+    rim_chroma: float
 
 
 @dataclass(frozen=True)
 class MatteRules:
     """photocheck.vision.person.MatteParams, field for field, and the composite's rules."""
 
+    RANGE: ClassVar[Rule] = num(0, None)
+
     work_long_side: int = field(metadata=num(1, None))
     grabcut_iterations: int = field(metadata=num(1, None))
-    fg_threshold: float = field(metadata=num(0, None))
-    sure_prob: float = field(metadata=num(0, None))
-    core_erosion: float = field(metadata=num(0, None))
-    face_core: float = field(metadata=num(0, None))
-    bg_distance: float = field(metadata=num(0, None))
-    bottom_band: float = field(metadata=num(0, None))
-    max_hole_area: float = field(metadata=num(0, None))
-    edge_radius: float = field(metadata=num(0, None))
-    edge_eps: float = field(metadata=num(0, None))
-    edge_band: float = field(metadata=num(0, None))
-    alpha_low: float = field(metadata=num(0, None))
-    alpha_high: float = field(metadata=num(0, None))
+    fg_threshold: float
+    sure_prob: float
+    core_erosion: float
+    face_core: float
+    bg_distance: float
+    bottom_band: float
+    max_hole_area: float
+    edge_radius: float
+    edge_eps: float
+    edge_band: float
+    alpha_low: float
+    alpha_high: float
     guide_long_side: int = field(metadata=num(1, None))
-    head_widen: float = field(metadata=num(0, None))
-    neck_widen: float = field(metadata=num(0, None))
-    side_band: float = field(metadata=num(0, None))
-    shoulder_drop: float = field(metadata=num(0, None))
-    side_drop: float = field(metadata=num(0, None))
+    head_widen: float
+    neck_widen: float
+    side_band: float
+    shoulder_drop: float
+    side_drop: float
     decide_side: float = field(metadata=num(0, 0.5))
-    hair_above: float = field(metadata=num(0, None))
+    hair_above: float
     sample_panel: int = field(metadata=num(1, None))
     sample_side: int = field(metadata=num(1, None))
-    sample_far: float = field(metadata=num(0, None))
-    sample_background: float = field(metadata=num(0, None))
-    sample_sure: float = field(metadata=num(0, None))
-    decide_band: float = field(metadata=num(0, None))
-    decide_bias: float = field(metadata=num(0, None))
-    unsure_bias: float = field(metadata=num(0, None))
+    sample_far: float
+    sample_background: float
+    sample_sure: float
+    decide_band: float
+    decide_bias: float
+    unsure_bias: float
     foreign_loglik: float = field(metadata=num(None, 0))
-    model_spread: float = field(metadata=num(0, None))
+    model_spread: float
     object_pad: float = field(metadata=num(0, 1))
     object_core: float = field(metadata=num(0, 1))
     object_extent: float = field(metadata=num(0, 1))

@@ -5,8 +5,10 @@ key (`profile nmec-2026-hubei.toml: materials.categories[1].name: missing`).
 Rules (field metadata, made by the helpers below): a number's range, a [min, max] band, a text's
 pattern or choices, a list's least length, a key that is not in the table (set by the loader, or
 the profile's file name), a key that defaults to the enclosing table's value of the same name.
-Checks across fields live on the dataclass as `problems()`, yielding (key, problem) pairs with
-keys relative to its table. Unknown keys are errors, so a typo cannot fall back to a default.
+A class may name the range of its numbers once, `RANGE: ClassVar[Rule] = num(0, 90)`: every field
+with no rule of its own takes it. Checks across fields live on the dataclass as `problems()`,
+yielding (key, problem) pairs with keys relative to its table. Unknown keys are errors, so a typo
+cannot fall back to a default.
 """
 
 from __future__ import annotations
@@ -23,30 +25,31 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 T = TypeVar("T", bound="DataclassInstance")
+Rule = dict[str, Any]  # a field's metadata, as the helpers below make it
 
 
 class SchemaError(ValueError):
     """A profile table that does not fit its dataclass; the message names the file and the key."""
 
 
-def num(lo: float | None = None, hi: float | None = None) -> dict[str, Any]:
+def num(lo: float | None = None, hi: float | None = None) -> Rule:
     """A number within [lo, hi] (either end open when None)."""
     return {"range": (lo, hi)}
 
 
-def band(lo: float | None = None, hi: float | None = None) -> dict[str, Any]:
+def band(lo: float | None = None, hi: float | None = None) -> Rule:
     """A [min, max] pair within [lo, hi] with min < max."""
     return {"range": (lo, hi), "band": True}
 
 
 def text(*, pattern: str | None = None, meaning: str = "", choices: Iterable[str] = (),
-         nonempty: bool = False) -> dict[str, Any]:
+         nonempty: bool = False) -> Rule:
     """A text (or, on a list of texts, each of them): matching `pattern` (`meaning` says what it
     asks for), one of `choices`, or at least not blank."""
     return {"pattern": pattern, "meaning": meaning, "choices": tuple(choices), "nonempty": nonempty}
 
 
-def listing(least: int = 1, **rule: Any) -> dict[str, Any]:
+def listing(least: int = 1, **rule: Any) -> Rule:
     """A list of at least `least` items; `rule` (e.g. text(...)) applies to each."""
     return {"least": least, **rule}
 
@@ -64,8 +67,9 @@ def build(cls: type[T], table: object, *, source: str, where: str = "",
     hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     known: set[str] = set()
+    shared: Rule = getattr(cls, "RANGE", {})
     for f in dataclasses.fields(cls):
-        meta = f.metadata
+        meta = f.metadata or shared
         if meta.get("loader"):
             continue
         if meta.get("source"):

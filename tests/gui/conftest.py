@@ -6,10 +6,11 @@ ships with the test dependencies (the offscreen platform has no system CJK font)
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from tests.gui.fake_backend import FakeBackend
 from ui import backend as real_backend
@@ -69,12 +70,20 @@ def data_dir(app_home) -> Path:
     return app_home / "appdata"
 
 
+W = TypeVar("W", bound=QWidget)
+
+
+def shown(qtbot, widget: W, size: tuple[int, int] | None = None) -> W:
+    """`widget` shown offscreen (at `size` when given), closed by qtbot after the test."""
+    qtbot.addWidget(widget)
+    if size:
+        widget.resize(*size)
+    widget.show()
+    return widget
+
+
 def make_window(qtbot, backend, settings: QSettings, data_dir: Path, size=(1180, 760)) -> MainWindow:
-    w = MainWindow(backend=backend, settings=settings, data_dir=data_dir)
-    qtbot.addWidget(w)
-    w.resize(*size)
-    w.show()
-    return w
+    return shown(qtbot, MainWindow(backend=backend, settings=settings, data_dir=data_dir), size)
 
 
 @pytest.fixture

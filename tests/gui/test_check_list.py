@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from photocheck.api import CheckResult, Status
+from tests.gui.conftest import shown
 from ui.widgets.check_list import CheckList
 
 IDS = ("file.readable", "image.resolution", "image.color", "face.count", "face.pose", "face.size", "face.position",
@@ -17,10 +18,7 @@ def _checks(failed: int) -> list[CheckResult]:
 
 
 def _shown(qtbot, *lists) -> CheckList:
-    view = CheckList()
-    qtbot.addWidget(view)
-    view.resize(440, 500)
-    view.show()
+    view = shown(qtbot, CheckList(), (440, 500))
     for checks in lists:
         view.set_checks(checks)
     return view

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from photocheck.api import ProjectItem, file_digest, load_profile
 from tests import docgen
+from tests.gui.conftest import shown
 from tests.gui.helpers import JOB_TIMEOUT_MS
 from tests.gui.test_materials_step import jpeg
 from ui import backend as real_backend
@@ -55,11 +56,7 @@ def type_chinese(edit, text: str) -> None:
 
 
 def make_step(qtbot, backend, project) -> ExportStep:
-    step = ExportStep(backend, project)
-    qtbot.addWidget(step)
-    step.resize(1000, 700)
-    step.show()
-    return step
+    return shown(qtbot, ExportStep(backend, project), (1000, 700))
 
 
 def finish(qtbot, step: ExportStep, timeout: int = JOB_TIMEOUT_MS) -> None:
@@ -175,9 +172,7 @@ def test_a_new_candidate_forgets_the_last_export(qtbot, fake, project, tmp_path)
     project.set_items([item(jpeg(tmp_path / "a.jpg", 1), "identity", "front")])
     project.set_name("张三")
     own = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    step = ExportStep(fake, project, settings=own)
-    qtbot.addWidget(step)
-    step.show()
+    step = shown(qtbot, ExportStep(fake, project, settings=own))
     step.set_folder(tmp_path)
     assert own.value(FOLDER_KEY) == str(tmp_path) and QSettings().value(FOLDER_KEY) is None  # the settings given
     qtbot.mouseClick(step.export_button, Qt.MouseButton.LeftButton)

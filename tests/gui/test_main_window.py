@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, QRect, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QSlider, QWidget
 
-from tests.gui.conftest import english_app, make_window
+from tests.gui.conftest import english_app, make_window, shown
 from tests.gui.helpers import JOB_TIMEOUT_MS, save_shot
 from tests.gui.test_materials_step import jpeg
 from ui import main_window
@@ -123,9 +123,7 @@ def test_settings_and_the_candidate_are_remembered(qtbot, fake, settings, data_d
     window.close()
     assert window.project_path().is_file()
 
-    again = MainWindow(backend=fake, settings=settings, data_dir=data_dir)
-    qtbot.addWidget(again)
-    again.show()
+    again = shown(qtbot, MainWindow(backend=fake, settings=settings, data_dir=data_dir))
     qtbot.waitUntil(lambda: again.photo.report is not None and not again.busy, timeout=JOB_TIMEOUT_MS)
     assert settings.value("language") == "en"
     assert again.profile().id == "xiao2cun-35x45" and again.profile_box.currentData() == "xiao2cun-35x45"

@@ -15,6 +15,7 @@ from PySide6.QtGui import QDropEvent
 
 from photocheck.api import load_profile
 from tests import docgen
+from tests.gui.conftest import shown
 from tests.gui.fake_backend import _picture
 from tests.gui.helpers import JOB_TIMEOUT_MS
 from ui import backend as real_backend
@@ -34,11 +35,7 @@ def project() -> CandidateProject:
 
 
 def make_step(qtbot, backend, project) -> MaterialsStep:
-    step = MaterialsStep(backend, project)
-    qtbot.addWidget(step)
-    step.resize(1180, 720)
-    step.show()
-    return step
+    return shown(qtbot, MaterialsStep(backend, project), (1180, 720))
 
 
 @pytest.fixture
@@ -259,9 +256,7 @@ def test_editing_corners_changes_the_output(qtbot, tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     corners = shot.corners.astype(float).tolist()
-    editor = CornerEditor(real_backend, source, None, "diploma", 0, corners, load_profile(PROFILE), work)
-    qtbot.addWidget(editor)
-    editor.show()
+    editor = shown(qtbot, CornerEditor(real_backend, source, None, "diploma", 0, corners, load_profile(PROFILE), work))
     qtbot.waitUntil(lambda: editor.loaded is not None and not editor.busy, timeout=JOB_TIMEOUT_MS)
     editor.recompute()
     qtbot.waitUntil(lambda: editor.rectified is not None and not editor.busy, timeout=2 * JOB_TIMEOUT_MS)

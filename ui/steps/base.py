@@ -8,6 +8,8 @@ from enum import StrEnum
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QWidget
 
+from ui.workers import Runner
+
 
 class StepState(StrEnum):
     NOT_STARTED = "not_started"  # 未开始
@@ -33,6 +35,15 @@ class Step(QWidget):
     statusChanged whenever status() would answer differently; the window never reaches inside."""
 
     statusChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = Runner(self)  # the step's jobs, off the GUI thread
+
+    @property
+    def busy(self) -> bool:
+        """One of the step's jobs is running."""
+        return self._runner.busy
 
     def title(self) -> str:
         raise NotImplementedError

@@ -26,9 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -41,9 +39,10 @@ from ui.i18n import english, tr
 from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, StepStatus
 from ui.steps.export_step import open_path
-from ui.widgets.category_card import AMBER, BLUE, GREEN, GREY, RED
 from ui.widgets.check_list import STYLES, status_icon
-from ui.workers import JobProgress, Runner, Say
+from ui.widgets.colours import AMBER, BLUE, GREEN, GREY, RED
+from ui.widgets.layouts import RunRow, StateLabel, Stretch, fill, heading, help_text, path_field, step_page
+from ui.workers import JobProgress, Say
 
 FILE, RESULT, FAILED, SIZE, OPEN = range(5)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -166,7 +165,6 @@ class BatchStep(Step):
         self._token: CancelToken | None = None
         self._progress = JobProgress()
         self._arrived: SimpleQueue[BatchRow] = SimpleQueue()  # rows finished on the job thread, not shown yet
-        self._runner = Runner(self)
         self._runner.progress.connect(self._say)
         self.setAcceptDrops(True)
         self._build()
@@ -201,10 +199,6 @@ class BatchStep(Step):
         return self._runner.shut_down(grace)
 
     # --- public -------------------------------------------------------------------------------------
-
-    @property
-    def busy(self) -> bool:
-        return self._runner.busy
 
     @property
     def summary(self) -> BatchSummary | None:
@@ -253,8 +247,7 @@ class BatchStep(Step):
         self._summary, self._dirs = None, (inp, out)
         self.model.set_rows([])
         self._runner.start(work, self._done, self._failed)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
+        self.run.begin()
         self._say_state(tr("正在启动处理进程…"), GREY)
         self.statusChanged.emit()
 
@@ -300,16 +293,9 @@ class BatchStep(Step):
     # --- layout --------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 16px; font-weight: bold;")
-        self.help_label = QLabel()
-        self.help_label.setWordWrap(True)
-        self.help_label.setStyleSheet(f"color: {GREY};")
+        self.heading, self.help_label = heading(), help_text()
         self.input_label, self.output_label = QLabel(), QLabel()
-        self.input_edit, self.output_edit = QLineEdit(), QLineEdit()
-        for edit in (self.input_edit, self.output_edit):
-            edit.setReadOnly(True)
-            edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.input_edit, self.output_edit = path_field(), path_field()
         self.input_button, self.output_button = QPushButton(), QPushButton()
         self.input_button.clicked.connect(self._choose_input)
         self.output_button.clicked.connect(self._choose_output)
@@ -322,21 +308,11 @@ class BatchStep(Step):
         grid.addWidget(self.output_button, 1, 2)
         grid.setColumnStretch(1, 1)
 
-        self.start_button = QPushButton()
-        self.start_button.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 18px; }")
+        self.run = RunRow(progress_format="%v/%m")
+        self.start_button, self.cancel_button, self.progress = self.run.start, self.run.cancel, self.run.progress
         self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton()
         self.cancel_button.clicked.connect(self.cancel)
-        self.progress = QProgressBar()
-        self.progress.setFormat("%v/%m")
-        run = QHBoxLayout()
-        run.addWidget(self.start_button)
-        run.addWidget(self.cancel_button)
-        run.addWidget(self.progress, 1)
-        self.run_stretch = QWidget()  # keeps the button its own width while no bar is shown
-        run.addWidget(self.run_stretch, 1)
-        self.state_label = QLabel()
-        self.state_label.setWordWrap(True)
+        self.state_label = StateLabel()
 
         self.model = BatchModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -367,22 +343,9 @@ class BatchStep(Step):
         self.folder_open.clicked.connect(self.open_folder)
         self.csv_open = QPushButton()
         self.csv_open.clicked.connect(self.open_summary)
-        done = QHBoxLayout()
-        done.addWidget(self.rerun_button)
-        done.addStretch(1)
-        done.addWidget(self.folder_open)
-        done.addWidget(self.csv_open)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(8)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.help_label)
-        layout.addLayout(grid)
-        layout.addLayout(run)
-        layout.addWidget(self.state_label)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(done)
+        done = fill(QHBoxLayout(), self.rerun_button, Stretch(), self.folder_open, self.csv_open)
+        step_page(self, QVBoxLayout(), self.heading, self.help_label, grid, self.run, self.state_label, (self.table, 1),
+             done)
 
     def retranslate(self) -> None:
         self.heading.setText(tr("批量处理"))
@@ -409,8 +372,7 @@ class BatchStep(Step):
     # --- showing -------------------------------------------------------------------------------------
 
     def _say_state(self, text: str, colour: str) -> None:
-        self.state_label.setText(text)
-        self.state_label.setStyleSheet(f"color: {colour};")
+        self.state_label.say(text, colour)
         self._update_controls()
 
     def _say_error(self, exc: UserError) -> None:
@@ -422,11 +384,7 @@ class BatchStep(Step):
         self.input_edit.setText(str(self._input) if self._input else "")
         self.output_edit.setText(str(self._output) if self._output else "")
         self.start_button.setEnabled(not busy and self._input is not None and self._output is not None)
-        running = busy and self._token is not None
-        self.cancel_button.setVisible(running)
-        self.cancel_button.setEnabled(running and not (self._token and self._token.cancelled))
-        self.progress.setVisible(busy)
-        self.run_stretch.setVisible(not busy)
+        self.run.show_running(busy, busy and self._token is not None, bool(self._token and self._token.cancelled))
         for w in (self.input_button, self.output_button):
             w.setEnabled(not busy)
         self.rerun_button.setEnabled(not busy and self._dirs is not None and self.selected_row() is not None)
@@ -486,8 +444,7 @@ class BatchStep(Step):
         if not self._token.cancelled:
             self.state_label.setText(tr("已完成 {done}/{total} 张：{file}").format(done=done, total=total, file=file)
                                      if file else tr("正在处理 {total} 张照片…").format(total=total))
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
+        self.run.advance(done, total)
         self.statusChanged.emit()
 
     def _done(self, summary: BatchSummary) -> None:

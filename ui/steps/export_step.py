@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -31,8 +30,9 @@ from photocheck.labels import state_label
 from ui.material_state import item_members, readiness
 from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, StepStatus
-from ui.widgets.category_card import GREEN, GREY, RED, STATE_COLOUR
-from ui.workers import JobProgress, Runner, Say
+from ui.widgets.colours import GREEN, GREY, RED, STATE_COLOUR
+from ui.widgets.layouts import RunRow, StateLabel, Stretch, fill, heading, help_text, path_field, step_page
+from ui.workers import JobProgress, Say
 
 FOLDER_KEY = "export/folder"
 
@@ -74,7 +74,6 @@ class ExportStep(Step):
         self._replacing = False
         self._settings = settings if settings is not None else QSettings()
         self._folder = self._remembered_folder()
-        self._runner = Runner(self)
         self._runner.progress.connect(self._say)
         self._build()
         project.changed.connect(self._project_changed)
@@ -123,10 +122,6 @@ class ExportStep(Step):
     # --- public -------------------------------------------------------------------------------------
 
     @property
-    def busy(self) -> bool:
-        return self._runner.busy
-
-    @property
     def export(self) -> Export | None:
         return self._export
 
@@ -172,8 +167,7 @@ class ExportStep(Step):
             return exported
 
         self._runner.start(work, self._done, self._failed)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
+        self.run.begin()
         self._say_state(self.tr("正在导出：每份材料需要几秒钟…"), GREY)
         self.statusChanged.emit()
 
@@ -186,18 +180,13 @@ class ExportStep(Step):
     # --- layout --------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        heading = QLabel(self.tr("导出"))
-        heading.setStyleSheet("font-size: 16px; font-weight: bold;")
-        help_label = QLabel(self.tr("导出会在所选位置建一个以考生姓名命名的文件夹：每类材料一个子文件夹，"
-                                    "另有检查报告。导出前会重新检查每个文件；原文件不会被修改。"))
-        help_label.setWordWrap(True)
-        help_label.setStyleSheet(f"color: {GREY};")
+        title = heading(self.tr("导出"))
+        help_label = help_text(self.tr("导出会在所选位置建一个以考生姓名命名的文件夹：每类材料一个子文件夹，"
+                                       "另有检查报告。导出前会重新检查每个文件；原文件不会被修改。"))
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText(self.tr("考生姓名，用作导出文件夹名"))
         self.name_edit.textEdited.connect(self._project.set_name)
-        self.folder_edit = QLineEdit(str(self._folder))
-        self.folder_edit.setReadOnly(True)
-        self.folder_edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.folder_edit = path_field(str(self._folder))
         self.folder_button = QPushButton(self.tr("选择…"))
         self.folder_button.clicked.connect(self._choose_folder)
         self.target_label = QLabel()
@@ -222,46 +211,23 @@ class ExportStep(Step):
         header.setStretchLastSection(True)
         self.tree.setWordWrap(True)
 
-        self.export_button = QPushButton(self.tr("导出"))
-        self.export_button.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 18px; }")
+        self.run = RunRow(self.tr("导出"), self.tr("取消"))
+        self.export_button, self.cancel_button, self.progress = self.run.start, self.run.cancel, self.run.progress
         self.export_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton(self.tr("取消"))
         self.cancel_button.clicked.connect(self.cancel)
-        self.progress = QProgressBar()
-        self.progress.setFormat("%p%")
-        self.state_label = QLabel()
-        self.state_label.setWordWrap(True)
-        run = QHBoxLayout()
-        run.addWidget(self.export_button)
-        run.addWidget(self.cancel_button)
-        run.addWidget(self.progress, 1)
-        self.run_stretch = QWidget()  # keeps the button its own width while no bar is shown
-        run.addWidget(self.run_stretch, 1)
+        self.state_label = StateLabel()
         self.folder_open = QPushButton(self.tr("打开导出文件夹"))
         self.folder_open.clicked.connect(lambda: open_path(self._export.root) if self._export else None)
         self.report_open = QPushButton(self.tr("打开检查报告"))
         self.report_open.clicked.connect(lambda: open_path(self._export.report_path) if self._export else None)
-        done = QHBoxLayout()
-        done.addWidget(self.folder_open)
-        done.addWidget(self.report_open)
-        done.addStretch(1)
+        done = fill(QHBoxLayout(), self.folder_open, self.report_open, Stretch())
         self.reminder = QLabel()
         self.reminder.setWordWrap(True)
         self.reminder.setStyleSheet("background: #eff6ff; border: 1px solid #bfdbfe; border-radius: 4px;"
                                     " padding: 6px; color: #1e3a8a;")
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(8)
-        layout.addWidget(heading)
-        layout.addWidget(help_label)
-        layout.addLayout(grid)
-        layout.addWidget(self.summary_label)
-        layout.addWidget(self.tree, 1)
-        layout.addLayout(run)
-        layout.addWidget(self.state_label)
-        layout.addLayout(done)
-        layout.addWidget(self.reminder)
+        step_page(self, QVBoxLayout(), title, help_label, grid, self.summary_label, (self.tree, 1), self.run,
+             self.state_label, done, self.reminder)
 
     # --- showing -------------------------------------------------------------------------------------
 
@@ -329,18 +295,14 @@ class ExportStep(Step):
             self.summary_label.setStyleSheet(f"color: {RED}; font-weight: bold;")
 
     def _say_state(self, text: str, colour: str) -> None:
-        self.state_label.setText(text)
-        self.state_label.setStyleSheet(f"color: {colour};")
+        self.state_label.say(text, colour)
         self._update_controls()
 
     def _update_controls(self) -> None:
         busy = self.busy
         target = self.target()
         self.export_button.setEnabled(not busy and target is not None)
-        self.cancel_button.setVisible(busy)
-        self.cancel_button.setEnabled(busy and not (self._token and self._token.cancelled))
-        self.progress.setVisible(busy)
-        self.run_stretch.setVisible(not busy)
+        self.run.show_running(busy, busy, bool(self._token and self._token.cancelled))
         for w in (self.name_edit, self.folder_button):
             w.setEnabled(not busy)
         done = not busy and self._export is not None
@@ -377,9 +339,7 @@ class ExportStep(Step):
     def _say(self, message: str) -> None:
         if not self.busy:
             return
-        done, total = self._progress.get()
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
+        self.run.advance(*self._progress.get())
         self.state_label.setText(self.tr("正在导出：{m}").format(m=message))
 
     def _done(self, export: Export) -> None:

@@ -38,12 +38,13 @@ from photocheck.labels import state_label
 from ui.material_state import UNSORTED, Entry, Readiness, free_slot, members_of, readiness, variant_for
 from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, StepStatus
-from ui.widgets.category_card import AMBER, GREY, CategoryCard
+from ui.widgets.category_card import CategoryCard
 from ui.widgets.check_list import CheckList
+from ui.widgets.colours import AMBER, GREY
 from ui.widgets.corner_editor import CornerEditor
 from ui.widgets.image_preview import ImagePreview
+from ui.widgets.layouts import fill, heading, help_text, step_page
 from ui.widgets.thumbnail import Thumbnail
-from ui.workers import Runner
 
 THUMB_SIDE = 360  # the tile and the detail pane share one decoded preview
 MATERIAL_FILTER = "图片或 PDF (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff *.pdf);;所有文件 (*)"
@@ -270,7 +271,6 @@ class MaterialsStep(Step):
         self._runs = itertools.count()
         self.offered: list[Path] = []  # portraits handed to the photo step
         self.notes: list[str] = []  # what was left out and why (duplicates)
-        self._runner = Runner(self)
         self.setAcceptDrops(True)
         self._build()
         self._build_cards()
@@ -495,13 +495,10 @@ class MaterialsStep(Step):
     # --- layout --------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.heading = QLabel(self.tr("报名材料"))
-        self.heading.setStyleSheet("font-size: 16px; font-weight: bold;")
-        self.help = QLabel(self.tr("把身份证、毕业证书、学信网报告等的照片、扫描件或 PDF 拖到这里"
-                                   "（文件或整个文件夹都可以）：每个文件会自动放进对应的类别；放错了就拖到正确的卡片上，或右键选择。"
-                                   "原文件不会被修改，所有处理都在本机完成。"))
-        self.help.setWordWrap(True)
-        self.help.setStyleSheet(f"color: {GREY};")
+        self.heading = heading(self.tr("报名材料"))
+        self.help = help_text(self.tr("把身份证、毕业证书、学信网报告等的照片、扫描件或 PDF 拖到这里"
+                                      "（文件或整个文件夹都可以）：每个文件会自动放进对应的类别；放错了就拖到正确的卡片上，或右键选择。"
+                                      "原文件不会被修改，所有处理都在本机完成。"))
         self.add_files_button = QPushButton(self.tr("添加文件…"))
         self.add_files_button.clicked.connect(lambda: self.add_paths(ask_files(self)))
         self.add_folder_button = QPushButton(self.tr("添加文件夹…"))
@@ -512,11 +509,8 @@ class MaterialsStep(Step):
         self.progress.hide()
         self.progress_label = QLabel()
         self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        bar = QHBoxLayout()
-        bar.addWidget(self.add_files_button)
-        bar.addWidget(self.add_folder_button)
-        bar.addWidget(self.progress)
-        bar.addWidget(self.progress_label, 1)
+        bar = fill(QHBoxLayout(), self.add_files_button, self.add_folder_button, self.progress,
+                   (self.progress_label, 1))
         self.portrait_banner = QFrame()
         self.portrait_banner.setStyleSheet("QFrame { background: #eff6ff; border: 1px solid #bfdbfe;"
                                            " border-radius: 4px; } QLabel { border: none; color: #1e3a8a; }")
@@ -524,10 +518,8 @@ class MaterialsStep(Step):
         self.portrait_label.setWordWrap(True)
         self.portrait_keep = QPushButton(self.tr("仍作为材料"))
         self.portrait_keep.clicked.connect(self._keep_offered)
-        banner = QHBoxLayout(self.portrait_banner)
+        banner = fill(QHBoxLayout(self.portrait_banner), (self.portrait_label, 1), self.portrait_keep)
         banner.setContentsMargins(8, 4, 8, 4)
-        banner.addWidget(self.portrait_label, 1)
-        banner.addWidget(self.portrait_keep)
         self.portrait_banner.hide()
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
@@ -562,15 +554,7 @@ class MaterialsStep(Step):
         split.setSizes([760, 380])
         self.split = split
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(8)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.help)
-        layout.addLayout(bar)
-        layout.addWidget(self.portrait_banner)
-        layout.addWidget(self.notes_label)
-        layout.addWidget(split, 1)
+        step_page(self, QVBoxLayout(), self.heading, self.help, bar, self.portrait_banner, self.notes_label, (split, 1))
 
     def _build_cards(self) -> None:
         for card in self._cards.values():

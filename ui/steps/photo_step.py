@@ -59,7 +59,6 @@ from ui.project_state import CandidateProject
 from ui.steps.base import Step, StepState, StepStatus
 from ui.widgets.check_list import CheckList, has_regions, summary_text
 from ui.widgets.photo_canvas import Overlay, PhotoCanvas
-from ui.workers import Runner
 
 UPLOAD_NAME = "报名照片.jpg"
 ORIGINAL_NAME = "高分辨率原图.jpg"
@@ -141,7 +140,6 @@ class PhotoStep(Step):
         self._project = project
         self._settings = settings
         self._backend = backend
-        self._runner = Runner(self)
         self._analysis: Analysis | None = None
         self._rendered: Rendered | None = None  # the result on screen, checked or not yet
         self._checked: Rendered | None = None  # the latest checked result: the checklist shows its checks
@@ -164,10 +162,6 @@ class PhotoStep(Step):
 
     def title(self) -> str:
         return tr("照片")
-
-    @property
-    def busy(self) -> bool:
-        return self._runner.busy
 
     def result_picture(self) -> np.ndarray | None:
         """The fixed result on screen (the upload file as saving would write it, decoded), RGB."""

@@ -11,10 +11,9 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QLayoutItem, QVBoxLayout, QWidget
 
+from ui.widgets.colours import BLUE, GREY, RED, STATE_COLOUR
+from ui.widgets.layouts import Stretch, fill
 from ui.widgets.thumbnail import PICTURE_H, TILE_W, Thumbnail, mime_key
-
-GREEN, RED, AMBER, GREY, BLUE = "#2e7d32", "#c62828", "#b45309", "#6b7280", "#1d4ed8"
-STATE_COLOUR = {"ready": GREEN, "not_ready": RED, "missing": RED, "not_provided": GREY}
 
 
 class FlowLayout(QLayout):
@@ -122,13 +121,8 @@ class CategoryCard(QFrame):
         self.reasons.setWordWrap(True)
         self.reasons.setStyleSheet("font-size: 12px;")
         self.reasons.setStyleSheet(f"color: {RED};")
-        head = QHBoxLayout()
+        head = fill(QHBoxLayout(), self.name, self.tag, Stretch(), self.count, self.state)
         head.setSpacing(8)
-        head.addWidget(self.name)
-        head.addWidget(self.tag)
-        head.addStretch(1)
-        head.addWidget(self.count)
-        head.addWidget(self.state)
         self.body = QWidget()
         self.flow = FlowLayout(self.body)
         layout = QVBoxLayout(self)
