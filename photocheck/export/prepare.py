@@ -29,6 +29,7 @@ from photocheck.export.layout import PROJECT, Staging, safe_name
 from photocheck.export.manifest import record_file, verify_manifest, with_verification, write_manifest
 from photocheck.export.project import PROJECT_VERSION, PhotoEdits, Project, ProjectItem, file_digest, save_project
 from photocheck.export.report import write_report
+from photocheck.io.allocator import return_large_buffers
 from photocheck.io.decode import check_file
 from photocheck.photo.framing import CropFrame
 from photocheck.photo.pipeline import fix as fix_photo
@@ -442,7 +443,9 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
     the staging folder, named into its category folder, verified from disk, swapped into place.
     `window`: the advice for the candidate speaks of the window's steps, not of folders."""
     token = cancel or CancelToken()
-    with Staging(out_dir, candidate, overwrite=overwrite) as staging, staging.user_errors():
+    # Two items' full-resolution pages in flight: what one worker frees, the other cannot reuse.
+    with return_large_buffers(), Staging(out_dir, candidate, overwrite=overwrite) as staging, \
+            staging.user_errors():
         stage = staging.path
         inputs = gather(staging.target)
         photo_report: PhotoReport | None = None
