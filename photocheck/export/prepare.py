@@ -199,9 +199,9 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
             continue
         if len(top) > 1 and category is None:
             notes.append(f"子文件夹 {top[0]} 不是已知的材料类别，其中的文件按内容自动分类")
-        if picture is not None and picture.category and (category is None or category.id == picture.category):
-            category = spec.category(picture.category)
-            slot = handheld
+        held = picture.placement(spec) if picture is not None else None
+        if held is not None and (category is None or category.id == held.category_id):
+            category, slot = spec.category(held.category_id), held.slot
             notes.append(f"{path.name} 是一张手持证件照（人脸和证件），已放入「{category.name}」的手持证件照")
         try:
             selection = select_pages(path, None, profile)
