@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photocheck.api import fix_material
+from photocheck.api import classify, fix_material
 from photocheck.documents.checks import material_face
 from photocheck.documents.handheld import Person, find_person
 from photocheck.documents.portrait import Picture, picture_kind
@@ -135,3 +135,17 @@ def test_collect_places_a_held_card_and_never_sends_it_to_the_photo_step(tmp_pat
     placed = {i.path.name: (i.category, i.slot) for i in inputs.items}
     assert placed == {"IMG_1.jpg": ("identity", "handheld"), "手持证件照.jpg": ("identity", "handheld")}
     assert any("手持证件照" in n for n in inputs.notes)
+
+
+@pytest.mark.slow  # face detection and OCR of the suggestion
+def test_classify_suggests_the_hand_held_slot_as_collect_places_it(tmp_path, astronaut_rgb):
+    held = _jpeg(docgen.handheld_photo(astronaut_rgb, _card()), tmp_path / "IMG_2.jpg")
+    card = _jpeg(_card(), tmp_path / "IMG_3.jpg")
+    suggestion = classify(held, profile=PROFILE)
+    assert (suggestion.category_id, suggestion.slot) == ("identity", "handheld")
+    assert "手持证件照" in suggestion.reason and suggestion.confidence > 0
+    inputs = collect(tmp_path, SPEC, portrait=lambda p: picture_kind(p, SPEC, max_pixels=PROFILE.input.max_pixels))
+    assert [(i.category, i.slot) for i in inputs.items if i.path == held] == [("identity", "handheld")]
+    # The card alone (its printed portrait among its text) is the ID card's front, not held.
+    plain = classify(card, profile=PROFILE)
+    assert (plain.category_id, plain.slot) == ("identity", "front")

@@ -408,10 +408,18 @@ def _unmirror(prep: FlatPage, text: Text, spec: MaterialsSpec) -> tuple[FlatPage
 
 
 def suggest(path: Path, page: int | None, prof: Profile) -> Suggestion:
-    """Classify a document from its text: load, make upright, cut out and read it once."""
+    """Classify a document from its text: load, make upright, cut out and read it once. A picture
+    of a live face beside card text is the hand-held photo, suggested in its slot as prepare
+    places it (documents.portrait)."""
+    from photocheck.documents.portrait import picture_kind
+
     spec = prof.materials
     if spec is None:
         raise UserError(path, f"考试规格 {prof.id} 没有材料要求", f"profile {prof.id} has no materials section")
+    picture = picture_kind(path, spec, max_pixels=prof.input.max_pixels) if page is None else None
+    held = picture.placement(spec) if picture is not None else None
+    if held is not None:
+        return held
     try:
         loaded = load_input(path, page, prof)
         prep = prepare(loaded.rgb, rotation=None, corners=None, pdf=page is not None or is_pdf(path),

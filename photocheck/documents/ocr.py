@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from photocheck.concurrency import release_memory
+
 # onnxruntime 1.29 to 1.32 wheels for Linux (and, by their sources, macOS) carry telemetry: loading
 # the native module writes a device id and an event queue to ~/.cache/Microsoft/DeveloperTools/
 # .onnxruntime, and seconds later uploads them to mobile.events.data.microsoft.com. The one switch
@@ -135,6 +137,10 @@ def detect_lines(rgb: np.ndarray) -> list[np.ndarray]:
             out = _engine()(_bgr(tile.image), use_det=True, use_cls=False, use_rec=False)
         if out.boxes is not None:
             boxes.extend(box for b in out.boxes if (box := tile.place(b)) is not None)
+    # The feature maps' scratch goes back to the system before recognition (or the other
+    # worker's document) allocates its own: kept by this thread's heap, it sat beside the next
+    # stage's in prepare's peak.
+    release_memory()
     return boxes
 
 

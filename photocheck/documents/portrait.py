@@ -6,7 +6,7 @@ too, but printed among its text."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from photocheck.documents.classify import classify
@@ -14,6 +14,7 @@ from photocheck.documents.handheld import MIN_FACE_SCORE, PREVIEW_SIDE, outside_
 from photocheck.documents.mirror import strength
 from photocheck.errors import UserError
 from photocheck.io.decode import Source
+from photocheck.reports import Suggestion
 from photocheck.rules.materials import MaterialsSpec
 
 
@@ -23,6 +24,15 @@ class Picture:
 
     portrait: bool  # the registration photo
     category: str | None = None  # else the category whose hand-held slot it fills
+    confidence: float = field(default=0.0, compare=False)  # the card text's classification confidence
+
+    def placement(self, spec: MaterialsSpec) -> Suggestion | None:
+        """Where a hand-held photo goes: its category's hand-held slot (prepare's collect places it
+        there, the window's suggestion offers it); None for a portrait."""
+        if self.category is None:
+            return None
+        return Suggestion(self.category, spec.checks.handheld_slot, self.confidence,
+                          "人脸和证件文字：这是一张手持证件照")
 
 
 def picture_kind(path: Path, spec: MaterialsSpec, *, max_pixels: int) -> Picture | None:
@@ -55,4 +65,4 @@ def picture_kind(path: Path, spec: MaterialsSpec, *, max_pixels: int) -> Picture
     cat = spec.category(guess.category_id) if guess.category_id else None
     if cat is None or not cat.slot(checks.handheld_slot) or guess.slot not in checks.handheld_sides:
         return None
-    return Picture(portrait=False, category=cat.id)
+    return Picture(portrait=False, category=cat.id, confidence=guess.confidence)

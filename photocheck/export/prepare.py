@@ -29,6 +29,7 @@ from photocheck.export.layout import PROJECT, Staging, safe_name
 from photocheck.export.manifest import record_file, verify_manifest, with_verification, write_manifest
 from photocheck.export.project import PROJECT_VERSION, PhotoEdits, Project, ProjectItem, file_digest, save_project
 from photocheck.export.report import write_report
+from photocheck.io.allocator import return_large_buffers
 from photocheck.io.decode import check_file
 from photocheck.photo.framing import CropFrame
 from photocheck.photo.pipeline import NO_EDITS, RenderEdits, guides
@@ -198,9 +199,9 @@ def collect(input_dir: Path, spec: MaterialsSpec, *, photo: Path | None = None,
             continue
         if len(top) > 1 and category is None:
             notes.append(f"子文件夹 {top[0]} 不是已知的材料类别，其中的文件按内容自动分类")
-        if picture is not None and picture.category and (category is None or category.id == picture.category):
-            category = spec.category(picture.category)
-            slot = handheld
+        held = picture.placement(spec) if picture is not None else None
+        if held is not None and (category is None or category.id == held.category_id):
+            category, slot = spec.category(held.category_id), held.slot
             notes.append(f"{path.name} 是一张手持证件照（人脸和证件），已放入「{category.name}」的手持证件照")
         try:
             selection = select_pages(path, None, profile)
@@ -443,7 +444,9 @@ def _build(out_dir: Path, candidate: str, prof: Profile, spec: MaterialsSpec, in
     the staging folder, named into its category folder, verified from disk, swapped into place.
     `window`: the advice for the candidate speaks of the window's steps, not of folders."""
     token = cancel or CancelToken()
-    with Staging(out_dir, candidate, overwrite=overwrite) as staging, staging.user_errors():
+    # Two items' full-resolution pages in flight: what one worker frees, the other cannot reuse.
+    with return_large_buffers(), Staging(out_dir, candidate, overwrite=overwrite) as staging, \
+            staging.user_errors():
         stage = staging.path
         inputs = gather(staging.target)
         photo_report: PhotoReport | None = None
