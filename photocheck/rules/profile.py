@@ -237,6 +237,11 @@ class MatteRules:
     jaw_rim: float = field(metadata=num(0, 0.5))
     jaw_reach: float = field(metadata=num(0, 1))
     jaw_inside: float = field(metadata=num(0, 1))
+    crown_hue: float = field(metadata=num(0, 180))
+    crown_chroma: float = field(metadata=num(0, 200))
+    crown_rim: float = field(metadata=num(0, 1))
+    crown_alpha: float = field(metadata=num(0, 1))
+    crown_samples: int = field(metadata=num(1, None))
     composite: CompositeRules
 
 

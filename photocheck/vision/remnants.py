@@ -370,6 +370,21 @@ def _segment_distance(px: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
     return best
 
 
+def foreign_hue(lab: np.ndarray, palette: np.ndarray, chroma: float, degrees: float) -> np.ndarray:
+    """Which Lab colours (Nx3) are at least `chroma` saturated with a hue more than `degrees` from
+    that of every palette colour as saturated. Blonde or brown hair and skin share orange-yellow
+    hues; a street's green beside them differs in hue even where a blend of light and dark hair
+    comes close in Lab. Greys have no hue to judge (nor have grey palette colours)."""
+    sat = np.hypot(palette[:, 1], palette[:, 2]) >= chroma
+    if not sat.any():
+        return np.zeros(len(lab), bool)
+    hues = np.degrees(np.arctan2(palette[sat, 2], palette[sat, 1]))
+    hue = np.degrees(np.arctan2(lab[:, 2], lab[:, 1]))
+    apart = np.abs((hue[:, None] - hues[None, :] + 180.0) % 360.0 - 180.0).min(axis=1)
+    found: np.ndarray = (np.hypot(lab[:, 1], lab[:, 2]) >= chroma) & (apart > degrees)
+    return found
+
+
 def _nearest(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
     """Distance of each colour to the nearest palette colour (one pass per colour: palettes are short)."""
     best = np.full(len(px), np.inf, np.float32)
