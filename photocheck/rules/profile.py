@@ -166,6 +166,9 @@ class BackgroundCleanRules:
     skin_reblur: float = field(metadata=num(0.0, 0.1))
     skin_window: float = field(metadata=num(0.0, 0.1))
     skin_contrast: float = field(metadata=num(0.0, None))
+    hue_distance: float = field(metadata=num(0, 180))
+    hue_chroma: float = field(metadata=num(0, 200))
+    hue_seg: float = field(metadata=num(0.0, 1.0))
     replaced_white_share: float = field(metadata=num(0.0, 1.0))
 
 

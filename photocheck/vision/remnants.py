@@ -60,6 +60,11 @@ class RemnantParams:
     skin_reblur: float = 0.005
     skin_window: float = 0.01
     skin_contrast: float = 16.0
+    # Above the forehead, where the segmentation is below `hue_seg`: a colour at least `hue_chroma`
+    # saturated, `hue_distance` degrees of hue from every hair and skin colour's, is foreign (0: off).
+    hue_distance: float = 0.0
+    hue_chroma: float = 5.0
+    hue_seg: float = 0.99
 
 
 def params_from(rules: object) -> RemnantParams:
@@ -74,7 +79,7 @@ def params_from(rules: object) -> RemnantParams:
 class Remnant:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) in the photo's pixels
     area: int  # pixels, in the photo's pixels
-    cue: str  # "segmentation", "island", "colour" or "source"
+    cue: str  # "segmentation", "island", "skin", "colour", "hue" or "source"
 
 
 def lab_float(rgb: np.ndarray) -> np.ndarray:
@@ -177,6 +182,14 @@ def cue_masks(
             to_person[head] = palette_distance(lab[head], head_palette, fade[head])
             to_person[body] = palette_distance(lab[body], body_palette, fade[body])
             cues.append(("colour", opened(band & (to_person > p.colour_distance))))
+            if p.hue_distance > 0:
+                # A background seen through loose hair on the crown: a blend of light and dark hair
+                # comes close to a street's green in Lab, not in hue.
+                crown = head & (person < p.hue_seg)
+                crown[max(0, int(float(landmarks.forehead[1]) * k)) :] = False
+                hue = np.zeros((h, w), bool)
+                hue[crown] = foreign_hue(lab[crown], head_palette, p.hue_chroma, p.hue_distance)
+                cues.append(("hue", opened(hue)))
             if source_background is not None and len(source_background):
                 near_bg = np.full((h, w), np.inf, np.float32)
                 near_bg[band] = _nearest(lab[band], source_background)
