@@ -169,6 +169,8 @@ class BackgroundCleanRules:
     hue_distance: float = field(metadata=num(0, 180))
     hue_chroma: float = field(metadata=num(0, 200))
     hue_seg: float = field(metadata=num(0.0, 1.0))
+    hue_rim: float = field(metadata=num(0.0, 1.0))
+    hue_face_share: float = field(metadata=num(0.0, 0.5))
     replaced_white_share: float = field(metadata=num(0.0, 1.0))
 
 

@@ -65,6 +65,8 @@ class RemnantParams:
     hue_distance: float = 0.0
     hue_chroma: float = 5.0
     hue_seg: float = 0.99
+    hue_rim: float = 1.0  # only this close (share of the width) to the white, at the outline
+    hue_face_share: float = 0.02  # the face's hues count from this quantile to its complement (lips, cheeks)
 
 
 def params_from(rules: object) -> RemnantParams:
@@ -185,10 +187,12 @@ def cue_masks(
             if p.hue_distance > 0:
                 # A background seen through loose hair on the crown: a blend of light and dark hair
                 # comes close to a street's green in Lab, not in hue.
-                crown = head & (person < p.hue_seg)
+                crown = head & (person < p.hue_seg) & (
+                    cv2.distanceTransform(something.astype(np.uint8), cv2.DIST_L2, 3) <= p.hue_rim * w)
                 crown[max(0, int(float(landmarks.forehead[1]) * k)) :] = False
                 hue = np.zeros((h, w), bool)
-                hue[crown] = foreign_hue(lab[crown], head_palette, p.hue_chroma, p.hue_distance)
+                hues = np.concatenate([head_palette, _hue_extremes(lab, oval, p.hue_chroma, p.hue_face_share)])
+                hue[crown] = foreign_hue(lab[crown], hues, p.hue_chroma, p.hue_distance)
                 cues.append(("hue", opened(hue)))
             if source_background is not None and len(source_background):
                 near_bg = np.full((h, w), np.inf, np.float32)
@@ -396,6 +400,22 @@ def foreign_hue(lab: np.ndarray, palette: np.ndarray, chroma: float, degrees: fl
     apart = np.abs((hue[:, None] - hues[None, :] + 180.0) % 360.0 - 180.0).min(axis=1)
     found: np.ndarray = (np.hypot(lab[:, 1], lab[:, 2]) >= chroma) & (apart > degrees)
     return found
+
+
+def _hue_extremes(lab: np.ndarray, oval: np.ndarray, chroma: float, share: float) -> np.ndarray:
+    """The face's saturated colours at the `share` and 1 - `share` quantiles of their hue: lips and
+    flushed cheeks (a pink hair band's hue) are the candidate's too, though no palette centre."""
+    import cv2
+
+    face = np.zeros(lab.shape[:2], np.uint8)
+    cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
+    px = lab[face > 0]
+    px = px[np.hypot(px[:, 1], px[:, 2]) >= chroma]
+    if len(px) == 0:
+        return np.zeros((0, 3), np.float32)
+    order = np.argsort(np.arctan2(px[:, 2], px[:, 1]))
+    picked: np.ndarray = px[order[[round(share * (len(px) - 1)), round((1.0 - share) * (len(px) - 1))]]]
+    return picked
 
 
 def _nearest(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
