@@ -112,3 +112,41 @@ def test_blurred_skin_at_the_edge_is_a_bystander(outputs, tmp_path, blur):
     # Sharp, the skin is as sharp as the candidate's and the other cues must find it; blurred, it is
     # the skin cue's too: out of focus, at the frame's edge, apart from the face.
     assert (skin > 0.5 * 90 * 45) if blur else skin == 0, skin
+
+
+def _green_on_crown(clean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`clean` with a street's green seen through the hair on the crown (busy-img54): pure over the
+    white, mixed with the hair over the hair; and where it is."""
+    h, w = clean.shape[:2]
+    white = clean.min(axis=2) > 235
+    top = int(np.flatnonzero((~white)[:, w // 4 : 3 * w // 4].any(axis=1)).min())
+    x = int(np.median(np.flatnonzero(~white[top + 3])))
+    yy, xx = np.mgrid[:h, :w]
+    shape = ((xx - x) / 32.0) ** 2 + ((yy - (top + 6)) / 12.0) ** 2 <= 1
+    green = np.array([120.0, 140.0, 95.0])
+    mixed = np.where(white[..., None], green, 0.7 * green + 0.3 * clean)
+    out = clean.copy()
+    out[shape] = mixed[shape].astype(np.uint8)
+    return out, shape
+
+
+def test_green_seen_through_the_hair_on_the_crown_is_caught_by_its_hue(outputs, tmp_path):
+    """A blend of light and dark hair comes close to a muted green in Lab: the colour cue passes it,
+    the hue cue (far from every hue of the hair and face) does not."""
+    import dataclasses
+
+    from photocheck.photo.pipeline import prepare
+    from photocheck.vision.remnants import find_remnants, params_from
+
+    damaged, shape = _green_on_crown(outputs["astronaut"][0])
+    path = tmp_path / "green-crown.jpg"
+    remnant_damage.encode(damaged, path)
+    prof = remnant_damage.profile_for_outputs()
+    result = _clean(check_photo(path, prof))
+    assert result.status is Status.FAIL
+    ys, xs = np.nonzero(shape)
+    assert any(x0 <= xs.mean() <= x1 and y0 <= ys.mean() <= y1 for x0, y0, x1, y1 in result.value["regions"])
+    a = prepare(path, prof).analysis
+    params = params_from(prof.checks.background_clean)
+    assert "hue" in {f.cue for f in find_remnants(a.picture.rgb, a.landmarks, params)}
+    assert not find_remnants(a.picture.rgb, a.landmarks, dataclasses.replace(params, hue_distance=0.0))

@@ -143,3 +143,30 @@ def test_alpha_is_composited_on_white_before_checks(shared_photos, tmp_path):
 def test_names_that_lie_are_read_by_content(shared_photos):
     assert load(shared_photos / "hivision-test1.jpg", max_pixels=10**8).info.format == "WEBP"
     assert load(shared_photos / "hivision-test2.jpg", max_pixels=10**8).info.format == "PNG"
+
+
+def test_street_green_on_the_blonde_crown_is_removed_or_caught(shared_photos, tmp_path):
+    """busy-img54: the street's green seen through loose blonde hair on the crown. The matte drops
+    it (a hue none of the hair's, nearer to the source's background); without that step the check
+    refuses the output and outlines it there."""
+    import dataclasses
+
+    import cv2
+
+    src = _path(shared_photos, "busy/busy-img54.jpg")
+    out = tmp_path / "photo.jpg"
+    assert fix_photo(src, out).ok
+    with Image.open(out) as im:
+        lab = cv2.cvtColor(np.asarray(im.convert("RGB")).astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    crown = lab[25:65, 170:260]
+    green = (crown[..., 1] < -3) & (np.hypot(crown[..., 1], crown[..., 2]) >= 8)
+    assert green.sum() < 20, green.sum()  # 283 with the model's cut alone
+
+    from photocheck.rules.profile import load_profile
+
+    prof = load_profile()
+    prof = dataclasses.replace(prof, matte=dataclasses.replace(prof.matte, crown_hue=0.0))
+    report = fix_photo(src, tmp_path / "kept.jpg", profile=prof)
+    clean = next(c for c in report.checks if c.id == "background.clean")
+    assert clean.status is Status.FAIL and not (tmp_path / "kept.jpg").exists()
+    assert any(x0 < 240 and x1 > 190 and y0 < 50 and y1 > 38 for x0, y0, x1, y1 in clean.value["regions"])

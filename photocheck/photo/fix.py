@@ -21,7 +21,7 @@ from photocheck.reports import CheckResult, Status
 from photocheck.rules.profile import Profile
 from photocheck.vision.face import FaceLandmarks
 from photocheck.vision.person import CompositeParams, MatteParams, composite_on_white, matte, upscale_alpha
-from photocheck.vision.vivid import vivid_beside_jaw
+from photocheck.vision.vivid import foreign_hue_on_crown, vivid_beside_jaw
 
 
 class FixError(Exception):
@@ -93,13 +93,16 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background
         strokes = [None if m is None else warp_mask(m.astype(np.float32), framing.matrix, framing.size) > 0.5
                    for m in (keep, remove)]
         mp, _ = matte_params(p)
+        samples = scene_samples(a, mp)
         alpha = matte(preview, face_box=(float(x0), float(y0), float(x1), float(y1)), prior=prior,
-                      params=mp, keep=strokes[0], remove=strokes[1], samples=scene_samples(a, mp))
+                      params=mp, keep=strokes[0], remove=strokes[1], samples=samples)
         eye_y = float((view.matrix @ np.array([*a.landmarks.eye_mid[:2], 1.0]))[1])
         alpha = _drop_objects(preview, alpha, eye_y, mp, keep=strokes[0])
         alpha = _drop_bystanders(preview, alpha, poly, eye_y, mp, keep=strokes[0])
-        alpha = _cut_away(preview, alpha, vivid_beside_jaw(preview, alpha, _in_view(a.landmarks, view.matrix), mp),
-                          mp, strokes[0])
+        in_view = _in_view(a.landmarks, view.matrix)
+        alpha = _cut_away(preview, alpha, vivid_beside_jaw(preview, alpha, in_view, mp), mp, strokes[0])
+        crown = foreign_hue_on_crown(preview, alpha, prior, in_view, samples[0], mp)
+        alpha = _cut_away(preview, alpha, crown, mp, strokes[0])
     else:
         alpha = np.ones((framing.size[1], framing.size[0]), np.float32)
     alpha[outside_source(view, w, h, 0)] = 0.0

@@ -200,6 +200,11 @@ class BackgroundCleanRules:
     skin_reblur: float = field(metadata=num(0.0, 0.1))
     skin_window: float = field(metadata=num(0.0, 0.1))
     skin_contrast: float = field(metadata=num(0.0, None))
+    hue_distance: float = field(metadata=num(0, 180))
+    hue_chroma: float = field(metadata=num(0, 200))
+    hue_seg: float = field(metadata=num(0.0, 1.0))
+    hue_rim: float = field(metadata=num(0.0, 1.0))
+    hue_face_share: float = field(metadata=num(0.0, 0.5))
     replaced_white_share: float
 
 
@@ -275,6 +280,11 @@ class MatteRules:
     jaw_rim: float = field(metadata=num(0, 0.5))
     jaw_reach: float = field(metadata=num(0, 1))
     jaw_inside: float = field(metadata=num(0, 1))
+    crown_hue: float = field(metadata=num(0, 180))
+    crown_chroma: float = field(metadata=num(0, 200))
+    crown_rim: float = field(metadata=num(0, 1))
+    crown_alpha: float = field(metadata=num(0, 1))
+    crown_samples: int = field(metadata=num(1, None))
     composite: CompositeRules
 
 

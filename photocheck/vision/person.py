@@ -88,6 +88,12 @@ class MatteParams:
     jaw_rim: float = 0.03  # only this close (share of the width) to the background
     jaw_reach: float = 0.25  # only within the face oval grown by this share,
     jaw_inside: float = 0.1  # and outside it shrunk by this share
+    # On the crown (photocheck/vision/vivid.py), at the outline, a hue foreign to the hair and skin:
+    crown_hue: float = 0.0  # degrees of hue from every hair and skin colour's hue that is foreign (0: off),
+    crown_chroma: float = 6.0  # judged for colours (and palette colours) at least this saturated (Lab chroma),
+    crown_rim: float = 0.03  # only this close (share of the width) to the background,
+    crown_alpha: float = 0.1  # among the pixels the matte keeps at least this much of
+    crown_samples: int = 400  # background colours of the scene compared with (a subsample)
 
 
 @dataclass(frozen=True)

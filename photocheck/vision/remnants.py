@@ -61,6 +61,13 @@ class RemnantParams:
     skin_reblur: float = 0.005
     skin_window: float = 0.01
     skin_contrast: float = 16.0
+    # Above the forehead, where the segmentation is below `hue_seg`: a colour at least `hue_chroma`
+    # saturated, `hue_distance` degrees of hue from every hair and skin colour's, is foreign (0: off).
+    hue_distance: float = 0.0
+    hue_chroma: float = 5.0
+    hue_seg: float = 0.99
+    hue_rim: float = 1.0  # only this close (share of the width) to the white, at the outline
+    hue_face_share: float = 0.02  # the face's hues count from this quantile to its complement (lips, cheeks)
 
 
 def params_from(rules: object) -> RemnantParams:
@@ -75,7 +82,7 @@ def params_from(rules: object) -> RemnantParams:
 class Remnant:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) in the photo's pixels
     area: int  # pixels, in the photo's pixels
-    cue: str  # "segmentation", "island", "colour" or "source"
+    cue: str  # "segmentation", "island", "skin", "colour", "hue" or "source"
 
 
 def lab_float(rgb: np.ndarray) -> np.ndarray:
@@ -185,6 +192,16 @@ def cue_masks(
             to_person[head] = palette_distance(lab[head], head_palette, fade[head])
             to_person[body] = palette_distance(lab[body], body_palette, fade[body])
             cues.append(("colour", opened(band & (to_person > p.colour_distance))))
+            if p.hue_distance > 0:
+                # A background seen through loose hair on the crown: a blend of light and dark hair
+                # comes close to a street's green in Lab, not in hue.
+                crown = head & (person < p.hue_seg) & (
+                    cv2.distanceTransform(something.astype(np.uint8), cv2.DIST_L2, 3) <= p.hue_rim * w)
+                crown[max(0, int(float(landmarks.forehead[1]) * k)) :] = False
+                hue = np.zeros((h, w), bool)
+                hues = np.concatenate([head_palette, _hue_extremes(lab, oval, p.hue_chroma, p.hue_face_share)])
+                hue[crown] = foreign_hue(lab[crown], hues, p.hue_chroma, p.hue_distance)
+                cues.append(("hue", opened(hue)))
             if source_background is not None and len(source_background):
                 near_bg = np.full((h, w), np.inf, np.float32)
                 near_bg[band] = _nearest(lab[band], source_background)
@@ -383,6 +400,37 @@ def _segment_distance(px: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
         # The root of the smallest square is the smallest root: one root per colour.
         best[s : s + 8192] = np.sqrt((e[0] * e[0] + e[1] * e[1] + e[2] * e[2]).min(axis=1))
     return best
+
+
+def foreign_hue(lab: np.ndarray, palette: np.ndarray, chroma: float, degrees: float) -> np.ndarray:
+    """Which Lab colours (Nx3) are at least `chroma` saturated with a hue more than `degrees` from
+    that of every palette colour as saturated. Blonde or brown hair and skin share orange-yellow
+    hues; a street's green beside them differs in hue even where a blend of light and dark hair
+    comes close in Lab. Greys have no hue to judge (nor have grey palette colours)."""
+    sat = np.hypot(palette[:, 1], palette[:, 2]) >= chroma
+    if not sat.any():
+        return np.zeros(len(lab), bool)
+    hues = np.degrees(np.arctan2(palette[sat, 2], palette[sat, 1]))
+    hue = np.degrees(np.arctan2(lab[:, 2], lab[:, 1]))
+    apart = np.abs((hue[:, None] - hues[None, :] + 180.0) % 360.0 - 180.0).min(axis=1)
+    found: np.ndarray = (np.hypot(lab[:, 1], lab[:, 2]) >= chroma) & (apart > degrees)
+    return found
+
+
+def _hue_extremes(lab: np.ndarray, oval: np.ndarray, chroma: float, share: float) -> np.ndarray:
+    """The face's saturated colours at the `share` and 1 - `share` quantiles of their hue: lips and
+    flushed cheeks (a pink hair band's hue) are the candidate's too, though no palette centre."""
+    import cv2
+
+    face = np.zeros(lab.shape[:2], np.uint8)
+    cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
+    px = lab[face > 0]
+    px = px[np.hypot(px[:, 1], px[:, 2]) >= chroma]
+    if len(px) == 0:
+        return np.zeros((0, 3), np.float32)
+    order = np.argsort(np.arctan2(px[:, 2], px[:, 1]))
+    picked: np.ndarray = px[order[[round(share * (len(px) - 1)), round((1.0 - share) * (len(px) - 1))]]]
+    return picked
 
 
 def _nearest(px: np.ndarray, palette: np.ndarray) -> np.ndarray:

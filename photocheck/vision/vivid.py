@@ -1,10 +1,16 @@
-"""A saturated background seen between the jaw and the shoulder: a flag's red stripe beside the neck.
+"""A saturated background seen between the jaw and the shoulder: a flag's red stripe beside the neck;
+and a background of another hue on the crown's outline: a street's green in blonde hair.
 
 The matte holds everything beside the face down to the chin as sure person, and colour models of
 the whole person cannot part a red flag from red ribbons on the jacket. Beside the jaw, though, only
 skin and hair belong to the candidate: a colour far from those (and from their blends) and more
 saturated than the face itself, at the outline, is the old background. Strong pixels seed it; it
 grows into the less certain ones around them.
+
+On the crown only hair belongs to the candidate, and the cut there is left to the model (colour
+models of the whole scene would bite grey hair against a grey wall). A colour whose hue is far from
+every hue of the candidate's hair and skin, at the outline, is the old background seen through
+loose hair.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photocheck.vision.remnants import OVAL, dilated_oval, lab_float, palette, palette_distance
+from photocheck.vision.remnants import OVAL, dilated_oval, foreign_hue, lab_float, palette, palette_distance
 
 if TYPE_CHECKING:
     from photocheck.vision.face import FaceLandmarks
@@ -58,4 +64,39 @@ def vivid_beside_jaw(rgb: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks, p: M
     _, comp = cv2.connectedComponents((weak | strong).astype(np.uint8), connectivity=8)
     seeds = np.unique(comp[strong])
     found: np.ndarray = np.isin(comp, seeds[seeds > 0])
+    return found
+
+
+def foreign_hue_on_crown(rgb: np.ndarray, alpha: np.ndarray, prior: np.ndarray, lm: FaceLandmarks,
+                         background: np.ndarray, p: MatteParams) -> np.ndarray:
+    """Bool mask of what `alpha` keeps, above the forehead and at the outline, where the person
+    model (`prior`) is unsure, in a hue that is none of the candidate's hair and skin hues and a
+    colour nearer to the source's `background` (Nx3 uint8 RGB samples): a pink hair band, sure
+    person to the model, stays. `lm` is the face mesh in `rgb` pixels."""
+    import cv2
+
+    h, w = alpha.shape
+    found = np.zeros((h, w), bool)
+    if p.crown_hue <= 0:
+        return found
+    kept = alpha > p.crown_alpha
+    rim = cv2.distanceTransform(kept.astype(np.uint8), cv2.DIST_L2, 3) <= p.crown_rim * w
+    zone = kept & rim & (prior < p.sure_prob)
+    zone[max(0, int(lm.forehead[1])) :] = False
+    if not zone.any() or not len(background):
+        return found
+    oval = lm.points[list(OVAL), :2].astype(np.float32)
+    lab = lab_float(rgb)
+    _, head = palette(lab, np.ones((h, w), bool), oval, lm, 1.0)
+    if head is None:
+        return found
+    judged = zone.copy()
+    judged[zone] = foreign_hue(lab[zone], head, p.crown_chroma, p.crown_hue)
+    if not judged.any():
+        return found
+    # ...and nearer to a colour of the source's background than to the hair and skin (and blends).
+    px = lab[judged]
+    scene = lab_float(background[:: max(1, len(background) // p.crown_samples)][None])[0]
+    to_scene = np.min([np.linalg.norm(px - c, axis=1) for c in scene], axis=0)
+    found[judged] = to_scene < palette_distance(px, head, np.zeros(len(px), bool))
     return found
