@@ -34,9 +34,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# pytest-xdist workers, one per core of the 2-core machines the suite is timed on.
+# pytest-xdist workers, one per core of the 2-core machines the suite is timed on. loadgroup: the
+# tests marked xdist_group(<a costly module fixture>) share one worker, which builds it once.
 PYTEST_WORKERS ?= 2
-PYTEST := QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
+PYTEST := QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 
 # mypy and the wheel check run beside pytest, in the time its workers leave a core idle (Qt event
 # loops, subprocesses, the last worker's tail) and the wheel check waits on the disk; any of the
