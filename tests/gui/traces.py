@@ -180,9 +180,11 @@ def _in_process(objects: list[object], texts: list[str], encoded: list[bytes],
         elif isinstance(o, QPixmap):
             data = _image_bytes(o.toImage())
         if data:
-            where = f"{type(o).__name__} {getattr(o, 'shape', '')} in {held(o)}"
-            found += [f"{where} holds {t!r}" for t, e in zip(texts, encoded, strict=True) if e in data]
-            found += [f"{where} holds {what}" for what, b in blobs if b in data]
+            hits = [repr(t) for t, e in zip(texts, encoded, strict=True) if e in data]
+            hits += [what for what, b in blobs if b in data]
+            if hits:  # holders only for a hit: each is a walk of the whole heap
+                where = f"{type(o).__name__} {getattr(o, 'shape', '')} in {held(o)}"
+                found += [f"{where} holds {hit}" for hit in hits]
     return found
 
 
