@@ -80,6 +80,16 @@ def grace_hopper_rgb(grace_hopper_path) -> np.ndarray:
 
 
 @pytest.fixture(scope="session")
+def grace_hopper_fixed(tmp_path_factory, grace_hopper_path):
+    """grace_hopper through the default fix, once per session: (the written photo, its report), for
+    the tests that only read them."""
+    from photocheck.api import fix_photo
+
+    out = tmp_path_factory.mktemp("grace-hopper-fixed") / "fixed.jpg"
+    return out, fix_photo(grace_hopper_path, out)
+
+
+@pytest.fixture(scope="session")
 def shared_photos() -> Path:
     return SHARED_PHOTOS
 

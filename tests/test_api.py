@@ -33,12 +33,12 @@ def test_guides_place_the_head_and_the_planned_crop(guides):
     assert x0 < f.centre_x < x1 and f.height > guides.chin_y - guides.crown_y  # the frame holds the head
 
 
-def test_a_user_moved_frame_is_used_and_rechecked(tmp_path, grace_hopper_path, guides):
-    planned = api.fix_photo(grace_hopper_path, tmp_path / "planned.jpg")
+def test_a_user_moved_frame_is_used_and_rechecked(tmp_path, grace_hopper_path, guides, grace_hopper_fixed):
+    planned_path, planned = grace_hopper_fixed
     shifted = dataclasses.replace(guides.frame, centre_x=guides.frame.centre_x + 6)
     moved = api.fix_photo(grace_hopper_path, tmp_path / "moved.jpg", frame=shifted)
     assert planned.passed and moved.passed
-    assert np.abs(_pixels(tmp_path / "moved.jpg") - _pixels(tmp_path / "planned.jpg")).mean() > 1.0
+    assert np.abs(_pixels(tmp_path / "moved.jpg") - _pixels(planned_path)).mean() > 1.0
     # Zoomed out far beyond the profile's head-size band: the re-check refuses it, nothing written.
     wide = dataclasses.replace(guides.frame, height=guides.frame.height * 1.8)
     refused = api.fix_photo(grace_hopper_path, tmp_path / "wide.jpg", frame=wide)
@@ -65,8 +65,8 @@ def test_keeping_the_background_is_caught_by_the_check(tmp_path, astronaut_rgb):
     assert not (tmp_path / "kept.jpg").exists()
 
 
-def test_a_remove_stroke_whitens_what_it_covers(tmp_path, grace_hopper_path, guides):
-    api.fix_photo(grace_hopper_path, tmp_path / "auto.jpg")
+def test_a_remove_stroke_whitens_what_it_covers(tmp_path, grace_hopper_path, guides, grace_hopper_fixed):
+    auto, _ = grace_hopper_fixed
     w, h = guides.size
     f = guides.frame
     fw = f.height * 390 / 567
@@ -75,7 +75,7 @@ def test_a_remove_stroke_whitens_what_it_covers(tmp_path, grace_hopper_path, gui
            round(f.centre_x - fw / 2):round(f.centre_x - 0.2 * fw)] = True
     report = api.fix_photo(grace_hopper_path, tmp_path / "stroke.jpg", remove=remove)
     assert report.output is not None, [(c.id, c.message) for c in report.failures]
-    before, after = _pixels(tmp_path / "auto.jpg"), _pixels(tmp_path / "stroke.jpg")
+    before, after = _pixels(auto), _pixels(tmp_path / "stroke.jpg")
     whitened = (after.min(axis=2) >= 245) & (before.min(axis=2) < 200)
     assert whitened.sum() > 1000
     with pytest.raises(api.UserError):  # a mask of the wrong size is the caller's mistake, said plainly

@@ -62,6 +62,7 @@ def diploma_run(tmp_path_factory):
     return shot, src, before, out, report
 
 
+@pytest.mark.xdist_group("diploma_run")
 def test_sideways_diploma_photo_becomes_an_upright_legible_upload(diploma_run):
     shot, _, _, out, report = diploma_run
     assert report.ok, [c.message for c in report.failures]
@@ -87,6 +88,7 @@ def test_sideways_diploma_photo_becomes_an_upright_legible_upload(diploma_run):
     assert err <= 0.02 * np.hypot(w, h), err
 
 
+@pytest.mark.xdist_group("diploma_run")
 def test_input_unchanged_and_only_the_output_written(diploma_run):
     _, src, before, out, report = diploma_run
     assert _sha(src) == before

@@ -113,6 +113,7 @@ def ocr_texts() -> dict[str, str]:
         ("xuexin_report", "education_report", None),
     ],
 )
+@pytest.mark.xdist_group("ocr_texts")
 def test_classify_generated_documents(ocr_texts, spec, kind, category, slot):
     got = classify(ocr_texts[kind], spec)
     assert (got.category_id, got.slot) == (category, slot)

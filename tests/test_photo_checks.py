@@ -39,9 +39,8 @@ def work(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def fixed_path(work, grace_hopper_path) -> Path:
-    out = work / "fixed.jpg"
-    report = fix_photo(grace_hopper_path, out)
+def fixed_path(grace_hopper_fixed) -> Path:
+    out, report = grace_hopper_fixed
     assert report.ok and out.is_file(), [c.message for c in report.failures]
     return out
 
@@ -183,10 +182,10 @@ def test_resolution_passes_at_full_size(fixed_report):
     assert c.status is Status.PASS and c.value <= fixed_report.profile.output.quiet_upscale
 
 
-def test_check_and_fix_name_the_same_enlargement(tmp_path, grace_hopper_path):
+def test_check_and_fix_name_the_same_enlargement(grace_hopper_path, grace_hopper_fixed):
     # One measure, one number: the check reports the scale the fixer then uses.
     c = next(c for c in check_photo(grace_hopper_path).checks if c.id == "image.resolution")
-    fixed = fix_photo(grace_hopper_path, tmp_path / "out.jpg")
+    _, fixed = grace_hopper_fixed
     assert c.value > 1.0 and fixed.passed
     assert f"原图像素不足，已放大{c.value:.2f}倍" in fixed.notes
 

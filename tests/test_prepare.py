@@ -48,6 +48,7 @@ def export(material_dir, tmp_path_factory, grace_hopper_path):
     return prepare(material_dir, out, name="张三", photo=grace_hopper_path)
 
 
+@pytest.mark.xdist_group("prepare_export")
 def test_folder_tree(export):
     files = [p.relative_to(export.root) for p in export.root.rglob("*") if p.is_file()]
     # Materials are JPEG or palette PNG, whichever keeps the text most legible under the cap.
@@ -62,6 +63,7 @@ def test_folder_tree(export):
     assert [p.name for p in export.root.parent.iterdir()] == ["张三"]  # no staging folder left
 
 
+@pytest.mark.xdist_group("prepare_export")
 def test_manifest_matches_the_files_on_disk(export):
     manifest = json.loads(export.manifest_path.read_text(encoding="utf-8"))
     assert manifest["ready"] is True and export.ok
@@ -86,6 +88,7 @@ def test_manifest_matches_the_files_on_disk(export):
     assert by_stem["01_身份证明/正面"]["source"] == "身份证明/正面.jpg"
 
 
+@pytest.mark.xdist_group("prepare_export")
 def test_the_same_file_twice_is_warned_and_counted_once(export):
     identity = next(s for s in export.categories if s.category.id == "identity")
     assert len(identity.files) == 2
@@ -93,6 +96,7 @@ def test_the_same_file_twice_is_warned_and_counted_once(export):
     assert dup.source.endswith("正面 副本.jpg") and not dup.blocking and "内容完全相同" in dup.reason
 
 
+@pytest.mark.xdist_group("prepare_export")
 def test_report_is_self_contained_and_says_what_is_next(export):
     page = export.report_path.read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
@@ -102,6 +106,7 @@ def test_report_is_self_contained_and_says_what_is_next(export):
     assert "04_学位证书" in page and "全日制本科及以上学历" in page  # conditional, not provided
 
 
+@pytest.mark.xdist_group("prepare_export")
 def test_project_file_reopens(export, material_dir):
     project = load_project(export.root / "project.json")
     assert project.name == "张三" and project.profile == "nmec-2026-hubei"
@@ -113,6 +118,7 @@ def test_project_file_reopens(export, material_dir):
     assert project.photo == "grace_hopper.jpg"  # given with --photo from elsewhere: its name only
 
 
+@pytest.mark.xdist_group("prepare_export")
 def test_the_windows_export_follows_the_candidates_own_choices(export, material_dir, tmp_path):
     # Reopened, one file moved to another category by hand, one file changed since it was added.
     project = load_project(export.root / "project.json")
@@ -130,6 +136,7 @@ def test_the_windows_export_follows_the_candidates_own_choices(export, material_
     assert [(it.source, it.category) for it in reopened.items] == [(diploma.source, "other")]
 
 
+@pytest.mark.xdist_group("prepare_export")
 def test_the_export_names_no_absolute_path(export, material_dir, grace_hopper_path):
     texts = {p.name: p.read_text(encoding="utf-8") for p in (export.manifest_path, export.report_path,
                                                              export.root / "project.json")}
@@ -142,6 +149,7 @@ def test_the_export_names_no_absolute_path(export, material_dir, grace_hopper_pa
     assert {s["source"] for s in manifest["skipped"]} == {"身份证明/正面 副本.jpg"}
 
 
+@pytest.mark.xdist_group("prepare_export")
 def test_existing_export_is_refused_and_unusable_inputs_exit_2(export, material_dir, tmp_path, capsys):
     before = sorted(p.name for p in export.root.rglob("*"))
     assert main(["prepare", str(material_dir), "-o", str(export.root.parent), "--name", "张三"]) == 2

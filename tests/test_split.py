@@ -85,6 +85,7 @@ def dense_split(tmp_path_factory):
     return report, cap, doc
 
 
+@pytest.mark.xdist_group("dense_split")
 @pytest.mark.slow  # OCR of a dense page split and re-read part by part
 def test_a_dense_page_that_cannot_fit_whole_is_split_into_legible_parts(dense_split):
     report, cap, doc = dense_split
@@ -108,6 +109,7 @@ def _placed(report: MaterialReport, slot=None) -> Placed:
     return Placed(InputItem(Path("x.jpg"), "x.jpg", None, "0", None), report, report.category, slot)
 
 
+@pytest.mark.xdist_group("dense_split")
 @pytest.mark.slow  # shares the dense page's OCR-heavy split
 def test_parts_are_numbered_in_order_and_refused_past_a_fixed_count(dense_split):
     report, _, _ = dense_split

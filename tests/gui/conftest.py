@@ -30,6 +30,15 @@ def cjk_font(qapp):
     qapp.setFont(with_cjk(qapp.font()))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def qt_settings_apart(tmp_path_factory):
+    """Qt's own settings (the file dialogs' history in QtProject.conf) in this session's folder:
+    test mode alone puts them in ~/.qttest, which parallel workers and other runs share."""
+    folder = str(tmp_path_factory.mktemp("qt-settings"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+
+
 @pytest.fixture(autouse=True)
 def chinese(qapp):
     set_language(qapp, "zh_CN")

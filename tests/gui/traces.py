@@ -137,12 +137,13 @@ def files_under(*roots: Path) -> Iterator[Path]:
 
 
 def find(secret: Secret, *, roots: Iterable[Path] = (), settings: Iterable[Path] = (),
-         process: bool = True) -> list[str]:
-    """Where the secret still is: one line per place."""
+         process: bool = True, holders: bool = True) -> list[str]:
+    """Where the secret still is: one line per place. `holders=False` leaves out what keeps each
+    object alive (a walk of the whole heap per hit), for a search that is expected to find plenty."""
     objects = live_objects() if process else []  # before the needles exist: the search never finds its own
     texts, blobs = secret.texts(), secret.blobs()
     encoded = [t.encode("utf-8") for t in texts]
-    found = _in_process(objects, texts, encoded, blobs)
+    found = _in_process(objects, texts, encoded, blobs, holders)
     del objects
     for path in files_under(*roots):
         found += [f"file name {path}" for t in texts if t in path.name]
@@ -158,13 +159,16 @@ def find(secret: Secret, *, roots: Iterable[Path] = (), settings: Iterable[Path]
 
 
 def _in_process(objects: list[object], texts: list[str], encoded: list[bytes],
-                blobs: list[tuple[str, bytes]]) -> list[str]:
+                blobs: list[tuple[str, bytes]], holders: bool) -> list[str]:
+    def held(o: object) -> str:
+        return _holders(o, objects) if holders else "(not traced)"
+
     found: list[str] = []
     for o in objects:
         if isinstance(o, str):
             for t in texts:  # a loop, not a comprehension: its closure cell would be what holds `o`
                 if t in o:
-                    found.append(f"str {o[:80]!r} in {_holders(o, objects)}")
+                    found.append(f"str {o[:80]!r} in {held(o)}")
             continue
         data: bytes | None = None
         if isinstance(o, bytes | bytearray):
@@ -176,9 +180,11 @@ def _in_process(objects: list[object], texts: list[str], encoded: list[bytes],
         elif isinstance(o, QPixmap):
             data = _image_bytes(o.toImage())
         if data:
-            where = f"{type(o).__name__} {getattr(o, 'shape', '')} in {_holders(o, objects)}"
-            found += [f"{where} holds {t!r}" for t, e in zip(texts, encoded, strict=True) if e in data]
-            found += [f"{where} holds {what}" for what, b in blobs if b in data]
+            hits = [repr(t) for t, e in zip(texts, encoded, strict=True) if e in data]
+            hits += [what for what, b in blobs if b in data]
+            if hits:  # holders only for a hit: each is a walk of the whole heap
+                where = f"{type(o).__name__} {getattr(o, 'shape', '')} in {held(o)}"
+                found += [f"{where} holds {hit}" for hit in hits]
     return found
 
 
