@@ -33,6 +33,7 @@ from photocheck.reports import (
     OutputFile,
     PageSelection,
     PhotoReport,
+    PictureKind,
     Skipped,
     Status,
     Suggestion,
@@ -68,6 +69,7 @@ __all__ = [
     "PhotoPreview",
     "PhotoPreviewResult",
     "PhotoReport",
+    "PictureKind",
     "Profile",
     "ProfileError",
     "Progress",
@@ -99,6 +101,7 @@ __all__ = [
     "material_inputs",
     "material_preview",
     "open_camera",
+    "picture_kind",
     "prepare",
     "preview_photo",
     "rerun_batch_row",
@@ -285,6 +288,20 @@ def classify(path: PathLike, *, page: int | None = None, profile: Profile | str 
     from photocheck.documents.fix import suggest
 
     return suggest(Path(path), page, resolve_profile(profile))
+
+
+def picture_kind(path: PathLike, *, profile: Profile | str | None = None) -> PictureKind | None:
+    """What an image among the materials is when it is not a flat document, told from its face and
+    text as `prepare` tells it: a portrait (for the photo step) or a hand-held ID photo (its slot).
+    None for a document, a PDF or a file that does not decode."""
+    from photocheck.documents.portrait import picture_kind as kind
+
+    prof = resolve_profile(profile)
+    spec = prof.materials
+    if spec is None:
+        raise UserError(Path(path), f"考试规格 {prof.id} 没有材料要求", f"profile {prof.id} has no materials section")
+    found = kind(Path(path), spec, max_pixels=prof.input.max_pixels)
+    return None if found is None else PictureKind(found.portrait, found.placement(spec))
 
 
 def prepare(

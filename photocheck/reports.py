@@ -153,6 +153,15 @@ class Suggestion:
 
 
 
+@dataclass(frozen=True)
+class PictureKind:
+    """A picture among the materials that is not a flat document: the registration photo put in the
+    wrong place (`portrait`), or a hand-held ID photo with the slot it fills (`suggestion`)."""
+
+    portrait: bool
+    suggestion: Suggestion | None = None
+
+
 class CategoryState(StrEnum):
     READY = "ready"
     NOT_READY = "not_ready"

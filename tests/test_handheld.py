@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from photocheck import api
 from photocheck.api import classify, fix_material
 from photocheck.documents.checks import material_face
 from photocheck.documents.handheld import Person, find_person
@@ -149,3 +150,8 @@ def test_classify_suggests_the_hand_held_slot_as_collect_places_it(tmp_path, ast
     # The card alone (its printed portrait among its text) is the ID card's front, not held.
     plain = classify(card, profile=PROFILE)
     assert (plain.category_id, plain.slot) == ("identity", "front")
+    # The window asks api.picture_kind, which answers as collect does: the slot for the held card,
+    # nothing for the flat card.
+    kind = api.picture_kind(held, profile=PROFILE)
+    assert kind is not None and not kind.portrait and kind.suggestion == suggestion
+    assert api.picture_kind(card, profile=PROFILE) is None

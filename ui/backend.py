@@ -18,6 +18,7 @@ from photocheck.api import (
     material_inputs,
     material_preview,
     open_camera,
+    picture_kind,
     preview_photo,
     rerun_batch_row,
     run_batch,
@@ -25,4 +26,4 @@ from photocheck.api import (
 
 __all__ = ["analyse_photo", "batch_output_occupied", "check_photo", "export_folder", "export_project", "file_digest",
            "fix_material", "fix_photo", "list_cameras", "live_guide", "load_preview", "material_inputs",
-           "material_preview", "open_camera", "preview_photo", "rerun_batch_row", "run_batch"]
+           "material_preview", "open_camera", "picture_kind", "preview_photo", "rerun_batch_row", "run_batch"]

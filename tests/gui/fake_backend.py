@@ -28,6 +28,7 @@ from photocheck.api import (
     PhotoGuides,
     PhotoPreviewResult,
     PhotoReport,
+    PictureKind,
     Profile,
     Project,
     Status,
@@ -231,8 +232,9 @@ class FakeBackend:
     # --- materials (ui.steps.materials_step, ui.steps.export_step) -----------------------------------
     #
     # The stand-in classifies by file name: 正面/front and 反面/back are the two sides of an ID card,
-    # 毕业/diploma a graduation certificate, 人像/portrait a portrait (no text: check_photo finds one face);
-    # anything else has no recognisable text. Every material passes its checks unless its name has
+    # 毕业/diploma a graduation certificate, 人像/portrait a portrait (picture_kind: the photo step's),
+    # 手持/handheld a hand-held ID photo (picture_kind: the ID card's hand-held slot); anything else has
+    # no recognisable text. Every material passes its checks unless its name has
     # "blurry" in it. `material_calls` records (path, page, category, rotation, corners).
 
     material_calls: list[tuple[Path, int | None, str | None, int | None, object]]
@@ -263,9 +265,19 @@ class FakeBackend:
                 return Suggestion(category, slot, 0.9, f"文件名含“{words[0]}”")
         return Suggestion("", None, 0.0, "没有识别出文字")
 
+    def picture_kind(self, path: str | Path, *, profile: Profile | str | None = None) -> PictureKind | None:
+        path = Path(path)
+        self._enter("picture_kind", path)
+        name = path.name.lower()
+        if "人像" in name or "portrait" in name:
+            return PictureKind(portrait=True)
+        if "手持" in name or "handheld" in name:
+            return PictureKind(False, Suggestion("identity", "handheld", 0.8, "人脸和证件文字：这是一张手持证件照"))
+        return None
+
     def fix_material(self, path: str | Path, out: str | Path, *, page: int | None = None, category: str | None = None,
                      rotation: int | None = None, corners: list[list[float]] | None = None,
-                     profile: Profile | str | None = None) -> MaterialReport:
+                     profile: Profile | str | None = None, slot: str | None = None) -> MaterialReport:
         path, out = Path(path), Path(out)
         if not hasattr(self, "material_calls"):
             self.material_calls = []
@@ -276,7 +288,7 @@ class FakeBackend:
         suggestion = self._guess(path)
         portrait = "人像" in path.name or "portrait" in path.name.lower()
         cat = category if category is not None else (suggestion.category_id or None)
-        slot = suggestion.slot if cat == suggestion.category_id else None
+        slot = slot or (suggestion.slot if cat == suggestion.category_id else None)
         ok = "blurry" not in path.name
         h, w = 600, 900
         quad = corners or [[20.0, 30.0], [w - 25.0, 20.0], [w - 20.0, h - 30.0], [30.0, h - 20.0]]

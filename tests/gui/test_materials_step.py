@@ -291,3 +291,12 @@ def test_a_real_portrait_is_offered_to_the_photo_step(qtbot, project, tmp_path):
     assert offered.args == [portrait.resolve()]
     assert step.entries() == [] and project.items() == []
     assert step.status().state is StepState.NOT_STARTED
+
+
+def test_a_hand_held_id_photo_is_placed_in_its_slot(qtbot, step, project, tmp_path, fake):
+    """The pipeline's picture_kind, not the card's text, places a face held beside an ID card."""
+    drop(qtbot, step, [jpeg(tmp_path / "正面.jpg", 1), jpeg(tmp_path / "手持身份证.jpg", 2)])
+    settle(qtbot, step)
+    placed = {e.path.name: (e.category, e.slot) for e in step.entries()}
+    assert placed == {"正面.jpg": ("identity", "front"), "手持身份证.jpg": ("identity", "handheld")}
+    assert sorted(p.name for p, *_ in fake.material_calls) == ["手持身份证.jpg", "正面.jpg"]

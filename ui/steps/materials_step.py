@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,6 @@ from ui.widgets.thumbnail import Thumbnail
 
 THUMB_SIDE = 360  # the tile and the detail pane share one decoded preview
 MATERIAL_FILTER = "图片或 PDF (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff *.pdf);;所有文件 (*)"
-PORTRAIT_MAX_TEXT = 20  # a portrait's OCR finds at most a few stray characters
 
 
 def ask_files(parent: QWidget) -> list[Path]:
@@ -93,10 +92,11 @@ class Checked:
 
 
 def check_job(backend: Any, e: Entry, out: Path, profile: Any) -> Any:
-    """fix_material on one entry; for an unclassified, textless picture also check_photo, to tell
-    a portrait from a document."""
+    """fix_material on one entry; for a picture the user has not placed, also what the pipeline
+    makes of its face and text: a portrait (for the photo step) or a hand-held ID photo (its slot,
+    offered as the suggestion), as prepare tells them."""
     key, version, path, page = e.key, e.version, e.path, e.page
-    category, rotation, corners, keep = e.category, e.rotation, e.corners, e.keep
+    category, slot, rotation, corners, keep = e.category, e.slot, e.rotation, e.corners, e.keep
 
     def work(say: Any) -> Checked:
         try:
@@ -104,23 +104,25 @@ def check_job(backend: Any, e: Entry, out: Path, profile: Any) -> Any:
         except OSError as exc:
             return Checked(key, version, None, None, None, False, f"无法读取该文件：{exc.strerror or exc}")
         say("")
+        kind = None
+        if not keep and category is None and page is None:
+            try:
+                kind = backend.picture_kind(path, profile=profile)
+            except UserError:
+                kind = None
+        held = kind.suggestion if kind is not None else None  # checked as the hand-held photo it is
         try:
-            report = backend.fix_material(path, out, page=page, category=category, rotation=rotation or None,
+            report = backend.fix_material(path, out, page=page, category=held.category_id if held else category,
+                                          slot=held.slot if held else slot, rotation=rotation or None,
                                           corners=corners, profile=profile)
         except UserError as exc:
             if isinstance(exc, Cancelled):
                 raise
             return Checked(key, version, digest, None, None, False, exc.message)
         say("")
-        portrait = False
-        unclassified = report.suggestion is None or not report.suggestion.category_id
-        if (not keep and category is None and page is None and unclassified
-                and len(report.text.strip()) <= PORTRAIT_MAX_TEXT):
-            try:
-                photo = backend.check_photo(path, profile)
-                portrait = any(c.id == "face.count" and c.status is Status.PASS for c in photo.checks)
-            except UserError:
-                portrait = False
+        if held is not None:
+            report = replace(report, suggestion=held)
+        portrait = kind is not None and kind.portrait
         shown = report.output.path if report.output is not None else None
         try:
             thumb = (backend.load_preview(shown, THUMB_SIDE) if shown is not None
