@@ -22,18 +22,34 @@ STALE_SECONDS = 24 * 3600
 _swept: set[Path] = set()
 
 
-def write_staged(final: str | Path, data: bytes) -> Path:
+def write_staged(final: str | Path, data: bytes, *, sync: bool = True) -> Path:
     """Write `data` durably beside `final` under a short hidden name and return that path: the
     caller checks the file from disk and renames it into place (os.replace) only once it passes.
-    The name does not grow with `final`'s, so a name near the file system's limit still works."""
+    The name does not grow with `final`'s, so a name near the file system's limit still works.
+    `sync=False` leaves the fsync to the caller (`sync_staged`, before the rename), which can then
+    wait for the disk while it checks the file."""
     final = Path(final)
     _sweep_once(final.parent)
     try:
         tmp, fd = _create_temp(final, final.suffix)
     except OSError as exc:
         raise _unwritable(final, exc) from exc
-    _fill(tmp, fd, data, final)
+    _fill(tmp, fd, data, final, sync)
     return tmp
+
+
+def sync_staged(staged: Path, final: str | Path) -> None:
+    """Flush a file `write_staged(sync=False)` wrote to the disk; a failure names `final`."""
+    try:
+        fd = os.open(staged, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows commits only writable handles
+    except OSError as exc:
+        raise _unwritable(Path(final), exc) from exc
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        raise _unwritable(Path(final), exc) from exc
+    finally:
+        os.close(fd)
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
@@ -55,12 +71,13 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     _sync_folder(path.parent)
 
 
-def _fill(tmp: Path, fd: int, data: bytes, target: Path) -> None:
+def _fill(tmp: Path, fd: int, data: bytes, target: Path, sync: bool = True) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if sync:
+                os.fsync(f.fileno())
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):

@@ -19,7 +19,7 @@ from photocheck.concurrency import helper, release_memory
 from photocheck.errors import UserError
 from photocheck.io.decode import Picture, Source, check_file
 from photocheck.io.interrupt import deferred
-from photocheck.io.write import write_atomic, write_staged
+from photocheck.io.write import sync_staged, write_atomic, write_staged
 from photocheck.photo.analysis import PhotoAnalysis, analyse
 from photocheck.photo.checks import run_checks
 from photocheck.photo.framing import BELOW_TOLERANCE, CropFrame, Framing, below_source, from_crop, plan, render, to_crop
@@ -252,7 +252,10 @@ def _after_fix(c: CheckResult) -> CheckResult:
 
 def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, checks: list[CheckResult],
                    result: FixResult) -> PhotoReport:
-    staged = write_staged(out, result.upload.data)
+    staged = write_staged(out, result.upload.data, sync=False)
+    # The disk flushes on a helper thread while the file is checked (from the page cache): the
+    # wait for it overlaps the check instead of preceding it, and still comes before the rename.
+    synced = helper("sync").submit(sync_staged, staged, out)
     try:
         try:
             report = check(staged, prof)
@@ -266,6 +269,7 @@ def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, 
         data = size = None
         if original is not None:
             data, size = result.render_original()
+        synced.result()  # a disk that cannot keep the upload file gets no original either
         # Ctrl-C between the two writes would leave an original without its upload file.
         with deferred():
             if original is not None and data is not None and size is not None:
@@ -282,6 +286,8 @@ def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, 
                 raise UserError(out, f"无法写入文件：{reason}（请检查磁盘空间和写入权限）",
                                 f"cannot write the file: {reason} (check free space and permissions)") from exc
     finally:
+        if not synced.cancel():  # running or done: it holds the file open until it ends
+            synced.exception()
         staged.unlink(missing_ok=True)
     upload = OutputFile(out, len(result.upload.data), result.upload.width, result.upload.height,
                         result.upload.quality)
