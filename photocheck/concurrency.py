@@ -87,6 +87,17 @@ def release_memory() -> None:
             ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
+def release_between_stages() -> None:
+    """release_memory between a document's stages, but only inside return_large_buffers (prepare,
+    several documents in flight, where each stage's scratch would stay in each worker's heap); a
+    lone `material fix` keeps its heap for the next stage, whose page faults on fresh memory cost
+    more than a trim saves (benchmarks/material_speed.py: image work 268 ms trimmed, 205 ms kept)."""
+    from photocheck.io.allocator import returning
+
+    if returning():
+        release_memory()
+
+
 def helper(name: str) -> Executor:
     """A long-lived one-thread executor for the named job (its networks load once), or, in a
     batch worker, one that runs each job on the caller's thread when its result is needed."""

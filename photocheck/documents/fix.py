@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
-from photocheck.concurrency import release_memory
+from photocheck.concurrency import release_between_stages
 from photocheck.documents import checks as mc
 from photocheck.documents.classify import classify
 from photocheck.errors import UserError
@@ -312,7 +312,7 @@ def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]]
         preview, _ = downscale(rgb, PREVIEW_SIDE)
     with _timed(timings, "orientation_ocr"):
         turn, confidence = _orient(preview, rotation)
-    release_memory()  # the detector's scratch, before the warp's float copies (see _process)
+    release_between_stages()  # the detector's scratch, before the warp's float copies (see _process)
     if photo and corners is None:
         return _upright_photo(rgb, turn, confidence, rotation is not None, timings)
     with _timed(timings, "geometry"):
@@ -537,11 +537,11 @@ def _process(path: Path, out: Path, choices: Choices, prof: Profile,
     # glibc keeps: handed back between stages, two items in flight cost their live pages plus one
     # stage's scratch each, not every stage's high-water mark (with ocr's one inference at a time,
     # benchmarks/prepare_speed.py's peak went from 909-947 to 754-762 MB).
-    release_memory()
+    release_between_stages()
     with _timed(timings, "text_ocr"):
         text = read_document(prep.flat)
         prep, text, mirrored = _unmirror(prep, text, spec)
-    release_memory()
+    release_between_stages()
     suggestion = classify(text.text, spec)
     cat = _category(spec, category, suggestion, path)
     slot = slot or (suggestion.slot if cat is not None and cat.id == suggestion.category_id else None)
@@ -560,7 +560,7 @@ def _process(path: Path, out: Path, choices: Choices, prof: Profile,
                 split_note = (f"整页压缩到 {max_bytes:,} 字节以内无法看清（{why}），已按阅读顺序从上到下分成 "
                               f"{len(parts)} 张（相邻两张略有重叠），请按 1–{len(parts)} 的顺序全部上传到同一类材料")
                 pieces = parts
-    release_memory()
+    release_between_stages()
     checks_common = [
         *([mc.material_readable(damage)] if damage else []),
         mc.material_orientation(prep.rotation, prep.orientation_confidence, text.skew,

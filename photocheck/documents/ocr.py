@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from photocheck.concurrency import release_memory
+from photocheck.concurrency import release_between_stages
 
 # onnxruntime 1.29 to 1.32 wheels for Linux (and, by their sources, macOS) carry telemetry: loading
 # the native module writes a device id and an event queue to ~/.cache/Microsoft/DeveloperTools/
@@ -140,7 +140,7 @@ def detect_lines(rgb: np.ndarray) -> list[np.ndarray]:
     # The feature maps' scratch goes back to the system before recognition (or the other
     # worker's document) allocates its own: kept by this thread's heap, it sat beside the next
     # stage's in prepare's peak.
-    release_memory()
+    release_between_stages()
     return boxes
 
 

@@ -45,6 +45,11 @@ def keep_large_buffers() -> bool:
     return _thresholds(KEEP, KEEP)
 
 
+def returning() -> bool:
+    """Whether a return_large_buffers block is open on any thread."""
+    return _returning > 0
+
+
 @contextmanager
 def return_large_buffers() -> Iterator[None]:
     """While the block runs, buffers above RETURN_ABOVE go back to the system when freed instead
