@@ -19,8 +19,10 @@ from photocheck.photo.framing import Framing, outside_source, render, warp_mask
 from photocheck.photo.jpeg import Encoded, EncodeError, encode_jpeg, encode_jpeg_under
 from photocheck.reports import CheckResult, Status
 from photocheck.rules.profile import Profile
+from photocheck.vision.bystanders import bystanders
 from photocheck.vision.face import FaceLandmarks
 from photocheck.vision.person import CompositeParams, MatteParams, composite_on_white, matte, upscale_alpha
+from photocheck.vision.remnants import lab_float
 from photocheck.vision.vivid import foreign_hue_on_crown, vivid_beside_jaw
 
 
@@ -85,6 +87,8 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background
     view = framing.for_analysis(a.picture.scale)
     poly = face_polygon(a.landmarks) @ view.matrix[:, :2].T + view.matrix[:, 2]
     h, w = a.picture.rgb.shape[:2]
+    face = np.zeros((framing.size[1], framing.size[0]), np.uint8)
+    cv2.fillPoly(face, [np.round(poly).astype(np.int32)], 1)
     if background:
         assert a.mask is not None, "replacing the background needs the person mask"
         preview = render(a.picture.rgb, view)
@@ -98,16 +102,15 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background
                       params=mp, keep=strokes[0], remove=strokes[1], samples=samples)
         eye_y = float((view.matrix @ np.array([*a.landmarks.eye_mid[:2], 1.0]))[1])
         alpha = _drop_objects(preview, alpha, eye_y, mp, keep=strokes[0])
-        alpha = _drop_bystanders(preview, alpha, poly, eye_y, mp, keep=strokes[0])
+        alpha = _cut_away(preview, alpha, bystanders(preview, alpha, face > 0, eye_y, mp), mp, strokes[0])
         in_view = _in_view(a.landmarks, view.matrix)
-        alpha = _cut_away(preview, alpha, vivid_beside_jaw(preview, alpha, in_view, mp), mp, strokes[0])
-        crown = foreign_hue_on_crown(preview, alpha, prior, in_view, samples[0], mp)
+        lab = lab_float(preview)  # one conversion for both colour cuts
+        alpha = _cut_away(preview, alpha, vivid_beside_jaw(lab, alpha, in_view, mp), mp, strokes[0])
+        crown = foreign_hue_on_crown(lab, alpha, prior, in_view, samples[0], mp)
         alpha = _cut_away(preview, alpha, crown, mp, strokes[0])
     else:
         alpha = np.ones((framing.size[1], framing.size[0]), np.float32)
     alpha[outside_source(view, w, h, 0)] = 0.0
-    face = np.zeros(alpha.shape, np.uint8)
-    cv2.fillPoly(face, [np.round(poly).astype(np.int32)], 1)
     return Matte(framing=framing, alpha=alpha, face=face.astype(bool), whitened=background)
 
 
@@ -143,19 +146,6 @@ def _drop_objects(rgb: np.ndarray, alpha: np.ndarray, eye_y: float, mp: MattePar
     out = alpha.copy()
     out[gone] = 0.0
     return out
-
-
-def _drop_bystanders(rgb: np.ndarray, alpha: np.ndarray, poly: np.ndarray, eye_y: float, mp: MatteParams,
-                     keep: np.ndarray | None) -> np.ndarray:
-    """`alpha` without the other people out of focus it kept at the frame's sides (a photographer's
-    blurred face and hand joined to the candidate's shoulder). What the user's keep stroke covers stays."""
-    import cv2
-
-    from photocheck.vision.bystanders import bystanders
-
-    face = np.zeros(alpha.shape, np.uint8)
-    cv2.fillPoly(face, [np.round(poly).astype(np.int32)], 1)
-    return _cut_away(rgb, alpha, bystanders(rgb, alpha, face > 0, eye_y, mp), mp, keep)
 
 
 def _in_view(lm: FaceLandmarks, matrix: np.ndarray) -> FaceLandmarks:

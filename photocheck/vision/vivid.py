@@ -26,9 +26,10 @@ if TYPE_CHECKING:
     from photocheck.vision.person import MatteParams
 
 
-def vivid_beside_jaw(rgb: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks, p: MatteParams) -> np.ndarray:
+def vivid_beside_jaw(lab: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks, p: MatteParams) -> np.ndarray:
     """Bool mask of what `alpha` keeps of a saturated background beside the jaw (between the nose
-    and the chin, at the outline). `lm` is the face mesh in `rgb` pixels."""
+    and the chin, at the outline). `lab` is the picture (remnants.lab_float), `lm` the face mesh in
+    its pixels."""
     import cv2
 
     h, w = alpha.shape
@@ -36,7 +37,6 @@ def vivid_beside_jaw(rgb: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks, p: M
     if p.jaw_distance <= 0:
         return none
     oval = lm.points[list(OVAL), :2].astype(np.float32)
-    lab = lab_float(rgb)
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     face = np.zeros((h, w), np.uint8)
     cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
@@ -67,12 +67,13 @@ def vivid_beside_jaw(rgb: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks, p: M
     return found
 
 
-def foreign_hue_on_crown(rgb: np.ndarray, alpha: np.ndarray, prior: np.ndarray, lm: FaceLandmarks,
+def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, lm: FaceLandmarks,
                          background: np.ndarray, p: MatteParams) -> np.ndarray:
     """Bool mask of what `alpha` keeps, above the forehead and at the outline, where the person
     model (`prior`) is unsure, in a hue that is none of the candidate's hair and skin hues and a
     colour nearer to the source's `background` (Nx3 uint8 RGB samples): a pink hair band, sure
-    person to the model, stays. `lm` is the face mesh in `rgb` pixels."""
+    person to the model, stays. `lab` is the picture (remnants.lab_float), `lm` the face mesh in
+    its pixels."""
     import cv2
 
     h, w = alpha.shape
@@ -86,7 +87,6 @@ def foreign_hue_on_crown(rgb: np.ndarray, alpha: np.ndarray, prior: np.ndarray, 
     if not zone.any() or not len(background):
         return found
     oval = lm.points[list(OVAL), :2].astype(np.float32)
-    lab = lab_float(rgb)
     _, head = palette(lab, np.ones((h, w), bool), oval, lm, 1.0)
     if head is None:
         return found
