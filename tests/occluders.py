@@ -162,7 +162,9 @@ def hair_over_eye(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndar
     top = float(pts[10, 1])
     band = rgb[max(0, round(top - 0.35 * height)) : max(1, round(top - 0.08 * height)), round(x0) : round(x1)]
     band_lab = lab[max(0, round(top - 0.35 * height)) : max(1, round(top - 0.08 * height)), round(x0) : round(x1)]
-    far = np.linalg.norm(band_lab - skin, axis=-1) > 25
+    # hair: far from the skin, and not the forehead's shine (lighter, of the skin's hue)
+    far = (np.linalg.norm(band_lab - skin, axis=-1) > 25) & (
+        (band_lab[..., 0] < skin[0]) | (np.hypot(*(band_lab[..., 1:] - skin[1:]).transpose(2, 0, 1)) > 20))
     assert far.any(), "no hair above the forehead to take the colour from"
     typical = np.median(band_lab[far], axis=0)  # the hair's own colours, not background between strands
     hair = band[far & (np.linalg.norm(band_lab - typical, axis=-1) < 20)]

@@ -141,6 +141,7 @@ class OcclusionRules:
     eye_above: float = field(metadata=num(0.0, 0.5))
     eye_below: float = field(metadata=num(0.0, 0.5))
     eye_hair_match: float = field(metadata=num(0, 100))
+    eye_hair_along: float = field(metadata=num(0.0, 1.0))
     eye_column_fill: float = field(metadata=num(0.0, 1.0))
 
     def problems(self) -> Iterator[tuple[str, str]]:

@@ -28,9 +28,10 @@ import numpy as np
 from photocheck.vision.face import FACE_OVAL, FaceLandmarks
 from photocheck.vision.remnants import lab_float
 
-# MediaPipe face-mesh indices: skin samples (forehead, both cheeks, both upper cheeks), the outer
-# and inner lip rings, and each eye's contour (the subject's right, then left).
-_SKIN_SAMPLES = (151, 50, 280, 101, 330)
+# MediaPipe face-mesh indices: skin samples (forehead, both cheeks, both upper cheeks, the nose's
+# bridge twice, which neither a lock over an eye nor a hand over the mouth covers), the outer and
+# inner lip rings, and each eye's contour (the subject's right, then left).
+_SKIN_SAMPLES = (151, 50, 280, 101, 330, 168, 197)
 _OUTER_LIPS = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
 _INNER_LIPS = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
 _EYES = ((33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7),
@@ -58,7 +59,8 @@ class OcclusionParams:
     lip_ring: tuple[float, float]  # the skin around the lips: the outer lip ring scaled about its centre by these
     eye_above: float  # an eye's box reaches this far above its contour (below the brow), x the face height...
     eye_below: float  # ...and this far below it
-    eye_hair_match: float  # Lab distance from the hair's median within which an eye pixel is hair
+    eye_hair_match: float  # Lab distance from the blends of skin and hair within which an eye pixel is hair...
+    eye_hair_along: float  # ...if its blend is at least this far from skin (0) to hair (1)
     eye_column_fill: float  # a column of the eye's box this full of hair is covered
 
 
@@ -92,10 +94,10 @@ def measure_occlusion(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | Non
     if mask is not None:
         mask = mask[y0:y1, x0:x1]
     points = lm.points[:, :2] - np.array([x0, y0], np.float32)  # crop pixels
-    skin = _disc_pixels(lab, points[list(_SKIN_SAMPLES)], max(2, round(p.sample_radius * fh)))
-    if len(skin) == 0:
+    discs = _disc_medians(lab, points[list(_SKIN_SAMPLES)], max(2, round(p.sample_radius * fh)))
+    if len(discs) == 0:
         return OcclusionMeasures(foreign_share=0.0, lip_redness=0.0, lip_contrast=0.0, eye_hair=0.0)
-    skin_lab = np.median(skin, axis=0)
+    skin_lab = np.median(discs, axis=0)  # of each disc's median: a lock of hair over three discs of seven is outvoted
     hair = _hair_pixels(lab, points, mask, skin_lab, fh, p)
     hair_lab = np.median(hair, axis=0) if len(hair) else None
     redness, contrast = _lips(lab, points, skin_lab, p)
@@ -107,15 +109,16 @@ def measure_occlusion(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | Non
     )
 
 
-def _disc_pixels(lab: np.ndarray, centres: np.ndarray, radius: int) -> np.ndarray:
+def _disc_medians(lab: np.ndarray, centres: np.ndarray, radius: int) -> np.ndarray:
+    """The median colour of each disc inside the image, (n, 3)."""
     h, w = lab.shape[:2]
     out = []
     for x, y in np.round(centres).astype(int):
         ys, xs = np.ogrid[max(0, y - radius):min(h, y + radius + 1), max(0, x - radius):min(w, x + radius + 1)]
         if ys.size and xs.size:
             keep = (ys - y) ** 2 + (xs - x) ** 2 <= radius * radius
-            out.append(lab[ys, xs][keep])
-    return np.concatenate(out) if out else np.zeros((0, 3), np.float32)
+            out.append(np.median(lab[ys, xs][keep], axis=0))
+    return np.array(out, np.float32).reshape(-1, 3)
 
 
 def _foreign_share(lab: np.ndarray, points: np.ndarray, skin_lab: np.ndarray, hair_lab: np.ndarray | None,
@@ -139,7 +142,7 @@ def _foreign_share(lab: np.ndarray, points: np.ndarray, skin_lab: np.ndarray, ha
     chroma = np.hypot(low[..., 1] - skin_lab[1], low[..., 2] - skin_lab[2])
     foreign = (chroma > p.skin_chroma) | (low[..., 0] > skin_lab[0] + p.skin_brighter)
     if hair_lab is not None:
-        foreign &= (_blend_distance(low, skin_lab, hair_lab) > p.hair_distance) | ~_textured(low[..., 0], fh, p)
+        foreign &= (_blend(low, skin_lab, hair_lab)[0] > p.hair_distance) | ~_textured(low[..., 0], fh, p)
     foreign &= region.astype(bool)
     k = max(1, round(p.opening * fh)) | 1
     foreign_u8 = cv2.morphologyEx(foreign.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
@@ -153,14 +156,20 @@ def _lips(lab: np.ndarray, points: np.ndarray, skin_lab: np.ndarray, p: Occlusio
     from the skin just around them (teeth and an open mouth left out)."""
     import cv2
 
+    inner_scale, outer_scale = p.lip_ring
     outer = points[list(_OUTER_LIPS)]
     centre = outer.mean(axis=0)
+    ring = centre + (outer - centre) * outer_scale
+    h, w = lab.shape[:2]
+    x0, y0 = np.clip(np.floor(ring.min(axis=0)).astype(int), 0, [w, h])
+    x1, y1 = np.clip(np.ceil(ring.max(axis=0)).astype(int) + 1, 0, [w, h])
+    lab, corner = lab[y0:y1, x0:x1], np.array([x0, y0], np.float32)  # the mouth's box only
+    outer, centre, ring = outer - corner, centre - corner, ring - corner
     lips = np.zeros(lab.shape[:2], np.uint8)
     cv2.fillPoly(lips, [np.round(outer).astype(np.int32)], 1)
-    cv2.fillPoly(lips, [np.round(points[list(_INNER_LIPS)]).astype(np.int32)], 0)
+    cv2.fillPoly(lips, [np.round(points[list(_INNER_LIPS)] - corner).astype(np.int32)], 0)
     around = np.zeros_like(lips)
-    inner_scale, outer_scale = p.lip_ring
-    cv2.fillPoly(around, [np.round(centre + (outer - centre) * outer_scale).astype(np.int32)], 1)
+    cv2.fillPoly(around, [np.round(ring).astype(np.int32)], 1)
     cv2.fillPoly(around, [np.round(centre + (outer - centre) * inner_scale).astype(np.int32)], 0)
     on_lips, on_skin = lab[lips > 0], lab[around > 0]
     if len(on_lips) == 0 or len(on_skin) == 0:  # the mouth outside the photo: face.complete's matter
@@ -183,19 +192,20 @@ def _eye_hair(lab: np.ndarray, points: np.ndarray, skin_lab: np.ndarray, hair_la
         if x1 <= x0 or y1 <= y0:
             continue
         box = lab[y0:y1, x0:x1]
-        hairy = ((np.linalg.norm(box - hair_lab, axis=-1) <= p.eye_hair_match)
-                 & (np.linalg.norm(box - skin_lab, axis=-1) > p.hair_distance))
+        distance, along = _blend(box, skin_lab, hair_lab)
+        hairy = (distance <= p.eye_hair_match) & (along >= p.eye_hair_along)
         worst = max(worst, float((hairy.mean(axis=0) >= p.eye_column_fill).mean()))
     return worst
 
 
-def _blend_distance(lab: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> np.ndarray:
-    """Lab distance of each pixel from the blends of skin and hair: a beard's strands over its skin
-    (a grey beard on a pink face is neither colour alone)."""
+def _blend(lab: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel's Lab distance from the blends of skin and hair, and how far along from skin (0)
+    to hair (1) its nearest blend is: strands over skin (a beard, a lock over an eye) are neither
+    colour alone."""
     axis = hair - skin
     t = np.clip(((lab - skin) @ axis) / max(float(axis @ axis), 1e-6), 0.0, 1.0)
     distance: np.ndarray = np.linalg.norm(lab - (skin + t[..., None] * axis), axis=-1)
-    return distance
+    return distance, t
 
 
 def _textured(lightness: np.ndarray, fh: float, p: OcclusionParams) -> np.ndarray:
