@@ -4,9 +4,10 @@ phone, a cup, a hand, the candidate's own included), or hair over an eye.
 The raw measures, judged by face.occlusion against the profile:
 - foreign_share: the largest connected piece of the lower face (the mesh's oval below the eyes,
   shrunk from its rim, the lips left out) whose colour is neither the candidate's skin, sampled on
-  the cheeks and forehead, nor their hair sampled above the forehead, nor a blend of the two where
-  it is textured like strands (a beard or moustache), as a share of that region. Shadow keeps the
-  skin's hue, so only a colour far from the skin's in chroma, or far brighter, is foreign.
+  the cheeks, forehead and nose bridge, nor their hair sampled above the forehead, nor a blend of
+  the two where it is textured like strands (a beard or moustache), as a share of that region.
+  Shadow keeps the skin's hue, so only a colour far from the skin's in chroma, or far brighter, is
+  foreign.
 - lip_redness and lip_contrast: where the mesh puts the lips (the mesh places them even under a
   hand), lips are at least as red as the cheeks and differ in colour from the skin around them.
   Anything held over the mouth hides both: a grey or dark object is less red than the skin (a
@@ -14,9 +15,11 @@ The raw measures, judged by face.occlusion against the profile:
   covers lips and surroundings alike. So the candidate's own hand is found where it covers the
   mouth, not where it covers only the chin.
 - eye_hair: for the eye more covered, the share of its columns (between its corners, from just
-  below the brow to below the lower lid) that are mostly hair-coloured. Iris, lashes and a glasses
-  rim fill only part of a column and a fringe ends above the brow; a lock of hair over the eye
-  fills it top to bottom. Without a hair model (a bald head, no mask) it is 0.
+  below the brow to below the lower lid) that are mostly hair: the hair's colour, or strands of it
+  over skin (blends nearer the hair than the skin). Iris, lashes and a glasses rim fill only part
+  of a column and a fringe ends above the brow; a lock of hair over the eye fills it top to bottom.
+  Without a hair model (a bald head, no mask) it is 0. Limit: a lock of a colour the band above
+  the forehead does not show (there, mostly forehead or background) is not found.
 """
 
 from __future__ import annotations
@@ -95,8 +98,6 @@ def measure_occlusion(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | Non
         mask = mask[y0:y1, x0:x1]
     points = lm.points[:, :2] - np.array([x0, y0], np.float32)  # crop pixels
     discs = _disc_medians(lab, points[list(_SKIN_SAMPLES)], max(2, round(p.sample_radius * fh)))
-    if len(discs) == 0:
-        return OcclusionMeasures(foreign_share=0.0, lip_redness=0.0, lip_contrast=0.0, eye_hair=0.0)
     skin_lab = np.median(discs, axis=0)  # of each disc's median: a lock of hair over three discs of seven is outvoted
     hair = _hair_pixels(lab, points, mask, skin_lab, fh, p)
     hair_lab = np.median(hair, axis=0) if len(hair) else None
@@ -110,15 +111,13 @@ def measure_occlusion(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | Non
 
 
 def _disc_medians(lab: np.ndarray, centres: np.ndarray, radius: int) -> np.ndarray:
-    """The median colour of each disc inside the image, (n, 3)."""
+    """The median colour of each disc, (n, 3); a disc past the image's edge repeats its edge pixels."""
+    dy, dx = np.nonzero(np.hypot(*np.ogrid[-radius:radius + 1, -radius:radius + 1]) <= radius)
     h, w = lab.shape[:2]
-    out = []
-    for x, y in np.round(centres).astype(int):
-        ys, xs = np.ogrid[max(0, y - radius):min(h, y + radius + 1), max(0, x - radius):min(w, x + radius + 1)]
-        if ys.size and xs.size:
-            keep = (ys - y) ** 2 + (xs - x) ** 2 <= radius * radius
-            out.append(np.median(lab[ys, xs][keep], axis=0))
-    return np.array(out, np.float32).reshape(-1, 3)
+    x = np.clip(np.round(centres[:, 0]).astype(int)[:, None] + dx - radius, 0, w - 1)
+    y = np.clip(np.round(centres[:, 1]).astype(int)[:, None] + dy - radius, 0, h - 1)
+    medians: np.ndarray = np.median(lab[y, x], axis=1)  # one call for every disc
+    return medians
 
 
 def _foreign_share(lab: np.ndarray, points: np.ndarray, skin_lab: np.ndarray, hair_lab: np.ndarray | None,
