@@ -155,13 +155,38 @@ def hair_over_eye(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndar
     real hair above the forehead."""
     _, width, height = _scale(lm, k)
     pts = lm.points[:, :2] / k
+    centre = (pts[33] + pts[133]) / 2
+    return _strands(rgb, lm, k, (float(centre[0]), 0.09 * width), (float(pts[10, 1]), float(centre[1]) + 0.3 * height),
+                    (-0.1 * width, -0.16 * width), int(0.9 * width / max(1, round(0.006 * height))) + 30)
+
+
+def fringe(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
+    """`rgb` with a thick fringe of the candidate's own hair over the whole forehead, ending just
+    above the eyebrows: allowed, as the eyes stay visible."""
+    _, width, height = _scale(lm, k)
+    pts = lm.points[:, :2] / k
+    brow_top = float(min(pts[i, 1] for i in _BROW_TOPS))
+    return _strands(rgb, lm, k, (float(pts[10, 0]), 0.17 * width), (float(pts[10, 1]) - 0.05 * height,
+                    brow_top - 0.03 * height), (-0.02 * width, 0.02 * width),
+                    int(1.8 * width / max(1, round(0.006 * height))) + 60)
+
+
+_BROW_TOPS = (105, 66, 334, 296)  # mesh points on the upper edge of both eyebrows
+
+
+def _strands(rgb: np.ndarray, lm: FaceLandmarks, k: float, x: tuple[float, float], y: tuple[float, float],
+             drift: tuple[float, float], count: int) -> np.ndarray:
+    """`count` strands of the photo's own hair colours from row y[0] down to y[1], starting about
+    x[0] (normal spread x[1]) and drifting sideways by between drift[0] and drift[1] as they fall."""
+    _, _, height = _scale(lm, k)
+    pts = lm.points[:, :2] / k
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
     skin = np.median(np.concatenate([_own_patch(lab, pts[i], max(8, round(0.1 * height))).reshape(-1, 3)
                                      for i in _SKIN]), axis=0)
     x0, x1 = sorted(float(pts[i, 0]) for i in (33, 263))
     top = float(pts[10, 1])
-    band = rgb[max(0, round(top - 0.35 * height)) : max(1, round(top - 0.08 * height)), round(x0) : round(x1)]
-    band_lab = lab[max(0, round(top - 0.35 * height)) : max(1, round(top - 0.08 * height)), round(x0) : round(x1)]
+    rows = slice(max(0, round(top - 0.35 * height)), max(1, round(top - 0.08 * height)))
+    band, band_lab = rgb[rows, round(x0) : round(x1)], lab[rows, round(x0) : round(x1)]
     # hair: far from the skin, and not the forehead's shine (lighter, of the skin's hue)
     far = (np.linalg.norm(band_lab - skin, axis=-1) > 25) & (
         (band_lab[..., 0] < skin[0]) | (np.hypot(*(band_lab[..., 1:] - skin[1:]).transpose(2, 0, 1)) > 20))
@@ -169,18 +194,15 @@ def hair_over_eye(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndar
     typical = np.median(band_lab[far], axis=0)  # the hair's own colours, not background between strands
     hair = band[far & (np.linalg.norm(band_lab - typical, axis=-1) < 20)]
     rng = np.random.default_rng(9)
-    outer, inner = pts[33], pts[133]
-    centre = (outer + inner) / 2
-    y_start, y_end = top, float(centre[1]) + 0.3 * height  # from the hairline to the cheek
+    y_start, y_end = y
     thick = max(1, round(0.006 * height))
     out = rgb.copy()
-    for _ in range(int(0.9 * width / thick) + 30):
-        # a lock falling from the forehead and drifting outwards (image left) as it goes down
-        x = float(centre[0]) + rng.normal(0.0, 0.09 * width)
-        drift = -rng.uniform(0.1, 0.16) * width
+    for _ in range(count):
+        start = x[0] + rng.normal(0.0, x[1])
+        sideways = drift[0] + rng.uniform() * (drift[1] - drift[0])
         ys = np.linspace(y_start + rng.uniform(0, 0.04) * height, y_end - rng.uniform(0, 0.06) * height, 16)
         t = (ys - y_start) / (y_end - y_start)
-        xs = x + drift * t**1.5
+        xs = start + sideways * t**1.5
         curve = np.round(np.stack([xs, ys], 1) * 4).astype(np.int32)  # 2 fractional bits
         colour = tuple(int(c) for c in hair[rng.integers(len(hair))])
         cv2.polylines(out, [curve], False, colour, thick, cv2.LINE_AA, shift=2)

@@ -36,7 +36,8 @@ def _variants(rgb: np.ndarray, folder: Path, name: str, hand: np.ndarray | None 
     made = {"clean": rgb, "phone": occluders.phone(rgb, a.landmarks, a.picture.scale),
             "microphone": occluders.microphone(rgb, a.landmarks, a.picture.scale),
             "own_hand": occluders.own_hand(rgb, a.landmarks, a.picture.scale),
-            "hair_over_eye": occluders.hair_over_eye(rgb, a.landmarks, a.picture.scale)}
+            "hair_over_eye": occluders.hair_over_eye(rgb, a.landmarks, a.picture.scale),
+            "fringe": occluders.fringe(rgb, a.landmarks, a.picture.scale)}
     if hand is not None:
         made["hand"] = occluders.hand(rgb, a.landmarks, hand, a.picture.scale)
     out = {}
@@ -92,12 +93,20 @@ def test_own_skin_hand_over_the_mouth_fails(generated, name):
     assert c.value["lip_contrast"] < c.limit["lip_contrast"]
 
 
-def test_hair_over_an_eye_fails_with_its_own_message(generated):
-    # A lock of grace_hopper's own hair colour over her right eye; her clean photo reads 0.
-    c = _occlusion(generated["grace_hopper"]["hair_over_eye"])
+@pytest.mark.parametrize("name", ["astronaut", "grace_hopper"])
+def test_hair_over_an_eye_fails_with_its_own_message(generated, name):
+    # A lock of the person's own hair colours over their right eye; the clean photo reads 0.
+    c = _occlusion(generated[name]["hair_over_eye"])
     assert c.status is Status.FAIL, c.value
     assert c.message == "头发遮住眼睛" and c.hint == "请把头发拨到耳后，露出双眼后重拍"
-    assert _occlusion(generated["grace_hopper"]["clean"]).value["eye_hair"] == 0.0
+    assert _occlusion(generated[name]["clean"]).value["eye_hair"] == 0.0
+
+
+@pytest.mark.parametrize("name", ["astronaut", "grace_hopper"])
+def test_a_fringe_above_the_eyebrows_passes(generated, name):
+    # The same strands, thick over the whole forehead, ending above the brows: both eyes show.
+    c = _occlusion(generated[name]["fringe"])
+    assert c.status is Status.PASS, c.value
 
 
 def test_an_unusual_face_colour_alone_does_not_fail(generated):
@@ -143,13 +152,15 @@ def test_black_phone_before_black_hair_fails(shared_photos, tmp_path):
 @pytest.mark.shared
 def test_own_hand_and_hair_over_an_eye_fail_on_a_real_dark_haired_photo(shared_photos, tmp_path):
     # hivision-test3: pale skin, red lips, long black hair. Her own-skin hand hides the lips; a lock
-    # of her black hair over her eye fills its columns, where her clean eyes, iris and lashes, do not.
+    # of her black hair over her eye fills its columns, where her clean eyes, iris and lashes, do not,
+    # and nor does a fringe that ends above her brows.
     with Image.open(shared_photos / "hivision-test3.jpg") as im:
         rgb = np.asarray(im.convert("RGB"))
     paths = _variants(rgb, tmp_path, "hivision-test3")
     assert _occlusion(paths["clean"]).status is Status.PASS
     assert _occlusion(paths["own_hand"]).message == "嘴部被遮挡（手或其他物体）"
     assert _occlusion(paths["hair_over_eye"]).message == "头发遮住眼睛"
+    assert _occlusion(paths["fringe"]).status is Status.PASS
 
 
 @pytest.mark.shared
