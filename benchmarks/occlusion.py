@@ -1,7 +1,10 @@
 """face.occlusion: its measure on every real photo and on generated occlusions, and its time per photo.
 
-Real photos (../shared/testdata/photos and photos-busy, none occluded) must pass; the phones and
-microphones of tests/occluders.py over each of them and over astronaut and grace_hopper must fail.
+Real photos (../shared/testdata/photos and photos-busy, none occluded) must pass; the phones,
+microphones, hands of the candidate's own skin and locks of their own hair over an eye of
+tests/occluders.py over each of them and over astronaut and grace_hopper must fail, and a fringe of
+their own hair ending above the eyebrows must pass. Each cell shows
+foreign_share, lip_redness, lip_contrast and eye_hair, then the status.
 The time is the measure alone on the analysed photo (the check itself only compares numbers).
 
     PYTHONPATH=. .venv/bin/python benchmarks/occlusion.py [runs per photo]
@@ -9,6 +12,7 @@ The time is the measure alone on the analysed photo (the check itself only compa
 
 from __future__ import annotations
 
+import collections
 import functools
 import sys
 import tempfile
@@ -47,6 +51,7 @@ def main() -> int:
             if p.suffix.lower() in (".jpg", ".png"):
                 sources[p.name] = p
     wrong, total, times = 0, 0, []
+    tally: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
     for name, src in sources.items():
         picture = Source.open(src, max_pixels=10**8).decode(profile.input.analysis_side)
         a = analyse(picture, profile)
@@ -58,7 +63,10 @@ def main() -> int:
         ms = 1000 * median_time(functools.partial(measure_occlusion, rgb, lm, mask, params), runs)
         times.append(ms)
         row = [f"{ms:5.1f} ms  {rgb.shape[1]}x{rgb.shape[0]}"]
-        for kind, make in (("clean", None), ("phone", occluders.phone), ("microphone", occluders.microphone)):
+        kinds = (("clean", None), ("phone", occluders.phone), ("microphone", occluders.microphone),
+                 ("own hand", occluders.own_hand), ("hair over eye", occluders.hair_over_eye),
+                 ("fringe", occluders.fringe))
+        for kind, make in kinds:
             pixels = rgb if make is None else make(rgb, lm)
             again = analyse(Picture(rgb=pixels, info=a.picture.info, scale=a.picture.scale), profile)
             if again.landmarks is None:
@@ -67,12 +75,17 @@ def main() -> int:
                 total += 1
                 continue
             status = face_occlusion(again, profile).status.value
-            good = (status == "pass") if make is None else (status == "fail")
+            good = (status == "pass") if kind in ("clean", "fringe") else (status == "fail")
             wrong += not good
             total += 1
-            assert again.occlusion is not None
-            row.append(f"{kind} {again.occlusion.foreign_share:.3f} {status}{'' if good else ' (WRONG)'}")
-        print(f"    {name:28s} " + "  ".join(row))
+            tally[kind][0] += good
+            tally[kind][1] += 1
+            o = again.occlusion
+            assert o is not None
+            row.append(f"{kind} {o.foreign_share:.3f} {o.lip_redness:5.1f} {o.lip_contrast:4.1f} {o.eye_hair:.2f} "
+                       f"{status}{'' if good else ' (WRONG)'}")
+        print(f"    {name:28s} " + " | ".join(row))
+    print("  ".join(f"{kind} {good}/{n}" for kind, (good, n) in tally.items()))
     print(f"{total - wrong}/{total} as expected; measure median {np.median(times):.1f} ms, max {max(times):.1f} ms "
           f"per analysed photo")
     tmp.cleanup()

@@ -95,3 +95,115 @@ def cut_hand(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     keep = (labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))) if count > 1 else skin > 0
     alpha = cv2.GaussianBlur(keep.astype(np.float32), (5, 5), 0)
     return np.dstack([crop, (alpha * 255).astype(np.uint8)])
+
+
+_SKIN = (50, 280, 205, 425, 151)  # mesh points on the cheeks and forehead
+
+
+def _own_patch(rgb: np.ndarray, centre: np.ndarray, side: int) -> np.ndarray:
+    """A square of the photo's own pixels around `centre` (clipped to the image)."""
+    h, w = rgb.shape[:2]
+    half = max(2, side // 2)
+    x, y = (int(np.clip(round(float(c)), half, hi - half - 1)) for c, hi in zip(centre, (w, h), strict=True))
+    return rgb[y - half : y + half, x - half : x + half]
+
+
+def own_hand(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
+    """`rgb` with a hand of the candidate's own skin laid flat over mouth and chin, fingers across
+    the face: its texture is the photo's own cheek pixels (tiled, mirrored), each finger shaded as a
+    cylinder, with dark creases between the fingers and across the knuckles, and soft edges."""
+    mouth, width, height = _scale(lm, k)
+    pts = lm.points[:, :2] / k
+    side = max(8, round(0.12 * height))
+    cheek = _own_patch(rgb, pts[_SKIN[0]], side)
+    fw = 0.15 * height  # a finger's width: about 1.7 cm of a 12 cm eye-to-chin distance
+    fingers, length = 4, 0.95 * width
+    top = float(mouth[1]) - 1.6 * fw  # the second finger lies over the lips
+    x0 = float(mouth[0]) - 0.55 * length
+    h, w = rgb.shape[:2]
+    # The cheek's own colour and fine grain (its shading removed, so the tiling shows no seams).
+    patch = cheek.astype(np.float32)
+    grain = patch - cv2.GaussianBlur(patch, (0, 0), 3.0)
+    colour = np.median(np.concatenate([_own_patch(rgb, pts[i], side).reshape(-1, 3) for i in _SKIN]), axis=0)
+    reps = (h // grain.shape[0] + 1, w // grain.shape[1] + 1, 1)
+    skin = colour + np.tile(grain, reps)[:h, :w]
+    shade = np.zeros((h, w), np.float32)
+    alpha = np.zeros((h, w), np.float32)
+    yy, xx = np.mgrid[:h, :w].astype(np.float32)
+    for i in range(fingers):
+        cy = top + (i + 0.5) * fw
+        end = x0 + length * (0.92 + 0.08 * (i in (1, 2)))  # middle fingers are longer
+        across = (yy - cy) / (fw / 2)  # -1..1 over the finger's width
+        inside = (np.abs(across) < 1) & (xx >= x0) & (xx <= end - fw / 2)
+        tip = (xx - (end - fw / 2)) ** 2 + (yy - cy) ** 2 < (fw / 2) ** 2
+        finger = inside | tip
+        light = 0.72 + 0.28 * np.sqrt(np.clip(1 - across**2, 0, 1))  # a cylinder lit from the front
+        for knuckle in (0.33, 0.6):  # creases across each finger, not in line from finger to finger
+            kx = x0 + (knuckle + 0.03 * ((i * 7) % 3 - 1)) * length
+            light = np.where(np.abs(xx - kx) < max(0.8, 0.03 * fw), light * 0.86, light)
+        shade = np.where(finger, light, shade)
+        alpha = np.maximum(alpha, finger.astype(np.float32))
+    soft = cv2.GaussianBlur(alpha, (0, 0), max(0.8, 0.04 * fw))
+    hand = skin * shade[..., None]
+    out = soft[..., None] * hand + (1 - soft[..., None]) * rgb.astype(np.float32)
+    return np.asarray(out.clip(0, 255), np.uint8)
+
+
+def hair_over_eye(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
+    """`rgb` with a lock of the candidate's own hair hanging over their right eye (image left): many
+    thin, slightly curved strands from the forehead to the cheek, each of a colour taken from the
+    real hair above the forehead."""
+    _, width, height = _scale(lm, k)
+    pts = lm.points[:, :2] / k
+    centre = (pts[33] + pts[133]) / 2
+    return _strands(rgb, lm, k, (float(centre[0]), 0.09 * width), (float(pts[10, 1]), float(centre[1]) + 0.3 * height),
+                    (-0.1 * width, -0.16 * width), int(0.9 * width / max(1, round(0.006 * height))) + 30)
+
+
+def fringe(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
+    """`rgb` with a thick fringe of the candidate's own hair over the whole forehead, ending just
+    above the eyebrows: allowed, as the eyes stay visible."""
+    _, width, height = _scale(lm, k)
+    pts = lm.points[:, :2] / k
+    brow_top = float(min(pts[i, 1] for i in _BROW_TOPS))
+    return _strands(rgb, lm, k, (float(pts[10, 0]), 0.17 * width), (float(pts[10, 1]) - 0.05 * height,
+                    brow_top - 0.03 * height), (-0.02 * width, 0.02 * width),
+                    int(1.8 * width / max(1, round(0.006 * height))) + 60)
+
+
+_BROW_TOPS = (105, 66, 334, 296)  # mesh points on the upper edge of both eyebrows
+
+
+def _strands(rgb: np.ndarray, lm: FaceLandmarks, k: float, x: tuple[float, float], y: tuple[float, float],
+             drift: tuple[float, float], count: int) -> np.ndarray:
+    """`count` strands of the photo's own hair colours from row y[0] down to y[1], starting about
+    x[0] (normal spread x[1]) and drifting sideways by between drift[0] and drift[1] as they fall."""
+    _, _, height = _scale(lm, k)
+    pts = lm.points[:, :2] / k
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    skin = np.median(np.concatenate([_own_patch(lab, pts[i], max(8, round(0.1 * height))).reshape(-1, 3)
+                                     for i in _SKIN]), axis=0)
+    x0, x1 = sorted(float(pts[i, 0]) for i in (33, 263))
+    top = float(pts[10, 1])
+    rows = slice(max(0, round(top - 0.35 * height)), max(1, round(top - 0.08 * height)))
+    band, band_lab = rgb[rows, round(x0) : round(x1)], lab[rows, round(x0) : round(x1)]
+    # hair: far from the skin, and not the forehead's shine (lighter, of the skin's hue)
+    far = (np.linalg.norm(band_lab - skin, axis=-1) > 25) & (
+        (band_lab[..., 0] < skin[0]) | (np.hypot(*(band_lab[..., 1:] - skin[1:]).transpose(2, 0, 1)) > 20))
+    assert far.any(), "no hair above the forehead to take the colour from"
+    typical = np.median(band_lab[far], axis=0)  # the hair's own colours, not background between strands
+    hair = band[far & (np.linalg.norm(band_lab - typical, axis=-1) < 20)]
+    rng = np.random.default_rng(9)
+    y_start, y_end = y
+    thick = max(1, round(0.006 * height))
+    out = rgb.copy()
+    for _ in range(count):
+        start = x[0] + rng.normal(0.0, x[1])
+        sideways = drift[0] + rng.uniform() * (drift[1] - drift[0])
+        ys = np.linspace(y_start + rng.uniform(0, 0.04) * height, y_end - rng.uniform(0, 0.06) * height, 16)
+        t = (ys - y_start) / (y_end - y_start)
+        xs = start + sideways * t**1.5
+        curve = np.round(np.stack([xs, ys], 1) * 4).astype(np.int32)  # 2 fractional bits
+        colour = tuple(int(c) for c in hair[rng.integers(len(hair))])
+        cv2.polylines(out, [curve], False, colour, thick, cv2.LINE_AA, shift=2)
+    return out

@@ -199,22 +199,37 @@ def face_mouth_closed(a: PhotoAnalysis, p: Profile) -> CheckResult:
 
 
 def face_occlusion(a: PhotoAnalysis, p: Profile) -> CheckResult:
-    """A piece of the lower face that is neither skin nor hair: an object held in front of it."""
+    """Something over the face: an object or hand before the mouth and chin, or hair over an eye.
+
+    Each cue fails with its own message and hint; the first failing one, else the first warning, speaks.
+    """
     o = a.occlusion
     assert o is not None
     r = p.checks.occlusion
-    value = _r(o.foreign_share)
-    limit = r.max_foreign_share
-    if o.foreign_share > r.max_foreign_share:
-        return CheckResult(
-            "face.occlusion", FAIL, value, limit, "有物体遮挡面部（手、话筒或手机）",
-            "请移开遮挡物后重拍", message_en="Something covers the face (a hand, microphone or phone)",
-        )
-    if o.foreign_share > r.warn_foreign_share:
-        return CheckResult(
-            "face.occlusion", WARN, value, limit, "面部下方可能有物体遮挡，请确认口鼻和下巴完整可见",
-            message_en="Something may cover the lower face: check that mouth, nose and chin show",
-        )
+    value = {"foreign_share": _r(o.foreign_share), "lip_redness": _r(o.lip_redness, 1),
+             "lip_contrast": _r(o.lip_contrast, 1), "eye_hair": _r(o.eye_hair)}
+    limit = {"foreign_share": r.max_foreign_share, "lip_redness": r.min_lip_redness,
+             "lip_contrast": r.min_lip_contrast, "eye_hair": r.max_eye_hair}
+    fails = (
+        (o.eye_hair > r.max_eye_hair, "头发遮住眼睛", "请把头发拨到耳后，露出双眼后重拍", "Hair covers an eye"),
+        (o.foreign_share > r.max_foreign_share, "有物体遮挡面部（手、话筒或手机）", "请移开遮挡物后重拍",
+         "Something covers the face (a hand, microphone or phone)"),
+        (o.lip_redness < r.min_lip_redness or o.lip_contrast < r.min_lip_contrast, "嘴部被遮挡（手或其他物体）",
+         "请把手或遮挡物从脸前移开，露出嘴巴和下巴后重拍", "Something covers the mouth (a hand or an object)"),
+    )
+    for failed, text, hint, text_en in fails:
+        if failed:
+            return CheckResult("face.occlusion", FAIL, value, limit, text, hint, message_en=text_en)
+    warns = (
+        (o.eye_hair > r.warn_eye_hair, "头发可能遮住了部分眼睛，请确认双眼完整可见",
+         "Hair may cover part of an eye: check that both eyes show"),
+        (o.foreign_share > r.warn_foreign_share or o.lip_redness < r.warn_lip_redness
+         or o.lip_contrast < r.warn_lip_contrast, "面部下方可能有物体遮挡，请确认口鼻和下巴完整可见",
+         "Something may cover the lower face: check that mouth, nose and chin show"),
+    )
+    for warned, text, text_en in warns:
+        if warned:
+            return CheckResult("face.occlusion", WARN, value, limit, text, message_en=text_en)
     return CheckResult("face.occlusion", PASS, value, limit, "面部无遮挡", message_en="Face not covered")
 
 

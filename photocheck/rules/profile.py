@@ -121,6 +121,12 @@ class OcclusionRules:
 
     max_foreign_share: float = field(metadata=num(0.0, 1.0))  # foreign piece of the lower face above this fails
     warn_foreign_share: float = field(metadata=num(0.0, 1.0))  # ...above this warns
+    min_lip_redness: float = field(metadata=num(-100, 100))  # lips less red than the cheeks by more: covered
+    warn_lip_redness: float = field(metadata=num(-100, 100))
+    min_lip_contrast: float = field(metadata=num(0, 100))  # lips closer to the skin around them: covered
+    warn_lip_contrast: float = field(metadata=num(0, 100))
+    max_eye_hair: float = field(metadata=num(0.0, 1.0))  # an eye's columns filled with hair above this share fails
+    warn_eye_hair: float = field(metadata=num(0.0, 1.0))
     skin_chroma: float = field(metadata=num(0, 100))
     skin_brighter: float = field(metadata=num(0, 100))
     hair_distance: float = field(metadata=num(0, 100))
@@ -131,10 +137,21 @@ class OcclusionRules:
     sample_radius: float = field(metadata=num(0.0, 0.5))
     opening: float = field(metadata=num(0.0, 0.5))
     oval_shrink: float = field(metadata=num(0.1, 1.0))
+    lip_ring: tuple[float, float] = field(metadata=band(1.0, 3.0))
+    eye_above: float = field(metadata=num(0.0, 0.5))
+    eye_below: float = field(metadata=num(0.0, 0.5))
+    eye_hair_match: float = field(metadata=num(0, 100))
+    eye_hair_along: float = field(metadata=num(0.0, 1.0))
+    eye_column_fill: float = field(metadata=num(0.0, 1.0))
 
     def problems(self) -> Iterator[tuple[str, str]]:
         if self.warn_foreign_share > self.max_foreign_share:
             yield "warn_foreign_share", f"must not be above max_foreign_share ({self.max_foreign_share})"
+        if self.warn_eye_hair > self.max_eye_hair:
+            yield "warn_eye_hair", f"must not be above max_eye_hair ({self.max_eye_hair})"
+        for name, low in (("warn_lip_redness", self.min_lip_redness), ("warn_lip_contrast", self.min_lip_contrast)):
+            if getattr(self, name) < low:
+                yield name, f"must not be below {name.replace('warn', 'min')} ({low})"
 
 
 @dataclass(frozen=True)

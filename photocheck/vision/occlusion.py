@@ -1,14 +1,25 @@
-"""What covers the candidate's face: an object of a colour the lower face has nowhere else (a
-microphone, a phone, a cup, a hand of another skin tone).
+"""What covers the candidate's face: an object held before the mouth and chin (a microphone, a
+phone, a cup, a hand, the candidate's own included), or hair over an eye.
 
-The raw measure, judged by face.occlusion against the profile: foreign_share, the largest connected
-piece of the lower face (the mesh's oval below the eyes, shrunk from its rim, the lips left out)
-whose colour is neither the candidate's skin, sampled on the cheeks and forehead, nor their hair
-sampled above the forehead, nor a blend of the two, where it is textured like strands (a beard or
-moustache), as a share of that region.
-Shadow keeps the skin's hue, so only a colour far from the skin's in chroma, or far brighter, is
-foreign. Limits: a textured object near a blend of skin and hair (a grey microphone grille before
-brown hair) reads as a beard, and the candidate's own hand is not foreign by colour.
+The raw measures, judged by face.occlusion against the profile:
+- foreign_share: the largest connected piece of the lower face (the mesh's oval below the eyes,
+  shrunk from its rim, the lips left out) whose colour is neither the candidate's skin, sampled on
+  the cheeks, forehead and nose bridge, nor their hair sampled above the forehead, nor a blend of
+  the two where it is textured like strands (a beard or moustache), as a share of that region.
+  Shadow keeps the skin's hue, so only a colour far from the skin's in chroma, or far brighter, is
+  foreign.
+- lip_redness and lip_contrast: where the mesh puts the lips (the mesh places them even under a
+  hand), lips are at least as red as the cheeks and differ in colour from the skin around them.
+  Anything held over the mouth hides both: a grey or dark object is less red than the skin (a
+  grille between skin and dark hair that reads as a beard above), and a hand of any skin tone
+  covers lips and surroundings alike. So the candidate's own hand is found where it covers the
+  mouth, not where it covers only the chin.
+- eye_hair: for the eye more covered, the share of its columns (between its corners, from just
+  below the brow to below the lower lid) that are mostly hair: the hair's colour, or strands of it
+  over skin (blends nearer the hair than the skin). Iris, lashes and a glasses rim fill only part
+  of a column and a fringe ends above the brow; a lock of hair over the eye fills it top to bottom.
+  Without a hair model (a bald head, no mask) it is 0. Limit: a lock of a colour the band above
+  the forehead does not show (there, mostly forehead or background) is not found.
 """
 
 from __future__ import annotations
@@ -20,10 +31,14 @@ import numpy as np
 from photocheck.vision.face import FACE_OVAL, FaceLandmarks
 from photocheck.vision.remnants import lab_float
 
-# MediaPipe face-mesh indices: skin samples (forehead, both cheeks, both upper cheeks) and the
-# outer lip ring.
-_SKIN_SAMPLES = (151, 50, 280, 101, 330)
+# MediaPipe face-mesh indices: skin samples (forehead, both cheeks, both upper cheeks, the nose's
+# bridge twice, which neither a lock over an eye nor a hand over the mouth covers), the outer and
+# inner lip rings, and each eye's contour (the subject's right, then left).
+_SKIN_SAMPLES = (151, 50, 280, 101, 330, 168, 197)
 _OUTER_LIPS = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
+_INNER_LIPS = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
+_EYES = ((33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7),
+         (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249))
 _LOWER_EYELIDS = (145, 374)
 _FOREHEAD = 10
 _OUTER_EYE_CORNERS = (33, 263)
@@ -44,6 +59,12 @@ class OcclusionParams:
     sample_radius: float  # skin sample discs, x the face height
     opening: float  # morphological opening, x the face height, that drops specks and edges
     oval_shrink: float  # the oval shrunk towards its centre: its rim shows background and hair
+    lip_ring: tuple[float, float]  # the skin around the lips: the outer lip ring scaled about its centre by these
+    eye_above: float  # an eye's box reaches this far above its contour (below the brow), x the face height...
+    eye_below: float  # ...and this far below it
+    eye_hair_match: float  # Lab distance from the blends of skin and hair within which an eye pixel is hair...
+    eye_hair_along: float  # ...if its blend is at least this far from skin (0) to hair (1)
+    eye_column_fill: float  # a column of the eye's box this full of hair is covered
 
 
 def params_from(rules: object) -> OcclusionParams:
@@ -51,33 +72,21 @@ def params_from(rules: object) -> OcclusionParams:
     import dataclasses
 
     names = {f.name for f in dataclasses.fields(OcclusionParams)}
-    return OcclusionParams(**{k: v for k, v in vars(rules).items() if k in names})
+    values = {k: v for k, v in vars(rules).items() if k in names}
+    values["lip_ring"] = tuple(values["lip_ring"])
+    return OcclusionParams(**values)
 
 
 @dataclass(frozen=True)
 class OcclusionMeasures:
     foreign_share: float  # largest foreign piece / lower-face region
+    lip_redness: float  # Lab a of the lips (75th percentile) - the skin's median a
+    lip_contrast: float  # Lab distance between the lips' median and the skin around them
+    eye_hair: float  # share of the more covered eye's columns filled with hair
 
 
 def measure_occlusion(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | None,
                       p: OcclusionParams) -> OcclusionMeasures:
-    return OcclusionMeasures(foreign_share=_foreign_share(rgb, lm, mask, p))
-
-
-def _disc_pixels(lab: np.ndarray, centres: np.ndarray, radius: int) -> np.ndarray:
-    h, w = lab.shape[:2]
-    out = []
-    for x, y in np.round(centres).astype(int):
-        ys, xs = np.ogrid[max(0, y - radius):min(h, y + radius + 1), max(0, x - radius):min(w, x + radius + 1)]
-        if ys.size and xs.size:
-            keep = (ys - y) ** 2 + (xs - x) ** 2 <= radius * radius
-            out.append(lab[ys, xs][keep])
-    return np.concatenate(out) if out else np.zeros((0, 3), np.float32)
-
-
-def _foreign_share(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | None, p: OcclusionParams) -> float:
-    import cv2
-
     h, w = rgb.shape[:2]
     fh = max(lm.face_height, 1.0)
     oval = lm.points[list(FACE_OVAL), :2]
@@ -88,14 +97,34 @@ def _foreign_share(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | None, 
     if mask is not None:
         mask = mask[y0:y1, x0:x1]
     points = lm.points[:, :2] - np.array([x0, y0], np.float32)  # crop pixels
+    discs = _disc_medians(lab, points[list(_SKIN_SAMPLES)], max(2, round(p.sample_radius * fh)))
+    skin_lab = np.median(discs, axis=0)  # of each disc's median: a lock of hair over three discs of seven is outvoted
+    hair = _hair_pixels(lab, points, mask, skin_lab, fh, p)
+    hair_lab = np.median(hair, axis=0) if len(hair) else None
+    redness, contrast = _lips(lab, points, skin_lab, p)
+    return OcclusionMeasures(
+        foreign_share=_foreign_share(lab, points, skin_lab, hair_lab, fh, p),
+        lip_redness=redness,
+        lip_contrast=contrast,
+        eye_hair=0.0 if hair_lab is None else _eye_hair(lab, points, skin_lab, hair_lab, fh, p),
+    )
+
+
+def _disc_medians(lab: np.ndarray, centres: np.ndarray, radius: int) -> np.ndarray:
+    """The median colour of each disc, (n, 3); a disc past the image's edge repeats its edge pixels."""
+    dy, dx = np.nonzero(np.hypot(*np.ogrid[-radius:radius + 1, -radius:radius + 1]) <= radius)
+    h, w = lab.shape[:2]
+    x = np.clip(np.round(centres[:, 0]).astype(int)[:, None] + dx - radius, 0, w - 1)
+    y = np.clip(np.round(centres[:, 1]).astype(int)[:, None] + dy - radius, 0, h - 1)
+    medians: np.ndarray = np.median(lab[y, x], axis=1)  # one call for every disc
+    return medians
+
+
+def _foreign_share(lab: np.ndarray, points: np.ndarray, skin_lab: np.ndarray, hair_lab: np.ndarray | None,
+                   fh: float, p: OcclusionParams) -> float:
+    import cv2
+
     oval = points[list(FACE_OVAL)]
-    radius = max(2, round(p.sample_radius * fh))
-
-    skin = _disc_pixels(lab, points[list(_SKIN_SAMPLES)], radius)
-    if len(skin) == 0:
-        return 0.0
-    skin_lab = np.median(skin, axis=0)
-
     region = np.zeros(lab.shape[:2], np.uint8)
     centre = oval.mean(axis=0)
     cv2.fillPoly(region, [np.round(centre + (oval - centre) * p.oval_shrink).astype(np.int32)], 1)
@@ -107,14 +136,12 @@ def _foreign_share(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | None, 
     if n == 0:
         return 0.0
 
-    hair = _hair_pixels(lab, points, mask, skin_lab, fh, p)
     top = max(0, int(eyes_y))  # colours are judged in the region's rows only
     low, region = lab[top:], region[top:]
     chroma = np.hypot(low[..., 1] - skin_lab[1], low[..., 2] - skin_lab[2])
     foreign = (chroma > p.skin_chroma) | (low[..., 0] > skin_lab[0] + p.skin_brighter)
-    if len(hair):
-        hair_lab = np.median(hair, axis=0)
-        foreign &= (_blend_distance(low, skin_lab, hair_lab) > p.hair_distance) | ~_textured(low[..., 0], fh, p)
+    if hair_lab is not None:
+        foreign &= (_blend(low, skin_lab, hair_lab)[0] > p.hair_distance) | ~_textured(low[..., 0], fh, p)
     foreign &= region.astype(bool)
     k = max(1, round(p.opening * fh)) | 1
     foreign_u8 = cv2.morphologyEx(foreign.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
@@ -123,13 +150,61 @@ def _foreign_share(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | None, 
     return largest / n
 
 
-def _blend_distance(lab: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> np.ndarray:
-    """Lab distance of each pixel from the blends of skin and hair: a beard's strands over its skin
-    (a grey beard on a pink face is neither colour alone)."""
+def _lips(lab: np.ndarray, points: np.ndarray, skin_lab: np.ndarray, p: OcclusionParams) -> tuple[float, float]:
+    """(lip_redness, lip_contrast): the lips' redness over the cheeks', and their colour's distance
+    from the skin just around them (teeth and an open mouth left out)."""
+    import cv2
+
+    inner_scale, outer_scale = p.lip_ring
+    outer = points[list(_OUTER_LIPS)]
+    centre = outer.mean(axis=0)
+    ring = centre + (outer - centre) * outer_scale
+    h, w = lab.shape[:2]
+    x0, y0 = np.clip(np.floor(ring.min(axis=0)).astype(int), 0, [w, h])
+    x1, y1 = np.clip(np.ceil(ring.max(axis=0)).astype(int) + 1, 0, [w, h])
+    lab, corner = lab[y0:y1, x0:x1], np.array([x0, y0], np.float32)  # the mouth's box only
+    outer, centre, ring = outer - corner, centre - corner, ring - corner
+    lips = np.zeros(lab.shape[:2], np.uint8)
+    cv2.fillPoly(lips, [np.round(outer).astype(np.int32)], 1)
+    cv2.fillPoly(lips, [np.round(points[list(_INNER_LIPS)] - corner).astype(np.int32)], 0)
+    around = np.zeros_like(lips)
+    cv2.fillPoly(around, [np.round(ring).astype(np.int32)], 1)
+    cv2.fillPoly(around, [np.round(centre + (outer - centre) * inner_scale).astype(np.int32)], 0)
+    on_lips, on_skin = lab[lips > 0], lab[around > 0]
+    if len(on_lips) == 0 or len(on_skin) == 0:  # the mouth outside the photo: face.complete's matter
+        return 0.0, 0.0
+    redness = float(np.percentile(on_lips[:, 1], 75)) - float(skin_lab[1])
+    contrast = float(np.linalg.norm(np.median(on_lips, axis=0) - np.median(on_skin, axis=0)))
+    return redness, contrast
+
+
+def _eye_hair(lab: np.ndarray, points: np.ndarray, skin_lab: np.ndarray, hair_lab: np.ndarray, fh: float,
+              p: OcclusionParams) -> float:
+    """The larger share, over both eyes, of the eye box's columns mostly filled with hair colour."""
+    h, w = lab.shape[:2]
+    worst = 0.0
+    for eye in _EYES:
+        contour = points[list(eye)]
+        x0, x1 = (int(np.clip(round(float(v)), 0, w)) for v in (contour[:, 0].min(), contour[:, 0].max()))
+        y0 = int(np.clip(round(float(contour[:, 1].min()) - p.eye_above * fh), 0, h))
+        y1 = int(np.clip(round(float(contour[:, 1].max()) + p.eye_below * fh), 0, h))
+        if x1 <= x0 or y1 <= y0:
+            continue
+        box = lab[y0:y1, x0:x1]
+        distance, along = _blend(box, skin_lab, hair_lab)
+        hairy = (distance <= p.eye_hair_match) & (along >= p.eye_hair_along)
+        worst = max(worst, float((hairy.mean(axis=0) >= p.eye_column_fill).mean()))
+    return worst
+
+
+def _blend(lab: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel's Lab distance from the blends of skin and hair, and how far along from skin (0)
+    to hair (1) its nearest blend is: strands over skin (a beard, a lock over an eye) are neither
+    colour alone."""
     axis = hair - skin
     t = np.clip(((lab - skin) @ axis) / max(float(axis @ axis), 1e-6), 0.0, 1.0)
     distance: np.ndarray = np.linalg.norm(lab - (skin + t[..., None] * axis), axis=-1)
-    return distance
+    return distance, t
 
 
 def _textured(lightness: np.ndarray, fh: float, p: OcclusionParams) -> np.ndarray:
