@@ -285,7 +285,7 @@ def test_any_geometry_failure_is_a_user_error_for_that_item(tmp_path, monkeypatc
         raise IndexError("index 0 is out of bounds")
 
     monkeypatch.setattr(geometry, "trim_bounds", broken)
-    monkeypatch.setattr(geometry, "straighten", broken)
+    monkeypatch.setattr(geometry, "plan_page", broken)
     path = tmp_path / "page.png"
     Image.fromarray(docgen.flat_document("diploma", seed=0).image).save(path)
     with pytest.raises(UserError) as info:

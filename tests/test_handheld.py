@@ -117,6 +117,28 @@ def test_face_check_messages():
     assert eyes.failed and "截断" in eyes.message
 
 
+@pytest.mark.slow  # face detection and OCR
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_a_loose_held_card_is_recognised_even_mirrored_or_beside_a_name_tag(tmp_path, person, mirrored):
+    # grace_hopper's name tag ("HOPPER") is text far from the card: the card's own text decides
+    # whether the face is the portrait printed on it. A selfie camera's mirror image reads as a
+    # few stray characters, like a portrait, until it is read the right way round.
+    held = _jpeg(docgen.handheld_photo(person, _card(), mirrored=mirrored), tmp_path / "IMG_5.jpg")
+    assert picture_kind(held, SPEC, max_pixels=PROFILE.input.max_pixels) == Picture(portrait=False, category="identity")
+
+
+def test_the_card_text_is_the_cluster_of_lines_that_reads_most(astronaut_rgb):
+    from photocheck.documents.handheld import card_text
+    from photocheck.documents.ocr import TextLine, read_text
+
+    lines = read_text(docgen.handheld_photo(astronaut_rgb, _card()))
+    tag = TextLine("HOPPER", 1.0, np.array([[5, 5], [60, 5], [60, 25], [5, 25]], np.float32))
+    card = card_text([*lines, tag])
+    assert all(ln is not tag for ln in card)
+    texts = {ln.text for ln in card}
+    assert {"姓名", "张三", "公民身份号码"} <= texts and any(t.startswith("420106") for t in texts)
+
+
 @pytest.mark.slow  # face detection and OCR of the collect step
 def test_collect_places_a_held_card_and_never_sends_it_to_the_photo_step(tmp_path, astronaut_rgb, grace_hopper_rgb,
                                                                         grace_hopper_path):

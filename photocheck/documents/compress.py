@@ -28,6 +28,8 @@ from PIL import Image
 from photocheck.io.jpeg import highest_quality
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from photocheck.documents.ocr import TextLine
 
 # The highest JPEG quality searched (the lowest is the profile's materials.floor_quality).
@@ -430,15 +432,16 @@ def _palette_plan(level: _Level, mode: _Mode, max_bytes: int, q_floor: int) -> _
     return _Plan(level, mode, None, q_floor, _Candidate(mode, data, level.width, level.height, None))
 
 
-def _plans(level: _Level, modes: list[_Mode], max_bytes: int, q_floor: int) -> list[_Plan]:
+def _plans(level: _Level, modes: _Modes, max_bytes: int, q_floor: int) -> list[_Plan]:
     """The modes' plans at one resolution, in order of preference.
 
     A colour JPEG that reaches Q_MAX in 4:2:0 leaves bytes to spare, spent on full-resolution
     colour (4:4:4 at Q_MAX) if that fits too. With palette PNGs in play the proxy ranks; of
     near-equal ones a palette PNG first (as faithful as a q95 JPEG of a flat page, crisp, and a
     fifth of its bytes), then mode order."""
-    plans = [p for m in modes
-             if (p := (_jpeg_plan if m.colours is None else _palette_plan)(level, m, max_bytes, q_floor))]
+    first = _jpeg_plan(level, modes.jpeg, max_bytes, q_floor)
+    plans = [p for p in [first] if p] + [p for m in modes.palettes.result()
+                                         if (p := _palette_plan(level, m, max_bytes, q_floor))]
     jpeg = next((p for p in plans if p.png is None), None)
     if jpeg is not None and not jpeg.mode.grey and jpeg.quality == Q_MAX:
         full_colour = _Mode(False, 0, None)
@@ -449,24 +452,34 @@ def _plans(level: _Level, modes: list[_Mode], max_bytes: int, q_floor: int) -> l
     return sorted(plans, key=lambda p: (-round(p.proxy(), 3), p.png is None))
 
 
-def _modes(rgb: np.ndarray, allow_grey: bool, allow_png: bool) -> list[_Mode]:
+@dataclass(frozen=True)
+class _Modes:
+    """The encodings to try: a JPEG always, palette PNGs for a flat page."""
+
+    jpeg: _Mode
+    palettes: Future[list[_Mode]]  # decided on a helper thread while the JPEG is planned
+
+
+def _modes(rgb: np.ndarray, allow_grey: bool, allow_png: bool) -> _Modes:
+    from photocheck.concurrency import helper
     from photocheck.documents.geometry import halve
 
     small = halve(rgb, MEASURE_SIDE)
     grey = allow_grey and not has_colour(small)
-    modes = [_Mode(grey, 2, None)]
-    if allow_png and is_flat(small, grey):
-        modes += [_Mode(grey, None, k) for k in PALETTE_SIZES]
-    return modes
+
+    def palettes() -> list[_Mode]:
+        return [_Mode(grey, None, k) for k in PALETTE_SIZES] if allow_png and is_flat(small, grey) else []
+
+    return _Modes(_Mode(grey, 2, None), helper("page-flatness").submit(palettes))
 
 
 def _candidates(rgb: np.ndarray, max_bytes: int, scale: float, floor: float,
-                modes: list[_Mode], q_floor: int) -> Iterator[_Candidate]:
+                modes: _Modes, q_floor: int) -> Iterator[_Candidate]:
     """Full-size candidates in order of preference: at `scale`, preceded by one step smaller
     (not below `floor`) when the best JPEG quality at `scale` is under Q_GOOD. If nothing fits,
     keep shrinking past the floor: an upload that fits beats none, and its legibility score
     then tells the user."""
-    grey = modes[0].grey
+    grey = modes.jpeg.grey
     level = _level(rgb, scale, grey)
     plans = _plans(level, modes, max_bytes, q_floor)
     quality = max((p.quality for p in plans if p.quality is not None), default=0)
@@ -483,7 +496,7 @@ def _candidates(rgb: np.ndarray, max_bytes: int, scale: float, floor: float,
         if found:
             return
         # Bytes go roughly with the pixel count: jump to where the lowest quality should fit.
-        need = level.predicted_bytes(modes[0], q_floor)
+        need = level.predicted_bytes(modes.jpeg, q_floor)
         scale *= min(SCALE_STEP, 0.97 * math.sqrt(max_bytes / need))
         if max(rgb.shape[:2]) * scale < MIN_SIDE:
             return

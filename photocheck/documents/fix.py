@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
-from photocheck.concurrency import release_between_stages
+from photocheck.concurrency import helper, release_between_stages
 from photocheck.documents import checks as mc
 from photocheck.documents.classify import classify
 from photocheck.errors import UserError
@@ -298,15 +298,7 @@ def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]]
     """Upright, cut to the document, straight, borders trimmed, shadows flattened: the
     full-resolution pixels go through one warp and one divide. `photo` (the hand-held ID photo)
     is only turned upright: a cut-out would crop the person away, flattening would bleach them."""
-    from photocheck.documents.geometry import (
-        blur_measure,
-        downscale,
-        flatten,
-        glare_fraction,
-        paper_background,
-        rotate_upright,
-        straighten,
-    )
+    from photocheck.documents.geometry import downscale, flatten, plan_page, rotate_upright, warp_page
 
     with _timed(timings, "geometry"):
         preview, _ = downscale(rgb, PREVIEW_SIDE)
@@ -320,14 +312,24 @@ def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]]
         # the corners, through a view, and turned by the warp below.
         upright = np.rot90(rgb, -(turn // 90) % 4)
         quad = _quad(upright, rotate_upright(preview, turn), corners)
-        page = straighten(rgb, quad, clockwise=turn, preview=preview, max_angle=MAX_DESKEW_DEGREES,
-                          measure_side=MEASURE_SIDE)
-        # Measured before flattening, which whitens the paper and so hides highlights.
-        sharpness, glare = blur_measure(page.measure), glare_fraction(page.measure)
-        flat = flatten(page.image, background=paper_background(page.measure))
+        page = plan_page(rgb, quad, clockwise=turn, preview=preview, max_angle=MAX_DESKEW_DEGREES,
+                         measure_side=MEASURE_SIDE)
+        # The measures read only the small copy: on the second core while the full warp runs.
+        measured = helper("page-measures").submit(_page_measures, page.measure)
+        image = warp_page(rgb, page)
+        sharpness, glare, background = measured.result()
+        flat = flatten(image, background=background)
     notes = _geometry_notes(turn, rotation is not None, quad.found, corners is not None, page.skew, pdf)
     notes.append("已压平阴影、提亮纸张")
     return FlatPage(flat, turn, confidence, quad.points, quad.found, sharpness, glare, tuple(notes))
+
+
+def _page_measures(measure: np.ndarray) -> tuple[float, float, np.ndarray]:
+    """Sharpness, glare and the paper's shading, measured before flattening, which whitens the
+    paper and so hides highlights."""
+    from photocheck.documents.geometry import blur_measure, glare_fraction, paper_background
+
+    return blur_measure(measure), glare_fraction(measure), paper_background(measure)
 
 
 def _upright_photo(rgb: np.ndarray, turn: int, confidence: float | None, manual: bool,

@@ -372,13 +372,16 @@ def _scaling(fx: float, fy: float) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Straightened:
-    image: np.ndarray  # full resolution: upright, rectified, deskewed, trimmed
+class PagePlan:
+    """Where the page goes: every transform composed, and the page measured on a small copy."""
+
+    transform: np.ndarray  # 3x3 homography from the photo as loaded to the trimmed upright page
+    size: tuple[int, int]  # the page's (width, height) at full resolution
     measure: np.ndarray  # the same page at most `measure_side` px long, for measuring
     skew: float  # deskew angle applied, degrees counter-clockwise (OpenCV's convention)
 
 
-def straighten(
+def plan_page(
     rgb: np.ndarray,
     quad: Quad,
     *,
@@ -386,13 +389,14 @@ def straighten(
     preview: np.ndarray | None = None,
     max_angle: float = 10.0,
     measure_side: int = 1000,
-) -> Straightened:
-    """rotate_upright, rectify, deskew and trim_border with one full-resolution warp.
+) -> PagePlan:
+    """rotate_upright, rectify, deskew and trim_border composed into one transform, for
+    warp_page to resample the full-resolution pixels once.
 
     `rgb` is the photo as loaded and `quad` the document in it turned `clockwise`. The deskew
     angle and the trim bounds are measured on a copy warped from `preview` (a reduced copy of
-    `rgb`; made here when not given), then all transforms are composed so the full-resolution
-    pixels are resampled once, bilinear: at about 1:1 a cubic kernel costs three times as much.
+    `rgb`; made here when not given), so the caller can measure that copy while the full
+    warp runs.
     """
     import cv2
 
@@ -418,8 +422,13 @@ def straighten(
     top, left = round(y0 / fm), round(x0 / fm)
     bottom, right = min(height, round(y1 / fm)), min(width, round(x1 / fm))
     shift = np.array([[1.0, 0.0, -left], [0.0, 1.0, -top], [0.0, 0.0, 1.0]])
-    image = _warp(rgb, shift @ to_rect, (right - left, bottom - top))
-    return Straightened(image, measure, angle)
+    return PagePlan(shift @ to_rect, (right - left, bottom - top), measure, angle)
+
+
+def warp_page(rgb: np.ndarray, plan: PagePlan) -> np.ndarray:
+    """The planned page at full resolution, bilinear: at about 1:1 a cubic kernel costs three
+    times as much."""
+    return _warp(rgb, plan.transform, plan.size)
 
 
 def _warp(rgb: np.ndarray, m: np.ndarray, size: tuple[int, int]) -> np.ndarray:

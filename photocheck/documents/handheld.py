@@ -23,6 +23,9 @@ MIN_FACE_SCORE = 0.6  # a detection weaker than this is not a face a reviewer wo
 # A second face at least this share of the largest one's area is another person (the card's
 # own portrait is a few percent of it).
 SECOND_PERSON = 0.35
+# Lines of one card lie within this many line heights of each other (an ID card's widest gap is
+# beside its portrait, about three); other text in the picture is further away.
+CARD_GAP = 4.0
 
 
 @dataclass(frozen=True)
@@ -59,12 +62,42 @@ def card_chars(lines: Sequence[TextLine]) -> float:
     return round(strength(lines), 1)
 
 
+def card_text(lines: Sequence[TextLine]) -> list[TextLine]:
+    """The lines of the card: the cluster of lines (each within CARD_GAP line heights of another)
+    that holds the most confidently read characters. A name tag on the candidate's clothes or a
+    poster behind them is text too, but away from the card."""
+    if not lines:
+        return []
+    boxes = [(ln.box.min(axis=0), ln.box.max(axis=0)) for ln in lines]
+    reach = CARD_GAP * float(np.median([hi[1] - lo[1] for lo, hi in boxes]))
+    cluster = list(range(len(lines)))  # union-find roots
+
+    def root(i: int) -> int:
+        while cluster[i] != i:
+            cluster[i] = cluster[cluster[i]]
+            i = cluster[i]
+        return i
+
+    for i, (lo_i, hi_i) in enumerate(boxes):
+        for j in range(i):
+            lo_j, hi_j = boxes[j]
+            gap = np.maximum(np.maximum(lo_i - hi_j, lo_j - hi_i), 0)
+            if float(np.hypot(*gap)) <= reach:
+                cluster[root(i)] = root(j)
+    groups: dict[int, list[TextLine]] = {}
+    for i, ln in enumerate(lines):
+        groups.setdefault(root(i), []).append(ln)
+    return max(groups.values(), key=strength)
+
+
 def outside_text(box: tuple[float, float, float, float], lines: Sequence[TextLine], scale: float) -> bool:
     """The face box's centre (in px of a copy `scale` times the lines' image) lies outside the
-    box around all text: a live face beside the card, not the portrait printed on it."""
-    if not lines:
+    box around the card's text (card_text): a live face beside the card, not the portrait
+    printed on it."""
+    card = card_text(lines)
+    if not card:
         return True
-    pts = np.concatenate([ln.box for ln in lines]) * scale
+    pts = np.concatenate([ln.box for ln in card]) * scale
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     (tx0, ty0), (tx1, ty1) = pts.min(axis=0), pts.max(axis=0)
     return not (tx0 <= cx <= tx1 and ty0 <= cy <= ty1)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from photocheck.documents.classify import classify
 from photocheck.documents.handheld import MIN_FACE_SCORE, PREVIEW_SIDE, outside_text
 from photocheck.documents.mirror import strength
@@ -54,14 +56,22 @@ def picture_kind(path: Path, spec: MaterialsSpec, *, max_pixels: int) -> Picture
         return None
     h, w = rgb.shape[:2]
     face = max(faces, key=lambda f: f.area)
+    box = face.box
     lines = read_text(rgb)
+    guess = classify(plain_text(lines), spec)
+    if not guess.category_id:
+        # A selfie camera's mirror image of a held card reads as a few stray characters (and would
+        # pass for a portrait): read the picture the right way round too, and keep the better.
+        flipped = read_text(np.ascontiguousarray(rgb[:, ::-1]))
+        if strength(flipped) > strength(lines):
+            lines, guess = flipped, classify(plain_text(flipped), spec)
+            box = (w - box[2], box[1], w - box[0], box[3])
     if strength(lines) <= checks.portrait_max_chars:
         return Picture(portrait=True) if len(faces) == 1 and face.area / (h * w) >= checks.portrait_min_face else None
-    if face.area / (h * w) < checks.handheld_min_face or not outside_text(face.box, lines, 1.0):
+    if face.area / (h * w) < checks.handheld_min_face or not outside_text(box, lines, 1.0):
         return None
     # The card's side is the one the hand-held photo shows (an ID card's back has an emblem that
     # the detector may take for a face, printed beside its text).
-    guess = classify(plain_text(lines), spec)
     cat = spec.category(guess.category_id) if guess.category_id else None
     if cat is None or not cat.slot(checks.handheld_slot) or guess.slot not in checks.handheld_sides:
         return None
