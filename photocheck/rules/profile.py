@@ -204,6 +204,8 @@ class BackgroundCleanRules:
     hue_chroma: float = field(metadata=num(0, 200))
     hue_seg: float = field(metadata=num(0.0, 1.0))
     hue_rim: float = field(metadata=num(0.0, 1.0))
+    hue_below: float = field(metadata=num(0.0, 1.0))
+    hue_grow: float = field(metadata=num(0, 180))
     hue_face_share: float = field(metadata=num(0.0, 0.5))
     replaced_white_share: float
 
@@ -284,6 +286,10 @@ class MatteRules:
     crown_chroma: float = field(metadata=num(0, 200))
     crown_rim: float = field(metadata=num(0, 1))
     crown_alpha: float = field(metadata=num(0, 1))
+    crown_below: float = field(metadata=num(0, 1))
+    crown_fringe: float = field(metadata=num(0, 0.1))
+    crown_seed_chroma: float = field(metadata=num(0, 200))
+    crown_grow: float = field(metadata=num(0, 0.1))
     crown_samples: int = field(metadata=num(1, None))
     composite: CompositeRules
 

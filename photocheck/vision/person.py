@@ -93,6 +93,10 @@ class MatteParams:
     crown_chroma: float = 6.0  # judged for colours (and palette colours) at least this saturated (Lab chroma),
     crown_rim: float = 0.03  # only this close (share of the width) to the background,
     crown_alpha: float = 0.1  # among the pixels the matte keeps at least this much of
+    crown_below: float = 0.0  # ...and, outside the face, down to this share of the face height below the forehead;
+    crown_fringe: float = 0.0  # ...where pieces count only deeper than this (share of the width) from the background,
+    crown_seed_chroma: float = 0.0  # ...and at least this saturated (Lab chroma);
+    crown_grow: float = 0.0  # a piece takes the pixels this close (share of the width) nearer to the background too
     crown_samples: int = 400  # background colours of the scene compared with (a subsample)
 
 

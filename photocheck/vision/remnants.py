@@ -67,6 +67,8 @@ class RemnantParams:
     hue_chroma: float = 5.0
     hue_seg: float = 0.99
     hue_rim: float = 1.0  # only this close (share of the width) to the white, at the outline
+    hue_below: float = 0.0  # beside the face, down to this share of the face height below the forehead
+    hue_grow: float = 180.0  # a piece takes the pixels it touches this many degrees from those hues (180: none)
     hue_face_share: float = 0.02  # the face's hues count from this quantile to its complement (lips, cheeks)
 
 
@@ -197,14 +199,26 @@ def cue_masks(
                 # comes close to a street's green in Lab, not in hue.
                 crown = head & (person < p.hue_seg) & (
                     cv2.distanceTransform(something.astype(np.uint8), cv2.DIST_L2, 3) <= p.hue_rim * w)
-                crown[max(0, int(float(landmarks.forehead[1]) * k)) :] = False
+                forehead_y = float(landmarks.forehead[1])
+                below = forehead_y + p.hue_below * (float(landmarks.chin[1]) - forehead_y)
+                crown[max(0, int(below * k)) :] = False
                 hue = np.zeros((h, w), bool)
                 hues = np.concatenate([head_palette, _hue_extremes(lab, oval, p.hue_chroma, p.hue_face_share)])
                 hue[crown] = foreign_hue(lab[crown], hues, p.hue_chroma, p.hue_distance)
+                if hue.any() and p.hue_grow < p.hue_distance:
+                    # Beside the head a piece of that hue takes the pixels it touches whose hue is nearer
+                    # the candidate's (a dark flag blue beside a navy cap, half of it within reach of
+                    # the cap's hue). On the crown a band of the hair's own colour may lie at the outline.
+                    weak = crown.copy()
+                    weak[: max(0, int(forehead_y * k))] = False
+                    weak[weak] = foreign_hue(lab[weak], hues, p.hue_chroma, p.hue_grow)
+                    _, comp = cv2.connectedComponents((weak | hue).astype(np.uint8), connectivity=8)
+                    ids = np.unique(comp[hue])
+                    hue = np.isin(comp, ids[ids > 0])
                 cues.append(("hue", opened(hue)))
             if source_background is not None and len(source_background):
                 near_bg = np.full((h, w), np.inf, np.float32)
-                near_bg[band] = _nearest(lab[band], source_background)
+                near_bg[band] = nearest(lab[band], source_background)
                 cues.append(("source", opened(band & (near_bg + p.source_margin < to_person))))
     return k, cues
 
@@ -277,7 +291,7 @@ def _foreign_skin(rgb: np.ndarray, lab: np.ndarray, solid: np.ndarray, oval: np.
 
     h, w = solid.shape
     near = np.zeros((h, w), bool)
-    near[solid] = _nearest(lab[solid], skin) <= p.skin_distance
+    near[solid] = nearest(lab[solid], skin) <= p.skin_distance
     face = np.zeros((h, w), np.uint8)
     cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
     _, comp = cv2.connectedComponents((near | (face > 0)).astype(np.uint8), connectivity=8)
@@ -433,7 +447,7 @@ def _hue_extremes(lab: np.ndarray, oval: np.ndarray, chroma: float, share: float
     return picked
 
 
-def _nearest(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
+def nearest(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
     """Distance of each colour to the nearest palette colour (one pass per colour: palettes are short)."""
     best = np.full(len(px), np.inf, np.float32)
     channels = [np.ascontiguousarray(px[:, c]) for c in range(3)]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photocheck.vision.remnants import OVAL, dilated_oval, foreign_hue, lab_float, palette, palette_distance
+from photocheck.vision.remnants import OVAL, dilated_oval, foreign_hue, lab_float, nearest, palette, palette_distance
 
 if TYPE_CHECKING:
     from photocheck.vision.face import FaceLandmarks
@@ -69,11 +69,17 @@ def vivid_beside_jaw(lab: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks, p: M
 
 def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, lm: FaceLandmarks,
                          background: np.ndarray, p: MatteParams) -> np.ndarray:
-    """Bool mask of what `alpha` keeps, above the forehead and at the outline, where the person
-    model (`prior`) is unsure, in a hue that is none of the candidate's hair and skin hues and a
-    colour nearer to the source's `background` (Nx3 uint8 RGB samples): a pink hair band, sure
-    person to the model, stays. `lab` is the picture (remnants.lab_float), `lm` the face mesh in
-    its pixels."""
+    """Bool mask of what `alpha` keeps at the outline of the crown and beside the head, where the
+    person model (`prior`) is unsure, in a hue that is none of the candidate's hair and skin hues
+    and a colour nearer to the source's `background` (Nx3 uint8 RGB samples): a pink hair band,
+    sure person to the model, stays. `lab` is the picture (remnants.lab_float), `lm` the face mesh
+    in its pixels.
+
+    On the crown every such pixel goes (a street's green seen through loose hair). Beside the head,
+    outside the face, down to `crown_below`, the outline's own blend with a coloured backdrop has
+    the backdrop's hue: there only a saturated piece deeper than that blend goes (a flag's blue
+    below a cap, a street's green beside the hair at eye height), with the pixels beside it that are
+    nearer to the background and the thin dark rim between it and the background."""
     import cv2
 
     h, w = alpha.shape
@@ -81,22 +87,37 @@ def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, 
     if p.crown_hue <= 0:
         return found
     kept = alpha > p.crown_alpha
-    rim = cv2.distanceTransform(kept.astype(np.uint8), cv2.DIST_L2, 3) <= p.crown_rim * w
-    zone = kept & rim & (prior < p.sure_prob)
-    zone[max(0, int(lm.forehead[1])) :] = False
+    inside = cv2.distanceTransform(kept.astype(np.uint8), cv2.DIST_L2, 3)
+    zone = kept & (inside <= p.crown_rim * w) & (prior < p.sure_prob)
+    forehead_y = float(lm.forehead[1])
+    top = max(0, int(forehead_y))
+    zone[max(0, int(forehead_y + p.crown_below * (float(lm.chin[1]) - forehead_y))) :] = False
+    oval = lm.points[list(OVAL), :2].astype(np.float32)
+    zone[top:] &= ~dilated_oval(h, w, oval, 0.0)[top:]
     if not zone.any() or not len(background):
         return found
-    oval = lm.points[list(OVAL), :2].astype(np.float32)
     _, head = palette(lab, np.ones((h, w), bool), oval, lm, 1.0)
     if head is None:
         return found
-    judged = zone.copy()
-    judged[zone] = foreign_hue(lab[zone], head, p.crown_chroma, p.crown_hue)
+    chroma = np.zeros((h, w), np.float32)
+    chroma[zone] = np.hypot(lab[zone][:, 1], lab[zone][:, 2])
+    # Judged: saturated, and nearer to a colour of the source's background than to the hair and
+    # skin (and their blends).
+    judged = zone & (chroma >= p.crown_chroma)
     if not judged.any():
         return found
-    # ...and nearer to a colour of the source's background than to the hair and skin (and blends).
     px = lab[judged]
     scene = lab_float(background[:: max(1, len(background) // p.crown_samples)][None])[0]
-    to_scene = np.min([np.linalg.norm(px - c, axis=1) for c in scene], axis=0)
-    found[judged] = to_scene < palette_distance(px, head, np.zeros(len(px), bool))
+    judged[judged] = nearest(px, scene) < palette_distance(px, head, np.zeros(len(px), bool))
+    found[judged] = foreign_hue(lab[judged], head, p.crown_chroma, p.crown_hue)
+    seeds = found.copy()
+    seeds[:top] = False
+    found[top:] = False
+    seeds &= (inside > p.crown_fringe * w) & (chroma >= p.crown_seed_chroma)
+    if seeds.any():
+        r = max(1, round(p.crown_grow * w))
+        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+        near = cv2.dilate(seeds.astype(np.uint8), disc) > 0
+        near[:top] = False
+        found |= seeds | (near & (judged | (kept & (inside <= r))))
     return found
