@@ -23,7 +23,7 @@ from photocheck.vision.bystanders import bystanders
 from photocheck.vision.face import FaceLandmarks
 from photocheck.vision.person import CompositeParams, MatteParams, composite_on_white, matte, upscale_alpha
 from photocheck.vision.remnants import lab_float
-from photocheck.vision.vivid import foreign_hue_on_crown, vivid_beside_jaw
+from photocheck.vision.vivid import foreign_hue_on_crown, grey_gaps_in_hair, vivid_beside_jaw
 
 
 class FixError(Exception):
@@ -108,6 +108,7 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background
         alpha = _cut_away(preview, alpha, vivid_beside_jaw(lab, alpha, in_view, mp), mp, strokes[0])
         crown = foreign_hue_on_crown(lab, alpha, prior, in_view, samples[0], mp)
         alpha = _cut_away(preview, alpha, crown, mp, strokes[0])
+        alpha = _cut_away(preview, alpha, grey_gaps_in_hair(lab, alpha, in_view, samples, mp), mp, strokes[0])
     else:
         alpha = np.ones((framing.size[1], framing.size[0]), np.float32)
     alpha[outside_source(view, w, h, 0)] = 0.0

@@ -291,6 +291,17 @@ class MatteRules:
     crown_seed_chroma: float = field(metadata=num(0, 200))
     crown_grow: float = field(metadata=num(0, 0.1))
     crown_samples: int = field(metadata=num(1, None))
+    gap_chroma: float = field(metadata=num(0, 200))
+    gap_light: float = field(metadata=num(0, 100))
+    gap_hair_chroma: float = field(metadata=num(0, 200))
+    gap_window: float = field(metadata=num(0, 0.5))
+    gap_inside: float = field(metadata=num(0, 0.5))
+    gap_rim: float = field(metadata=num(0, 0.5))
+    gap_side: float = field(metadata=num(0, 0.5))
+    gap_below: float = field(metadata=num(0, 2))
+    gap_source: float = field(metadata=num(0, 200))
+    gap_group: float = field(metadata=num(0, 0.1))
+    gap_min_area: float = field(metadata=num(0, 1))
     composite: CompositeRules
 
 

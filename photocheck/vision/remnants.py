@@ -431,6 +431,49 @@ def foreign_hue(lab: np.ndarray, palette: np.ndarray, chroma: float, degrees: fl
     return found
 
 
+def grey_in_hair(lab: np.ndarray, kept: np.ndarray, lm: FaceLandmarks, *, chroma: float, light: float,
+                 hair_chroma: float, window: float, inside: float, rim: float, side: float,
+                 below: float) -> np.ndarray:
+    """Bool mask of the `kept` pixels of a dark grey background seen between loose strands of
+    coloured hair at the frame's sides (a street behind blonde hair), which no hue tells apart: its
+    grey is a dark ash hair's too, but not of the hair around it.
+
+    Judged: within `side` (share of the width) of the frame's left or right edge, from the eyes down
+    to `below` face heights under the chin, within `rim` of the outline or of the frame's side edge.
+    Foreign: darker than `light` and less saturated than `chroma` (Lab), where the mean chroma of
+    the hair around (kept pixels deeper than `inside` from the outline, within `window`) exceeds
+    `hair_chroma`. `lab` is the picture (lab_float), `lm` the face mesh in its pixels."""
+    import cv2
+
+    h, w = kept.shape
+    found = np.zeros((h, w), bool)
+    if chroma <= 0:
+        return found
+    # The frame's side edges count as outline: the background goes on beyond them.
+    depth = cv2.distanceTransform(np.pad(kept.astype(np.uint8), ((0, 0), (1, 1))), cv2.DIST_L2, 3)[:, 1:-1]
+    zone = kept & (depth <= rim * w)
+    band = max(1, round(side * w))
+    zone[:, band : w - band] = False
+    eye_y, chin_y = float(lm.eye_mid[1]), float(lm.chin[1])
+    zone[: max(0, int(eye_y))] = False
+    zone[max(0, int(chin_y + below * (chin_y - float(lm.forehead[1])))) :] = False
+    grey = kept & (np.hypot(lab[..., 1], lab[..., 2]) < chroma) & (lab[..., 0] < light)
+    zone &= grey
+    if not zone.any():
+        return found
+    deep = kept & (depth > inside * w)
+    # A black top or a dark suit at the shoulder is grey deep inside too: only grey that stays near
+    # the outline is judged.
+    _, comp = cv2.connectedComponents(grey.astype(np.uint8), connectivity=8)
+    zone &= ~np.isin(comp, np.unique(comp[grey & deep]))
+    k = 2 * max(1, round(window * w)) + 1
+    count = cv2.boxFilter(deep.astype(np.float32), -1, (k, k), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    sat = cv2.boxFilter(np.hypot(lab[..., 1], lab[..., 2]) * deep, -1, (k, k), normalize=False,
+                        borderType=cv2.BORDER_CONSTANT)
+    found[zone] = sat[zone] > hair_chroma * np.maximum(count[zone], 1.0)
+    return found
+
+
 def _hue_extremes(lab: np.ndarray, oval: np.ndarray, chroma: float, share: float) -> np.ndarray:
     """The face's saturated colours at the `share` and 1 - `share` quantiles of their hue: lips and
     flushed cheeks (a pink hair band's hue) are the candidate's too, though no palette centre."""

@@ -1,5 +1,6 @@
 """A saturated background seen between the jaw and the shoulder: a flag's red stripe beside the neck;
-and a background of another hue on the crown's outline: a street's green in blonde hair.
+a background of another hue on the crown's outline: a street's green in blonde hair; and a dark grey
+street between loose strands of coloured hair at the frame's sides.
 
 The matte holds everything beside the face down to the chin as sure person, and colour models of
 the whole person cannot part a red flag from red ribbons on the jacket. Beside the jaw, though, only
@@ -19,7 +20,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photocheck.vision.remnants import OVAL, dilated_oval, foreign_hue, lab_float, nearest, palette, palette_distance
+from photocheck.vision.remnants import (
+    OVAL,
+    dilated_oval,
+    foreign_hue,
+    grey_in_hair,
+    lab_float,
+    nearest,
+    palette,
+    palette_distance,
+)
 
 if TYPE_CHECKING:
     from photocheck.vision.face import FaceLandmarks
@@ -121,3 +131,30 @@ def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, 
         near[:top] = False
         found |= seeds | (near & (judged | (kept & (inside <= r))))
     return found
+
+
+def grey_gaps_in_hair(lab: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks,
+                      samples: tuple[np.ndarray, np.ndarray], p: MatteParams) -> np.ndarray:
+    """Bool mask of what `alpha` keeps of a dark grey background between loose strands of coloured
+    hair at the frame's sides (remnants.grey_in_hair) whose colour is one of the source's background
+    and no nearer to one of the person's (`samples`: background, person; Nx3 uint8 RGB): the
+    candidate's own black top under the hair is grey there too, but no colour of a plain backdrop."""
+    h, w = alpha.shape
+    found = grey_in_hair(lab, alpha > 0.5, lm, chroma=p.gap_chroma, light=p.gap_light, hair_chroma=p.gap_hair_chroma,
+                         window=p.gap_window, inside=p.gap_inside, rim=p.gap_rim, side=p.gap_side, below=p.gap_below)
+    if not found.any() or not all(len(s) for s in samples):
+        return np.zeros((h, w), bool)
+    scene, person = (lab_float(s[:: max(1, len(s) // p.crown_samples)][None])[0] for s in samples)
+    px = lab[found]
+    to_scene = nearest(px, scene)
+    found[found] = (to_scene < p.gap_source) & (to_scene <= nearest(px, person))
+    # A street seen through the hair is a cluster of such pieces; a speck alone is a fold of the
+    # candidate's own dark clothes under the hair.
+    import cv2
+
+    r = max(1, round(p.gap_group * w))
+    near = cv2.dilate(found.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    n, comp = cv2.connectedComponents(near, connectivity=8)
+    area = np.bincount(comp[found], minlength=n)
+    kept: np.ndarray = found & (area[comp] >= p.gap_min_area * h * w)
+    return kept
