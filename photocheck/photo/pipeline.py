@@ -59,14 +59,16 @@ def _analysed(picture: Picture, prof: Profile, rotation: int | None) -> PhotoAna
     return analyse(picture, prof, turns=turns)
 
 
-def _report(source: Source, prof: Profile) -> PhotoReport:
+def _report(source: Source, prof: Profile, source_background: np.ndarray | None = None) -> PhotoReport:
     analysis = _analysed(source.decode(prof.input.analysis_side), prof, None)
-    return PhotoReport(input=source.info.path, profile=prof, checks=run_checks(source.info, analysis, prof))
+    checks = run_checks(source.info, analysis, prof, source_background)
+    return PhotoReport(input=source.info.path, profile=prof, checks=checks)
 
 
-def check(path: Path, prof: Profile) -> PhotoReport:
-    """Every photo check on one file as it is."""
-    return _report(_open(path, prof), prof)
+def check(path: Path, prof: Profile, source_background: np.ndarray | None = None) -> PhotoReport:
+    """Every photo check on one file as it is; `source_background` (Nx3 Lab) is the background of
+    the source it was fixed from, for background.clean."""
+    return _report(_open(path, prof), prof, source_background)
 
 
 def check_encoded(data: bytes, path: Path, prof: Profile) -> PhotoReport:
@@ -258,7 +260,7 @@ def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, 
     synced = helper("sync").submit(sync_staged, staged, out)
     try:
         try:
-            report = check(staged, prof)
+            report = check(staged, prof, result.source_background)
         except UserError as exc:  # about the file just written: name the output, not the temp file
             raise UserError(out, f"写入后重新读取失败：{exc.message}", f"re-reading the written file failed: "
                             f"{exc.message_en}", code=exc.code) from exc

@@ -207,6 +207,16 @@ class BackgroundCleanRules:
     hue_below: float = field(metadata=num(0.0, 1.0))
     hue_grow: float = field(metadata=num(0, 180))
     hue_face_share: float = field(metadata=num(0.0, 0.5))
+    gap_chroma: float = field(metadata=num(0, 200))
+    gap_light: float = field(metadata=num(0, 100))
+    gap_hair_chroma: float = field(metadata=num(0, 200))
+    gap_window: float = field(metadata=num(0.0, 0.5))
+    gap_inside: float = field(metadata=num(0.0, 0.5))
+    gap_rim: float = field(metadata=num(0.0, 0.5))
+    gap_side: float = field(metadata=num(0.0, 0.5))
+    gap_below: float = field(metadata=num(0.0, 2.0))
+    gap_source: float = field(metadata=num(0, 200))
+    gap_group: float = field(metadata=num(0.0, 0.1))
     replaced_white_share: float
 
 

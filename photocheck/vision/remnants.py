@@ -16,8 +16,9 @@ independently of any mask the fixer used, with four cues:
 
 Pieces closer than `group_gap` count as one region, so a ragged strip is not a scatter of specks.
 
-When the fixer has the source it can add the colours of the source's own background border: a
-pixel nearer to those than to the candidate's colours is foreign too.
+When the fixer has the source it adds the colours of the source's own background: a pixel nearer
+to those than to the candidate's colours is foreign too, and so is a dark grey between strands of
+coloured hair at the frame's sides in one of those colours (no hue tells it from dark ash hair).
 
 Regions come back as bounding boxes in the photo's pixels, so a window can outline them.
 """
@@ -70,6 +71,18 @@ class RemnantParams:
     hue_below: float = 0.0  # beside the face, down to this share of the face height below the forehead
     hue_grow: float = 180.0  # a piece takes the pixels it touches this many degrees from those hues (180: none)
     hue_face_share: float = 0.02  # the face's hues count from this quantile to its complement (lips, cheeks)
+    # With the source's background: a dark grey between strands of coloured hair at the frame's
+    # sides (grey_in_hair, these arguments with a gap_ prefix) in one of its colours (0: off).
+    gap_chroma: float = 0.0
+    gap_light: float = 60.0
+    gap_hair_chroma: float = 12.0
+    gap_window: float = 0.06
+    gap_inside: float = 0.06
+    gap_rim: float = 0.06
+    gap_side: float = 0.12
+    gap_below: float = 0.4
+    gap_source: float = 6.0  # within this Lab distance of a source background colour, no nearer to the candidate's
+    gap_group: float = 0.02  # its pieces this close (share of the width) are one region (group_gap for the others)
 
 
 def params_from(rules: object) -> RemnantParams:
@@ -84,7 +97,7 @@ def params_from(rules: object) -> RemnantParams:
 class Remnant:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) in the photo's pixels
     area: int  # pixels, in the photo's pixels
-    cue: str  # "segmentation", "island", "skin", "colour", "hue" or "source"
+    cue: str  # "segmentation", "island", "skin", "colour", "hue", "source" or "gap"
 
 
 def lab_float(rgb: np.ndarray) -> np.ndarray:
@@ -114,9 +127,10 @@ def find_remnants(
     h, w = round(h0 * k), round(w0 * k)
     found: list[Remnant] = []
     min_px = p.min_area * h * w
-    g = round(p.group_gap * w)
-    near = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1, 2 * g + 1))
     for cue, mask in cues:
+        # The strands across a street seen through the hair split it finer than a ragged strip.
+        g = round((p.gap_group if cue == "gap" else p.group_gap) * w)
+        near = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1, 2 * g + 1))
         # A ragged strip falls apart into pieces each under min_area: pieces this close are one region,
         # measured by its suspect pixels only.
         n, comp = cv2.connectedComponents(cv2.dilate(mask.astype(np.uint8), near), connectivity=8)
@@ -220,7 +234,27 @@ def cue_masks(
                 near_bg = np.full((h, w), np.inf, np.float32)
                 near_bg[band] = nearest(lab[band], source_background)
                 cues.append(("source", opened(band & (near_bg + p.source_margin < to_person))))
+                if p.gap_chroma > 0 and body_palette is not None:
+                    cues.append(("gap", _grey_gaps(lab, something, landmarks, k, body_palette, source_background, p)))
     return k, cues
+
+
+def _grey_gaps(lab: np.ndarray, something: np.ndarray, lm: FaceLandmarks, k: float, candidate: np.ndarray,
+               source_background: np.ndarray, p: RemnantParams) -> np.ndarray:
+    """grey_in_hair on the photo, kept where the colour is one of the source's background (Lab
+    palette) and no nearer to one of the `candidate`'s colours: the candidate's own black top
+    under the hair is grey there too, but no colour of a plain backdrop."""
+    import dataclasses
+
+    scaled = dataclasses.replace(lm, points=lm.points * np.array([k, k, 1.0], np.float32))
+    found = grey_in_hair(lab, something, scaled, chroma=p.gap_chroma, light=p.gap_light,
+                         hair_chroma=p.gap_hair_chroma, window=p.gap_window, inside=p.gap_inside, rim=p.gap_rim,
+                         side=p.gap_side, below=p.gap_below)
+    if found.any():
+        px = lab[found]
+        to_scene = nearest(px, source_background)
+        found[found] = (to_scene < p.gap_source) & (to_scene <= nearest(px, candidate))
+    return found
 
 
 def second_segmentation(rgb: np.ndarray, pad: float) -> np.ndarray:
