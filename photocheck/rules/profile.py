@@ -300,6 +300,7 @@ class MatteRules:
     crown_fringe: float = field(metadata=num(0, 0.1))
     crown_seed_chroma: float = field(metadata=num(0, 200))
     crown_grow: float = field(metadata=num(0, 0.1))
+    crown_dark_rim: float = field(metadata=num(0, 0.1))
     crown_samples: int = field(metadata=num(1, None))
     gap_chroma: float = field(metadata=num(0, 200))
     gap_light: float = field(metadata=num(0, 100))

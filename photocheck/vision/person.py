@@ -96,7 +96,8 @@ class MatteParams:
     crown_below: float = 0.0  # ...and, outside the face, down to this share of the face height below the forehead;
     crown_fringe: float = 0.0  # ...where pieces count only deeper than this (share of the width) from the background,
     crown_seed_chroma: float = 0.0  # ...and at least this saturated (Lab chroma);
-    crown_grow: float = 0.0  # a piece takes the pixels this close (share of the width) nearer to the background too
+    crown_grow: float = 0.0  # a piece grows this far (share of the width) through pixels nearer to the background,
+    crown_dark_rim: float = 0.0  # ...and through any this close to it (the dark rim of a flag's field)
     crown_samples: int = 400  # background colours of the scene compared with (a subsample)
     # A dark grey background between strands of coloured hair at the frame's sides
     # (photocheck.vision.remnants.grey_in_hair) goes when its colour is one of the source's background:

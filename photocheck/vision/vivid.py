@@ -88,8 +88,9 @@ def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, 
     On the crown every such pixel goes (a street's green seen through loose hair). Beside the head,
     outside the face, down to `crown_below`, the outline's own blend with a coloured backdrop has
     the backdrop's hue: there only a saturated piece deeper than that blend goes (a flag's blue
-    below a cap, a street's green beside the hair at eye height), with the pixels beside it that are
-    nearer to the background and the thin dark rim between it and the background."""
+    below a cap, a street's green beside the hair at eye height), and it grows into the pixels
+    beside it that are nearer to the background and into the thin dark rim between it and the
+    background."""
     import cv2
 
     h, w = alpha.shape
@@ -125,11 +126,14 @@ def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, 
     found[top:] = False
     seeds &= (inside > p.crown_fringe * w) & (chroma >= p.crown_seed_chroma)
     if seeds.any():
-        r = max(1, round(p.crown_grow * w))
-        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-        near = cv2.dilate(seeds.astype(np.uint8), disc) > 0
-        near[:top] = False
-        found |= seeds | (near & (judged | (kept & (inside <= r))))
+        # Grown pixel by pixel, as far as `crown_grow`, through what may be the same background:
+        # the judged pixels and the thin dark rim between the piece and the background.
+        allowed = (judged | (kept & (inside <= p.crown_dark_rim * w))).astype(np.uint8)
+        allowed[:top] = 0
+        grown = seeds.astype(np.uint8)
+        for _ in range(max(1, round(p.crown_grow * w))):
+            grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & allowed
+        found |= seeds | (grown > 0)
     return found
 
 
