@@ -311,6 +311,7 @@ class MatteRules:
     gap_side: float = field(metadata=num(0, 0.5))
     gap_below: float = field(metadata=num(0, 2))
     gap_source: float = field(metadata=num(0, 200))
+    gap_samples: int = field(metadata=num(1, None))
     gap_group: float = field(metadata=num(0, 0.1))
     gap_min_area: float = field(metadata=num(0, 1))
     composite: CompositeRules

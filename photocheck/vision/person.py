@@ -110,6 +110,7 @@ class MatteParams:
     gap_side: float = 0.12  # only this close to the frame's left or right edge,
     gap_below: float = 0.4  # from the eyes down to this share of the face height below the chin,
     gap_source: float = 6.0  # and within this Lab distance of a background colour of the source;
+    gap_samples: int = 100  # (of this many of the source's background and person colours, no nearer to the latter)
     gap_group: float = 0.01  # pieces this close (share of the width) are one cluster,
     gap_min_area: float = 0.001  # which goes when it covers at least this share of the frame
 

@@ -483,28 +483,37 @@ def grey_in_hair(lab: np.ndarray, kept: np.ndarray, lm: FaceLandmarks, *, chroma
     found = np.zeros((h, w), bool)
     if chroma <= 0:
         return found
+    eye_y, chin_y = float(lm.eye_mid[1]), float(lm.chin[1])
+    r = max(1, round(window * w))
+    # Only the rows from the window above the eyes down are looked at (the grey's extent into the
+    # clothes below is part of the judgement).
+    y0 = min(h, max(0, int(eye_y) - r))
+    y1 = max(0, int(chin_y + below * (chin_y - float(lm.forehead[1]))))
+    if y1 <= y0 + r:
+        return found
+    kept_c, lab_c = kept[y0:], lab[y0:]
     # The frame's side edges count as outline: the background goes on beyond them.
-    depth = cv2.distanceTransform(np.pad(kept.astype(np.uint8), ((0, 0), (1, 1))), cv2.DIST_L2, 3)[:, 1:-1]
-    zone = kept & (depth <= rim * w)
+    depth = cv2.distanceTransform(np.pad(kept_c.astype(np.uint8), ((0, 0), (1, 1))), cv2.DIST_L2, 3)[:, 1:-1]
+    sat = cv2.magnitude(np.ascontiguousarray(lab_c[..., 1]), np.ascontiguousarray(lab_c[..., 2]))
+    grey = kept_c & (sat < chroma) & (lab_c[..., 0] < light)
+    zone = grey & (depth <= rim * w)
     band = max(1, round(side * w))
     zone[:, band : w - band] = False
-    eye_y, chin_y = float(lm.eye_mid[1]), float(lm.chin[1])
-    zone[: max(0, int(eye_y))] = False
-    zone[max(0, int(chin_y + below * (chin_y - float(lm.forehead[1])))) :] = False
-    grey = kept & (np.hypot(lab[..., 1], lab[..., 2]) < chroma) & (lab[..., 0] < light)
-    zone &= grey
+    zone[: r] = False
+    zone[y1 - y0 :] = False
     if not zone.any():
         return found
-    deep = kept & (depth > inside * w)
+    deep = kept_c & (depth > inside * w)
     # A black top or a dark suit at the shoulder is grey deep inside too: only grey that stays near
     # the outline is judged.
-    _, comp = cv2.connectedComponents(grey.astype(np.uint8), connectivity=8)
-    zone &= ~np.isin(comp, np.unique(comp[grey & deep]))
-    k = 2 * max(1, round(window * w)) + 1
-    count = cv2.boxFilter(deep.astype(np.float32), -1, (k, k), normalize=False, borderType=cv2.BORDER_CONSTANT)
-    sat = cv2.boxFilter(np.hypot(lab[..., 1], lab[..., 2]) * deep, -1, (k, k), normalize=False,
-                        borderType=cv2.BORDER_CONSTANT)
-    found[zone] = sat[zone] > hair_chroma * np.maximum(count[zone], 1.0)
+    n, comp = cv2.connectedComponents(grey.astype(np.uint8), connectivity=8)
+    inner = np.zeros(n, bool)
+    inner[comp[grey & deep]] = True
+    zone &= ~inner[comp]
+    k = (2 * r + 1, 2 * r + 1)
+    count = cv2.boxFilter(deep.astype(np.float32), -1, k, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    total = cv2.boxFilter(sat * deep, -1, k, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    found[y0:][zone] = total[zone] > hair_chroma * np.maximum(count[zone], 1.0)
     return found
 
 

@@ -112,15 +112,21 @@ def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, 
         return found
     chroma = np.zeros((h, w), np.float32)
     chroma[zone] = np.hypot(lab[zone][:, 1], lab[zone][:, 2])
-    # Judged: saturated, and nearer to a colour of the source's background than to the hair and
-    # skin (and their blends).
-    judged = zone & (chroma >= p.crown_chroma)
-    if not judged.any():
+    saturated = zone & (chroma >= p.crown_chroma)
+    if not saturated.any():
         return found
-    px = lab[judged]
     scene = lab_float(background[:: max(1, len(background) // p.crown_samples)][None])[0]
-    judged[judged] = nearest(px, scene) < palette_distance(px, head, np.zeros(len(px), bool))
-    found[judged] = foreign_hue(lab[judged], head, p.crown_chroma, p.crown_hue)
+
+    def nearer(where: np.ndarray) -> np.ndarray:
+        """`where` and nearer to a colour of the source's background than to the hair and skin (and blends)."""
+        px = lab[where]
+        out = where.copy()
+        out[where] = nearest(px, scene) < palette_distance(px, head, np.zeros(len(px), bool))
+        return out
+
+    hued = saturated.copy()
+    hued[saturated] = foreign_hue(lab[saturated], head, p.crown_chroma, p.crown_hue)
+    found = nearer(hued)
     seeds = found.copy()
     seeds[:top] = False
     found[top:] = False
@@ -128,7 +134,9 @@ def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, 
     if seeds.any():
         # Grown pixel by pixel, as far as `crown_grow`, through what may be the same background:
         # the judged pixels and the thin dark rim between the piece and the background.
-        allowed = (judged | (kept & (inside <= p.crown_dark_rim * w))).astype(np.uint8)
+        below = saturated.copy()
+        below[:top] = False
+        allowed = (nearer(below) | (kept & (inside <= p.crown_dark_rim * w))).astype(np.uint8)
         allowed[:top] = 0
         grown = seeds.astype(np.uint8)
         for _ in range(max(1, round(p.crown_grow * w))):
@@ -148,17 +156,19 @@ def grey_gaps_in_hair(lab: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks,
                          window=p.gap_window, inside=p.gap_inside, rim=p.gap_rim, side=p.gap_side, below=p.gap_below)
     if not found.any() or not all(len(s) for s in samples):
         return np.zeros((h, w), bool)
-    scene, person = (lab_float(s[:: max(1, len(s) // p.crown_samples)][None])[0] for s in samples)
+    scene, person = (lab_float(s[:: max(1, len(s) // p.gap_samples)][None])[0] for s in samples)
     px = lab[found]
     to_scene = nearest(px, scene)
-    found[found] = (to_scene < p.gap_source) & (to_scene <= nearest(px, person))
+    near = to_scene < p.gap_source
+    near[near] = to_scene[near] <= nearest(px[near], person)  # the person's only for what the scene's pass
+    found[found] = near
     # A street seen through the hair is a cluster of such pieces; a speck alone is a fold of the
     # candidate's own dark clothes under the hair.
     import cv2
 
     r = max(1, round(p.gap_group * w))
-    near = cv2.dilate(found.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
-    n, comp = cv2.connectedComponents(near, connectivity=8)
+    grouped = cv2.dilate(found.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    n, comp = cv2.connectedComponents(grouped, connectivity=8)
     area = np.bincount(comp[found], minlength=n)
     kept: np.ndarray = found & (area[comp] >= p.gap_min_area * h * w)
     return kept
