@@ -56,7 +56,7 @@ class FixResult:
     original_quality: int
     matte_params: MatteParams
     composite_params: CompositeParams
-    source_background: np.ndarray | None  # Lab colours of the source's background, for the written file's check
+    source_background: np.ndarray | None  # Lab colours of the source's background for the written file's check
 
     def render_original(self) -> tuple[bytes, tuple[int, int]]:
         """The same framing at the source's own resolution (never enlarged), on white, high quality."""
@@ -228,7 +228,7 @@ def finish(full: Picture, framed: np.ndarray, a: PhotoAnalysis, p: Profile, prep
     return FixResult(
         upload=upload, framing=framing, notes=_notes(a, framing, upload, o.max_bytes, prep.whitened), source=full,
         turns=a.quarter_turns, alpha=prep.alpha, original_quality=o.original_quality,
-        matte_params=mp, composite_params=cp, source_background=_palette(prep.background, mp.crown_samples),
+        matte_params=mp, composite_params=cp, source_background=_palette(prep.background, mp.gap_samples),
     )
 
 
