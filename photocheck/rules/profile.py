@@ -299,6 +299,7 @@ class MatteRules:
     crown_below: float = field(metadata=num(0, 1))
     crown_fringe: float = field(metadata=num(0, 0.1))
     crown_seed_chroma: float = field(metadata=num(0, 200))
+    crown_sure_hue: float = field(metadata=num(0, 180))
     crown_grow: float = field(metadata=num(0, 0.1))
     crown_dark_rim: float = field(metadata=num(0, 0.1))
     crown_samples: int = field(metadata=num(1, None))

@@ -95,7 +95,8 @@ class MatteParams:
     crown_alpha: float = 0.1  # among the pixels the matte keeps at least this much of
     crown_below: float = 0.0  # ...and, outside the face, down to this share of the face height below the forehead;
     crown_fringe: float = 0.0  # ...where pieces count only deeper than this (share of the width) from the background,
-    crown_seed_chroma: float = 0.0  # ...and at least this saturated (Lab chroma);
+    crown_seed_chroma: float = 0.0  # ...and at least this saturated (Lab chroma), where the model is sure
+    crown_sure_hue: float = 180.0  # ...this many degrees from the candidate's hues;
     crown_grow: float = 0.0  # a piece grows this far (share of the width) through pixels nearer to the background,
     crown_dark_rim: float = 0.0  # ...and through any this close to it (the dark rim of a flag's field)
     crown_samples: int = 400  # background colours of the scene compared with (a subsample)

@@ -99,9 +99,13 @@ def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, 
         return found
     kept = alpha > p.crown_alpha
     inside = cv2.distanceTransform(kept.astype(np.uint8), cv2.DIST_L2, 3)
-    zone = kept & (inside <= p.crown_rim * w) & (prior < p.sure_prob)
+    zone = kept & (inside <= p.crown_rim * w)
     forehead_y = float(lm.forehead[1])
     top = max(0, int(forehead_y))
+    # On the crown only where the model is unsure. Beside the head it can be sure of a flag's field
+    # behind a tilted head too: there a piece it is sure of needs a hue further from the candidate's.
+    sure = prior >= p.sure_prob
+    zone[:top] &= ~sure[:top]
     zone[max(0, int(forehead_y + p.crown_below * (float(lm.chin[1]) - forehead_y))) :] = False
     oval = lm.points[list(OVAL), :2].astype(np.float32)
     zone[top:] &= ~dilated_oval(h, w, oval, 0.0)[top:]
@@ -131,11 +135,15 @@ def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, 
     seeds[:top] = False
     found[top:] = False
     seeds &= (inside > p.crown_fringe * w) & (chroma >= p.crown_seed_chroma)
+    seeds[sure & seeds] = foreign_hue(lab[sure & seeds], head, p.crown_chroma, p.crown_sure_hue)
     if seeds.any():
         # Grown pixel by pixel, as far as `crown_grow`, through what may be the same background:
         # the judged pixels and the thin dark rim between the piece and the background.
         below = saturated.copy()
         below[:top] = False
+        # Where the model is sure, only through a foreign hue: loose blonde strands over green trees
+        # are a blend nearer to the trees, and the candidate's.
+        below[sure] = hued[sure]
         allowed = (nearer(below) | (kept & (inside <= p.crown_dark_rim * w))).astype(np.uint8)
         allowed[:top] = 0
         grown = seeds.astype(np.uint8)
