@@ -71,11 +71,12 @@ def check(path: Path, prof: Profile, source_background: np.ndarray | None = None
     return _report(_open(path, prof), prof, source_background)
 
 
-def check_encoded(data: bytes, path: Path, prof: Profile) -> PhotoReport:
+def check_encoded(data: bytes, path: Path, prof: Profile, source_background: np.ndarray | None = None) -> PhotoReport:
     """Every photo check on encoded bytes held in memory, as `check` runs them on a file; `path`
     names them in messages (the window's preview, before anything is written)."""
     i = prof.input
-    return _report(Source.from_bytes(data, path, max_pixels=i.max_pixels, max_aspect=i.max_aspect_ratio), prof)
+    source = Source.from_bytes(data, path, max_pixels=i.max_pixels, max_aspect=i.max_aspect_ratio)
+    return _report(source, prof, source_background)
 
 
 @dataclass(frozen=True)
