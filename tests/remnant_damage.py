@@ -6,6 +6,12 @@ candidate's outline where the case says so, one of:
   a poster patch beside the head);
 - strip: a band of the source's background between the frame edge and the hair (poster strips);
 - person: a piece of another person (the other photo's face and shoulder) at the frame edge.
+
+Two more, each aimed at one cue (not in KINDS, so the benchmark's counts stay comparable):
+- `hue_strip`: a strip beside the head at eye height whose colour is near the hair's in Lab but of
+  another hue (a dark flag blue beside a navy cap);
+- `street_in_hair`: loose coloured hair at the frame's side with a dark grey street between its
+  strands, grey as dark ash hair is.
 """
 
 from __future__ import annotations
@@ -166,3 +172,48 @@ def encode(rgb: np.ndarray, path: Path) -> None:
     from PIL import Image
 
     Image.fromarray(rgb).save(path, "JPEG", quality=90)
+
+
+def hue_strip(clean: np.ndarray, eye_y: int,
+              colours: tuple[tuple[int, int, int], ...]) -> tuple[np.ndarray, np.ndarray]:
+    """`clean` with a strip 7 px wide along the left outline, from 25 px above `eye_y` to 35 px
+    below it, over the white and touching the candidate, in bands 8 rows high of each of `colours`
+    (RGB) in turn; and where it is."""
+    h, w = clean.shape[:2]
+    person, _ = _outline(clean)
+    out = clean.copy()
+    band = np.zeros((h, w), bool)
+    for y in range(eye_y - 25, eye_y + 35):
+        cols = np.flatnonzero(person[y])
+        if cols.size:
+            x = int(cols.min())
+            band[y, max(0, x - 7) : x + 1] = True
+            out[y, max(0, x - 7) : x + 1] = colours[(y // 8) % len(colours)]
+    return out, band
+
+
+def street_in_hair(clean: np.ndarray, top: int, bottom: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """`clean` with loose golden hair between the frame's left edge and the candidate from row
+    `top` to `bottom`, and a dark grey street (RGB 72, 74, 78) in the gaps between its strands by
+    the frame's edge; and where the street is."""
+    rng = np.random.default_rng(seed)
+    h, w = clean.shape[:2]
+    person, _ = _outline(clean)
+    out = clean.copy()
+    yy, xx = np.mgrid[:h, :w]
+    # Strands: diagonal stripes of golden browns, each a little lighter or darker.
+    stripe = (xx + yy // 2) // 3
+    shade = rng.uniform(0.75, 1.15, int(stripe.max()) + 1)[stripe]
+    hair = np.clip(np.array([176.0, 134.0, 78.0]) * shade[..., None], 0, 255).astype(np.uint8)
+    loose = np.zeros((h, w), bool)
+    for y in range(top, bottom):
+        cols = np.flatnonzero(person[y])
+        loose[y, : int(cols.min()) + 2 if cols.size else 40] = True
+    out[loose] = hair[loose]
+    # The street: blobs by the frame's edge, crossed by every third strand (the strands in front).
+    blobs = np.zeros((h, w), np.uint8)
+    for cy in range(top + 18, bottom - 18, 36):
+        cv2.ellipse(blobs, (10, cy), (14, 17), 0.0, 0, 360, 1, -1)
+    street = (blobs > 0) & loose & (stripe % 3 != 0)
+    out[street] = (72, 74, 78)
+    return out, street

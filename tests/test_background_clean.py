@@ -150,3 +150,61 @@ def test_green_seen_through_the_hair_on_the_crown_is_caught_by_its_hue(outputs, 
     params = params_from(prof.checks.background_clean)
     assert "hue" in {f.cue for f in find_remnants(a.picture.rgb, a.landmarks, params)}
     assert not find_remnants(a.picture.rgb, a.landmarks, dataclasses.replace(params, hue_distance=0.0))
+
+
+def _cues(path, prof, source_background=None):
+    from photocheck.photo.pipeline import prepare
+    from photocheck.vision.remnants import cue_masks, params_from
+
+    a = prepare(path, prof).analysis
+    return a, dict(cue_masks(a.picture.rgb, a.landmarks, params_from(prof.checks.background_clean),
+                             source_background)[1])
+
+
+def test_flag_blue_beside_the_ear_is_caught_by_its_hue(outputs, tmp_path):
+    """grace_hopper's flag field left of her ear, below the cap: a dark blue, some of it within reach
+    of the navy cap's hue. Below the forehead the hue cue reaches there (hue_below), and the piece of
+    a foreign hue takes the rest of the strip with it (hue_grow), over min_area."""
+    import dataclasses
+
+    clean = outputs["grace_hopper"][0]
+    prof = remnant_damage.profile_for_outputs()
+    path = tmp_path / "clean.jpg"
+    remnant_damage.encode(clean, path)
+    eye_y = int(_cues(path, prof)[0].landmarks.eye_mid[1])
+    damaged, strip = remnant_damage.hue_strip(clean, eye_y, ((45, 30, 60), (40, 27, 36)))
+    remnant_damage.encode(damaged, path)
+    result = _clean(check_photo(path, prof))
+    assert result.status is Status.FAIL
+    ys, xs = np.nonzero(strip)
+    assert any(x0 <= xs.mean() <= x1 and y0 <= ys.mean() <= y1 for x0, y0, x1, y1 in result.value["regions"])
+    hue = _cues(path, prof)[1]["hue"]
+    assert hue[strip].mean() > 0.5
+    # Without the reach below the forehead the hue cue does not look there.
+    rules = dataclasses.replace(prof.checks.background_clean, hue_below=0.0)
+    short = dataclasses.replace(prof, checks=dataclasses.replace(prof.checks, background_clean=rules))
+    assert not _cues(path, short)[1]["hue"][strip].any()
+
+
+def test_grey_street_between_coloured_strands_is_caught_with_the_source_background(outputs, tmp_path):
+    """A dark grey street between loose golden strands at the frame's side: its grey is a dark ash
+    hair's too, so only the source's background tells it. With a source whose background holds that
+    grey the gap cue outlines it; with a plain green backdrop, or no source, it says nothing."""
+    from photocheck.vision.remnants import find_remnants, lab_float, params_from
+
+    clean = outputs["astronaut"][0]
+    prof = remnant_damage.profile_for_outputs()
+    path = tmp_path / "street.jpg"
+    damaged, street = remnant_damage.street_in_hair(clean, 255, 340)
+    remnant_damage.encode(damaged, path)
+    street_bg = lab_float(np.array([[[72, 74, 78], [40, 90, 40], [200, 200, 205]]], np.uint8))[0]
+    green_bg = lab_float(np.array([[[40, 90, 40], [60, 120, 60]]], np.uint8))[0]
+    a, cues = _cues(path, prof, street_bg)
+    assert cues["gap"][street].mean() > 0.25  # the rest: strands smeared over it by the JPEG
+    assert cues["gap"][~cv2.dilate(street.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)].sum() < 20
+    # One region outlines it (the painted strands, no person to the second segmentation, join it).
+    found = find_remnants(a.picture.rgb, a.landmarks, params_from(prof.checks.background_clean), street_bg)
+    ys, xs = np.nonzero(street)
+    assert any(r.box[0] <= xs.mean() <= r.box[2] and r.box[1] <= ys.mean() <= r.box[3] for r in found)
+    assert not _cues(path, prof, green_bg)[1]["gap"].any()
+    assert "gap" not in _cues(path, prof)[1]

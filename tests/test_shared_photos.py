@@ -170,3 +170,31 @@ def test_street_green_on_the_blonde_crown_is_removed_or_caught(shared_photos, tm
     clean = next(c for c in report.checks if c.id == "background.clean")
     assert clean.status is Status.FAIL and not (tmp_path / "kept.jpg").exists()
     assert any(x0 < 240 and x1 > 190 and y0 < 50 and y1 > 38 for x0, y0, x1, y1 in clean.value["regions"])
+
+
+def test_grey_street_beside_the_shoulder_is_removed_or_caught(shared_photos, tmp_path):
+    """busy-img54: a dark grey street between her loose blonde strands at the frame's bottom left,
+    grey as dark ash hair is (275 grey pixels there without the matte's gap step). The matte cuts it
+    (grey where the hair around is coloured, in a colour of the source's background); without that
+    step the check of the written file, which knows the source's background, refuses it there."""
+    import dataclasses
+
+    import cv2
+
+    from photocheck.rules.profile import load_profile
+
+    src = _path(shared_photos, "busy/busy-img54.jpg")
+    out = tmp_path / "photo.jpg"
+    assert fix_photo(src, out).ok
+    with Image.open(out) as im:
+        lab = cv2.cvtColor(np.asarray(im.convert("RGB")).astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    edge = lab[390:490, :25]
+    grey = (np.hypot(edge[..., 1], edge[..., 2]) < 6) & (edge[..., 0] < 50)
+    assert grey.sum() < 120, grey.sum()
+
+    prof = load_profile()
+    prof = dataclasses.replace(prof, matte=dataclasses.replace(prof.matte, gap_chroma=0.0))
+    report = fix_photo(src, tmp_path / "kept.jpg", profile=prof)
+    clean = next(c for c in report.checks if c.id == "background.clean")
+    assert clean.status is Status.FAIL and not (tmp_path / "kept.jpg").exists()
+    assert any(x0 < 20 and y0 < 480 and y1 > 410 for x0, y0, x1, y1 in clean.value["regions"])

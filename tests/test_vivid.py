@@ -1,4 +1,5 @@
-"""A saturated background between the jaw and the shoulder goes (photocheck.vision.vivid)."""
+"""The colour steps of the matte (photocheck.vision.vivid): a saturated background beside the jaw, a
+foreign hue beside the head below the forehead."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 from PIL import Image
 
 from photocheck.api import fix_photo
+from photocheck.reports import Status
 from photocheck.rules.profile import load_profile
 
 
@@ -29,3 +31,34 @@ def test_flag_stripe_beside_the_jaw_goes(grace_hopper_path, tmp_path):
     assert report.ok, [(c.id, c.message) for c in report.failures]
     assert _red_beside_jaw(before) > 30  # without the step the stripe is kept
     assert _red_beside_jaw(after) == 0
+
+
+def _blue_left_of_the_ear(path) -> int:
+    """Dark flag-blue pixels left of grace_hopper's ear, below her cap (the flag's field between
+    the pole and her hair); her grey hair, skin and navy cap there are none."""
+    with Image.open(path) as im:
+        lab = cv2.cvtColor(np.asarray(im.convert("RGB")).astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    lab = lab[195:280, 45:75]
+    hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1]))
+    return int(((hue < -15) & (hue > -90) & (np.hypot(lab[..., 1], lab[..., 2]) > 10) & (lab[..., 0] < 45)).sum())
+
+
+def test_flag_blue_below_the_cap_goes_or_is_caught(grace_hopper_path, tmp_path):
+    """Below the forehead, beside the head, the crown's hue step takes a saturated piece of a hue
+    none of the candidate's, grown through the rest of the flag's field (172 such pixels with the
+    step reaching only to the forehead). Without the reach, background.clean refuses the output and
+    outlines the strip; without its growth too, the strip is a few pieces under min_area."""
+    prof = load_profile()
+    out = tmp_path / "on.jpg"
+    report = fix_photo(grace_hopper_path, out, profile=prof)
+    assert report.ok, [(c.id, c.message) for c in report.failures]
+    assert _blue_left_of_the_ear(out) < 60
+
+    short = dataclasses.replace(prof, matte=dataclasses.replace(prof.matte, crown_below=0.0))
+    kept = tmp_path / "kept.jpg"
+    clean = next(c for c in fix_photo(grace_hopper_path, kept, profile=short).checks if c.id == "background.clean")
+    assert clean.status is Status.FAIL and not kept.exists()
+    assert any(x0 < 65 and x1 > 55 and y0 < 250 and y1 > 220 for x0, y0, x1, y1 in clean.value["regions"])
+    rules = dataclasses.replace(prof.checks.background_clean, hue_grow=180.0)
+    blind = dataclasses.replace(short, checks=dataclasses.replace(short.checks, background_clean=rules))
+    assert fix_photo(grace_hopper_path, kept, profile=blind).ok

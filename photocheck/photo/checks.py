@@ -6,6 +6,7 @@ The ids are a contract shared with the GUI, the reports and the tests.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from photocheck.io.decode import SourceInfo
 from photocheck.io.sniff import FORMAT_OF_PILLOW
@@ -14,6 +15,9 @@ from photocheck.photo.analysis import PhotoAnalysis
 from photocheck.photo.framing import BELOW_TOLERANCE, below_source, plan, upscale_needed
 from photocheck.reports import CheckResult, Status
 from photocheck.rules.profile import Profile
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
 
@@ -383,8 +387,9 @@ def background_uniform(a: PhotoAnalysis, p: Profile) -> CheckResult:
     )
 
 
-def background_clean(a: PhotoAnalysis, p: Profile) -> CheckResult | None:
-    """Remnants of the old background, or other people, beside the candidate (independent of any matte)."""
+def background_clean(a: PhotoAnalysis, p: Profile, source_background: np.ndarray | None = None) -> CheckResult | None:
+    """Remnants of the old background, or other people, beside the candidate (independent of any matte).
+    `source_background` (Nx3 Lab), when the photo was fixed from a source, is that source's background."""
     from photocheck.vision.remnants import find_remnants, params_from
 
     rules = p.checks.background_clean
@@ -400,7 +405,7 @@ def background_clean(a: PhotoAnalysis, p: Profile) -> CheckResult | None:
             "自动修复会把背景换成纯白" if p.can_fix else "在白墙或白色背景布前重拍",
             fixable=p.can_fix, message_en="Background not white yet: remnants are checked on white",
         )
-    found = find_remnants(a.picture.rgb, a.landmarks, params_from(rules))
+    found = find_remnants(a.picture.rgb, a.landmarks, params_from(rules), source_background)
     k = 1.0 / a.picture.scale  # analysis px -> photo px
     regions = [[round(v * k) for v in f.box] for f in found]
     h, w = a.picture.rgb.shape[:2]
@@ -468,8 +473,9 @@ FACE_CHECKS: tuple[FaceCheck, ...] = (
 )
 
 
-def run_checks(info: SourceInfo, a: PhotoAnalysis, p: Profile) -> list[CheckResult]:
-    """Every check that can be measured, in the contract's order.
+def run_checks(info: SourceInfo, a: PhotoAnalysis, p: Profile,
+               source_background: np.ndarray | None = None) -> list[CheckResult]:
+    """Every check that can be measured, in the contract's order (`source_background`: see background_clean).
 
     Face checks need exactly one face; with none or several, face.count explains why they are absent.
     """
@@ -477,7 +483,7 @@ def run_checks(info: SourceInfo, a: PhotoAnalysis, p: Profile) -> list[CheckResu
     if a.single_face:
         results += [check(a, p) for check in FACE_CHECKS]
     results += [background_white(a, p), background_uniform(a, p), output_file(info, p)]
-    clean = background_clean(a, p)
+    clean = background_clean(a, p, source_background)
     if clean is not None:
         results.append(clean)
     return sorted(results, key=lambda r: ORDER.index(r.id))

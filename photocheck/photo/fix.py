@@ -23,7 +23,7 @@ from photocheck.vision.bystanders import bystanders
 from photocheck.vision.face import FaceLandmarks
 from photocheck.vision.person import CompositeParams, MatteParams, composite_on_white, matte, upscale_alpha
 from photocheck.vision.remnants import lab_float
-from photocheck.vision.vivid import foreign_hue_on_crown, vivid_beside_jaw
+from photocheck.vision.vivid import foreign_hue_on_crown, grey_gaps_in_hair, vivid_beside_jaw
 
 
 class FixError(Exception):
@@ -42,6 +42,7 @@ class Matte:
     alpha: np.ndarray  # person alpha at output size, 0 beyond the source
     face: np.ndarray  # bool, the face oval at output size (kept out of any denoising)
     whitened: bool = True  # False: the user kept the source's background
+    background: np.ndarray | None = None  # colours of the source's background (Nx3 uint8 RGB), when whitened
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class FixResult:
     original_quality: int
     matte_params: MatteParams
     composite_params: CompositeParams
+    source_background: np.ndarray | None  # Lab colours of the source's background for the written file's check
 
     def render_original(self) -> tuple[bytes, tuple[int, int]]:
         """The same framing at the source's own resolution (never enlarged), on white, high quality."""
@@ -108,10 +110,12 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background
         alpha = _cut_away(preview, alpha, vivid_beside_jaw(lab, alpha, in_view, mp), mp, strokes[0])
         crown = foreign_hue_on_crown(lab, alpha, prior, in_view, samples[0], mp)
         alpha = _cut_away(preview, alpha, crown, mp, strokes[0])
+        alpha = _cut_away(preview, alpha, grey_gaps_in_hair(lab, alpha, in_view, samples, mp), mp, strokes[0])
     else:
         alpha = np.ones((framing.size[1], framing.size[0]), np.float32)
     alpha[outside_source(view, w, h, 0)] = 0.0
-    return Matte(framing=framing, alpha=alpha, face=face.astype(bool), whitened=background)
+    return Matte(framing=framing, alpha=alpha, face=face.astype(bool), whitened=background,
+                 background=samples[0] if background else None)
 
 
 def _drop_objects(rgb: np.ndarray, alpha: np.ndarray, eye_y: float, mp: MatteParams,
@@ -224,8 +228,16 @@ def finish(full: Picture, framed: np.ndarray, a: PhotoAnalysis, p: Profile, prep
     return FixResult(
         upload=upload, framing=framing, notes=_notes(a, framing, upload, o.max_bytes, prep.whitened), source=full,
         turns=a.quarter_turns, alpha=prep.alpha, original_quality=o.original_quality,
-        matte_params=mp, composite_params=cp,
+        matte_params=mp, composite_params=cp, source_background=_palette(prep.background, mp.gap_samples),
     )
+
+
+def _palette(rgb: np.ndarray | None, count: int) -> np.ndarray | None:
+    """About `count` of the colours `rgb` (Nx3 uint8) in Lab, or None without any."""
+    if rgb is None or not len(rgb):
+        return None
+    palette: np.ndarray = lab_float(rgb[:: max(1, len(rgb) // count)][None])[0]
+    return palette
 
 
 def _notes(a: PhotoAnalysis, framing: Framing, upload: Encoded, max_bytes: int, whitened: bool) -> list[str]:

@@ -59,21 +59,24 @@ def _analysed(picture: Picture, prof: Profile, rotation: int | None) -> PhotoAna
     return analyse(picture, prof, turns=turns)
 
 
-def _report(source: Source, prof: Profile) -> PhotoReport:
+def _report(source: Source, prof: Profile, source_background: np.ndarray | None = None) -> PhotoReport:
     analysis = _analysed(source.decode(prof.input.analysis_side), prof, None)
-    return PhotoReport(input=source.info.path, profile=prof, checks=run_checks(source.info, analysis, prof))
+    checks = run_checks(source.info, analysis, prof, source_background)
+    return PhotoReport(input=source.info.path, profile=prof, checks=checks)
 
 
-def check(path: Path, prof: Profile) -> PhotoReport:
-    """Every photo check on one file as it is."""
-    return _report(_open(path, prof), prof)
+def check(path: Path, prof: Profile, source_background: np.ndarray | None = None) -> PhotoReport:
+    """Every photo check on one file as it is; `source_background` (Nx3 Lab) is the background of
+    the source it was fixed from, for background.clean."""
+    return _report(_open(path, prof), prof, source_background)
 
 
-def check_encoded(data: bytes, path: Path, prof: Profile) -> PhotoReport:
+def check_encoded(data: bytes, path: Path, prof: Profile, source_background: np.ndarray | None = None) -> PhotoReport:
     """Every photo check on encoded bytes held in memory, as `check` runs them on a file; `path`
     names them in messages (the window's preview, before anything is written)."""
     i = prof.input
-    return _report(Source.from_bytes(data, path, max_pixels=i.max_pixels, max_aspect=i.max_aspect_ratio), prof)
+    source = Source.from_bytes(data, path, max_pixels=i.max_pixels, max_aspect=i.max_aspect_ratio)
+    return _report(source, prof, source_background)
 
 
 @dataclass(frozen=True)
@@ -258,7 +261,7 @@ def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, 
     synced = helper("sync").submit(sync_staged, staged, out)
     try:
         try:
-            report = check(staged, prof)
+            report = check(staged, prof, result.source_background)
         except UserError as exc:  # about the file just written: name the output, not the temp file
             raise UserError(out, f"写入后重新读取失败：{exc.message}", f"re-reading the written file failed: "
                             f"{exc.message_en}", code=exc.code) from exc

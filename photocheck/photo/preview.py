@@ -45,6 +45,8 @@ class PhotoPreviewResult:
     quality: int | None = None
     checked: bool = False
     data: bytes = field(default=b"", repr=False)
+    # The source's background colours (Lab), which the written file's check compares with.
+    source_background: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -98,12 +100,12 @@ class PhotoPreview:
         up = result.upload
         picture = cv2.imdecode(np.frombuffer(up.data, np.uint8), cv2.IMREAD_COLOR_RGB)
         return PhotoPreviewResult(replace(report, notes=result.notes), picture, up.width, up.height, len(up.data),
-                                  up.quality, data=up.data)
+                                  up.quality, data=up.data, source_background=result.source_background)
 
     def check(self, result: PhotoPreviewResult) -> PhotoPreviewResult:
         """`result` with the checks saving runs on the file it read back, run on the bytes in memory."""
         if result.checked:
             return result
-        written = check_encoded(result.data, self.path, self._prof)
+        written = check_encoded(result.data, self.path, self._prof, result.source_background)
         report = replace(result.report, checks=output_checks(self._p.checks, written))
         return replace(result, report=report, checked=True)

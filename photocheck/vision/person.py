@@ -93,7 +93,27 @@ class MatteParams:
     crown_chroma: float = 6.0  # judged for colours (and palette colours) at least this saturated (Lab chroma),
     crown_rim: float = 0.03  # only this close (share of the width) to the background,
     crown_alpha: float = 0.1  # among the pixels the matte keeps at least this much of
+    crown_below: float = 0.0  # ...and, outside the face, down to this share of the face height below the forehead;
+    crown_fringe: float = 0.0  # ...where pieces count only deeper than this (share of the width) from the background,
+    crown_seed_chroma: float = 0.0  # ...and at least this saturated (Lab chroma), where the model is sure
+    crown_sure_hue: float = 180.0  # ...this many degrees from the candidate's hues;
+    crown_grow: float = 0.0  # a piece grows this far (share of the width) through pixels nearer to the background,
+    crown_dark_rim: float = 0.0  # ...and through any this close to it (the dark rim of a flag's field)
     crown_samples: int = 400  # background colours of the scene compared with (a subsample)
+    # A dark grey background between strands of coloured hair at the frame's sides
+    # (photocheck.vision.remnants.grey_in_hair) goes when its colour is one of the source's background:
+    gap_chroma: float = 0.0  # grey: less saturated than this (Lab chroma; 0: off),
+    gap_light: float = 60.0  # ...and darker than this (Lab L),
+    gap_hair_chroma: float = 12.0  # where the hair around is more saturated than this on average,
+    gap_window: float = 0.06  # ...within this (share of the width),
+    gap_inside: float = 0.06  # ...deeper than this from the outline (share of the width);
+    gap_rim: float = 0.06  # only this close to the outline or the frame's side edge,
+    gap_side: float = 0.12  # only this close to the frame's left or right edge,
+    gap_below: float = 0.4  # from the eyes down to this share of the face height below the chin,
+    gap_source: float = 6.0  # and within this Lab distance of a background colour of the source;
+    gap_samples: int = 100  # (of this many of the source's background and person colours, no nearer to the latter)
+    gap_group: float = 0.01  # pieces this close (share of the width) are one cluster,
+    gap_min_area: float = 0.001  # which goes when it covers at least this share of the frame
 
 
 @dataclass(frozen=True)

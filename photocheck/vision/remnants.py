@@ -16,8 +16,9 @@ independently of any mask the fixer used, with four cues:
 
 Pieces closer than `group_gap` count as one region, so a ragged strip is not a scatter of specks.
 
-When the fixer has the source it can add the colours of the source's own background border: a
-pixel nearer to those than to the candidate's colours is foreign too.
+When the fixer has the source it adds the colours of the source's own background: a pixel nearer
+to those than to the candidate's colours is foreign too, and so is a dark grey between strands of
+coloured hair at the frame's sides in one of those colours (no hue tells it from dark ash hair).
 
 Regions come back as bounding boxes in the photo's pixels, so a window can outline them.
 """
@@ -67,7 +68,21 @@ class RemnantParams:
     hue_chroma: float = 5.0
     hue_seg: float = 0.99
     hue_rim: float = 1.0  # only this close (share of the width) to the white, at the outline
+    hue_below: float = 0.0  # beside the face, down to this share of the face height below the forehead
+    hue_grow: float = 180.0  # a piece takes the pixels it touches this many degrees from those hues (180: none)
     hue_face_share: float = 0.02  # the face's hues count from this quantile to its complement (lips, cheeks)
+    # With the source's background: a dark grey between strands of coloured hair at the frame's
+    # sides (grey_in_hair, these arguments with a gap_ prefix) in one of its colours (0: off).
+    gap_chroma: float = 0.0
+    gap_light: float = 60.0
+    gap_hair_chroma: float = 12.0
+    gap_window: float = 0.06
+    gap_inside: float = 0.06
+    gap_rim: float = 0.06
+    gap_side: float = 0.12
+    gap_below: float = 0.4
+    gap_source: float = 6.0  # within this Lab distance of a source background colour, no nearer to the candidate's
+    gap_group: float = 0.02  # its pieces this close (share of the width) are one region (group_gap for the others)
 
 
 def params_from(rules: object) -> RemnantParams:
@@ -82,7 +97,7 @@ def params_from(rules: object) -> RemnantParams:
 class Remnant:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) in the photo's pixels
     area: int  # pixels, in the photo's pixels
-    cue: str  # "segmentation", "island", "skin", "colour", "hue" or "source"
+    cue: str  # "segmentation", "island", "skin", "colour", "hue", "source" or "gap"
 
 
 def lab_float(rgb: np.ndarray) -> np.ndarray:
@@ -112,9 +127,10 @@ def find_remnants(
     h, w = round(h0 * k), round(w0 * k)
     found: list[Remnant] = []
     min_px = p.min_area * h * w
-    g = round(p.group_gap * w)
-    near = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1, 2 * g + 1))
     for cue, mask in cues:
+        # The strands across a street seen through the hair split it finer than a ragged strip.
+        g = round((p.gap_group if cue == "gap" else p.group_gap) * w)
+        near = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1, 2 * g + 1))
         # A ragged strip falls apart into pieces each under min_area: pieces this close are one region,
         # measured by its suspect pixels only.
         n, comp = cv2.connectedComponents(cv2.dilate(mask.astype(np.uint8), near), connectivity=8)
@@ -197,16 +213,48 @@ def cue_masks(
                 # comes close to a street's green in Lab, not in hue.
                 crown = head & (person < p.hue_seg) & (
                     cv2.distanceTransform(something.astype(np.uint8), cv2.DIST_L2, 3) <= p.hue_rim * w)
-                crown[max(0, int(float(landmarks.forehead[1]) * k)) :] = False
+                forehead_y = float(landmarks.forehead[1])
+                below = forehead_y + p.hue_below * (float(landmarks.chin[1]) - forehead_y)
+                crown[max(0, int(below * k)) :] = False
                 hue = np.zeros((h, w), bool)
                 hues = np.concatenate([head_palette, _hue_extremes(lab, oval, p.hue_chroma, p.hue_face_share)])
                 hue[crown] = foreign_hue(lab[crown], hues, p.hue_chroma, p.hue_distance)
+                if hue.any() and p.hue_grow < p.hue_distance:
+                    # Beside the head a piece of that hue takes the pixels it touches whose hue is nearer
+                    # the candidate's (a dark flag blue beside a navy cap, half of it within reach of
+                    # the cap's hue). On the crown a band of the hair's own colour may lie at the outline.
+                    weak = crown.copy()
+                    weak[: max(0, int(forehead_y * k))] = False
+                    weak[weak] = foreign_hue(lab[weak], hues, p.hue_chroma, p.hue_grow)
+                    _, comp = cv2.connectedComponents((weak | hue).astype(np.uint8), connectivity=8)
+                    ids = np.unique(comp[hue])
+                    hue = np.isin(comp, ids[ids > 0])
                 cues.append(("hue", opened(hue)))
             if source_background is not None and len(source_background):
                 near_bg = np.full((h, w), np.inf, np.float32)
-                near_bg[band] = _nearest(lab[band], source_background)
+                near_bg[band] = nearest(lab[band], source_background)
                 cues.append(("source", opened(band & (near_bg + p.source_margin < to_person))))
+                if p.gap_chroma > 0 and body_palette is not None:
+                    cues.append(("gap", _grey_gaps(lab, something, landmarks, k, body_palette, source_background, p)))
     return k, cues
+
+
+def _grey_gaps(lab: np.ndarray, something: np.ndarray, lm: FaceLandmarks, k: float, candidate: np.ndarray,
+               source_background: np.ndarray, p: RemnantParams) -> np.ndarray:
+    """grey_in_hair on the photo, kept where the colour is one of the source's background (Lab
+    palette) and no nearer to one of the `candidate`'s colours: the candidate's own black top
+    under the hair is grey there too, but no colour of a plain backdrop."""
+    import dataclasses
+
+    scaled = dataclasses.replace(lm, points=lm.points * np.array([k, k, 1.0], np.float32))
+    found = grey_in_hair(lab, something, scaled, chroma=p.gap_chroma, light=p.gap_light,
+                         hair_chroma=p.gap_hair_chroma, window=p.gap_window, inside=p.gap_inside, rim=p.gap_rim,
+                         side=p.gap_side, below=p.gap_below)
+    if found.any():
+        px = lab[found]
+        to_scene = nearest(px, source_background)
+        found[found] = (to_scene < p.gap_source) & (to_scene <= nearest(px, candidate))
+    return found
 
 
 def second_segmentation(rgb: np.ndarray, pad: float) -> np.ndarray:
@@ -277,7 +325,7 @@ def _foreign_skin(rgb: np.ndarray, lab: np.ndarray, solid: np.ndarray, oval: np.
 
     h, w = solid.shape
     near = np.zeros((h, w), bool)
-    near[solid] = _nearest(lab[solid], skin) <= p.skin_distance
+    near[solid] = nearest(lab[solid], skin) <= p.skin_distance
     face = np.zeros((h, w), np.uint8)
     cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
     _, comp = cv2.connectedComponents((near | (face > 0)).astype(np.uint8), connectivity=8)
@@ -417,6 +465,58 @@ def foreign_hue(lab: np.ndarray, palette: np.ndarray, chroma: float, degrees: fl
     return found
 
 
+def grey_in_hair(lab: np.ndarray, kept: np.ndarray, lm: FaceLandmarks, *, chroma: float, light: float,
+                 hair_chroma: float, window: float, inside: float, rim: float, side: float,
+                 below: float) -> np.ndarray:
+    """Bool mask of the `kept` pixels of a dark grey background seen between loose strands of
+    coloured hair at the frame's sides (a street behind blonde hair), which no hue tells apart: its
+    grey is a dark ash hair's too, but not of the hair around it.
+
+    Judged: within `side` (share of the width) of the frame's left or right edge, from the eyes down
+    to `below` face heights under the chin, within `rim` of the outline or of the frame's side edge.
+    Foreign: darker than `light` and less saturated than `chroma` (Lab), where the mean chroma of
+    the hair around (kept pixels deeper than `inside` from the outline, within `window`) exceeds
+    `hair_chroma`. `lab` is the picture (lab_float), `lm` the face mesh in its pixels."""
+    import cv2
+
+    h, w = kept.shape
+    found = np.zeros((h, w), bool)
+    if chroma <= 0:
+        return found
+    eye_y, chin_y = float(lm.eye_mid[1]), float(lm.chin[1])
+    r = max(1, round(window * w))
+    # Only the rows from the window above the eyes down are looked at (the grey's extent into the
+    # clothes below is part of the judgement).
+    y0 = min(h, max(0, int(eye_y) - r))
+    y1 = max(0, int(chin_y + below * (chin_y - float(lm.forehead[1]))))
+    if y1 <= y0 + r:
+        return found
+    kept_c, lab_c = kept[y0:], lab[y0:]
+    # The frame's side edges count as outline: the background goes on beyond them.
+    depth = cv2.distanceTransform(np.pad(kept_c.astype(np.uint8), ((0, 0), (1, 1))), cv2.DIST_L2, 3)[:, 1:-1]
+    sat = cv2.magnitude(np.ascontiguousarray(lab_c[..., 1]), np.ascontiguousarray(lab_c[..., 2]))
+    grey = kept_c & (sat < chroma) & (lab_c[..., 0] < light)
+    zone = grey & (depth <= rim * w)
+    band = max(1, round(side * w))
+    zone[:, band : w - band] = False
+    zone[: r] = False
+    zone[y1 - y0 :] = False
+    if not zone.any():
+        return found
+    deep = kept_c & (depth > inside * w)
+    # A black top or a dark suit at the shoulder is grey deep inside too: only grey that stays near
+    # the outline is judged.
+    n, comp = cv2.connectedComponents(grey.astype(np.uint8), connectivity=8)
+    inner = np.zeros(n, bool)
+    inner[comp[grey & deep]] = True
+    zone &= ~inner[comp]
+    k = (2 * r + 1, 2 * r + 1)
+    count = cv2.boxFilter(deep.astype(np.float32), -1, k, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    total = cv2.boxFilter(sat * deep, -1, k, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    found[y0:][zone] = total[zone] > hair_chroma * np.maximum(count[zone], 1.0)
+    return found
+
+
 def _hue_extremes(lab: np.ndarray, oval: np.ndarray, chroma: float, share: float) -> np.ndarray:
     """The face's saturated colours at the `share` and 1 - `share` quantiles of their hue: lips and
     flushed cheeks (a pink hair band's hue) are the candidate's too, though no palette centre."""
@@ -433,7 +533,7 @@ def _hue_extremes(lab: np.ndarray, oval: np.ndarray, chroma: float, share: float
     return picked
 
 
-def _nearest(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
+def nearest(px: np.ndarray, palette: np.ndarray) -> np.ndarray:
     """Distance of each colour to the nearest palette colour (one pass per colour: palettes are short)."""
     best = np.full(len(px), np.inf, np.float32)
     channels = [np.ascontiguousarray(px[:, c]) for c in range(3)]

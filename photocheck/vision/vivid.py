@@ -1,5 +1,6 @@
 """A saturated background seen between the jaw and the shoulder: a flag's red stripe beside the neck;
-and a background of another hue on the crown's outline: a street's green in blonde hair.
+a background of another hue on the crown's outline: a street's green in blonde hair; and a dark grey
+street between loose strands of coloured hair at the frame's sides.
 
 The matte holds everything beside the face down to the chin as sure person, and colour models of
 the whole person cannot part a red flag from red ribbons on the jacket. Beside the jaw, though, only
@@ -19,7 +20,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photocheck.vision.remnants import OVAL, dilated_oval, foreign_hue, lab_float, palette, palette_distance
+from photocheck.vision.remnants import (
+    OVAL,
+    dilated_oval,
+    foreign_hue,
+    grey_in_hair,
+    lab_float,
+    nearest,
+    palette,
+    palette_distance,
+)
 
 if TYPE_CHECKING:
     from photocheck.vision.face import FaceLandmarks
@@ -69,11 +79,18 @@ def vivid_beside_jaw(lab: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks, p: M
 
 def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, lm: FaceLandmarks,
                          background: np.ndarray, p: MatteParams) -> np.ndarray:
-    """Bool mask of what `alpha` keeps, above the forehead and at the outline, where the person
-    model (`prior`) is unsure, in a hue that is none of the candidate's hair and skin hues and a
-    colour nearer to the source's `background` (Nx3 uint8 RGB samples): a pink hair band, sure
-    person to the model, stays. `lab` is the picture (remnants.lab_float), `lm` the face mesh in
-    its pixels."""
+    """Bool mask of what `alpha` keeps at the outline of the crown and beside the head, where the
+    person model (`prior`) is unsure, in a hue that is none of the candidate's hair and skin hues
+    and a colour nearer to the source's `background` (Nx3 uint8 RGB samples): a pink hair band,
+    sure person to the model, stays. `lab` is the picture (remnants.lab_float), `lm` the face mesh
+    in its pixels.
+
+    On the crown every such pixel goes (a street's green seen through loose hair). Beside the head,
+    outside the face, down to `crown_below`, the outline's own blend with a coloured backdrop has
+    the backdrop's hue: there only a saturated piece deeper than that blend goes (a flag's blue
+    below a cap, a street's green beside the hair at eye height), and it grows into the pixels
+    beside it that are nearer to the background and into the thin dark rim between it and the
+    background."""
     import cv2
 
     h, w = alpha.shape
@@ -81,22 +98,85 @@ def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, 
     if p.crown_hue <= 0:
         return found
     kept = alpha > p.crown_alpha
-    rim = cv2.distanceTransform(kept.astype(np.uint8), cv2.DIST_L2, 3) <= p.crown_rim * w
-    zone = kept & rim & (prior < p.sure_prob)
-    zone[max(0, int(lm.forehead[1])) :] = False
+    inside = cv2.distanceTransform(kept.astype(np.uint8), cv2.DIST_L2, 3)
+    zone = kept & (inside <= p.crown_rim * w)
+    forehead_y = float(lm.forehead[1])
+    top = max(0, int(forehead_y))
+    # On the crown only where the model is unsure. Beside the head it can be sure of a flag's field
+    # behind a tilted head too: there a piece it is sure of needs a hue further from the candidate's.
+    sure = prior >= p.sure_prob
+    zone[:top] &= ~sure[:top]
+    zone[max(0, int(forehead_y + p.crown_below * (float(lm.chin[1]) - forehead_y))) :] = False
+    oval = lm.points[list(OVAL), :2].astype(np.float32)
+    zone[top:] &= ~dilated_oval(h, w, oval, 0.0)[top:]
     if not zone.any() or not len(background):
         return found
-    oval = lm.points[list(OVAL), :2].astype(np.float32)
     _, head = palette(lab, np.ones((h, w), bool), oval, lm, 1.0)
     if head is None:
         return found
-    judged = zone.copy()
-    judged[zone] = foreign_hue(lab[zone], head, p.crown_chroma, p.crown_hue)
-    if not judged.any():
+    chroma = np.zeros((h, w), np.float32)
+    chroma[zone] = np.hypot(lab[zone][:, 1], lab[zone][:, 2])
+    saturated = zone & (chroma >= p.crown_chroma)
+    if not saturated.any():
         return found
-    # ...and nearer to a colour of the source's background than to the hair and skin (and blends).
-    px = lab[judged]
     scene = lab_float(background[:: max(1, len(background) // p.crown_samples)][None])[0]
-    to_scene = np.min([np.linalg.norm(px - c, axis=1) for c in scene], axis=0)
-    found[judged] = to_scene < palette_distance(px, head, np.zeros(len(px), bool))
+
+    def nearer(where: np.ndarray) -> np.ndarray:
+        """`where` and nearer to a colour of the source's background than to the hair and skin (and blends)."""
+        px = lab[where]
+        out = where.copy()
+        out[where] = nearest(px, scene) < palette_distance(px, head, np.zeros(len(px), bool))
+        return out
+
+    hued = saturated.copy()
+    hued[saturated] = foreign_hue(lab[saturated], head, p.crown_chroma, p.crown_hue)
+    found = nearer(hued)
+    seeds = found.copy()
+    seeds[:top] = False
+    found[top:] = False
+    seeds &= (inside > p.crown_fringe * w) & (chroma >= p.crown_seed_chroma)
+    seeds[sure & seeds] = foreign_hue(lab[sure & seeds], head, p.crown_chroma, p.crown_sure_hue)
+    if seeds.any():
+        # Grown pixel by pixel, as far as `crown_grow`, through what may be the same background:
+        # the judged pixels and the thin dark rim between the piece and the background.
+        below = saturated.copy()
+        below[:top] = False
+        # Where the model is sure, only through a foreign hue: loose blonde strands over green trees
+        # are a blend nearer to the trees, and the candidate's.
+        below[sure] = hued[sure]
+        allowed = (nearer(below) | (kept & (inside <= p.crown_dark_rim * w))).astype(np.uint8)
+        allowed[:top] = 0
+        grown = seeds.astype(np.uint8)
+        for _ in range(max(1, round(p.crown_grow * w))):
+            grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & allowed
+        found |= seeds | (grown > 0)
     return found
+
+
+def grey_gaps_in_hair(lab: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks,
+                      samples: tuple[np.ndarray, np.ndarray], p: MatteParams) -> np.ndarray:
+    """Bool mask of what `alpha` keeps of a dark grey background between loose strands of coloured
+    hair at the frame's sides (remnants.grey_in_hair) whose colour is one of the source's background
+    and no nearer to one of the person's (`samples`: background, person; Nx3 uint8 RGB): the
+    candidate's own black top under the hair is grey there too, but no colour of a plain backdrop."""
+    h, w = alpha.shape
+    found = grey_in_hair(lab, alpha > 0.5, lm, chroma=p.gap_chroma, light=p.gap_light, hair_chroma=p.gap_hair_chroma,
+                         window=p.gap_window, inside=p.gap_inside, rim=p.gap_rim, side=p.gap_side, below=p.gap_below)
+    if not found.any() or not all(len(s) for s in samples):
+        return np.zeros((h, w), bool)
+    scene, person = (lab_float(s[:: max(1, len(s) // p.gap_samples)][None])[0] for s in samples)
+    px = lab[found]
+    to_scene = nearest(px, scene)
+    near = to_scene < p.gap_source
+    near[near] = to_scene[near] <= nearest(px[near], person)  # the person's only for what the scene's pass
+    found[found] = near
+    # A street seen through the hair is a cluster of such pieces; a speck alone is a fold of the
+    # candidate's own dark clothes under the hair.
+    import cv2
+
+    r = max(1, round(p.gap_group * w))
+    grouped = cv2.dilate(found.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    n, comp = cv2.connectedComponents(grouped, connectivity=8)
+    area = np.bincount(comp[found], minlength=n)
+    kept: np.ndarray = found & (area[comp] >= p.gap_min_area * h * w)
+    return kept
