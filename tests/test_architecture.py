@@ -5,6 +5,7 @@ would only show at run time still fails here."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,3 +123,17 @@ def test_every_check_id_has_a_name_for_people():
 
     ids = [*PHOTO, *MATERIAL, "category.count", "category.required", "export.verify"]
     assert [i for i in ids if labels.check_name(i) == i] == []
+
+
+def test_the_readme_lists_every_check_id_of_the_contract():
+    # The README's "Check ids (a contract)" is what integrators read: it names every id there is.
+    from photocheck import labels
+    from photocheck.documents.checks import ORDER as MATERIAL
+    from photocheck.photo.checks import ORDER as PHOTO
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Check ids (a contract)"):]
+    section = section[: section.index("\n### ", 1)]
+    listed = set(re.findall(r"`([a-z_]+\.[a-z_]+)`", section))
+    ids = {*PHOTO, *MATERIAL, "category.count", "category.required", "export.verify"}
+    assert ids <= listed and all(labels.check_name(i) != i for i in listed)
