@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photocheck.concurrency import helper, release_memory
+from photocheck.concurrency import helper, release_between_stages
 from photocheck.errors import UserError
 from photocheck.io.decode import Picture, Source, check_file
 from photocheck.io.interrupt import deferred
@@ -192,9 +192,10 @@ def fix(path: Path, out: Path, prof: Profile, *, original: Path | None = None, r
     result = render_upload(p, prof, edits)
     if isinstance(result, list):
         return PhotoReport(input=path, profile=prof, checks=result)
-    # The matte's scratch back to the system before the written file is analysed again: in
-    # `prepare` the photo runs beside a document, whose peak would otherwise stack on this one.
-    release_memory()
+    # The matte's scratch back to the system before the written file is analysed again, in
+    # `prepare` (the photo runs beside a document, whose peak would otherwise stack on this one);
+    # a lone fix keeps it: trimming and faulting the pages in again cost more than they save.
+    release_between_stages()
     return _write_checked(path, out, original, prof, p.checks, result)
 
 
