@@ -6,7 +6,10 @@ The ids are a contract shared with the GUI, the reports and the tests.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
+from photocheck.concurrency import helper
 from photocheck.io.decode import SourceInfo
 from photocheck.io.sniff import FORMAT_OF_PILLOW
 from photocheck.labels import PHOTO_CHECKS
@@ -14,6 +17,9 @@ from photocheck.photo.analysis import PhotoAnalysis
 from photocheck.photo.framing import BELOW_TOLERANCE, below_source, plan, upscale_needed
 from photocheck.reports import CheckResult, Status
 from photocheck.rules.profile import Profile
+
+if TYPE_CHECKING:
+    from photocheck.vision.remnants import Remnant
 
 PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
 
@@ -368,8 +374,21 @@ def background_uniform(a: PhotoAnalysis, p: Profile) -> CheckResult:
     )
 
 
-def background_clean(a: PhotoAnalysis, p: Profile) -> CheckResult | None:
-    """Remnants of the old background, or other people, beside the candidate (independent of any matte)."""
+def search_remnants(a: PhotoAnalysis, p: Profile) -> Future[list[Remnant]] | None:
+    """background_clean's search of a photo `locate`d only, started on a helper while it is
+    measured: for a photo expected on white (a written upload), where the search is all but sure
+    to be wanted. None when the profile does not look for remnants."""
+    from photocheck.vision.remnants import find_remnants, params_from
+
+    rules = p.checks.background_clean
+    return None if rules is None else helper("remnants").submit(find_remnants, a.picture.rgb, a.landmarks,
+                                                               params_from(rules))
+
+
+def background_clean(a: PhotoAnalysis, p: Profile,
+                     search: Future[list[Remnant]] | None = None) -> CheckResult | None:
+    """Remnants of the old background, or other people, beside the candidate (independent of any
+    matte); `search` is search_remnants(a, p) when it was started early."""
     from photocheck.vision.remnants import find_remnants, params_from
 
     rules = p.checks.background_clean
@@ -385,7 +404,7 @@ def background_clean(a: PhotoAnalysis, p: Profile) -> CheckResult | None:
             "自动修复会把背景换成纯白" if p.can_fix else "在白墙或白色背景布前重拍",
             fixable=p.can_fix, message_en="Background not white yet: remnants are checked on white",
         )
-    found = find_remnants(a.picture.rgb, a.landmarks, params_from(rules))
+    found = search.result() if search is not None else find_remnants(a.picture.rgb, a.landmarks, params_from(rules))
     k = 1.0 / a.picture.scale  # analysis px -> photo px
     regions = [[round(v * k) for v in f.box] for f in found]
     h, w = a.picture.rgb.shape[:2]
@@ -453,8 +472,10 @@ FACE_CHECKS: tuple[FaceCheck, ...] = (
 )
 
 
-def run_checks(info: SourceInfo, a: PhotoAnalysis, p: Profile) -> list[CheckResult]:
-    """Every check that can be measured, in the contract's order.
+def run_checks(info: SourceInfo, a: PhotoAnalysis, p: Profile,
+               remnants: Future[list[Remnant]] | None = None) -> list[CheckResult]:
+    """Every check that can be measured, in the contract's order; `remnants` is search_remnants(a, p)
+    when it was started early.
 
     Face checks need exactly one face; with none or several, face.count explains why they are absent.
     """
@@ -462,7 +483,7 @@ def run_checks(info: SourceInfo, a: PhotoAnalysis, p: Profile) -> list[CheckResu
     if a.single_face:
         results += [check(a, p) for check in FACE_CHECKS]
     results += [background_white(a, p), background_uniform(a, p), output_file(info, p)]
-    clean = background_clean(a, p)
+    clean = background_clean(a, p, remnants)
     if clean is not None:
         results.append(clean)
     return sorted(results, key=lambda r: ORDER.index(r.id))

@@ -21,7 +21,7 @@ from photocheck.io.decode import Picture, Source, check_file
 from photocheck.io.interrupt import deferred
 from photocheck.io.write import sync_staged, write_atomic, write_staged
 from photocheck.photo.analysis import PhotoAnalysis, locate, measure
-from photocheck.photo.checks import run_checks
+from photocheck.photo.checks import run_checks, search_remnants
 from photocheck.photo.framing import BELOW_TOLERANCE, CropFrame, Framing, below_source, from_crop, plan, render, to_crop
 from photocheck.reports import CheckResult, OutputFile, PhotoReport, Status
 from photocheck.rules.profile import Profile
@@ -62,21 +62,26 @@ def _analysed(picture: Picture, prof: Profile, rotation: int | None) -> PhotoAna
     return measure(_located(picture, prof, rotation), prof)
 
 
-def _report(source: Source, prof: Profile) -> PhotoReport:
-    analysis = _analysed(source.decode(prof.input.analysis_side), prof, None)
-    return PhotoReport(input=source.info.path, profile=prof, checks=run_checks(source.info, analysis, prof))
+def _report(source: Source, prof: Profile, *, upload: bool = False) -> PhotoReport:
+    located = _located(source.decode(prof.input.analysis_side), prof, None)
+    # An upload file is on white, so background.clean's search is all but sure to be wanted: it
+    # starts on a helper while the file is measured.
+    remnants = search_remnants(located, prof) if upload else None
+    analysis = measure(located, prof)
+    return PhotoReport(input=source.info.path, profile=prof, checks=run_checks(source.info, analysis, prof, remnants))
 
 
-def check(path: Path, prof: Profile) -> PhotoReport:
-    """Every photo check on one file as it is."""
-    return _report(_open(path, prof), prof)
+def check(path: Path, prof: Profile, *, upload: bool = False) -> PhotoReport:
+    """Every photo check on one file as it is; `upload`: a file the fixer wrote."""
+    return _report(_open(path, prof), prof, upload=upload)
 
 
 def check_encoded(data: bytes, path: Path, prof: Profile) -> PhotoReport:
-    """Every photo check on encoded bytes held in memory, as `check` runs them on a file; `path`
-    names them in messages (the window's preview, before anything is written)."""
+    """Every photo check on an upload file's bytes held in memory, as `check` runs them on a file
+    written; `path` names them in messages (the window's preview, before anything is written)."""
     i = prof.input
-    return _report(Source.from_bytes(data, path, max_pixels=i.max_pixels, max_aspect=i.max_aspect_ratio), prof)
+    return _report(Source.from_bytes(data, path, max_pixels=i.max_pixels, max_aspect=i.max_aspect_ratio), prof,
+                   upload=True)
 
 
 @dataclass(frozen=True)
@@ -296,7 +301,7 @@ def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, 
     synced = helper("sync").submit(sync_staged, staged, out)
     try:
         try:
-            report = check(staged, prof)
+            report = check(staged, prof, upload=True)
         except UserError as exc:  # about the file just written: name the output, not the temp file
             raise UserError(out, f"写入后重新读取失败：{exc.message}", f"re-reading the written file failed: "
                             f"{exc.message_en}", code=exc.code) from exc
