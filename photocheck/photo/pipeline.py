@@ -104,17 +104,13 @@ def _fixable(checks: list[CheckResult]) -> bool:
 
 
 def prepare(path: Path, prof: Profile, rotation: int | None = None) -> Prepared:
-    """Read and analyse the photo; the full-resolution decode runs on a helper thread meanwhile."""
-    return turned(*_decoded(path, prof), prof, rotation)
-
-
-def _decoded(path: Path, prof: Profile) -> tuple[Source, Picture, Future[Picture]]:
-    """The photo opened, decoded at analysis size, and decoding at full size on a helper thread,
-    so the two overlap on separate cores. That starts once the reduced decode has read the file
-    for its damage (a decode started before would have to wait for it)."""
+    """Read and analyse the photo; the full-resolution decode runs on a helper thread meanwhile,
+    so the two overlap on separate cores. It starts once the reduced decode has read the file for
+    its damage (a decode started before would have to wait for it)."""
     source = _open(path, prof)
     reduced = source.decode(prof.input.analysis_side)
-    return source, reduced, helper("decode").submit(source.decode, None)
+    full = helper("decode").submit(source.decode, None)
+    return turned(source, reduced, full, prof, rotation)
 
 
 def turned(source: Source, reduced: Picture, full: Future[Picture], prof: Profile,
@@ -201,8 +197,13 @@ def fix(path: Path, out: Path, prof: Profile, *, original: Path | None = None, r
         raise UserError(path, prof.fix_refusal, prof.fix_refusal_en)
     check_file(path, prof.input.max_bytes)  # the input's problem is named before the outputs'
     _refuse_bad_targets(path, out, original, overwrite)
-    source, reduced, full = _decoded(path, prof)
+    source = _open(path, prof)
+    reduced = source.decode(prof.input.analysis_side)
     located = _located(reduced, prof, rotation)
+    # The full-resolution decode waits until the candidate is found: until then both cores are
+    # busy finding and segmenting, which everything after waits for, and the render needs the
+    # pixels only at its end.
+    full = helper("decode").submit(source.decode, None)
     # The upload needs only where the candidate is: it is rendered on a helper while the photo's
     # own measures and checks are made here (and dropped, should they find it cannot be fixed).
     rendering = helper("render").submit(_render, located, full, prof, edits) if located.head is not None else None
