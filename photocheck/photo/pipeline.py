@@ -219,7 +219,7 @@ def fix(path: Path, out: Path, prof: Profile, *, original: Path | None = None, r
         return PhotoReport(input=path, profile=prof, checks=result)
     # The matte's scratch back to the system before the written file is analysed again, in
     # `prepare` (the photo runs beside a document, whose peak would otherwise stack on this one);
-    # a lone fix keeps it: trimming and faulting the pages in again cost more than they save.
+    # a lone fix keeps its heap for the next photo, as a lone document does between its stages.
     release_between_stages()
     return _write_checked(path, out, original, prof, checks, result)
 
