@@ -1,8 +1,9 @@
 """How the pipeline overlaps work inside one photo, and how long jobs report progress and stop.
 
-A single photo uses a second core: the full-resolution decode and segmentation run on helper
-threads. Batch worker processes switch this off, because their parallelism comes from the
-processes and extra threads would only compete for the same cores.
+A single photo uses a second core: the segmentation, the full-resolution decode, the render of
+the upload (beside the source's own measures and checks), the matte's objects cut and the written
+file's search for remnants run on helper threads. Batch worker processes switch this off, because
+their parallelism comes from the processes and extra threads would only compete for the same cores.
 """
 
 from __future__ import annotations

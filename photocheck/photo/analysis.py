@@ -7,6 +7,7 @@ checks compare them with profile limits.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -262,6 +263,12 @@ def measure_background(rgb: np.ndarray, mask: np.ndarray, profile: Profile) -> B
 
 def analyse(picture: Picture, profile: Profile, *, turns: int | None = None) -> PhotoAnalysis:
     """Every raw measure of the photo; `turns` (clockwise quarter turns) overrides the detected ones."""
+    return measure(locate(picture, profile, turns=turns), profile)
+
+
+def locate(picture: Picture, profile: Profile, *, turns: int | None = None) -> PhotoAnalysis:
+    """Where the candidate is: the faces, the mesh, the person mask and the head's geometry, all
+    that framing and the matte need. The measures the checks judge stay None until `measure`."""
     rules = profile.checks.face_count
     # Segmentation does not depend on the faces: it runs on a second core while they are found.
     # Almost every photo is upright; a sideways one is segmented again once turned.
@@ -274,21 +281,17 @@ def analyse(picture: Picture, profile: Profile, *, turns: int | None = None) -> 
     mask = upright_mask.result() if turns == 0 else person_mask(rgb)
     if turns:
         picture = Picture(rgb=rgb, info=picture.info, scale=picture.scale)
-    head = face = occlusion = None
+    head = None if landmarks is None else measure_head(mask, landmarks, (mask.shape[0], mask.shape[1]))
+    return PhotoAnalysis(picture=picture, quarter_turns=turns, faces=faces, ignored=ignored, landmarks=landmarks,
+                         mask=mask, head=head, face=None, background=None)
+
+
+def measure(a: PhotoAnalysis, profile: Profile) -> PhotoAnalysis:
+    """`a` (from `locate`) with the face, occlusion and background measures."""
+    rgb, landmarks, mask = a.picture.rgb, a.landmarks, a.mask
+    assert mask is not None, "measuring needs the person mask"
+    face = occlusion = None
     if landmarks is not None:
-        head = measure_head(mask, landmarks, (mask.shape[0], mask.shape[1]))
         face = measure_face(rgb, landmarks, profile.checks.exposure)
         occlusion = measure_occlusion(rgb, landmarks, mask, params_from(profile.checks.occlusion))
-    background = measure_background(rgb, mask, profile)
-    return PhotoAnalysis(
-        picture=picture,
-        quarter_turns=turns,
-        faces=faces,
-        ignored=ignored,
-        landmarks=landmarks,
-        mask=mask,
-        head=head,
-        face=face,
-        background=background,
-        occlusion=occlusion,
-    )
+    return dataclasses.replace(a, face=face, background=measure_background(rgb, mask, profile), occlusion=occlusion)

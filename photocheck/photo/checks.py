@@ -6,8 +6,10 @@ The ids are a contract shared with the GUI, the reports and the tests.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
+from photocheck.concurrency import helper
 from photocheck.io.decode import SourceInfo
 from photocheck.io.sniff import FORMAT_OF_PILLOW
 from photocheck.labels import PHOTO_CHECKS
@@ -18,6 +20,8 @@ from photocheck.rules.profile import Profile
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from photocheck.vision.remnants import Remnant
 
 PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
 
@@ -387,8 +391,22 @@ def background_uniform(a: PhotoAnalysis, p: Profile) -> CheckResult:
     )
 
 
-def background_clean(a: PhotoAnalysis, p: Profile, source_background: np.ndarray | None = None) -> CheckResult | None:
-    """Remnants of the old background, or other people, beside the candidate (independent of any matte).
+def search_remnants(a: PhotoAnalysis, p: Profile,
+                    source_background: np.ndarray | None = None) -> Future[list[Remnant]] | None:
+    """background_clean's search of a photo `locate`d only, started on a helper while it is
+    measured: for a photo expected on white (a written upload), where the search is all but sure
+    to be wanted. None when the profile does not look for remnants."""
+    from photocheck.vision.remnants import find_remnants, params_from
+
+    rules = p.checks.background_clean
+    return None if rules is None else helper("remnants").submit(find_remnants, a.picture.rgb, a.landmarks,
+                                                               params_from(rules), source_background)
+
+
+def background_clean(a: PhotoAnalysis, p: Profile, search: Future[list[Remnant]] | None = None,
+                     source_background: np.ndarray | None = None) -> CheckResult | None:
+    """Remnants of the old background, or other people, beside the candidate (independent of any
+    matte); `search` is search_remnants(a, p, source_background) when it was started early, and
     `source_background` (Nx3 Lab), when the photo was fixed from a source, is that source's background."""
     from photocheck.vision.remnants import find_remnants, params_from
 
@@ -405,7 +423,8 @@ def background_clean(a: PhotoAnalysis, p: Profile, source_background: np.ndarray
             "自动修复会把背景换成纯白" if p.can_fix else "在白墙或白色背景布前重拍",
             fixable=p.can_fix, message_en="Background not white yet: remnants are checked on white",
         )
-    found = find_remnants(a.picture.rgb, a.landmarks, params_from(rules), source_background)
+    found = search.result() if search is not None else find_remnants(a.picture.rgb, a.landmarks,
+                                                                       params_from(rules), source_background)
     k = 1.0 / a.picture.scale  # analysis px -> photo px
     regions = [[round(v * k) for v in f.box] for f in found]
     h, w = a.picture.rgb.shape[:2]
@@ -474,8 +493,10 @@ FACE_CHECKS: tuple[FaceCheck, ...] = (
 
 
 def run_checks(info: SourceInfo, a: PhotoAnalysis, p: Profile,
+               remnants: Future[list[Remnant]] | None = None,
                source_background: np.ndarray | None = None) -> list[CheckResult]:
-    """Every check that can be measured, in the contract's order (`source_background`: see background_clean).
+    """Every check that can be measured, in the contract's order; `remnants` is search_remnants(a, p)
+    when it was started early (`source_background`: see background_clean).
 
     Face checks need exactly one face; with none or several, face.count explains why they are absent.
     """
@@ -483,7 +504,7 @@ def run_checks(info: SourceInfo, a: PhotoAnalysis, p: Profile,
     if a.single_face:
         results += [check(a, p) for check in FACE_CHECKS]
     results += [background_white(a, p), background_uniform(a, p), output_file(info, p)]
-    clean = background_clean(a, p, source_background)
+    clean = background_clean(a, p, remnants, source_background)
     if clean is not None:
         results.append(clean)
     return sorted(results, key=lambda r: ORDER.index(r.id))

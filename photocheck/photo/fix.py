@@ -9,10 +9,13 @@ size) while the full-resolution source is decoded and resampled into the same fr
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
 
+from photocheck.concurrency import helper
 from photocheck.io.decode import Picture
 from photocheck.photo.analysis import PhotoAnalysis, face_polygon
 from photocheck.photo.framing import Framing, outside_source, render, warp_mask
@@ -103,14 +106,17 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background
         alpha = matte(preview, face_box=(float(x0), float(y0), float(x1), float(y1)), prior=prior,
                       params=mp, keep=strokes[0], remove=strokes[1], samples=samples)
         eye_y = float((view.matrix @ np.array([*a.landmarks.eye_mid[:2], 1.0]))[1])
-        alpha = _drop_objects(preview, alpha, eye_y, mp, keep=strokes[0])
-        alpha = _cut_away(preview, alpha, bystanders(preview, alpha, face > 0, eye_y, mp), mp, strokes[0])
+        # The objects' second segmentation runs on a helper while the next cuts are found here.
+        dropped = helper("objects").submit(_drop_objects, preview, alpha, eye_y, mp, keep=strokes[0])
         in_view = _in_view(a.landmarks, view.matrix)
         lab = lab_float(preview)  # one conversion for both colour cuts
-        alpha = _cut_away(preview, alpha, vivid_beside_jaw(lab, alpha, in_view, mp), mp, strokes[0])
-        crown = foreign_hue_on_crown(lab, alpha, prior, in_view, samples[0], mp)
-        alpha = _cut_away(preview, alpha, crown, mp, strokes[0])
-        alpha = _cut_away(preview, alpha, grey_gaps_in_hair(lab, alpha, in_view, samples, mp), mp, strokes[0])
+        cuts: list[Callable[[np.ndarray], np.ndarray]] = [
+            lambda kept: bystanders(preview, kept, face > 0, eye_y, mp),
+            lambda kept: vivid_beside_jaw(lab, kept, in_view, mp),
+            lambda kept: foreign_hue_on_crown(lab, kept, prior, in_view, samples[0], mp),
+            lambda kept: grey_gaps_in_hair(lab, kept, in_view, samples, mp),
+        ]
+        alpha = _cut_in_turn(preview, alpha, dropped, cuts, mp, strokes[0])
     else:
         alpha = np.ones((framing.size[1], framing.size[0]), np.float32)
     alpha[outside_source(view, w, h, 0)] = 0.0
@@ -150,6 +156,25 @@ def _drop_objects(rgb: np.ndarray, alpha: np.ndarray, eye_y: float, mp: MattePar
     out = alpha.copy()
     out[gone] = 0.0
     return out
+
+
+AHEAD = 2  # cuts found on the matte's alpha while the objects' cut is made (about as long)
+
+
+def _cut_in_turn(rgb: np.ndarray, alpha: np.ndarray, first: Future[np.ndarray],
+                 cuts: list[Callable[[np.ndarray], np.ndarray]], mp: MatteParams,
+                 keep: np.ndarray | None) -> np.ndarray:
+    """`alpha` after `first` (its cut, made elsewhere) and then each of `cuts` (what it takes away
+    of the alpha before it) in turn. The first AHEAD cuts are found on `alpha` itself meanwhile:
+    each stands while the cuts before it took nothing, left `alpha` the same array (most photos),
+    and is found again on the new alpha otherwise, so the outcome is that of cutting in turn."""
+    early = [find(alpha) for find in cuts[:AHEAD]]
+    unchanged = alpha
+    alpha = first.result()
+    for i, find in enumerate(cuts):
+        gone = early[i] if i < len(early) and alpha is unchanged else find(alpha)
+        alpha = _cut_away(rgb, alpha, gone, mp, keep)
+    return alpha
 
 
 def _in_view(lm: FaceLandmarks, matrix: np.ndarray) -> FaceLandmarks:

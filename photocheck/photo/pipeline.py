@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photocheck.concurrency import helper, release_memory
+from photocheck.concurrency import helper, release_between_stages
 from photocheck.errors import UserError
 from photocheck.io.decode import Picture, Source, check_file
 from photocheck.io.interrupt import deferred
 from photocheck.io.write import sync_staged, write_atomic, write_staged
-from photocheck.photo.analysis import PhotoAnalysis, analyse
-from photocheck.photo.checks import run_checks
+from photocheck.photo.analysis import PhotoAnalysis, locate, measure
+from photocheck.photo.checks import run_checks, search_remnants
 from photocheck.photo.framing import BELOW_TOLERANCE, CropFrame, Framing, below_source, from_crop, plan, render, to_crop
 from photocheck.reports import CheckResult, OutputFile, PhotoReport, Status
 from photocheck.rules.profile import Profile
@@ -52,31 +52,40 @@ def _open(path: Path, prof: Profile) -> Source:
     return Source.open(path, max_pixels=i.max_pixels, max_bytes=i.max_bytes, max_aspect=i.max_aspect_ratio)
 
 
-def _analysed(picture: Picture, prof: Profile, rotation: int | None) -> PhotoAnalysis:
+def _located(picture: Picture, prof: Profile, rotation: int | None) -> PhotoAnalysis:
     if rotation is not None and rotation not in ROTATIONS:
         raise UserError(picture.info.path, f"旋转角度须为 {ROTATIONS} 之一", f"rotation must be one of {ROTATIONS}")
-    turns = None if rotation is None else rotation // 90
-    return analyse(picture, prof, turns=turns)
+    return locate(picture, prof, turns=None if rotation is None else rotation // 90)
 
 
-def _report(source: Source, prof: Profile, source_background: np.ndarray | None = None) -> PhotoReport:
-    analysis = _analysed(source.decode(prof.input.analysis_side), prof, None)
-    checks = run_checks(source.info, analysis, prof, source_background)
+def _analysed(picture: Picture, prof: Profile, rotation: int | None) -> PhotoAnalysis:
+    return measure(_located(picture, prof, rotation), prof)
+
+
+def _report(source: Source, prof: Profile, *, upload: bool = False,
+            source_background: np.ndarray | None = None) -> PhotoReport:
+    located = _located(source.decode(prof.input.analysis_side), prof, None)
+    # An upload file is on white, so background.clean's search is all but sure to be wanted: it
+    # starts on a helper while the file is measured.
+    remnants = search_remnants(located, prof, source_background) if upload else None
+    analysis = measure(located, prof)
+    checks = run_checks(source.info, analysis, prof, remnants, source_background)
     return PhotoReport(input=source.info.path, profile=prof, checks=checks)
 
 
-def check(path: Path, prof: Profile, source_background: np.ndarray | None = None) -> PhotoReport:
-    """Every photo check on one file as it is; `source_background` (Nx3 Lab) is the background of
-    the source it was fixed from, for background.clean."""
-    return _report(_open(path, prof), prof, source_background)
+def check(path: Path, prof: Profile, *, upload: bool = False,
+          source_background: np.ndarray | None = None) -> PhotoReport:
+    """Every photo check on one file as it is; `upload`: a file the fixer wrote, and
+    `source_background` (Nx3 Lab) the background of the source it was fixed from, for background.clean."""
+    return _report(_open(path, prof), prof, upload=upload, source_background=source_background)
 
 
 def check_encoded(data: bytes, path: Path, prof: Profile, source_background: np.ndarray | None = None) -> PhotoReport:
-    """Every photo check on encoded bytes held in memory, as `check` runs them on a file; `path`
-    names them in messages (the window's preview, before anything is written)."""
+    """Every photo check on an upload file's bytes held in memory, as `check` runs them on a file
+    written; `path` names them in messages (the window's preview, before anything is written)."""
     i = prof.input
-    source = Source.from_bytes(data, path, max_pixels=i.max_pixels, max_aspect=i.max_aspect_ratio)
-    return _report(source, prof, source_background)
+    return _report(Source.from_bytes(data, path, max_pixels=i.max_pixels, max_aspect=i.max_aspect_ratio), prof,
+                   upload=True, source_background=source_background)
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,11 @@ class Prepared:
 
     @property
     def fixable(self) -> bool:
-        return not any(c.failed and not c.fixable for c in self.checks)
+        return _fixable(self.checks)
+
+
+def _fixable(checks: list[CheckResult]) -> bool:
+    return not any(c.failed and not c.fixable for c in checks)
 
 
 def prepare(path: Path, prof: Profile, rotation: int | None = None) -> Prepared:
@@ -188,25 +201,58 @@ def fix(path: Path, out: Path, prof: Profile, *, original: Path | None = None, r
         raise UserError(path, prof.fix_refusal, prof.fix_refusal_en)
     check_file(path, prof.input.max_bytes)  # the input's problem is named before the outputs'
     _refuse_bad_targets(path, out, original, overwrite)
-    p = prepare(path, prof, rotation)
-    if not p.fixable:
-        p.full.cancel()
-        return PhotoReport(input=path, profile=prof, checks=p.checks)
-    result = render_upload(p, prof, edits)
+    source = _open(path, prof)
+    reduced = source.decode(prof.input.analysis_side)
+    located = _located(reduced, prof, rotation)
+    # The full-resolution decode waits until the candidate is found: until then both cores are
+    # busy finding and segmenting, which everything after waits for, and the render needs the
+    # pixels only at its end.
+    full = helper("decode").submit(source.decode, None)
+    # The upload needs only where the candidate is: it is rendered on a helper while the photo's
+    # own measures and checks are made here (and dropped, should they find it cannot be fixed).
+    rendering = helper("render").submit(_render, located, full, prof, edits) if located.head is not None else None
+    analysis = measure(located, prof)
+    checks = run_checks(source.info, analysis, prof)
+    if rendering is None or not _fixable(checks):
+        if rendering is not None:
+            rendering.cancel()
+        full.cancel()
+        return PhotoReport(input=path, profile=prof, checks=checks)
+    result = _with_checks(checks, rendering.result())
     if isinstance(result, list):
         return PhotoReport(input=path, profile=prof, checks=result)
-    # The matte's scratch back to the system before the written file is analysed again: in
-    # `prepare` the photo runs beside a document, whose peak would otherwise stack on this one.
-    release_memory()
-    return _write_checked(path, out, original, prof, p.checks, result)
+    # The matte's scratch back to the system before the written file is analysed again, in
+    # `prepare` (the photo runs beside a document, whose peak would otherwise stack on this one);
+    # a lone fix keeps its heap for the next photo, as a lone document does between its stages.
+    release_between_stages()
+    return _write_checked(path, out, original, prof, checks, result)
 
 
 def render_upload(p: Prepared, prof: Profile, edits: RenderEdits = NO_EDITS) -> FixResult | list[CheckResult]:
     """The upload file for one crop of a fixable photo, encoded in memory; or, when that crop
     cannot be made, the checks saying why. Saving and the window's preview both render here."""
+    return _with_checks(p.checks, _render(p.analysis, p.full, prof, edits))
+
+
+def _with_checks(checks: list[CheckResult], made: FixResult | CheckResult) -> FixResult | list[CheckResult]:
+    """`made`, or the photo's checks with the reason it could not be made: a frame below the
+    photo fails face.complete in its place, an encoding that cannot fit is one more check."""
+    from photocheck.photo.fix import FixResult
+
+    if isinstance(made, FixResult):
+        return made
+    if made.id == "face.complete":
+        return [made if c.id == made.id else c for c in checks]
+    return [*checks, made]
+
+
+def _render(analysis: PhotoAnalysis, full: Future[Picture], prof: Profile,
+            edits: RenderEdits) -> FixResult | CheckResult:
+    """The upload file for one crop, from where the candidate is (`locate`: no measure or check
+    is needed), or the failed check that says why that crop cannot be made."""
     from photocheck.photo.fix import FixError, finish, matte_in_frame
 
-    analysis, checks, path = p.analysis, p.checks, p.source.info.path
+    path = analysis.picture.info.path
     assert prof.output.exact_size is not None
     frame = edits.frame
     framing: Framing = from_crop(frame, prof.output.exact_size, analysis) if frame else plan(analysis, prof)
@@ -216,23 +262,22 @@ def render_upload(p: Prepared, prof: Profile, edits: RenderEdits = NO_EDITS) -> 
     beyond = below_source(framing, *size)
     if beyond > BELOW_TOLERANCE:
         # The frame needs clothing the photo does not have: refuse rather than invent it.
-        refusal = CheckResult(
+        return CheckResult(
             "face.complete", Status.FAIL, {"below_source_px": round(beyond, 1)}, None,
             "裁剪框超出照片下边缘：照片需要包含更多的肩膀和衣服", "把裁剪框上移或缩小，或用拍到胸口的照片",
             message_en="The crop reaches below the photo: the shoulders and clothing there are missing",
         )
-        return [refusal if c.id == "face.complete" else c for c in checks]
     # Queued behind the decode on the helper thread: the resample overlaps the matte made here.
-    framed = helper("decode").submit(lambda: render(p.full.result().rgb, framing, turns))
+    framed = helper("decode").submit(lambda: render(full.result().rgb, framing, turns))
     k = analysis.picture.scale
     upright = (round(analysis.picture.rgb.shape[1] / k), round(analysis.picture.rgb.shape[0] / k))
     matted = matte_in_frame(analysis, framing, prof, background=edits.background,
                             keep=_stroke(edits.keep, upright, "保留", path),
                             remove=_stroke(edits.remove, upright, "去除", path))
     try:
-        return finish(p.full.result(), framed.result(), analysis, prof, matted)
+        return finish(full.result(), framed.result(), analysis, prof, matted)
     except FixError as exc:
-        return [*checks, exc.result]
+        return exc.result
 
 
 def output_checks(source_checks: list[CheckResult], written: PhotoReport) -> list[CheckResult]:
@@ -261,7 +306,7 @@ def _write_checked(path: Path, out: Path, original: Path | None, prof: Profile, 
     synced = helper("sync").submit(sync_staged, staged, out)
     try:
         try:
-            report = check(staged, prof, result.source_background)
+            report = check(staged, prof, upload=True, source_background=result.source_background)
         except UserError as exc:  # about the file just written: name the output, not the temp file
             raise UserError(out, f"写入后重新读取失败：{exc.message}", f"re-reading the written file failed: "
                             f"{exc.message_en}", code=exc.code) from exc
