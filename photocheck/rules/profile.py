@@ -143,6 +143,8 @@ class OcclusionRules:
     eye_hair_match: float = field(metadata=num(0, 100))
     eye_hair_along: float = field(metadata=num(0.0, 1.0))
     eye_column_fill: float = field(metadata=num(0.0, 1.0))
+    hair_reach: float = field(metadata=num(0.0, 2.0))
+    hair_bin: float = field(metadata=num(1, 50))
 
     def problems(self) -> Iterator[tuple[str, str]]:
         if self.warn_foreign_share > self.max_foreign_share:
