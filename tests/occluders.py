@@ -112,13 +112,28 @@ def own_hand(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
     """`rgb` with a hand of the candidate's own skin laid flat over mouth and chin, fingers across
     the face: its texture is the photo's own cheek pixels (tiled, mirrored), each finger shaded as a
     cylinder, with dark creases between the fingers and across the knuckles, and soft edges."""
+    mouth, _, height = _scale(lm, k)
+    return _flat_hand(rgb, lm, k, float(mouth[1]) - 1.6 * 0.15 * height)  # the second finger over the lips
+
+
+def chin_hand(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
+    """`rgb` with the same hand of the candidate's own skin over the chin only: its top finger just
+    below the lower lip, the mouth left visible (a chin resting on the hand)."""
+    _, _, height = _scale(lm, k)
+    return _flat_hand(rgb, lm, k, float(lm.points[_LOWER_LIP, 1] / k) + 0.02 * height)
+
+
+_LOWER_LIP = 17  # mesh point at the lower lip's bottom edge
+
+
+def _flat_hand(rgb: np.ndarray, lm: FaceLandmarks, k: float, top: float) -> np.ndarray:
+    """Four fingers of the candidate's own skin across the face, the top one's upper edge at row `top`."""
     mouth, width, height = _scale(lm, k)
     pts = lm.points[:, :2] / k
     side = max(8, round(0.12 * height))
     cheek = _own_patch(rgb, pts[_SKIN[0]], side)
     fw = 0.15 * height  # a finger's width: about 1.7 cm of a 12 cm eye-to-chin distance
     fingers, length = 4, 0.95 * width
-    top = float(mouth[1]) - 1.6 * fw  # the second finger lies over the lips
     x0 = float(mouth[0]) - 0.55 * length
     h, w = rgb.shape[:2]
     # The cheek's own colour and fine grain (its shading removed, so the tiling shows no seams).

@@ -37,6 +37,7 @@ def _variants(rgb: np.ndarray, folder: Path, name: str, hand: np.ndarray | None 
     made = {"clean": rgb, "phone": occluders.phone(rgb, a.landmarks, a.picture.scale),
             "microphone": occluders.microphone(rgb, a.landmarks, a.picture.scale),
             "own_hand": occluders.own_hand(rgb, a.landmarks, a.picture.scale),
+            "chin_hand": occluders.chin_hand(rgb, a.landmarks, a.picture.scale),
             "fringe": occluders.fringe(rgb, a.landmarks, a.picture.scale)}
     for seed in LOCK_SEEDS:
         made[f"hair_over_eye_{seed}"] = occluders.hair_over_eye(rgb, a.landmarks, a.picture.scale, seed)
@@ -93,6 +94,18 @@ def test_own_skin_hand_over_the_mouth_fails(generated, name):
     assert c.message == "嘴部被遮挡（手或其他物体）" and c.hint == "请把手或遮挡物从脸前移开，露出嘴巴和下巴后重拍"
     assert c.value["foreign_share"] <= c.limit["foreign_share"]
     assert c.value["lip_contrast"] < c.limit["lip_contrast"]
+
+
+@pytest.mark.parametrize("name", ["astronaut", "grace_hopper"])
+def test_own_skin_hand_over_the_chin_only_fails(generated, name):
+    # The same fingers below the lower lip, the mouth left visible: the lips pass, but the creases
+    # between the fingers cross the chin, and the hand, of the skin's colour and reaching past the
+    # jaw, hides the jaw line. The clean chins read far below the limit.
+    c = _occlusion(generated[name]["chin_hand"])
+    assert c.status is Status.FAIL, c.value
+    assert c.message == "下巴被遮挡（手或其他物体）" and c.hint == "请把手从下巴前移开，露出完整的下巴后重拍"
+    assert c.value["lip_contrast"] >= c.limit["lip_contrast"]
+    assert _occlusion(generated[name]["clean"]).value["chin_cover"] <= c.limit["chin_cover"] / 2
 
 
 @pytest.mark.parametrize("seed", LOCK_SEEDS)

@@ -12,8 +12,14 @@ The raw measures, judged by face.occlusion against the profile:
   hand), lips are at least as red as the cheeks and differ in colour from the skin around them.
   Anything held over the mouth hides both: a grey or dark object is less red than the skin (a
   grille between skin and dark hair that reads as a beard above), and a hand of any skin tone
-  covers lips and surroundings alike. So the candidate's own hand is found where it covers the
-  mouth, not where it covers only the chin.
+  covers lips and surroundings alike. So the candidate's own hand is found here where it covers
+  the mouth; over the chin only, by chin_cover.
+- chin_cover: the darkest line crossing the chin below the lips (each row's lightness against the
+  rows a little above and below it, averaged across the chin), over the jaw line's contrast (the
+  mesh's jaw, inside against outside). A hand over the chin draws lines across it (creases between
+  fingers, its edge) and, of skin's colour and reaching past the jaw, hides the jaw line; a clean
+  chin has at most a faint crease below the lip and a clear jaw line. A beard hides the jaw line
+  too (busy-img25 is the clean photo nearest the limit), so a hand is found by both cues together.
 - eye_hair: for the eye more covered, the share of its columns (between its corners, from just
   below the brow to below the lower lid) that are mostly hair: the hair's colour, or strands of it
   over skin (blends nearer the hair than the skin). Iris, lashes and a glasses rim fill only part
@@ -68,6 +74,9 @@ class OcclusionParams:
     eye_column_fill: float  # a column of the eye's box this full of hair is covered
     hair_reach: float  # the hair is looked for this far above and beside the face oval, x the face height
     hair_bin: float  # Lab size of the colour bins whose commonest is the hair's colour
+    jaw_offset: float  # the jaw line is sampled this far inside and outside it, x the face height
+    chin_below: float  # the chin is read from this far below the lower lip, x the face height...
+    crease_span: float  # ...for lines darker than the rows this far above and below them
 
 
 def params_from(rules: object) -> OcclusionParams:
@@ -86,6 +95,7 @@ class OcclusionMeasures:
     lip_redness: float  # Lab a of the lips (75th percentile) - the skin's median a
     lip_contrast: float  # Lab distance between the lips' median and the skin around them
     eye_hair: float  # share of the more covered eye's columns filled with hair
+    chin_cover: float  # the darkest line across the chin (L) / the jaw line's contrast (Lab, at least 1)
 
 
 def measure_occlusion(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | None,
@@ -107,6 +117,7 @@ def measure_occlusion(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | Non
         lip_redness=redness,
         lip_contrast=contrast,
         eye_hair=0.0 if hair_lab is None else _eye_hair(lab, points, skin_lab, hair_lab, fh, p),
+        chin_cover=_chin_line(lab, points, fh, p) / max(_jaw_contrast(rgb, lm.points[:, :2], fh, p), 1.0),
     )
 
 
@@ -176,6 +187,55 @@ def _lips(lab: np.ndarray, points: np.ndarray, skin_lab: np.ndarray, p: Occlusio
     redness = float(np.percentile(on_lips[:, 1], 75)) - float(skin_lab[1])
     contrast = float(np.linalg.norm(np.median(on_lips, axis=0) - np.median(on_skin, axis=0)))
     return redness, contrast
+
+
+def _jaw_contrast(rgb: np.ndarray, points: np.ndarray, fh: float, p: OcclusionParams) -> float:
+    """How clearly the jaw line shows: the median Lab distance between discs just inside and just
+    outside the mesh's jaw, read on a coarse grid (colours, not detail)."""
+    step = max(1, int(fh / _HAIR_SAMPLES))
+    jaw = points[list(_JAW)]
+    outward = jaw - points[list(_FACE_MIDDLE)].mean(axis=0)
+    outward /= np.maximum(np.linalg.norm(outward, axis=1, keepdims=True), 1e-6)
+    samples = np.concatenate([jaw - outward * p.jaw_offset * fh, jaw + outward * p.jaw_offset * fh])
+    radius = p.sample_radius * fh / 2
+    h, w = rgb.shape[:2]
+    x0, y0 = np.clip(np.floor(samples.min(axis=0) - radius).astype(int), 0, [w - 1, h - 1])
+    x1, y1 = np.clip(np.ceil(samples.max(axis=0) + radius).astype(int) + 1, [x0 + 1, y0 + 1], [w, h])
+    lab = lab_float(rgb[y0:y1:step, x0:x1:step])
+    discs = _disc_medians(lab, (samples - [x0, y0]) / step, max(1, round(radius / step)))
+    inside, outside = discs[: len(jaw)], discs[len(jaw) :]
+    return float(np.median(np.linalg.norm(inside - outside, axis=1)))
+
+
+def _chin_line(lab: np.ndarray, points: np.ndarray, fh: float, p: OcclusionParams) -> float:
+    """How strongly a dark line crosses the chin below the lips (a crease between fingers, a hand's
+    edge): each row's lightness against the rows a little above and below it, averaged across the
+    chin, at its darkest (0 if no row is darker)."""
+    import cv2
+
+    oval = points[list(FACE_OVAL)]
+    centre = oval.mean(axis=0)
+    span = max(1, round(p.crease_span * fh))
+    top = int(np.clip(round(float(points[_LOWER_LIP, 1]) + p.chin_below * fh), span, lab.shape[0] - 1))
+    bottom = int(np.clip(np.ceil((centre + (oval - centre) * p.oval_shrink)[:, 1].max()), top + 1,
+                         lab.shape[0] - span))
+    region = np.zeros((lab.shape[0], lab.shape[1]), np.uint8)
+    cv2.fillPoly(region, [np.round(centre + (oval - centre) * p.oval_shrink).astype(np.int32)], 1)
+    lightness = cv2.GaussianBlur(lab[top - span : bottom + span, :, 0], (0, 0), max(0.8, p.crease_span * fh / 5))
+    dark_line = (lightness[: -2 * span] + lightness[2 * span :]) / 2 - lightness[span:-span]  # > 0 on a dark line
+    rows = region[top:bottom] > 0
+    width = rows.sum(axis=1)
+    wide = width >= _CREASE_ROW * max(int(width.max()), 1)  # the chin's narrow tip says little
+    if not wide.any():
+        return 0.0
+    across = (dark_line * rows).sum(axis=1)[wide] / width[wide]
+    return max(0.0, float(across.max()))
+
+
+_JAW = (172, 136, 150, 149, 176, 148, 152, 377, 400, 378, 379, 365, 397)  # the mesh's jaw line, ear to ear
+_FACE_MIDDLE = (10, 152)  # forehead top and chin: their midpoint is the face's centre
+_LOWER_LIP = 17  # the lower lip's bottom edge
+_CREASE_ROW = 0.3  # rows of the chin at least this share of its widest row are read for lines
 
 
 def _eye_hair(lab: np.ndarray, points: np.ndarray, skin_lab: np.ndarray, hair_lab: np.ndarray, fh: float,
