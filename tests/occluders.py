@@ -3,7 +3,11 @@
 - phone: a dark handset with a lighter rim and a faint screen reflection, upright over the mouth
   and chin, as when a candidate photographs themselves holding it in front of the face;
 - microphone: a dark grey mesh ball on a black handle in front of the chin, as in an event photo;
-- hand: a real hand cut from a photo (its pixels, not a drawing) laid over the mouth and chin.
+- hand: a real hand cut from a photo (its pixels, not a drawing) laid over the mouth and chin;
+- own_hand, chin_hand: four fingers of the candidate's own cheek skin over mouth and chin, or over
+  the chin only below the lower lip;
+- hair_over_eye, fringe: strands of the candidate's own crown hair over an eye (a seed draws the
+  lock's shape), or over the forehead ending above the brows (allowed).
 
 Placement comes from the face mesh of the clean photo, so the object always covers the same part
 of the face whatever the photo. None of these is a real photo of an occluded face: they prove the
