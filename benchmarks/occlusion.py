@@ -1,10 +1,11 @@
 """face.occlusion: its measure on every real photo and on generated occlusions, and its time per photo.
 
 Real photos (../shared/testdata/photos and photos-busy, none occluded) must pass; the phones,
-microphones, hands of the candidate's own skin and locks of their own hair over an eye of
-tests/occluders.py over each of them and over astronaut and grace_hopper must fail, and a fringe of
-their own hair ending above the eyebrows must pass. Each cell shows
-foreign_share, lip_redness, lip_contrast and eye_hair, then the status.
+microphones, hands of the candidate's own skin (over the mouth, or over the chin only) and locks of
+their own hair over an eye (several shapes) of tests/occluders.py over each of them and over
+astronaut and grace_hopper must fail, and a fringe of their own hair ending above the eyebrows must
+pass. Each cell shows foreign_share, lip_redness, lip_contrast, eye_hair and chin_cover, then the
+status.
 The time is the measure alone on the analysed photo (the check itself only compares numbers).
 
     PYTHONPATH=. .venv/bin/python benchmarks/occlusion.py [runs per photo]
@@ -23,6 +24,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import SHARED_PHOTOS, median_time, print_command
+
+LOCK_SEEDS = (9, 0, 1, 2, 3)  # lock shapes of hair over an eye: the cue must not depend on one
 
 
 def main() -> int:
@@ -64,7 +67,8 @@ def main() -> int:
         times.append(ms)
         row = [f"{ms:5.1f} ms  {rgb.shape[1]}x{rgb.shape[0]}"]
         kinds = (("clean", None), ("phone", occluders.phone), ("microphone", occluders.microphone),
-                 ("own hand", occluders.own_hand), ("hair over eye", occluders.hair_over_eye),
+                 ("own hand", occluders.own_hand), ("chin hand", occluders.chin_hand),
+                 *((f"lock s{seed}", functools.partial(occluders.hair_over_eye, seed=seed)) for seed in LOCK_SEEDS),
                  ("fringe", occluders.fringe))
         for kind, make in kinds:
             pixels = rgb if make is None else make(rgb, lm)
@@ -83,6 +87,7 @@ def main() -> int:
             o = again.occlusion
             assert o is not None
             row.append(f"{kind} {o.foreign_share:.3f} {o.lip_redness:5.1f} {o.lip_contrast:4.1f} {o.eye_hair:.2f} "
+                       f"{o.chin_cover:.2f} "
                        f"{status}{'' if good else ' (WRONG)'}")
         print(f"    {name:28s} " + " | ".join(row))
     print("  ".join(f"{kind} {good}/{n}" for kind, (good, n) in tally.items()))

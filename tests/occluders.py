@@ -3,7 +3,11 @@
 - phone: a dark handset with a lighter rim and a faint screen reflection, upright over the mouth
   and chin, as when a candidate photographs themselves holding it in front of the face;
 - microphone: a dark grey mesh ball on a black handle in front of the chin, as in an event photo;
-- hand: a real hand cut from a photo (its pixels, not a drawing) laid over the mouth and chin.
+- hand: a real hand cut from a photo (its pixels, not a drawing) laid over the mouth and chin;
+- own_hand, chin_hand: four fingers of the candidate's own cheek skin over mouth and chin, or over
+  the chin only below the lower lip;
+- hair_over_eye, fringe: strands of the candidate's own crown hair over an eye (a seed draws the
+  lock's shape), or over the forehead ending above the brows (allowed).
 
 Placement comes from the face mesh of the clean photo, so the object always covers the same part
 of the face whatever the photo. None of these is a real photo of an occluded face: they prove the
@@ -112,13 +116,28 @@ def own_hand(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
     """`rgb` with a hand of the candidate's own skin laid flat over mouth and chin, fingers across
     the face: its texture is the photo's own cheek pixels (tiled, mirrored), each finger shaded as a
     cylinder, with dark creases between the fingers and across the knuckles, and soft edges."""
+    mouth, _, height = _scale(lm, k)
+    return _flat_hand(rgb, lm, k, float(mouth[1]) - 1.6 * 0.15 * height)  # the second finger over the lips
+
+
+def chin_hand(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
+    """`rgb` with the same hand of the candidate's own skin over the chin only: its top finger just
+    below the lower lip, the mouth left visible (a chin resting on the hand)."""
+    _, _, height = _scale(lm, k)
+    return _flat_hand(rgb, lm, k, float(lm.points[_LOWER_LIP, 1] / k) + 0.02 * height)
+
+
+_LOWER_LIP = 17  # mesh point at the lower lip's bottom edge
+
+
+def _flat_hand(rgb: np.ndarray, lm: FaceLandmarks, k: float, top: float) -> np.ndarray:
+    """Four fingers of the candidate's own skin across the face, the top one's upper edge at row `top`."""
     mouth, width, height = _scale(lm, k)
     pts = lm.points[:, :2] / k
     side = max(8, round(0.12 * height))
     cheek = _own_patch(rgb, pts[_SKIN[0]], side)
     fw = 0.15 * height  # a finger's width: about 1.7 cm of a 12 cm eye-to-chin distance
     fingers, length = 4, 0.95 * width
-    top = float(mouth[1]) - 1.6 * fw  # the second finger lies over the lips
     x0 = float(mouth[0]) - 0.55 * length
     h, w = rgb.shape[:2]
     # The cheek's own colour and fine grain (its shading removed, so the tiling shows no seams).
@@ -149,15 +168,22 @@ def own_hand(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
     return np.asarray(out.clip(0, 255), np.uint8)
 
 
-def hair_over_eye(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
+def hair_over_eye(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0, seed: int = 9) -> np.ndarray:
     """`rgb` with a lock of the candidate's own hair hanging over their right eye (image left): many
     thin, slightly curved strands from the forehead to the cheek, each of a colour taken from the
-    real hair above the forehead."""
+    real hair at the crown. `seed` draws the lock's shape (where over the eye it falls, how wide, how
+    slanted, how far down) as well as its strands: the cue must not depend on one shape."""
     _, width, height = _scale(lm, k)
     pts = lm.points[:, :2] / k
     centre = (pts[33] + pts[133]) / 2
-    return _strands(rgb, lm, k, (float(centre[0]), 0.09 * width), (float(pts[10, 1]), float(centre[1]) + 0.3 * height),
-                    (-0.1 * width, -0.16 * width), int(0.9 * width / max(1, round(0.006 * height))) + 30)
+    eye_width = float(abs(pts[133, 0] - pts[33, 0]))
+    shape = np.random.default_rng(seed)
+    x = float(centre[0]) + shape.uniform(-0.15, 0.15) * eye_width
+    spread = shape.uniform(0.06, 0.11) * width
+    drift = sorted(shape.uniform(-0.22, 0.06, 2) * width)
+    bottom = float(centre[1]) + shape.uniform(0.15, 0.35) * height
+    return _strands(rgb, lm, k, (x, spread), (float(pts[10, 1]), bottom), (drift[0], drift[1]),
+                    int(0.9 * width / max(1, round(0.006 * height))) + 30, seed)
 
 
 def fringe(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
@@ -175,25 +201,12 @@ _BROW_TOPS = (105, 66, 334, 296)  # mesh points on the upper edge of both eyebro
 
 
 def _strands(rgb: np.ndarray, lm: FaceLandmarks, k: float, x: tuple[float, float], y: tuple[float, float],
-             drift: tuple[float, float], count: int) -> np.ndarray:
+             drift: tuple[float, float], count: int, seed: int = 9) -> np.ndarray:
     """`count` strands of the photo's own hair colours from row y[0] down to y[1], starting about
     x[0] (normal spread x[1]) and drifting sideways by between drift[0] and drift[1] as they fall."""
     _, _, height = _scale(lm, k)
-    pts = lm.points[:, :2] / k
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
-    skin = np.median(np.concatenate([_own_patch(lab, pts[i], max(8, round(0.1 * height))).reshape(-1, 3)
-                                     for i in _SKIN]), axis=0)
-    x0, x1 = sorted(float(pts[i, 0]) for i in (33, 263))
-    top = float(pts[10, 1])
-    rows = slice(max(0, round(top - 0.35 * height)), max(1, round(top - 0.08 * height)))
-    band, band_lab = rgb[rows, round(x0) : round(x1)], lab[rows, round(x0) : round(x1)]
-    # hair: far from the skin, and not the forehead's shine (lighter, of the skin's hue)
-    far = (np.linalg.norm(band_lab - skin, axis=-1) > 25) & (
-        (band_lab[..., 0] < skin[0]) | (np.hypot(*(band_lab[..., 1:] - skin[1:]).transpose(2, 0, 1)) > 20))
-    assert far.any(), "no hair above the forehead to take the colour from"
-    typical = np.median(band_lab[far], axis=0)  # the hair's own colours, not background between strands
-    hair = band[far & (np.linalg.norm(band_lab - typical, axis=-1) < 20)]
-    rng = np.random.default_rng(9)
+    hair = _crown_hair(rgb, lm, k)
+    rng = np.random.default_rng(seed)
     y_start, y_end = y
     thick = max(1, round(0.006 * height))
     out = rgb.copy()
@@ -207,3 +220,27 @@ def _strands(rgb: np.ndarray, lm: FaceLandmarks, k: float, x: tuple[float, float
         colour = tuple(int(c) for c in hair[rng.integers(len(hair))])
         cv2.polylines(out, [curve], False, colour, thick, cv2.LINE_AA, shift=2)
     return out
+
+
+def _crown_hair(rgb: np.ndarray, lm: FaceLandmarks, k: float) -> np.ndarray:
+    """The hair's own colours (n, 3 RGB): the person segmentation's top rows over the head's middle,
+    which are hair on all but a bald head, and not forehead or background, as the band just above
+    the mesh may be; the colours near its darker half's (not its sheen, nor background between strands).
+    A bald crown would give skin: none of the photos used has one."""
+    from photocheck.vision.person import person_mask
+
+    _, width, height = _scale(lm, k)
+    pts = lm.points[:, :2] / k
+    brow = round(float(pts[10, 1]) - 0.05 * height)  # never the forehead
+    x0, x1 = (int(np.clip(round(float(pts[10, 0]) + d * width), 0, rgb.shape[1])) for d in (-0.25, 0.25))
+    person = person_mask(rgb)[:brow, x0:x1] > 0.5
+    first = np.where(person.any(axis=0), person.argmax(axis=0), brow)  # each column's top of the head
+    rows = np.arange(person.shape[0])[:, None] - first[None, :]
+    crown = person & (rows >= 0.02 * height) & (rows < 0.12 * height)
+    assert crown.any(), "no head top to take the hair's colour from"
+    lab = cv2.cvtColor(rgb[:brow, x0:x1], cv2.COLOR_RGB2LAB).astype(np.float32)
+    lightness = lab[..., 0][crown]
+    typical = np.median(lab[crown][lightness <= np.median(lightness)], axis=0)  # the hair's body, not its sheen
+    near = crown & (np.linalg.norm(lab - typical, axis=-1) < 20)
+    hair: np.ndarray = rgb[:brow, x0:x1][near]
+    return hair

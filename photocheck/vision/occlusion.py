@@ -4,7 +4,7 @@ phone, a cup, a hand, the candidate's own included), or hair over an eye.
 The raw measures, judged by face.occlusion against the profile:
 - foreign_share: the largest connected piece of the lower face (the mesh's oval below the eyes,
   shrunk from its rim, the lips left out) whose colour is neither the candidate's skin, sampled on
-  the cheeks, forehead and nose bridge, nor their hair sampled above the forehead, nor a blend of
+  the cheeks and nose bridge (a fringe may cover the forehead), nor their hair, nor a blend of
   the two where it is textured like strands (a beard or moustache), as a share of that region.
   Shadow keeps the skin's hue, so only a colour far from the skin's in chroma, or far brighter, is
   foreign.
@@ -12,14 +12,23 @@ The raw measures, judged by face.occlusion against the profile:
   hand), lips are at least as red as the cheeks and differ in colour from the skin around them.
   Anything held over the mouth hides both: a grey or dark object is less red than the skin (a
   grille between skin and dark hair that reads as a beard above), and a hand of any skin tone
-  covers lips and surroundings alike. So the candidate's own hand is found where it covers the
-  mouth, not where it covers only the chin.
+  covers lips and surroundings alike. So the candidate's own hand is found here where it covers
+  the mouth; over the chin only, by chin_cover.
+- chin_cover: the darkest line crossing the chin below the lips (each row's lightness against the
+  rows a little above and below it, averaged across the chin), over the jaw line's contrast (the
+  mesh's jaw, inside against outside). A hand over the chin draws lines across it (creases between
+  fingers, its edge) and, of skin's colour and reaching past the jaw, hides the jaw line; a clean
+  chin has at most a faint crease below the lip and a clear jaw line. A beard hides the jaw line
+  too (busy-img25 is the clean photo nearest the limit), so a hand is found by both cues together.
 - eye_hair: for the eye more covered, the share of its columns (between its corners, from just
   below the brow to below the lower lid) that are mostly hair: the hair's colour, or strands of it
   over skin (blends nearer the hair than the skin). Iris, lashes and a glasses rim fill only part
   of a column and a fringe ends above the brow; a lock of hair over the eye fills it top to bottom.
-  Without a hair model (a bald head, no mask) it is 0. Limit: a lock of a colour the band above
-  the forehead does not show (there, mostly forehead or background) is not found.
+  The hair's colour is the commonest of the person's colours beside the temples and up to the
+  crown that are neither skin nor the background's (the band just above the forehead is mostly
+  forehead or background on a high hairline or short hair). Without it (a bald head, no mask)
+  eye_hair is 0. Limit: a lock only of a colour the hair shows less (its sheen, a lighter crown
+  over darker sides) is not found.
 """
 
 from __future__ import annotations
@@ -31,17 +40,15 @@ import numpy as np
 from photocheck.vision.face import FACE_OVAL, FaceLandmarks
 from photocheck.vision.remnants import lab_float
 
-# MediaPipe face-mesh indices: skin samples (forehead, both cheeks, both upper cheeks, the nose's
-# bridge twice, which neither a lock over an eye nor a hand over the mouth covers), the outer and
+# MediaPipe face-mesh indices: skin samples (both cheeks, both upper cheeks, the nose's bridge twice,
+# which neither a lock over an eye, a hand over the mouth nor a fringe over the forehead covers), the outer and
 # inner lip rings, and each eye's contour (the subject's right, then left).
-_SKIN_SAMPLES = (151, 50, 280, 101, 330, 168, 197)
+_SKIN_SAMPLES = (50, 280, 101, 330, 168, 197)
 _OUTER_LIPS = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
 _INNER_LIPS = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
 _EYES = ((33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7),
          (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249))
 _LOWER_EYELIDS = (145, 374)
-_FOREHEAD = 10
-_OUTER_EYE_CORNERS = (33, 263)
 
 
 @dataclass(frozen=True)
@@ -54,8 +61,8 @@ class OcclusionParams:
     # blends of skin and hair within which a lower-face pixel may be a beard...
     hair_texture: float  # ...if its lightness varies by this much (local std of L): hair has strands, a phone is smooth
     texture_window: float  # the window of that local std, x the face height
-    hair_gap: float  # hair is looked for this far above the mesh's top, x the face height
-    hair_min_share: float  # hair found in less than this share of the band above the forehead: no hair model
+    hair_gap: float  # hair is looked for this far outside the face oval and inside the person's outline (x face height)
+    hair_min_share: float  # hair found in less than this share of that band: no hair model
     sample_radius: float  # skin sample discs, x the face height
     opening: float  # morphological opening, x the face height, that drops specks and edges
     oval_shrink: float  # the oval shrunk towards its centre: its rim shows background and hair
@@ -65,6 +72,11 @@ class OcclusionParams:
     eye_hair_match: float  # Lab distance from the blends of skin and hair within which an eye pixel is hair...
     eye_hair_along: float  # ...if its blend is at least this far from skin (0) to hair (1)
     eye_column_fill: float  # a column of the eye's box this full of hair is covered
+    hair_reach: float  # the hair is looked for this far above and beside the face oval, x the face height
+    hair_bin: float  # Lab size of the colour bins whose commonest is the hair's colour
+    jaw_offset: float  # the jaw line is sampled this far inside and outside it, x the face height
+    chin_below: float  # the chin is read from this far below the lower lip, x the face height...
+    crease_span: float  # ...for lines darker than the rows this far above and below them
 
 
 def params_from(rules: object) -> OcclusionParams:
@@ -83,6 +95,7 @@ class OcclusionMeasures:
     lip_redness: float  # Lab a of the lips (75th percentile) - the skin's median a
     lip_contrast: float  # Lab distance between the lips' median and the skin around them
     eye_hair: float  # share of the more covered eye's columns filled with hair
+    chin_cover: float  # the darkest line across the chin (L) / the jaw line's contrast (Lab, at least 1)
 
 
 def measure_occlusion(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | None,
@@ -90,23 +103,21 @@ def measure_occlusion(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | Non
     h, w = rgb.shape[:2]
     fh = max(lm.face_height, 1.0)
     oval = lm.points[list(FACE_OVAL), :2]
-    x0, y0 = np.clip(np.floor(oval.min(axis=0) - 0.3 * fh).astype(int), 0, [w - 1, h - 1])
+    x0, y0 = np.clip(np.floor(oval.min(axis=0)).astype(int), 0, [w - 1, h - 1])
     x1, y1 = np.clip(np.ceil(oval.max(axis=0)).astype(int) + 1, [x0 + 1, y0 + 1], [w, h])
-    lab = lab_float(rgb[y0:y1, x0:x1])  # the face's box and a band above it for the hair; full
-    # resolution, as a beard's strands tell it from a smooth object only there
-    if mask is not None:
-        mask = mask[y0:y1, x0:x1]
+    lab = lab_float(rgb[y0:y1, x0:x1])  # the face's box at full resolution, as a beard's strands tell
+    # it from a smooth object only there
     points = lm.points[:, :2] - np.array([x0, y0], np.float32)  # crop pixels
     discs = _disc_medians(lab, points[list(_SKIN_SAMPLES)], max(2, round(p.sample_radius * fh)))
-    skin_lab = np.median(discs, axis=0)  # of each disc's median: a lock of hair over three discs of seven is outvoted
-    hair = _hair_pixels(lab, points, mask, skin_lab, fh, p)
-    hair_lab = np.median(hair, axis=0) if len(hair) else None
+    skin_lab = np.median(discs, axis=0)  # of each disc's median: a lock of hair over two discs of six is outvoted
+    hair_lab = None if mask is None else _hair_colour(rgb, lm.points[:, :2], mask, skin_lab, fh, p)
     redness, contrast = _lips(lab, points, skin_lab, p)
     return OcclusionMeasures(
         foreign_share=_foreign_share(lab, points, skin_lab, hair_lab, fh, p),
         lip_redness=redness,
         lip_contrast=contrast,
         eye_hair=0.0 if hair_lab is None else _eye_hair(lab, points, skin_lab, hair_lab, fh, p),
+        chin_cover=_chin_line(lab, points, fh, p) / max(_jaw_contrast(rgb, lm.points[:, :2], fh, p), 1.0),
     )
 
 
@@ -178,6 +189,55 @@ def _lips(lab: np.ndarray, points: np.ndarray, skin_lab: np.ndarray, p: Occlusio
     return redness, contrast
 
 
+def _jaw_contrast(rgb: np.ndarray, points: np.ndarray, fh: float, p: OcclusionParams) -> float:
+    """How clearly the jaw line shows: the median Lab distance between discs just inside and just
+    outside the mesh's jaw, read on a coarse grid (colours, not detail)."""
+    step = max(1, int(fh / _HAIR_SAMPLES))
+    jaw = points[list(_JAW)]
+    outward = jaw - points[list(_FACE_MIDDLE)].mean(axis=0)
+    outward /= np.maximum(np.linalg.norm(outward, axis=1, keepdims=True), 1e-6)
+    samples = np.concatenate([jaw - outward * p.jaw_offset * fh, jaw + outward * p.jaw_offset * fh])
+    radius = p.sample_radius * fh / 2
+    h, w = rgb.shape[:2]
+    x0, y0 = np.clip(np.floor(samples.min(axis=0) - radius).astype(int), 0, [w - 1, h - 1])
+    x1, y1 = np.clip(np.ceil(samples.max(axis=0) + radius).astype(int) + 1, [x0 + 1, y0 + 1], [w, h])
+    lab = lab_float(rgb[y0:y1:step, x0:x1:step])
+    discs = _disc_medians(lab, (samples - [x0, y0]) / step, max(1, round(radius / step)))
+    inside, outside = discs[: len(jaw)], discs[len(jaw) :]
+    return float(np.median(np.linalg.norm(inside - outside, axis=1)))
+
+
+def _chin_line(lab: np.ndarray, points: np.ndarray, fh: float, p: OcclusionParams) -> float:
+    """How strongly a dark line crosses the chin below the lips (a crease between fingers, a hand's
+    edge): each row's lightness against the rows a little above and below it, averaged across the
+    chin, at its darkest (0 if no row is darker)."""
+    import cv2
+
+    oval = points[list(FACE_OVAL)]
+    centre = oval.mean(axis=0)
+    span = max(1, round(p.crease_span * fh))
+    top = int(np.clip(round(float(points[_LOWER_LIP, 1]) + p.chin_below * fh), span, lab.shape[0] - 1))
+    bottom = int(np.clip(np.ceil((centre + (oval - centre) * p.oval_shrink)[:, 1].max()), top + 1,
+                         lab.shape[0] - span))
+    region = np.zeros((lab.shape[0], lab.shape[1]), np.uint8)
+    cv2.fillPoly(region, [np.round(centre + (oval - centre) * p.oval_shrink).astype(np.int32)], 1)
+    lightness = cv2.GaussianBlur(lab[top - span : bottom + span, :, 0], (0, 0), max(0.8, p.crease_span * fh / 5))
+    dark_line = (lightness[: -2 * span] + lightness[2 * span :]) / 2 - lightness[span:-span]  # > 0 on a dark line
+    rows = region[top:bottom] > 0
+    width = rows.sum(axis=1)
+    wide = width >= _CREASE_ROW * max(int(width.max()), 1)  # the chin's narrow tip says little
+    if not wide.any():
+        return 0.0
+    across = (dark_line * rows).sum(axis=1)[wide] / width[wide]
+    return max(0.0, float(across.max()))
+
+
+_JAW = (172, 136, 150, 149, 176, 148, 152, 377, 400, 378, 379, 365, 397)  # the mesh's jaw line, ear to ear
+_FACE_MIDDLE = (10, 152)  # forehead top and chin: their midpoint is the face's centre
+_LOWER_LIP = 17  # the lower lip's bottom edge
+_CREASE_ROW = 0.3  # rows of the chin at least this share of its widest row are read for lines
+
+
 def _eye_hair(lab: np.ndarray, points: np.ndarray, skin_lab: np.ndarray, hair_lab: np.ndarray, fh: float,
               p: OcclusionParams) -> float:
     """The larger share, over both eyes, of the eye box's columns mostly filled with hair colour."""
@@ -217,17 +277,51 @@ def _textured(lightness: np.ndarray, fh: float, p: OcclusionParams) -> np.ndarra
     return textured
 
 
-def _hair_pixels(lab: np.ndarray, points: np.ndarray, mask: np.ndarray | None, skin: np.ndarray, fh: float,
-                 p: OcclusionParams) -> np.ndarray:
-    """The person's pixels above the mesh's top (a forehead's shine is just below it), between the
-    eyes' outer corners, that are neither skin nor skin in a highlight: the hair (none on a bald
-    head, or without a mask)."""
-    if mask is None:
-        return np.zeros((0, 3), np.float32)
-    x0, x1 = sorted(round(float(points[i, 0])) for i in _OUTER_EYE_CORNERS)
-    y1 = max(0, round(float(points[_FOREHEAD, 1]) - p.hair_gap * fh))
-    band, person = lab[:y1, max(0, x0):x1], mask[:y1, max(0, x0):x1] > 0.5
-    px = band[person]
-    shine = (np.hypot(px[:, 1] - skin[1], px[:, 2] - skin[2]) <= p.skin_chroma) & (px[:, 0] >= skin[0])
-    px = px[(np.linalg.norm(px - skin, axis=-1) > p.hair_distance) & ~shine]
-    return px if len(px) >= p.hair_min_share * max(band.shape[0] * band.shape[1], 1) else np.zeros((0, 3), np.float32)
+def _hair_colour(rgb: np.ndarray, points: np.ndarray, mask: np.ndarray, skin: np.ndarray, fh: float,
+                 p: OcclusionParams) -> np.ndarray | None:
+    """The hair's colour: the commonest colour bin of the person's pixels above the eyes and outside
+    the face oval (beside the temples and up to the crown), once skin (ears, a bald scalp, a forehead's
+    shine: near the blends of skin and white) and the background's colours are set aside. The band
+    just above the forehead alone is mostly forehead or background on a high hairline or short hair.
+    None on a bald head."""
+    import cv2
+
+    step = max(1, int(fh / _HAIR_SAMPLES))
+    oval = points[list(FACE_OVAL)]
+    h, w = rgb.shape[:2]
+    x0, y0 = np.clip(np.floor(oval.min(axis=0) - p.hair_reach * fh).astype(int), 0, [w - 1, h - 1])
+    x1 = int(np.clip(np.ceil(oval[:, 0].max() + p.hair_reach * fh), x0 + 1, w))
+    y1 = int(np.clip(round(float(points[list(_EYES[0] + _EYES[1]), 1].min())), y0 + 1, h))
+    band = lab_float(rgb[y0:y1:step, x0:x1:step])  # colours, not strands: a coarse grid is enough
+    k = max(1, round(p.hair_gap * fh / step)) | 1
+    kernel = np.ones((k, k), np.uint8)
+    face = np.zeros(band.shape[:2], np.uint8)
+    cv2.fillPoly(face, [np.round((oval - [x0, y0]) / step).astype(np.int32)], 1)
+    person = cv2.erode((mask[y0:y1:step, x0:x1:step] > 0.5).astype(np.uint8), kernel)  # not its blurred rim
+    around = (person > 0) & (cv2.dilate(face, kernel) == 0)
+    px, background = band[around], band[cv2.dilate(person, kernel) == 0]
+    px = px[(np.linalg.norm(px - skin, axis=-1) > p.hair_distance) & (_blend(px, skin, _WHITE)[0] > p.skin_chroma)]
+    if len(px) < p.hair_min_share * max(int(around.sum()), 1):
+        return None
+    bins = _colour_bins(px, p.hair_bin)
+    ours = np.bincount(bins, minlength=_BINS**3) / len(px)
+    if len(background):  # a colour commoner in the background than on the person is background seen through hair
+        ours[np.bincount(_colour_bins(background, p.hair_bin), minlength=_BINS**3) / len(background) > ours] = 0
+    if ours.max() == 0:
+        return None
+    mode = px[bins == int(np.argmax(ours))].mean(axis=0)
+    colour: np.ndarray = np.median(px[np.linalg.norm(px - mode, axis=-1) <= p.hair_bin], axis=0)
+    return colour
+
+
+_HAIR_SAMPLES = 60  # the hair's band is read at about this many pixels per face height
+_WHITE = np.array([100.0, 0.0, 0.0], np.float32)  # skin in a highlight lies between its colour and white
+_BINS = 16  # Lab bins per axis for the hair's commonest colour
+_BIN_SHIFT = np.array([0.0, _BINS // 2 + 0.5, _BINS // 2 + 0.5])  # a, b = 0 at a bin's centre, _BINS / 2 bins about it
+
+
+def _colour_bins(lab: np.ndarray, size: float) -> np.ndarray:
+    """Each colour's bin in a Lab grid of `size` units (L from 0; greys, a and b near 0, share one bin)."""
+    q = np.clip(np.floor(lab / size + _BIN_SHIFT).astype(np.int64), 0, _BINS - 1)
+    bins: np.ndarray = (q[:, 0] * _BINS + q[:, 1]) * _BINS + q[:, 2]
+    return bins
