@@ -137,3 +137,26 @@ def test_the_readme_lists_every_check_id_of_the_contract():
     listed = set(re.findall(r"`([a-z_]+\.[a-z_]+)`", section))
     ids = {*PHOTO, *MATERIAL, "category.count", "category.required", "export.verify"}
     assert ids <= listed and all(labels.check_name(i) != i for i in listed)
+
+
+def test_constraints_pin_every_dependency_within_its_range():
+    """constraints.txt (what make test, .ci/run and the installers install) pins each requirement
+    of pyproject.toml, extras included, to one version inside the range pyproject allows: a range
+    tightened there (as opencv-python-headless <5.1 was) must move the pin too."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = {}
+    for line in (root / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = version.strip()
+    wanted = [*project["dependencies"], *(r for extra in project["optional-dependencies"].values() for r in extra)]
+    for spec in map(Requirement, wanted):
+        pin = pins.get(canonicalize_name(spec.name))
+        assert pin is not None, f"{spec.name} has no pin in constraints.txt"
+        assert spec.specifier.contains(pin, prereleases=True), f"{spec.name}=={pin} is outside {spec.specifier}"
