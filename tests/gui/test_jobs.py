@@ -190,7 +190,7 @@ def test_many_jobs_with_the_collector_on_every_allocation(window, qtbot, fake, g
     gc.set_threshold(1)
     try:
         footprints = {}
-        first = jobs // 4
+        first, middle = jobs // 4, (jobs // 4 + jobs) // 2
         for i in range(1, jobs + 1):
             fake.calls.clear()  # the stand-in's call logs would grow with the jobs
             fake.fixes.clear()
@@ -207,7 +207,7 @@ def test_many_jobs_with_the_collector_on_every_allocation(window, qtbot, fake, g
                 with qtbot.waitSignal(window.idle, timeout=JOB_TIMEOUT_MS):
                     window.open_photo(grace_hopper_path)
                 assert len(window.photo.check_list.rows()) == 17 and window.photo.original.has_image()
-            if i in (first, jobs):
+            if i in (first, middle, jobs):
                 footprints[i] = _footprint()
     finally:
         gc.set_threshold(*thresholds)
@@ -217,5 +217,9 @@ def test_many_jobs_with_the_collector_on_every_allocation(window, qtbot, fake, g
     # 150 more jobs in the long run; a leak of one preview (~0.9 MB) or of one object per job would show.
     assert objects_last - objects_first < 100, (objects_first, objects_last)
     assert traced_last - traced_first < 1_000_000, (traced_first, traced_last)
-    assert rss_last - rss_first < 20_000_000, (rss_first, rss_last)
+    # A native leak grows RSS in both halves of the run alike (a preview per job: ~70 MB a half). In
+    # the full suite RSS once stepped up 45 MB within one half, with no object or traced allocation
+    # behind it (another test's background work in this worker): the flatter half is the one that tells.
+    rss_middle = footprints[middle][2]
+    assert min(rss_middle - rss_first, rss_last - rss_middle) < 10_000_000, (rss_first, rss_middle, rss_last)
     assert sorted(p.name for p in out.iterdir()) == ["材料"]
