@@ -25,6 +25,7 @@ Regions come back as bounding boxes in the photo's pixels, so a window can outli
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,12 +84,22 @@ class RemnantParams:
     gap_below: float = 0.4
     gap_source: float = 6.0  # within this Lab distance of a source background colour, no nearer to the candidate's
     gap_group: float = 0.02  # its pieces this close (share of the width) are one region (group_gap for the others)
+    # With the source's background: another hue at the frame's side edges beside the head, where the
+    # segmentation is below `runoff_seg` (foreign_at_sides, these arguments with a runoff_ prefix; 0: off),
+    # a region from `runoff_min_area` of the photo (a bystander's pink through hair is a few px wide).
+    runoff_hue: float = 0.0
+    runoff_chroma: float = 5.0
+    runoff_grow: float = 5.0
+    runoff_band: float = 0.02
+    runoff_below: float = 1.0
+    runoff_margin: float = 2.5
+    runoff_reach: float = 0.03
+    runoff_seg: float = 0.95
+    runoff_min_area: float = 0.0002
 
 
 def params_from(rules: object) -> RemnantParams:
     """RemnantParams from a profile's [checks.background_clean] table (same field names)."""
-    import dataclasses
-
     names = {f.name for f in dataclasses.fields(RemnantParams)}
     return RemnantParams(**{k: v for k, v in vars(rules).items() if k in names})
 
@@ -97,7 +108,7 @@ def params_from(rules: object) -> RemnantParams:
 class Remnant:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) in the photo's pixels
     area: int  # pixels, in the photo's pixels
-    cue: str  # "segmentation", "island", "skin", "colour", "hue", "source" or "gap"
+    cue: str  # "segmentation", "island", "skin", "colour", "hue", "source", "gap" or "runoff"
 
 
 def lab_float(rgb: np.ndarray) -> np.ndarray:
@@ -126,8 +137,8 @@ def find_remnants(
     k, cues = cue_masks(rgb, landmarks, p, source_background)
     h, w = round(h0 * k), round(w0 * k)
     found: list[Remnant] = []
-    min_px = p.min_area * h * w
     for cue, mask in cues:
+        min_px = (p.runoff_min_area if cue == "runoff" else p.min_area) * h * w
         # The strands across a street seen through the hair split it finer than a ragged strip.
         g = round((p.gap_group if cue == "gap" else p.group_gap) * w)
         near = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1, 2 * g + 1))
@@ -180,7 +191,7 @@ def cue_masks(
         skin_palette, head_palette = palette(lab, something, oval, landmarks, k)
         if skin_palette is not None and p.skin_distance > 0:
             skin_cue = opened(_foreign_skin(rgb, lab, solid, oval, skin_palette, p))
-        clothes = _clothes(lab, something, oval, landmarks, k)
+        clothes = clothes_palette(lab, something, oval, landmarks, k)
     person = segmenting.result()
     # White enclosed by the candidate (a shirt between the lapels) still joins its parts.
     candidate = _candidate(solid | (person >= 0.5), person, oval) & solid
@@ -236,6 +247,12 @@ def cue_masks(
                 cues.append(("source", opened(band & (near_bg + p.source_margin < to_person))))
                 if p.gap_chroma > 0 and body_palette is not None:
                     cues.append(("gap", _grey_gaps(lab, something, landmarks, k, body_palette, source_background, p)))
+                if p.runoff_hue > 0 and body_palette is not None:
+                    scaled = dataclasses.replace(landmarks, points=landmarks.points * np.array([k, k, 1.0], np.float32))
+                    cues.append(("runoff", foreign_at_sides(
+                        lab, something & (person < p.runoff_seg), head_palette, body_palette, source_background,
+                        scaled, chroma=p.runoff_chroma, hue=p.runoff_hue, grow=p.runoff_grow, band=p.runoff_band,
+                        below=p.runoff_below, margin=p.runoff_margin, reach=p.runoff_reach)))
     return k, cues
 
 
@@ -244,8 +261,6 @@ def _grey_gaps(lab: np.ndarray, something: np.ndarray, lm: FaceLandmarks, k: flo
     """grey_in_hair on the photo, kept where the colour is one of the source's background (Lab
     palette) and no nearer to one of the `candidate`'s colours: the candidate's own black top
     under the hair is grey there too, but no colour of a plain backdrop."""
-    import dataclasses
-
     scaled = dataclasses.replace(lm, points=lm.points * np.array([k, k, 1.0], np.float32))
     found = grey_in_hair(lab, something, scaled, chroma=p.gap_chroma, light=p.gap_light,
                          hair_chroma=p.gap_hair_chroma, window=p.gap_window, inside=p.gap_inside, rim=p.gap_rim,
@@ -377,7 +392,7 @@ def palette(
     return skin_colours, (np.concatenate(samples) if samples else None)
 
 
-def _clothes(
+def clothes_palette(
     lab: np.ndarray, something: np.ndarray, oval: np.ndarray, lm: FaceLandmarks, k: float
 ) -> np.ndarray | None:
     """Colours of the candidate's neck and clothing: below the chin, between the face's sides."""
@@ -515,6 +530,64 @@ def grey_in_hair(lab: np.ndarray, kept: np.ndarray, lm: FaceLandmarks, *, chroma
     total = cv2.boxFilter(sat * deep, -1, k, normalize=False, borderType=cv2.BORDER_CONSTANT)
     found[y0:][zone] = total[zone] > hair_chroma * np.maximum(count[zone], 1.0)
     return found
+
+
+def foreign_at_sides(lab: np.ndarray, kept: np.ndarray, hues: np.ndarray, person: np.ndarray, scene: np.ndarray,
+                     lm: FaceLandmarks, *, chroma: float, hue: float, grow: float, band: float,
+                     below: float, margin: float, reach: float) -> np.ndarray:
+    """Bool mask of the `kept` pixels of another hue at the frame's left and right edges beside the
+    head: a street or a bystander seen through loose hair that runs off the frame. A piece touches
+    the side edge within `band` (share of the width), outside the face, above `below` face heights
+    under the forehead; it holds a colour at least `chroma` saturated with a hue more than `hue`
+    degrees from every one of `hues` (Lab: the hair and skin) and takes the pixels it touches more
+    than `grow` degrees from them, every pixel nearer to a colour of the source's background (`scene`,
+    Lab) than to the candidate's (`person`: hair, skin and clothes) and their blends: the noise of
+    dark hair, or a grey-blue suit at the shoulder before a grey-blue wall, is nearer to those. Only
+    what runs off the frame: the hair's own blends inside it stay. A piece found grows, as far as
+    `reach` (share of the width), through the pixels of the same strip nearer to the background by
+    `margin` whatever their hue: a bystander's pink beside it has the hue of the candidate's skin.
+    `lab` is the picture (lab_float), `lm` the face mesh in its pixels."""
+    import cv2
+
+    h, w = kept.shape
+    found = np.zeros((h, w), bool)
+    side = max(1, round(band * w))
+    if hue <= 0 or 2 * side >= w:
+        return found
+    forehead_y = float(lm.forehead[1])
+    zone = kept.copy()
+    zone[:, side : w - side] = False
+    zone[max(0, int(forehead_y + below * (float(lm.chin[1]) - forehead_y))) :] = False
+    zone &= ~dilated_oval(h, w, lm.points[list(OVAL), :2].astype(np.float32), 0.0)
+    if not zone.any():
+        return found
+    weak = zone.copy()
+    weak[zone] = foreign_hue(lab[zone], hues, chroma, grow)
+    if not weak.any() or not len(scene):
+        return found
+    px = lab[weak]
+    weak[weak] = nearest(px, scene) < palette_distance(px, person, np.zeros(len(px), bool))
+    strong = weak.copy()
+    strong[weak] = foreign_hue(lab[weak], hues, chroma, hue)
+    n, comp = cv2.connectedComponents(weak.astype(np.uint8), connectivity=8)
+    ok = np.zeros(n, bool)
+    ok[comp[strong]] = True
+    at_edge = np.zeros(n, bool)
+    at_edge[np.concatenate([comp[:, 0], comp[:, -1]])] = True
+    ok &= at_edge
+    ok[0] = False
+    found = ok[comp]
+    steps = round(reach * w)
+    if steps > 0 and found.any():
+        px = lab[zone]
+        near = zone.copy()
+        near[zone] = nearest(px, scene) + margin < palette_distance(px, person, np.zeros(len(px), bool))
+        grown = found.astype(np.uint8)
+        allowed = (near | found).astype(np.uint8)
+        for _ in range(steps):
+            grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & allowed
+        found = grown > 0
+    return np.asarray(found, bool)
 
 
 def _hue_extremes(lab: np.ndarray, oval: np.ndarray, chroma: float, share: float) -> np.ndarray:

@@ -22,7 +22,9 @@ import numpy as np
 
 from photocheck.vision.remnants import (
     OVAL,
+    clothes_palette,
     dilated_oval,
+    foreign_at_sides,
     foreign_hue,
     grey_in_hair,
     lab_float,
@@ -180,3 +182,29 @@ def grey_gaps_in_hair(lab: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks,
     area = np.bincount(comp[found], minlength=n)
     kept: np.ndarray = found & (area[comp] >= p.gap_min_area * h * w)
     return kept
+
+
+def other_hue_at_sides(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, lm: FaceLandmarks,
+                       background: np.ndarray, p: MatteParams) -> np.ndarray:
+    """Bool mask of what `alpha` keeps of another hue than the hair's and skin's at the frame's side
+    edges beside the head (remnants.foreign_at_sides): a street's blue-grey or a bystander's pink
+    through loose hair running off the frame, which the colour models of the whole scene keep as
+    hair. Only where the person model (`prior`) is unsure: a grey-blue suit on the shoulder at the
+    frame's edge, sure person, has the grey-blue studio wall's hue too. `background` are colours of the
+    source's background (Nx3 uint8 RGB), `lab` is the picture (remnants.lab_float), `lm` the face
+    mesh in its pixels."""
+    h, w = alpha.shape
+    none = np.zeros((h, w), bool)
+    if p.runoff_hue <= 0 or not len(background):
+        return none
+    everything, oval = np.ones((h, w), bool), lm.points[list(OVAL), :2].astype(np.float32)
+    _, head = palette(lab, everything, oval, lm, 1.0)
+    clothes = clothes_palette(lab, everything, oval, lm, 1.0)
+    if head is None:
+        return none
+    person = head if clothes is None else np.concatenate([head, clothes])
+    scene = lab_float(background[:: max(1, len(background) // p.crown_samples)][None])[0]
+    kept = (alpha > 0.5) & (prior < p.sure_prob)
+    return foreign_at_sides(lab, kept, head, person, scene, lm, chroma=p.runoff_chroma, hue=p.runoff_hue,
+                            grow=p.runoff_grow, band=p.runoff_band, below=p.runoff_below, margin=p.runoff_margin,
+                            reach=p.runoff_reach)
