@@ -18,7 +18,9 @@ Pieces closer than `group_gap` count as one region, so a ragged strip is not a s
 
 When the fixer has the source it adds the colours of the source's own background: a pixel nearer
 to those than to the candidate's colours is foreign too, and so is a dark grey between strands of
-coloured hair at the frame's sides in one of those colours (no hue tells it from dark ash hair).
+coloured hair at the frame's sides in one of those colours (no hue tells it from dark ash hair),
+and a piece of another hue than the hair's and skin's running off the frame's side edge beside the
+head (a street or a bystander through loose hair; the "runoff" cue, judged from a smaller area).
 
 Regions come back as bounding boxes in the photo's pixels, so a window can outline them.
 """

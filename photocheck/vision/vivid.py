@@ -1,6 +1,7 @@
 """A saturated background seen between the jaw and the shoulder: a flag's red stripe beside the neck;
-a background of another hue on the crown's outline: a street's green in blonde hair; and a dark grey
-street between loose strands of coloured hair at the frame's sides.
+a background of another hue on the crown's outline: a street's green in blonde hair; a dark grey
+street between loose strands of coloured hair at the frame's sides; and another hue running off the
+frame's side edge beside the head: a street or a bystander through loose hair.
 
 The matte holds everything beside the face down to the chin as sure person, and colour models of
 the whole person cannot part a red flag from red ribbons on the jacket. Beside the jaw, though, only
