@@ -251,10 +251,10 @@ def cue_masks(
                     cues.append(("gap", _grey_gaps(lab, something, landmarks, k, body_palette, source_background, p)))
                 if p.runoff_hue > 0 and body_palette is not None:
                     scaled = dataclasses.replace(landmarks, points=landmarks.points * np.array([k, k, 1.0], np.float32))
+                    zone = side_zone(something & (person < p.runoff_seg), scaled, p.runoff_band, p.runoff_below)
                     cues.append(("runoff", foreign_at_sides(
-                        lab, something & (person < p.runoff_seg), head_palette, body_palette, source_background,
-                        scaled, chroma=p.runoff_chroma, hue=p.runoff_hue, grow=p.runoff_grow, band=p.runoff_band,
-                        below=p.runoff_below, margin=p.runoff_margin, reach=p.runoff_reach)))
+                        lab, zone, head_palette, body_palette, source_background, chroma=p.runoff_chroma,
+                        hue=p.runoff_hue, grow=p.runoff_grow, margin=p.runoff_margin, reach=p.runoff_reach)))
     return k, cues
 
 
@@ -534,62 +534,78 @@ def grey_in_hair(lab: np.ndarray, kept: np.ndarray, lm: FaceLandmarks, *, chroma
     return found
 
 
-def foreign_at_sides(lab: np.ndarray, kept: np.ndarray, hues: np.ndarray, person: np.ndarray, scene: np.ndarray,
-                     lm: FaceLandmarks, *, chroma: float, hue: float, grow: float, band: float,
-                     below: float, margin: float, reach: float) -> np.ndarray:
-    """Bool mask of the `kept` pixels of another hue at the frame's left and right edges beside the
-    head: a street or a bystander seen through loose hair that runs off the frame. A piece touches
-    the side edge within `band` (share of the width), outside the face, above `below` face heights
-    under the forehead; it holds a colour at least `chroma` saturated with a hue more than `hue`
-    degrees from every one of `hues` (Lab: the hair and skin) and takes the pixels it touches more
-    than `grow` degrees from them, every pixel nearer to a colour of the source's background (`scene`,
-    Lab) than to the candidate's (`person`: hair, skin and clothes) and their blends: the noise of
-    dark hair, or a grey-blue suit at the shoulder before a grey-blue wall, is nearer to those. Only
-    what runs off the frame: the hair's own blends inside it stay. A piece found grows, as far as
-    `reach` (share of the width), through the pixels of the same strip nearer to the background by
-    `margin` whatever their hue: a bystander's pink beside it has the hue of the candidate's skin.
-    `lab` is the picture (lab_float), `lm` the face mesh in its pixels."""
+def side_zone(kept: np.ndarray, lm: FaceLandmarks, band: float, below: float) -> np.ndarray:
+    """Bool mask of the `kept` pixels within `band` (share of the width) of the frame's left and
+    right edges, outside the face, above `below` face heights under the forehead (`lm`, the face
+    mesh in the mask's pixels): beside the head, where loose hair runs off the frame."""
+    h, w = kept.shape
+    zone = np.zeros((h, w), bool)
+    side = max(1, round(band * w))
+    if 2 * side >= w:
+        return zone
+    forehead_y = float(lm.forehead[1])
+    rows = max(0, int(forehead_y + below * (float(lm.chin[1]) - forehead_y)))
+    zone[:rows, :side] = kept[:rows, :side]
+    zone[:rows, w - side :] = kept[:rows, w - side :]
+    zone &= ~dilated_oval(h, w, lm.points[list(OVAL), :2].astype(np.float32), 0.0)
+    return zone
+
+
+def foreign_at_sides(lab: np.ndarray, zone: np.ndarray, hues: np.ndarray, person: np.ndarray, scene: np.ndarray,
+                     *, chroma: float, hue: float, grow: float, margin: float, reach: float) -> np.ndarray:
+    """Bool mask of the pixels of `zone` (side_zone) of another hue at the frame's left and right
+    edges beside the head: a street or a bystander seen through loose hair that runs off the frame.
+    A piece touches the side edge; it holds a colour at least `chroma` saturated with a hue more than
+    `hue` degrees from every one of `hues` (Lab: the hair and skin) and takes the pixels it touches
+    more than `grow` degrees from them, every pixel nearer to a colour of the source's background
+    (`scene`, Lab) than to the candidate's (`person`: hair, skin and clothes) and their blends: the
+    noise of dark hair, or a grey-blue suit at the shoulder before a grey-blue wall, is nearer to
+    those. Only what runs off the frame: the hair's own blends inside it stay. A piece found grows,
+    as far as `reach` (share of the width), through the pixels of the zone nearer to the background
+    by `margin` whatever their hue: a bystander's pink beside it has the hue of the candidate's skin.
+    `lab` is the picture (lab_float)."""
     import cv2
 
-    h, w = kept.shape
+    h, w = zone.shape
     found = np.zeros((h, w), bool)
-    side = max(1, round(band * w))
-    if hue <= 0 or 2 * side >= w:
+    if hue <= 0 or not len(scene):
         return found
-    forehead_y = float(lm.forehead[1])
-    zone = kept.copy()
-    zone[:, side : w - side] = False
-    zone[max(0, int(forehead_y + below * (float(lm.chin[1]) - forehead_y))) :] = False
-    zone &= ~dilated_oval(h, w, lm.points[list(OVAL), :2].astype(np.float32), 0.0)
-    if not zone.any():
-        return found
-    weak = zone.copy()
-    weak[zone] = foreign_hue(lab[zone], hues, chroma, grow)
-    if not weak.any() or not len(scene):
-        return found
-    px = lab[weak]
-    weak[weak] = nearest(px, scene) < palette_distance(px, person, np.zeros(len(px), bool))
-    strong = weak.copy()
-    strong[weak] = foreign_hue(lab[weak], hues, chroma, hue)
-    n, comp = cv2.connectedComponents(weak.astype(np.uint8), connectivity=8)
-    ok = np.zeros(n, bool)
-    ok[comp[strong]] = True
-    at_edge = np.zeros(n, bool)
-    at_edge[np.concatenate([comp[:, 0], comp[:, -1]])] = True
-    ok &= at_edge
-    ok[0] = False
-    found = ok[comp]
-    steps = round(reach * w)
-    if steps > 0 and found.any():
-        px = lab[zone]
-        near = zone.copy()
-        near[zone] = nearest(px, scene) + margin < palette_distance(px, person, np.zeros(len(px), bool))
-        grown = found.astype(np.uint8)
-        allowed = (near | found).astype(np.uint8)
-        for _ in range(steps):
-            grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & allowed
-        found = grown > 0
-    return np.asarray(found, bool)
+    columns = np.flatnonzero(zone.any(axis=0))
+    left, right = columns[columns < w // 2], columns[columns >= w // 2]
+    # The zone lies in two narrow strips: each is judged on its own, its outer column the frame's edge.
+    for strip, edge in ((slice(0, int(left.max()) + 1 if left.size else 0), 0),
+                        (slice(int(right.min()) if right.size else w, w), -1)):
+        z = zone[:, strip]
+        if not z.any():
+            continue
+        px = lab[:, strip][z]
+        weak = z.copy()
+        weak[z] = foreign_hue(px, hues, chroma, grow)
+        if not weak.any():
+            continue
+        wpx = lab[:, strip][weak]
+        weak[weak] = nearest(wpx, scene) < palette_distance(wpx, person, np.zeros(len(wpx), bool))
+        strong = weak.copy()
+        strong[weak] = foreign_hue(lab[:, strip][weak], hues, chroma, hue)
+        n, comp = cv2.connectedComponents(weak.astype(np.uint8), connectivity=8)
+        ok = np.zeros(n, bool)
+        ok[comp[strong]] = True
+        at_edge = np.zeros(n, bool)
+        at_edge[comp[:, edge]] = True
+        ok &= at_edge
+        ok[0] = False
+        piece = ok[comp]
+        steps = round(reach * w)
+        if steps > 0 and piece.any():
+            near = z.copy()
+            near[z] = nearest(px, scene) + margin < palette_distance(px, person, np.zeros(len(px), bool))
+            grown = piece.astype(np.uint8)
+            allowed = (near | piece).astype(np.uint8)
+            for _ in range(steps):
+                grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & allowed
+            piece = grown > 0
+        found[:, strip] = piece
+    return found
 
 
 def _hue_extremes(lab: np.ndarray, oval: np.ndarray, chroma: float, share: float) -> np.ndarray:

@@ -32,6 +32,7 @@ from photocheck.vision.remnants import (
     nearest,
     palette,
     palette_distance,
+    side_zone,
 )
 
 if TYPE_CHECKING:
@@ -198,14 +199,15 @@ def other_hue_at_sides(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, lm
     none = np.zeros((h, w), bool)
     if p.runoff_hue <= 0 or not len(background):
         return none
+    zone = side_zone((alpha > 0.5) & (prior < p.sure_prob), lm, p.runoff_band, p.runoff_below)
+    if not zone.any():  # most photos: white or sure person at the frame's sides, no palette needed
+        return none
     everything, oval = np.ones((h, w), bool), lm.points[list(OVAL), :2].astype(np.float32)
     _, head = palette(lab, everything, oval, lm, 1.0)
-    clothes = clothes_palette(lab, everything, oval, lm, 1.0)
     if head is None:
         return none
+    clothes = clothes_palette(lab, everything, oval, lm, 1.0)
     person = head if clothes is None else np.concatenate([head, clothes])
     scene = lab_float(background[:: max(1, len(background) // p.crown_samples)][None])[0]
-    kept = (alpha > 0.5) & (prior < p.sure_prob)
-    return foreign_at_sides(lab, kept, head, person, scene, lm, chroma=p.runoff_chroma, hue=p.runoff_hue,
-                            grow=p.runoff_grow, band=p.runoff_band, below=p.runoff_below, margin=p.runoff_margin,
-                            reach=p.runoff_reach)
+    return foreign_at_sides(lab, zone, head, person, scene, chroma=p.runoff_chroma, hue=p.runoff_hue,
+                            grow=p.runoff_grow, margin=p.runoff_margin, reach=p.runoff_reach)
