@@ -579,12 +579,15 @@ def foreign_at_sides(lab: np.ndarray, zone: np.ndarray, hues: np.ndarray, person
         if not z.any():
             continue
         px = lab[:, strip][z]
-        weak = z.copy()
-        weak[z] = foreign_hue(px, hues, chroma, grow)
-        if not weak.any():
+        hued = foreign_hue(px, hues, chroma, grow)
+        if not hued.any():
             continue
-        wpx = lab[:, strip][weak]
-        weak[weak] = nearest(wpx, scene) < palette_distance(wpx, person, np.zeros(len(wpx), bool))
+        # How much nearer to the background than to the candidate each pixel is, once for the strip.
+        nearer = np.zeros(z.shape, np.float32)
+        nearer[z] = palette_distance(px, person, np.zeros(len(px), bool)) - nearest(px, scene)
+        weak = z.copy()
+        weak[z] = hued
+        weak &= nearer > 0
         strong = weak.copy()
         strong[weak] = foreign_hue(lab[:, strip][weak], hues, chroma, hue)
         n, comp = cv2.connectedComponents(weak.astype(np.uint8), connectivity=8)
@@ -597,10 +600,8 @@ def foreign_at_sides(lab: np.ndarray, zone: np.ndarray, hues: np.ndarray, person
         piece = ok[comp]
         steps = round(reach * w)
         if steps > 0 and piece.any():
-            near = z.copy()
-            near[z] = nearest(px, scene) + margin < palette_distance(px, person, np.zeros(len(px), bool))
             grown = piece.astype(np.uint8)
-            allowed = (near | piece).astype(np.uint8)
+            allowed = ((z & (nearer > margin)) | piece).astype(np.uint8)
             for _ in range(steps):
                 grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & allowed
             piece = grown > 0
