@@ -192,9 +192,10 @@ def hue_strip(clean: np.ndarray, eye_y: int,
     return out, band
 
 
-def street_in_hair(clean: np.ndarray, top: int, bottom: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def street_in_hair(clean: np.ndarray, top: int, bottom: int, seed: int = 0,
+                   colour: tuple[int, int, int] = (72, 74, 78)) -> tuple[np.ndarray, np.ndarray]:
     """`clean` with loose golden hair between the frame's left edge and the candidate from row
-    `top` to `bottom`, and a dark grey street (RGB 72, 74, 78) in the gaps between its strands by
+    `top` to `bottom`, and a street (a dark grey one by default) in the gaps between its strands by
     the frame's edge; and where the street is."""
     rng = np.random.default_rng(seed)
     h, w = clean.shape[:2]
@@ -215,5 +216,5 @@ def street_in_hair(clean: np.ndarray, top: int, bottom: int, seed: int = 0) -> t
     for cy in range(top + 18, bottom - 18, 36):
         cv2.ellipse(blobs, (10, cy), (14, 17), 0.0, 0, 360, 1, -1)
     street = (blobs > 0) & loose & (stripe % 3 != 0)
-    out[street] = (72, 74, 78)
+    out[street] = colour
     return out, street

@@ -208,3 +208,28 @@ def test_grey_street_between_coloured_strands_is_caught_with_the_source_backgrou
     assert any(r.box[0] <= xs.mean() <= r.box[2] and r.box[1] <= ys.mean() <= r.box[3] for r in found)
     assert not _cues(path, prof, green_bg)[1]["gap"].any()
     assert "gap" not in _cues(path, prof)[1]
+
+
+def test_blue_grey_street_through_hair_at_the_frame_edge_is_caught_with_the_source_background(outputs, tmp_path):
+    """A blue-grey street between loose golden strands running off the frame's left edge, beside the
+    head: a hue none of the hair's and skin's, and a colour of the source's background. The runoff
+    cue outlines it; with a plain green backdrop, or no source, it says nothing."""
+    from photocheck.vision.remnants import find_remnants, lab_float, params_from
+
+    clean = outputs["astronaut"][0]
+    prof = remnant_damage.profile_for_outputs()
+    path = tmp_path / "street.jpg"
+    damaged, street = remnant_damage.street_in_hair(clean, 255, 340, colour=(110, 122, 140))
+    remnant_damage.encode(damaged, path)
+    street_bg = lab_float(np.array([[[110, 122, 140], [40, 90, 40], [200, 200, 205]]], np.uint8))[0]
+    green_bg = lab_float(np.array([[[40, 90, 40], [60, 120, 60]]], np.uint8))[0]
+    a, cues = _cues(path, prof, street_bg)
+    edge = street.copy()  # the cue judges the strip along the edge only, the pieces that run off it
+    edge[:, round(prof.checks.background_clean.runoff_band * street.shape[1]) :] = False
+    assert cues["runoff"][edge].mean() > 0.3  # the rest: strands smeared over it by the JPEG
+    found = find_remnants(a.picture.rgb, a.landmarks, params_from(prof.checks.background_clean), street_bg)
+    ys, xs = np.nonzero(edge)
+    assert any(r.box[0] <= xs.mean() <= r.box[2] and r.box[1] <= ys.mean() <= r.box[3] for r in found)
+    assert cues["runoff"][~cv2.dilate(street.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)].sum() < 20
+    assert not _cues(path, prof, green_bg)[1]["runoff"].any()
+    assert "runoff" not in _cues(path, prof)[1]

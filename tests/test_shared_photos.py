@@ -198,3 +198,35 @@ def test_grey_street_beside_the_shoulder_is_removed_or_caught(shared_photos, tmp
     clean = next(c for c in report.checks if c.id == "background.clean")
     assert clean.status is Status.FAIL and not (tmp_path / "kept.jpg").exists()
     assert any(x0 < 20 and y0 < 480 and y1 > 410 for x0, y0, x1, y1 in clean.value["regions"])
+
+
+def test_street_and_bystander_at_the_left_edge_are_removed_or_caught(shared_photos, tmp_path):
+    """busy-img54: through her loose hair at the frame's left edge, at mouth height, a blue-grey
+    street and below it a bystander's pink, which the colour models keep as hair. The matte cuts
+    them (another hue than the hair's and skin's, running off the frame, nearer to the source's
+    background, and the pink grown from it); without that step the check of the written file
+    refuses it there."""
+    import dataclasses
+
+    import cv2
+
+    from photocheck.rules.profile import load_profile
+
+    src = _path(shared_photos, "busy/busy-img54.jpg")
+    out = tmp_path / "photo.jpg"
+    report = fix_photo(src, out)
+    assert report.ok, [(c.id, c.message) for c in report.failures]
+    with Image.open(out) as im:
+        lab = cv2.cvtColor(np.asarray(im.convert("RGB")).astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    edge = lab[364:394, :6]
+    chroma, hue = np.hypot(edge[..., 1], edge[..., 2]), np.degrees(np.arctan2(edge[..., 2], edge[..., 1]))
+    street = (chroma >= 5) & (hue < 0)
+    pink = (chroma >= 10) & (edge[..., 0] < 90)  # her blonde strands there are paler than that
+    assert street.sum() < 5 and pink.sum() < 5, (street.sum(), pink.sum())  # 52 and 71 without the step
+
+    prof = load_profile()
+    prof = dataclasses.replace(prof, matte=dataclasses.replace(prof.matte, runoff_hue=0.0))
+    report = fix_photo(src, tmp_path / "kept.jpg", profile=prof)
+    clean = next(c for c in report.checks if c.id == "background.clean")
+    assert clean.status is Status.FAIL and not (tmp_path / "kept.jpg").exists()
+    assert any(x0 < 4 and y0 < 380 and y1 > 370 for x0, y0, x1, y1 in clean.value["regions"])

@@ -26,7 +26,7 @@ from photocheck.vision.bystanders import bystanders
 from photocheck.vision.face import FaceLandmarks
 from photocheck.vision.person import CompositeParams, MatteParams, composite_on_white, matte, upscale_alpha
 from photocheck.vision.remnants import lab_float
-from photocheck.vision.vivid import foreign_hue_on_crown, grey_gaps_in_hair, vivid_beside_jaw
+from photocheck.vision.vivid import foreign_hue_on_crown, grey_gaps_in_hair, other_hue_at_sides, vivid_beside_jaw
 
 
 class FixError(Exception):
@@ -115,6 +115,7 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background
             lambda kept: vivid_beside_jaw(lab, kept, in_view, mp),
             lambda kept: foreign_hue_on_crown(lab, kept, prior, in_view, samples[0], mp),
             lambda kept: grey_gaps_in_hair(lab, kept, in_view, samples, mp),
+            lambda kept: other_hue_at_sides(lab, kept, prior, in_view, samples[0], mp),
         ]
         alpha = _cut_in_turn(preview, alpha, dropped, cuts, mp, strokes[0])
     else:

@@ -243,6 +243,15 @@ class BackgroundCleanRules:
     gap_below: float = field(metadata=num(0.0, 2.0))
     gap_source: float = field(metadata=num(0, 200))
     gap_group: float = field(metadata=num(0.0, 0.1))
+    runoff_hue: float = field(metadata=num(0, 180))
+    runoff_chroma: float = field(metadata=num(0, 200))
+    runoff_grow: float = field(metadata=num(0, 180))
+    runoff_band: float = field(metadata=num(0.0, 0.5))
+    runoff_below: float = field(metadata=num(0.0, 2.0))
+    runoff_margin: float = field(metadata=num(0, 200))
+    runoff_reach: float = field(metadata=num(0.0, 0.5))
+    runoff_seg: float = field(metadata=num(0.0, 1.0))
+    runoff_min_area: float = field(metadata=num(0.0, 1.0))
     replaced_white_share: float
 
 
@@ -341,6 +350,13 @@ class MatteRules:
     gap_samples: int = field(metadata=num(1, None))
     gap_group: float = field(metadata=num(0, 0.1))
     gap_min_area: float = field(metadata=num(0, 1))
+    runoff_hue: float = field(metadata=num(0, 180))
+    runoff_chroma: float = field(metadata=num(0, 200))
+    runoff_grow: float = field(metadata=num(0, 180))
+    runoff_band: float = field(metadata=num(0, 0.5))
+    runoff_below: float = field(metadata=num(0, 2))
+    runoff_margin: float = field(metadata=num(0, 200))
+    runoff_reach: float = field(metadata=num(0, 0.5))
     composite: CompositeRules
 
 

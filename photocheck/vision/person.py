@@ -114,6 +114,15 @@ class MatteParams:
     gap_samples: int = 100  # (of this many of the source's background and person colours, no nearer to the latter)
     gap_group: float = 0.01  # pieces this close (share of the width) are one cluster,
     gap_min_area: float = 0.001  # which goes when it covers at least this share of the frame
+    # Another hue at the frame's side edges beside the head (photocheck.vision.remnants.foreign_at_sides)
+    # goes: a street or a bystander seen through loose hair that runs off the frame.
+    runoff_hue: float = 0.0  # degrees of hue from every hair and skin colour's hue that is foreign (0: off),
+    runoff_chroma: float = 5.0  # judged for colours (and palette colours) at least this saturated (Lab chroma),
+    runoff_grow: float = 5.0  # a piece takes the pixels it touches this many degrees from those hues,
+    runoff_band: float = 0.02  # touching the side edge within this (share of the width),
+    runoff_below: float = 1.0  # down to this share of the face height below the forehead;
+    runoff_margin: float = 2.0  # it grows through the pixels nearer to the background than to the person by this (Lab),
+    runoff_reach: float = 0.0  # ...as far as this (share of the width; 0: no growth)
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,16 @@ Pieces closer than `group_gap` count as one region, so a ragged strip is not a s
 
 When the fixer has the source it adds the colours of the source's own background: a pixel nearer
 to those than to the candidate's colours is foreign too, and so is a dark grey between strands of
-coloured hair at the frame's sides in one of those colours (no hue tells it from dark ash hair).
+coloured hair at the frame's sides in one of those colours (no hue tells it from dark ash hair),
+and a piece of another hue than the hair's and skin's running off the frame's side edge beside the
+head (a street or a bystander through loose hair; the "runoff" cue, judged from a smaller area).
 
 Regions come back as bounding boxes in the photo's pixels, so a window can outline them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,12 +86,22 @@ class RemnantParams:
     gap_below: float = 0.4
     gap_source: float = 6.0  # within this Lab distance of a source background colour, no nearer to the candidate's
     gap_group: float = 0.02  # its pieces this close (share of the width) are one region (group_gap for the others)
+    # With the source's background: another hue at the frame's side edges beside the head, where the
+    # segmentation is below `runoff_seg` (foreign_at_sides, these arguments with a runoff_ prefix; 0: off),
+    # a region from `runoff_min_area` of the photo (a bystander's pink through hair is a few px wide).
+    runoff_hue: float = 0.0
+    runoff_chroma: float = 5.0
+    runoff_grow: float = 5.0
+    runoff_band: float = 0.02
+    runoff_below: float = 1.0
+    runoff_margin: float = 2.5
+    runoff_reach: float = 0.03
+    runoff_seg: float = 0.95
+    runoff_min_area: float = 0.0002
 
 
 def params_from(rules: object) -> RemnantParams:
     """RemnantParams from a profile's [checks.background_clean] table (same field names)."""
-    import dataclasses
-
     names = {f.name for f in dataclasses.fields(RemnantParams)}
     return RemnantParams(**{k: v for k, v in vars(rules).items() if k in names})
 
@@ -97,7 +110,7 @@ def params_from(rules: object) -> RemnantParams:
 class Remnant:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) in the photo's pixels
     area: int  # pixels, in the photo's pixels
-    cue: str  # "segmentation", "island", "skin", "colour", "hue", "source" or "gap"
+    cue: str  # "segmentation", "island", "skin", "colour", "hue", "source", "gap" or "runoff"
 
 
 def lab_float(rgb: np.ndarray) -> np.ndarray:
@@ -126,8 +139,8 @@ def find_remnants(
     k, cues = cue_masks(rgb, landmarks, p, source_background)
     h, w = round(h0 * k), round(w0 * k)
     found: list[Remnant] = []
-    min_px = p.min_area * h * w
     for cue, mask in cues:
+        min_px = (p.runoff_min_area if cue == "runoff" else p.min_area) * h * w
         # The strands across a street seen through the hair split it finer than a ragged strip.
         g = round((p.gap_group if cue == "gap" else p.group_gap) * w)
         near = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1, 2 * g + 1))
@@ -180,7 +193,7 @@ def cue_masks(
         skin_palette, head_palette = palette(lab, something, oval, landmarks, k)
         if skin_palette is not None and p.skin_distance > 0:
             skin_cue = opened(_foreign_skin(rgb, lab, solid, oval, skin_palette, p))
-        clothes = _clothes(lab, something, oval, landmarks, k)
+        clothes = clothes_palette(lab, something, oval, landmarks, k)
     person = segmenting.result()
     # White enclosed by the candidate (a shirt between the lapels) still joins its parts.
     candidate = _candidate(solid | (person >= 0.5), person, oval) & solid
@@ -236,6 +249,12 @@ def cue_masks(
                 cues.append(("source", opened(band & (near_bg + p.source_margin < to_person))))
                 if p.gap_chroma > 0 and body_palette is not None:
                     cues.append(("gap", _grey_gaps(lab, something, landmarks, k, body_palette, source_background, p)))
+                if p.runoff_hue > 0 and body_palette is not None:
+                    scaled = dataclasses.replace(landmarks, points=landmarks.points * np.array([k, k, 1.0], np.float32))
+                    zone = side_zone(something & (person < p.runoff_seg), scaled, p.runoff_band, p.runoff_below)
+                    cues.append(("runoff", foreign_at_sides(
+                        lab, zone, head_palette, body_palette, source_background, chroma=p.runoff_chroma,
+                        hue=p.runoff_hue, grow=p.runoff_grow, margin=p.runoff_margin, reach=p.runoff_reach)))
     return k, cues
 
 
@@ -244,8 +263,6 @@ def _grey_gaps(lab: np.ndarray, something: np.ndarray, lm: FaceLandmarks, k: flo
     """grey_in_hair on the photo, kept where the colour is one of the source's background (Lab
     palette) and no nearer to one of the `candidate`'s colours: the candidate's own black top
     under the hair is grey there too, but no colour of a plain backdrop."""
-    import dataclasses
-
     scaled = dataclasses.replace(lm, points=lm.points * np.array([k, k, 1.0], np.float32))
     found = grey_in_hair(lab, something, scaled, chroma=p.gap_chroma, light=p.gap_light,
                          hair_chroma=p.gap_hair_chroma, window=p.gap_window, inside=p.gap_inside, rim=p.gap_rim,
@@ -377,7 +394,7 @@ def palette(
     return skin_colours, (np.concatenate(samples) if samples else None)
 
 
-def _clothes(
+def clothes_palette(
     lab: np.ndarray, something: np.ndarray, oval: np.ndarray, lm: FaceLandmarks, k: float
 ) -> np.ndarray | None:
     """Colours of the candidate's neck and clothing: below the chin, between the face's sides."""
@@ -514,6 +531,81 @@ def grey_in_hair(lab: np.ndarray, kept: np.ndarray, lm: FaceLandmarks, *, chroma
     count = cv2.boxFilter(deep.astype(np.float32), -1, k, normalize=False, borderType=cv2.BORDER_CONSTANT)
     total = cv2.boxFilter(sat * deep, -1, k, normalize=False, borderType=cv2.BORDER_CONSTANT)
     found[y0:][zone] = total[zone] > hair_chroma * np.maximum(count[zone], 1.0)
+    return found
+
+
+def side_zone(kept: np.ndarray, lm: FaceLandmarks, band: float, below: float) -> np.ndarray:
+    """Bool mask of the `kept` pixels within `band` (share of the width) of the frame's left and
+    right edges, outside the face, above `below` face heights under the forehead (`lm`, the face
+    mesh in the mask's pixels): beside the head, where loose hair runs off the frame."""
+    h, w = kept.shape
+    zone = np.zeros((h, w), bool)
+    side = max(1, round(band * w))
+    if 2 * side >= w:
+        return zone
+    forehead_y = float(lm.forehead[1])
+    rows = max(0, int(forehead_y + below * (float(lm.chin[1]) - forehead_y)))
+    zone[:rows, :side] = kept[:rows, :side]
+    zone[:rows, w - side :] = kept[:rows, w - side :]
+    zone &= ~dilated_oval(h, w, lm.points[list(OVAL), :2].astype(np.float32), 0.0)
+    return zone
+
+
+def foreign_at_sides(lab: np.ndarray, zone: np.ndarray, hues: np.ndarray, person: np.ndarray, scene: np.ndarray,
+                     *, chroma: float, hue: float, grow: float, margin: float, reach: float) -> np.ndarray:
+    """Bool mask of the pixels of `zone` (side_zone) of another hue at the frame's left and right
+    edges beside the head: a street or a bystander seen through loose hair that runs off the frame.
+    A piece touches the side edge; it holds a colour at least `chroma` saturated with a hue more than
+    `hue` degrees from every one of `hues` (Lab: the hair and skin) and takes the pixels it touches
+    more than `grow` degrees from them, every pixel nearer to a colour of the source's background
+    (`scene`, Lab) than to the candidate's (`person`: hair, skin and clothes) and their blends: the
+    noise of dark hair, or a grey-blue suit at the shoulder before a grey-blue wall, is nearer to
+    those. Only what runs off the frame: the hair's own blends inside it stay. A piece found grows,
+    as far as `reach` (share of the width), through the pixels of the zone nearer to the background
+    by `margin` whatever their hue: a bystander's pink beside it has the hue of the candidate's skin.
+    `lab` is the picture (lab_float)."""
+    import cv2
+
+    h, w = zone.shape
+    found = np.zeros((h, w), bool)
+    if hue <= 0 or not len(scene):
+        return found
+    columns = np.flatnonzero(zone.any(axis=0))
+    left, right = columns[columns < w // 2], columns[columns >= w // 2]
+    # The zone lies in two narrow strips: each is judged on its own, its outer column the frame's edge.
+    for strip, edge in ((slice(0, int(left.max()) + 1 if left.size else 0), 0),
+                        (slice(int(right.min()) if right.size else w, w), -1)):
+        z = zone[:, strip]
+        if not z.any():
+            continue
+        px = lab[:, strip][z]
+        hued = foreign_hue(px, hues, chroma, grow)
+        if not hued.any():
+            continue
+        # How much nearer to the background than to the candidate each pixel is, once for the strip.
+        nearer = np.zeros(z.shape, np.float32)
+        nearer[z] = palette_distance(px, person, np.zeros(len(px), bool)) - nearest(px, scene)
+        weak = z.copy()
+        weak[z] = hued
+        weak &= nearer > 0
+        strong = weak.copy()
+        strong[weak] = foreign_hue(lab[:, strip][weak], hues, chroma, hue)
+        n, comp = cv2.connectedComponents(weak.astype(np.uint8), connectivity=8)
+        ok = np.zeros(n, bool)
+        ok[comp[strong]] = True
+        at_edge = np.zeros(n, bool)
+        at_edge[comp[:, edge]] = True
+        ok &= at_edge
+        ok[0] = False
+        piece = ok[comp]
+        steps = round(reach * w)
+        if steps > 0 and piece.any():
+            grown = piece.astype(np.uint8)
+            allowed = ((z & (nearer > margin)) | piece).astype(np.uint8)
+            for _ in range(steps):
+                grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & allowed
+            piece = grown > 0
+        found[:, strip] = piece
     return found
 
 

@@ -1,6 +1,7 @@
 """A saturated background seen between the jaw and the shoulder: a flag's red stripe beside the neck;
-a background of another hue on the crown's outline: a street's green in blonde hair; and a dark grey
-street between loose strands of coloured hair at the frame's sides.
+a background of another hue on the crown's outline: a street's green in blonde hair; a dark grey
+street between loose strands of coloured hair at the frame's sides; and another hue running off the
+frame's side edge beside the head: a street or a bystander through loose hair.
 
 The matte holds everything beside the face down to the chin as sure person, and colour models of
 the whole person cannot part a red flag from red ribbons on the jacket. Beside the jaw, though, only
@@ -22,13 +23,16 @@ import numpy as np
 
 from photocheck.vision.remnants import (
     OVAL,
+    clothes_palette,
     dilated_oval,
+    foreign_at_sides,
     foreign_hue,
     grey_in_hair,
     lab_float,
     nearest,
     palette,
     palette_distance,
+    side_zone,
 )
 
 if TYPE_CHECKING:
@@ -180,3 +184,30 @@ def grey_gaps_in_hair(lab: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks,
     area = np.bincount(comp[found], minlength=n)
     kept: np.ndarray = found & (area[comp] >= p.gap_min_area * h * w)
     return kept
+
+
+def other_hue_at_sides(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, lm: FaceLandmarks,
+                       background: np.ndarray, p: MatteParams) -> np.ndarray:
+    """Bool mask of what `alpha` keeps of another hue than the hair's and skin's at the frame's side
+    edges beside the head (remnants.foreign_at_sides): a street's blue-grey or a bystander's pink
+    through loose hair running off the frame, which the colour models of the whole scene keep as
+    hair. Only where the person model (`prior`) is unsure: a grey-blue suit on the shoulder at the
+    frame's edge, sure person, has the grey-blue studio wall's hue too. `background` are colours of the
+    source's background (Nx3 uint8 RGB), `lab` is the picture (remnants.lab_float), `lm` the face
+    mesh in its pixels."""
+    h, w = alpha.shape
+    none = np.zeros((h, w), bool)
+    if p.runoff_hue <= 0 or not len(background):
+        return none
+    zone = side_zone((alpha > 0.5) & (prior < p.sure_prob), lm, p.runoff_band, p.runoff_below)
+    if not zone.any():  # most photos: white or sure person at the frame's sides, no palette needed
+        return none
+    everything, oval = np.ones((h, w), bool), lm.points[list(OVAL), :2].astype(np.float32)
+    _, head = palette(lab, everything, oval, lm, 1.0)
+    if head is None:
+        return none
+    clothes = clothes_palette(lab, everything, oval, lm, 1.0)
+    person = head if clothes is None else np.concatenate([head, clothes])
+    scene = lab_float(background[:: max(1, len(background) // p.crown_samples)][None])[0]
+    return foreign_at_sides(lab, zone, head, person, scene, chroma=p.runoff_chroma, hue=p.runoff_hue,
+                            grow=p.runoff_grow, margin=p.runoff_margin, reach=p.runoff_reach)
