@@ -10,13 +10,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The pinned set (see constraints.txt); CONSTRAINTS=/dev/null installs the newest releases pyproject allows.
+CONSTRAINTS ?= constraints.txt
 
 .PHONY: run gui test check lint typecheck pytest-all wheel-check bench fuzz installer frozen-smoke linux-packages clean i18n i18n-update
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test]"
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -58,7 +60,7 @@ wheel-check: $(STAMP)
 	rm -rf build/wheel-check && mkdir -p build/wheel-check
 	$(BIN)/python -m pip wheel --quiet --no-deps -w build/wheel-check .
 	$(PYTHON) -m venv --without-pip build/wheel-check/venv
-	$(BIN)/python -m pip --python build/wheel-check/venv/bin/python install --quiet --no-compile -c constraints.txt build/wheel-check/photocheck-*.whl
+	$(BIN)/python -m pip --python build/wheel-check/venv/bin/python install --quiet --no-compile -c $(CONSTRAINTS) build/wheel-check/photocheck-*.whl
 	cd build/wheel-check && venv/bin/photocheck photo fix "$(CURDIR)/resources/samples/grace_hopper.jpg" -o 报名照片.jpg
 	@echo "wheel-check: a fresh wheel install fixed the sample"
 
@@ -70,7 +72,7 @@ fuzz: $(STAMP)
 # The frozen build: PyInstaller and pi-heif come with the `build` extra (not runtime dependencies).
 BUILD_STAMP := $(VENV)/.installed-build
 $(BUILD_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,build]"
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test,build]"
 	touch $(BUILD_STAMP)
 
 installer: $(BUILD_STAMP)
