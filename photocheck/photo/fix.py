@@ -26,7 +26,13 @@ from photocheck.vision.bystanders import bystanders
 from photocheck.vision.face import FaceLandmarks
 from photocheck.vision.person import CompositeParams, MatteParams, composite_on_white, matte, upscale_alpha
 from photocheck.vision.remnants import lab_float
-from photocheck.vision.vivid import foreign_hue_on_crown, grey_gaps_in_hair, other_hue_at_sides, vivid_beside_jaw
+from photocheck.vision.vivid import (
+    Colours,
+    foreign_hue_on_crown,
+    grey_gaps_in_hair,
+    other_hue_at_sides,
+    vivid_beside_jaw,
+)
 
 
 class FixError(Exception):
@@ -109,13 +115,14 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background
         # The objects' second segmentation runs on a helper while the next cuts are found here.
         dropped = helper("objects").submit(_drop_objects, preview, alpha, eye_y, mp, keep=strokes[0])
         in_view = _in_view(a.landmarks, view.matrix)
-        lab = lab_float(preview)  # one conversion for both colour cuts
+        lab = lab_float(preview)  # one conversion for every colour cut
+        colours = Colours(lab, in_view, samples[0], mp.crown_samples)  # their palettes, found once
         cuts: list[Callable[[np.ndarray], np.ndarray]] = [
             lambda kept: bystanders(preview, kept, face > 0, eye_y, mp),
-            lambda kept: vivid_beside_jaw(lab, kept, in_view, mp),
-            lambda kept: foreign_hue_on_crown(lab, kept, prior, in_view, samples[0], mp),
+            lambda kept: vivid_beside_jaw(colours, kept, mp),
+            lambda kept: foreign_hue_on_crown(colours, kept, prior, mp),
             lambda kept: grey_gaps_in_hair(lab, kept, in_view, samples, mp),
-            lambda kept: other_hue_at_sides(lab, kept, prior, in_view, samples[0], mp),
+            lambda kept: other_hue_at_sides(colours, kept, prior, mp),
         ]
         alpha = _cut_in_turn(preview, alpha, dropped, cuts, mp, strokes[0])
     else:

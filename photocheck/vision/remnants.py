@@ -250,8 +250,8 @@ def cue_masks(
                 if p.gap_chroma > 0 and body_palette is not None:
                     cues.append(("gap", _grey_gaps(lab, something, landmarks, k, body_palette, source_background, p)))
                 if p.runoff_hue > 0 and body_palette is not None:
-                    scaled = dataclasses.replace(landmarks, points=landmarks.points * np.array([k, k, 1.0], np.float32))
-                    zone = side_zone(something & (person < p.runoff_seg), scaled, p.runoff_band, p.runoff_below)
+                    zone = side_zone(something & (person < p.runoff_seg), _scaled(landmarks, k), p.runoff_band,
+                                     p.runoff_below)
                     cues.append(("runoff", foreign_at_sides(
                         lab, zone, head_palette, body_palette, source_background, chroma=p.runoff_chroma,
                         hue=p.runoff_hue, grow=p.runoff_grow, margin=p.runoff_margin, reach=p.runoff_reach)))
@@ -263,8 +263,7 @@ def _grey_gaps(lab: np.ndarray, something: np.ndarray, lm: FaceLandmarks, k: flo
     """grey_in_hair on the photo, kept where the colour is one of the source's background (Lab
     palette) and no nearer to one of the `candidate`'s colours: the candidate's own black top
     under the hair is grey there too, but no colour of a plain backdrop."""
-    scaled = dataclasses.replace(lm, points=lm.points * np.array([k, k, 1.0], np.float32))
-    found = grey_in_hair(lab, something, scaled, chroma=p.gap_chroma, light=p.gap_light,
+    found = grey_in_hair(lab, something, _scaled(lm, k), chroma=p.gap_chroma, light=p.gap_light,
                          hair_chroma=p.gap_hair_chroma, window=p.gap_window, inside=p.gap_inside, rim=p.gap_rim,
                          side=p.gap_side, below=p.gap_below)
     if found.any():
@@ -272,6 +271,11 @@ def _grey_gaps(lab: np.ndarray, something: np.ndarray, lm: FaceLandmarks, k: flo
         to_scene = nearest(px, source_background)
         found[found] = (to_scene < p.gap_source) & (to_scene <= nearest(px, candidate))
     return found
+
+
+def _scaled(lm: FaceLandmarks, k: float) -> FaceLandmarks:
+    """The face mesh in the pixels of the copy the cues work on (`k` times the photo's)."""
+    return dataclasses.replace(lm, points=lm.points * np.array([k, k, 1.0], np.float32))
 
 
 def second_segmentation(rgb: np.ndarray, pad: float) -> np.ndarray:

@@ -17,6 +17,7 @@ loose hair.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,17 +41,43 @@ if TYPE_CHECKING:
     from photocheck.vision.person import MatteParams
 
 
-def vivid_beside_jaw(lab: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks, p: MatteParams) -> np.ndarray:
+class Colours:
+    """The picture (`lab`, remnants.lab_float), the face mesh in its pixels (`lm`) and the colours
+    the cuts below judge by, each found on first use and then shared: most photos need none, the
+    busy ones the same palette in several cuts. `background`: the source's background colours
+    (Nx3 uint8 RGB samples), of which `samples` are compared."""
+
+    def __init__(self, lab: np.ndarray, lm: FaceLandmarks, background: np.ndarray, samples: int) -> None:
+        self.lab, self.lm, self.background, self.samples = lab, lm, background, samples
+        self.oval = lm.points[list(OVAL), :2].astype(np.float32)
+
+    @cached_property
+    def head(self) -> np.ndarray | None:
+        """Lab colours of the hair and skin (remnants.palette over the whole picture)."""
+        return palette(self.lab, np.ones(self.lab.shape[:2], bool), self.oval, self.lm, 1.0)[1]
+
+    @cached_property
+    def clothes(self) -> np.ndarray | None:
+        return clothes_palette(self.lab, np.ones(self.lab.shape[:2], bool), self.oval, self.lm, 1.0)
+
+    @cached_property
+    def scene(self) -> np.ndarray:
+        """Lab colours of the source's background, `samples` of them."""
+        bg = self.background
+        found: np.ndarray = lab_float(bg[:: max(1, len(bg) // self.samples)][None])[0]
+        return found
+
+
+def vivid_beside_jaw(colours: Colours, alpha: np.ndarray, p: MatteParams) -> np.ndarray:
     """Bool mask of what `alpha` keeps of a saturated background beside the jaw (between the nose
-    and the chin, at the outline). `lab` is the picture (remnants.lab_float), `lm` the face mesh in
-    its pixels."""
+    and the chin, at the outline)."""
     import cv2
 
     h, w = alpha.shape
     none = np.zeros((h, w), bool)
     if p.jaw_distance <= 0:
         return none
-    oval = lm.points[list(OVAL), :2].astype(np.float32)
+    lab, lm, oval = colours.lab, colours.lm, colours.oval
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     face = np.zeros((h, w), np.uint8)
     cv2.fillPoly(face, [np.round(oval).astype(np.int32)], 1)
@@ -65,7 +92,7 @@ def vivid_beside_jaw(lab: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks, p: M
     vivid = near & (face == 0) & (chroma > reference + p.jaw_chroma)
     if not vivid.any():  # most photos: nothing more saturated than the face there, no palette needed
         return none
-    _, head = palette(lab, np.ones((h, w), bool), oval, lm, 1.0)
+    head = colours.head
     if head is None:
         return none
     # Only what is at least nearly as saturated as the face can be foreign here: the distance to
@@ -81,13 +108,10 @@ def vivid_beside_jaw(lab: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks, p: M
     return found
 
 
-def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, lm: FaceLandmarks,
-                         background: np.ndarray, p: MatteParams) -> np.ndarray:
+def foreign_hue_on_crown(colours: Colours, alpha: np.ndarray, prior: np.ndarray, p: MatteParams) -> np.ndarray:
     """Bool mask of what `alpha` keeps at the outline of the crown and beside the head, where the
     person model (`prior`) is unsure, in a hue that is none of the candidate's hair and skin hues
-    and a colour nearer to the source's `background` (Nx3 uint8 RGB samples): a pink hair band,
-    sure person to the model, stays. `lab` is the picture (remnants.lab_float), `lm` the face mesh
-    in its pixels.
+    and a colour nearer to the source's background: a pink hair band, sure person to the model, stays.
 
     On the crown every such pixel goes (a street's green seen through loose hair). Beside the head,
     outside the face, down to `crown_below`, the outline's own blend with a coloured backdrop has
@@ -101,6 +125,7 @@ def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, 
     found = np.zeros((h, w), bool)
     if p.crown_hue <= 0:
         return found
+    lab, lm, oval = colours.lab, colours.lm, colours.oval
     kept = alpha > p.crown_alpha
     inside = cv2.distanceTransform(kept.astype(np.uint8), cv2.DIST_L2, 3)
     zone = kept & (inside <= p.crown_rim * w)
@@ -111,11 +136,10 @@ def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, 
     sure = prior >= p.sure_prob
     zone[:top] &= ~sure[:top]
     zone[max(0, int(forehead_y + p.crown_below * (float(lm.chin[1]) - forehead_y))) :] = False
-    oval = lm.points[list(OVAL), :2].astype(np.float32)
     zone[top:] &= ~dilated_oval(h, w, oval, 0.0)[top:]
-    if not zone.any() or not len(background):
+    if not zone.any() or not len(colours.background):
         return found
-    _, head = palette(lab, np.ones((h, w), bool), oval, lm, 1.0)
+    head = colours.head
     if head is None:
         return found
     chroma = np.zeros((h, w), np.float32)
@@ -123,7 +147,7 @@ def foreign_hue_on_crown(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, 
     saturated = zone & (chroma >= p.crown_chroma)
     if not saturated.any():
         return found
-    scene = lab_float(background[:: max(1, len(background) // p.crown_samples)][None])[0]
+    scene = colours.scene
 
     def nearer(where: np.ndarray) -> np.ndarray:
         """`where` and nearer to a colour of the source's background than to the hair and skin (and blends)."""
@@ -186,28 +210,22 @@ def grey_gaps_in_hair(lab: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks,
     return kept
 
 
-def other_hue_at_sides(lab: np.ndarray, alpha: np.ndarray, prior: np.ndarray, lm: FaceLandmarks,
-                       background: np.ndarray, p: MatteParams) -> np.ndarray:
+def other_hue_at_sides(colours: Colours, alpha: np.ndarray, prior: np.ndarray, p: MatteParams) -> np.ndarray:
     """Bool mask of what `alpha` keeps of another hue than the hair's and skin's at the frame's side
     edges beside the head (remnants.foreign_at_sides): a street's blue-grey or a bystander's pink
     through loose hair running off the frame, which the colour models of the whole scene keep as
     hair. Only where the person model (`prior`) is unsure: a grey-blue suit on the shoulder at the
-    frame's edge, sure person, has the grey-blue studio wall's hue too. `background` are colours of the
-    source's background (Nx3 uint8 RGB), `lab` is the picture (remnants.lab_float), `lm` the face
-    mesh in its pixels."""
+    frame's edge, sure person, has the grey-blue studio wall's hue too."""
     h, w = alpha.shape
     none = np.zeros((h, w), bool)
-    if p.runoff_hue <= 0 or not len(background):
+    if p.runoff_hue <= 0 or not len(colours.background):
         return none
-    zone = side_zone((alpha > 0.5) & (prior < p.sure_prob), lm, p.runoff_band, p.runoff_below)
+    zone = side_zone((alpha > 0.5) & (prior < p.sure_prob), colours.lm, p.runoff_band, p.runoff_below)
     if not zone.any():  # most photos: white or sure person at the frame's sides, no palette needed
         return none
-    everything, oval = np.ones((h, w), bool), lm.points[list(OVAL), :2].astype(np.float32)
-    _, head = palette(lab, everything, oval, lm, 1.0)
+    head, clothes = colours.head, colours.clothes
     if head is None:
         return none
-    clothes = clothes_palette(lab, everything, oval, lm, 1.0)
     person = head if clothes is None else np.concatenate([head, clothes])
-    scene = lab_float(background[:: max(1, len(background) // p.crown_samples)][None])[0]
-    return foreign_at_sides(lab, zone, head, person, scene, chroma=p.runoff_chroma, hue=p.runoff_hue,
-                            grow=p.runoff_grow, margin=p.runoff_margin, reach=p.runoff_reach)
+    return foreign_at_sides(colours.lab, zone, head, person, colours.scene, chroma=p.runoff_chroma,
+                            hue=p.runoff_hue, grow=p.runoff_grow, margin=p.runoff_margin, reach=p.runoff_reach)
