@@ -11,7 +11,7 @@ from PIL import Image
 
 from photocheck.api import check_photo, fix_photo
 from photocheck.io.decode import load
-from photocheck.reports import Status
+from photocheck.reports import CheckResult, Status
 
 pytestmark = pytest.mark.shared
 
@@ -145,29 +145,40 @@ def test_names_that_lie_are_read_by_content(shared_photos):
     assert load(shared_photos / "hivision-test2.jpg", max_pixels=10**8).info.format == "PNG"
 
 
-def test_street_green_on_the_blonde_crown_is_removed_or_caught(shared_photos, tmp_path):
-    """busy-img54: the street's green seen through loose blonde hair on the crown. The matte drops
-    it (a hue none of the hair's, nearer to the source's background); without that step the check
-    refuses the output and outlines it there."""
-    import dataclasses
-
+def _lab_of(path: Path) -> np.ndarray:
+    """The written photo in Lab (float: L 0-100)."""
     import cv2
 
-    src = _path(shared_photos, "busy/busy-img54.jpg")
-    out = tmp_path / "photo.jpg"
-    assert fix_photo(src, out).ok
-    with Image.open(out) as im:
-        lab = cv2.cvtColor(np.asarray(im.convert("RGB")).astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
-    crown = lab[25:65, 170:260]
-    green = (crown[..., 1] < -3) & (np.hypot(crown[..., 1], crown[..., 2]) >= 8)
-    assert green.sum() < 20, green.sum()  # 283 with the model's cut alone
+    with Image.open(path) as im:
+        lab: np.ndarray = cv2.cvtColor(np.asarray(im.convert("RGB")).astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    return lab
+
+
+def _clean_check_without(src: Path, out: Path, **matte: float) -> CheckResult:
+    """background.clean of `fix` with the default profile's matte rules changed by `matte` (a step off)."""
+    import dataclasses
 
     from photocheck.rules.profile import load_profile
 
     prof = load_profile()
-    prof = dataclasses.replace(prof, matte=dataclasses.replace(prof.matte, crown_hue=0.0))
-    report = fix_photo(src, tmp_path / "kept.jpg", profile=prof)
-    clean = next(c for c in report.checks if c.id == "background.clean")
+    prof = dataclasses.replace(prof, matte=dataclasses.replace(prof.matte, **matte))
+    report = fix_photo(src, out, profile=prof)
+    return next(c for c in report.checks if c.id == "background.clean")
+
+
+def test_street_green_on_the_blonde_crown_is_removed_or_caught(shared_photos, tmp_path):
+    """busy-img54: the street's green seen through loose blonde hair on the crown. The matte drops
+    it (a hue none of the hair's, nearer to the source's background); without that step the check
+    refuses the output and outlines it there."""
+    src = _path(shared_photos, "busy/busy-img54.jpg")
+    out = tmp_path / "photo.jpg"
+    assert fix_photo(src, out).ok
+    lab = _lab_of(out)
+    crown = lab[25:65, 170:260]
+    green = (crown[..., 1] < -3) & (np.hypot(crown[..., 1], crown[..., 2]) >= 8)
+    assert green.sum() < 20, green.sum()  # 283 with the model's cut alone
+
+    clean = _clean_check_without(src, tmp_path / "kept.jpg", crown_hue=0.0)
     assert clean.status is Status.FAIL and not (tmp_path / "kept.jpg").exists()
     assert any(x0 < 240 and x1 > 190 and y0 < 50 and y1 > 38 for x0, y0, x1, y1 in clean.value["regions"])
 
@@ -177,25 +188,15 @@ def test_grey_street_beside_the_shoulder_is_removed_or_caught(shared_photos, tmp
     grey as dark ash hair is (275 grey pixels there without the matte's gap step). The matte cuts it
     (grey where the hair around is coloured, in a colour of the source's background); without that
     step the check of the written file, which knows the source's background, refuses it there."""
-    import dataclasses
-
-    import cv2
-
-    from photocheck.rules.profile import load_profile
-
     src = _path(shared_photos, "busy/busy-img54.jpg")
     out = tmp_path / "photo.jpg"
     assert fix_photo(src, out).ok
-    with Image.open(out) as im:
-        lab = cv2.cvtColor(np.asarray(im.convert("RGB")).astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    lab = _lab_of(out)
     edge = lab[390:490, :25]
     grey = (np.hypot(edge[..., 1], edge[..., 2]) < 6) & (edge[..., 0] < 50)
     assert grey.sum() < 120, grey.sum()
 
-    prof = load_profile()
-    prof = dataclasses.replace(prof, matte=dataclasses.replace(prof.matte, gap_chroma=0.0))
-    report = fix_photo(src, tmp_path / "kept.jpg", profile=prof)
-    clean = next(c for c in report.checks if c.id == "background.clean")
+    clean = _clean_check_without(src, tmp_path / "kept.jpg", gap_chroma=0.0)
     assert clean.status is Status.FAIL and not (tmp_path / "kept.jpg").exists()
     assert any(x0 < 20 and y0 < 480 and y1 > 410 for x0, y0, x1, y1 in clean.value["regions"])
 
@@ -206,27 +207,17 @@ def test_street_and_bystander_at_the_left_edge_are_removed_or_caught(shared_phot
     them (another hue than the hair's and skin's, running off the frame, nearer to the source's
     background, and the pink grown from it); without that step the check of the written file
     refuses it there."""
-    import dataclasses
-
-    import cv2
-
-    from photocheck.rules.profile import load_profile
-
     src = _path(shared_photos, "busy/busy-img54.jpg")
     out = tmp_path / "photo.jpg"
     report = fix_photo(src, out)
     assert report.ok, [(c.id, c.message) for c in report.failures]
-    with Image.open(out) as im:
-        lab = cv2.cvtColor(np.asarray(im.convert("RGB")).astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    lab = _lab_of(out)
     edge = lab[364:394, :6]
     chroma, hue = np.hypot(edge[..., 1], edge[..., 2]), np.degrees(np.arctan2(edge[..., 2], edge[..., 1]))
     street = (chroma >= 5) & (hue < 0)
     pink = (chroma >= 10) & (edge[..., 0] < 90)  # her blonde strands there are paler than that
     assert street.sum() < 5 and pink.sum() < 5, (street.sum(), pink.sum())  # 52 and 71 without the step
 
-    prof = load_profile()
-    prof = dataclasses.replace(prof, matte=dataclasses.replace(prof.matte, runoff_hue=0.0))
-    report = fix_photo(src, tmp_path / "kept.jpg", profile=prof)
-    clean = next(c for c in report.checks if c.id == "background.clean")
+    clean = _clean_check_without(src, tmp_path / "kept.jpg", runoff_hue=0.0)
     assert clean.status is Status.FAIL and not (tmp_path / "kept.jpg").exists()
     assert any(x0 < 4 and y0 < 380 and y1 > 370 for x0, y0, x1, y1 in clean.value["regions"])
