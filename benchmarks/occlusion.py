@@ -4,8 +4,8 @@ Real photos (../shared/testdata/photos and photos-busy, none occluded) must pass
 microphones, hands of the candidate's own skin (over the mouth, or over the chin only) and locks of
 their own hair over an eye (several shapes) of tests/occluders.py over each of them and over
 astronaut and grace_hopper must fail, and a fringe of their own hair ending above the eyebrows must
-pass. Each cell shows foreign_share, lip_redness, lip_contrast, eye_hair and chin_cover, then the
-status.
+pass. Each cell shows foreign_share, lip_redness, lip_contrast, eye_hair, eye_contrast and chin_cover,
+then the status.
 The time is the measure alone on the analysed photo (the check itself only compares numbers).
 
     PYTHONPATH=. .venv/bin/python benchmarks/occlusion.py [runs per photo]
@@ -87,7 +87,7 @@ def main() -> int:
             o = again.occlusion
             assert o is not None
             row.append(f"{kind} {o.foreign_share:.3f} {o.lip_redness:5.1f} {o.lip_contrast:4.1f} {o.eye_hair:.2f} "
-                       f"{o.chin_cover:.2f} "
+                       f"{o.eye_contrast:.2f} {o.chin_cover:.2f} "
                        f"{status}{'' if good else ' (WRONG)'}")
         print(f"    {name:28s} " + " | ".join(row))
     print("  ".join(f"{kind} {good}/{n}" for kind, (good, n) in tally.items()))

@@ -168,11 +168,13 @@ def _flat_hand(rgb: np.ndarray, lm: FaceLandmarks, k: float, top: float) -> np.n
     return np.asarray(out.clip(0, 255), np.uint8)
 
 
-def hair_over_eye(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0, seed: int = 9) -> np.ndarray:
+def hair_over_eye(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0, seed: int = 9,
+                  colours: np.ndarray | None = None) -> np.ndarray:
     """`rgb` with a lock of the candidate's own hair hanging over their right eye (image left): many
     thin, slightly curved strands from the forehead to the cheek, each of a colour taken from the
-    real hair at the crown. `seed` draws the lock's shape (where over the eye it falls, how wide, how
-    slanted, how far down) as well as its strands: the cue must not depend on one shape."""
+    real hair at the crown, or from `colours` (n, 3 RGB: a dyed or bleached lock). `seed` draws the
+    lock's shape (where over the eye it falls, how wide, how slanted, how far down) as well as its
+    strands: the cue must not depend on one shape."""
     _, width, height = _scale(lm, k)
     pts = lm.points[:, :2] / k
     centre = (pts[33] + pts[133]) / 2
@@ -183,7 +185,7 @@ def hair_over_eye(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0, seed: int 
     drift = sorted(shape.uniform(-0.22, 0.06, 2) * width)
     bottom = float(centre[1]) + shape.uniform(0.15, 0.35) * height
     return _strands(rgb, lm, k, (x, spread), (float(pts[10, 1]), bottom), (drift[0], drift[1]),
-                    int(0.9 * width / max(1, round(0.006 * height))) + 30, seed)
+                    int(0.9 * width / max(1, round(0.006 * height))) + 30, seed, colours)
 
 
 def fringe(rgb: np.ndarray, lm: FaceLandmarks, k: float = 1.0) -> np.ndarray:
@@ -201,11 +203,11 @@ _BROW_TOPS = (105, 66, 334, 296)  # mesh points on the upper edge of both eyebro
 
 
 def _strands(rgb: np.ndarray, lm: FaceLandmarks, k: float, x: tuple[float, float], y: tuple[float, float],
-             drift: tuple[float, float], count: int, seed: int = 9) -> np.ndarray:
-    """`count` strands of the photo's own hair colours from row y[0] down to y[1], starting about
-    x[0] (normal spread x[1]) and drifting sideways by between drift[0] and drift[1] as they fall."""
+             drift: tuple[float, float], count: int, seed: int = 9, colours: np.ndarray | None = None) -> np.ndarray:
+    """`count` strands of the photo's own hair colours (or of `colours`) from row y[0] down to y[1],
+    starting about x[0] (normal spread x[1]) and drifting sideways by between drift[0] and drift[1]."""
     _, _, height = _scale(lm, k)
-    hair = _crown_hair(rgb, lm, k)
+    hair = _crown_hair(rgb, lm, k) if colours is None else colours
     rng = np.random.default_rng(seed)
     y_start, y_end = y
     thick = max(1, round(0.006 * height))

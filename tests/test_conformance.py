@@ -43,6 +43,8 @@ TABLE: list[tuple[str, str, str, tuple[Status, Status, Status]]] = [
     ("face.occlusion", "occlusion.lip_contrast", "checks.occlusion.min_lip_contrast", (F, W, W)),
     ("face.occlusion", "occlusion.eye_hair", "checks.occlusion.warn_eye_hair", (P, P, W)),
     ("face.occlusion", "occlusion.eye_hair", "checks.occlusion.max_eye_hair", (W, W, F)),
+    ("face.occlusion", "occlusion.eye_contrast", "checks.occlusion.warn_eye_contrast", (W, P, P)),
+    ("face.occlusion", "occlusion.eye_contrast", "checks.occlusion.min_eye_contrast", (F, W, W)),
     ("face.occlusion", "occlusion.chin_cover", "checks.occlusion.warn_chin_cover", (P, P, W)),
     ("face.occlusion", "occlusion.chin_cover", "checks.occlusion.max_chin_cover", (W, W, F)),
     ("face.pose", "landmarks.yaw", "checks.pose.warn_yaw", (P, P, W)),
@@ -84,7 +86,7 @@ def base(tmp_path_factory, astronaut_rgb, profile) -> PhotoAnalysis:
     bg = dataclasses.replace(a.background, white_share=1.0, std=0.0, gradient=0.0)
     assert a.occlusion is not None
     clear = dataclasses.replace(a.occlusion, foreign_share=0.0, lip_redness=20.0, lip_contrast=20.0, eye_hair=0.0,
-                                chin_cover=0.0)
+                                eye_contrast=0.9, chin_cover=0.0)
     return dataclasses.replace(a, landmarks=lm, background=bg, occlusion=clear, quarter_turns=0)
 
 

@@ -119,6 +119,26 @@ def test_hair_over_an_eye_fails_with_its_own_message(generated, name, seed):
     assert _occlusion(generated[name]["clean"]).value["eye_hair"] <= PROFILE.checks.occlusion.warn_eye_hair / 2
 
 
+BLEACHED = np.array([[214, 190, 150], [196, 170, 128], [228, 210, 176]], np.uint8)  # a dyed lock's colours
+
+
+@pytest.mark.parametrize("name", ["astronaut", "grace_hopper"])
+def test_a_lock_lighter_than_the_hair_over_an_eye_fails(generated, name, tmp_path):
+    # Strands of a colour the hair does not have (a bleached lock; grace_hopper's hair is under her cap)
+    # are not found as hair, but they hide the iris and lashes: the eye shows nothing much darker
+    # than the skin, where both clean eyes do.
+    clean = generated[name]["clean"]
+    rgb = np.asarray(Image.open(clean).convert("RGB"))
+    a = analyse(Source.open(clean, max_pixels=10**8).decode(PROFILE.input.analysis_side), PROFILE)
+    assert a.landmarks is not None
+    path = tmp_path / "bleached.png"
+    Image.fromarray(occluders.hair_over_eye(rgb, a.landmarks, a.picture.scale, 9, BLEACHED)).save(path)
+    c = _occlusion(path)
+    assert c.status is Status.FAIL and c.message == "眼睛被遮住（头发或其他物体），看不到眼珠", c.value
+    assert c.value["eye_contrast"] < PROFILE.checks.occlusion.min_eye_contrast
+    assert _occlusion(clean).value["eye_contrast"] > PROFILE.checks.occlusion.warn_eye_contrast + 0.1
+
+
 @pytest.mark.parametrize("name", ["astronaut", "grace_hopper"])
 def test_a_fringe_above_the_eyebrows_passes(generated, name):
     # The same strands, thick over the whole forehead, ending above the brows: both eyes show.
@@ -192,6 +212,20 @@ def test_hair_over_an_eye_fails_below_a_high_hairline(shared_photos, tmp_path, n
     assert _occlusion(paths["clean"]).value["eye_hair"] < PROFILE.checks.occlusion.warn_eye_hair
     assert {seed: _occlusion(paths[f"hair_over_eye_{seed}"]).message for seed in LOCK_SEEDS} == dict.fromkeys(
         LOCK_SEEDS, "头发遮住眼睛")
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", ["busy-img23.jpg", "busy-img54.jpg"])
+def test_a_blonde_lock_over_an_eye_fails(shared_photos, tmp_path, name):
+    # Blonde hair of many tones: a lock of its lighter crown over an eye is not the colour read beside
+    # the temples, but the eye behind it shows no dark iris or lashes, so every shape fails; both
+    # clean photos (busy-img23's eyes narrowed by a broad smile) pass.
+    with Image.open(shared_photos.parent / "photos-busy" / name) as im:
+        rgb = np.asarray(im.convert("RGB"))
+    paths = _variants(rgb, tmp_path, name.removesuffix(".jpg"))
+    assert _occlusion(paths["clean"]).status is Status.PASS
+    assert {seed: _occlusion(paths[f"hair_over_eye_{seed}"]).status for seed in LOCK_SEEDS} == dict.fromkeys(
+        LOCK_SEEDS, Status.FAIL)
 
 
 @pytest.mark.shared

@@ -215,11 +215,15 @@ def face_occlusion(a: PhotoAnalysis, p: Profile) -> CheckResult:
     assert o is not None
     r = p.checks.occlusion
     value = {"foreign_share": _r(o.foreign_share), "lip_redness": _r(o.lip_redness, 1),
-             "lip_contrast": _r(o.lip_contrast, 1), "eye_hair": _r(o.eye_hair), "chin_cover": _r(o.chin_cover)}
+             "lip_contrast": _r(o.lip_contrast, 1), "eye_hair": _r(o.eye_hair), "eye_contrast": _r(o.eye_contrast),
+             "chin_cover": _r(o.chin_cover)}
     limit = {"foreign_share": r.max_foreign_share, "lip_redness": r.min_lip_redness,
-             "lip_contrast": r.min_lip_contrast, "eye_hair": r.max_eye_hair, "chin_cover": r.max_chin_cover}
+             "lip_contrast": r.min_lip_contrast, "eye_hair": r.max_eye_hair,
+             "eye_contrast": r.min_eye_contrast, "chin_cover": r.max_chin_cover}
     fails = (
         (o.eye_hair > r.max_eye_hair, "头发遮住眼睛", "请把头发拨到耳后，露出双眼后重拍", "Hair covers an eye"),
+        (o.eye_contrast < r.min_eye_contrast, "眼睛被遮住（头发或其他物体），看不到眼珠",
+         "请把头发拨到耳后、移开遮挡物，露出双眼后重拍", "Something (hair or an object) covers an eye"),
         (o.foreign_share > r.max_foreign_share, "有物体遮挡面部（手、话筒或手机）", "请移开遮挡物后重拍",
          "Something covers the face (a hand, microphone or phone)"),
         (o.lip_redness < r.min_lip_redness or o.lip_contrast < r.min_lip_contrast, "嘴部被遮挡（手或其他物体）",
@@ -231,7 +235,8 @@ def face_occlusion(a: PhotoAnalysis, p: Profile) -> CheckResult:
         if failed:
             return CheckResult("face.occlusion", FAIL, value, limit, text, hint, message_en=text_en)
     warns = (
-        (o.eye_hair > r.warn_eye_hair, "头发可能遮住了部分眼睛，请确认双眼完整可见",
+        (o.eye_hair > r.warn_eye_hair or o.eye_contrast < r.warn_eye_contrast,
+         "头发可能遮住了部分眼睛，请确认双眼完整可见",
          "Hair may cover part of an eye: check that both eyes show"),
         (o.foreign_share > r.warn_foreign_share or o.lip_redness < r.warn_lip_redness
          or o.lip_contrast < r.warn_lip_contrast or o.chin_cover > r.warn_chin_cover,

@@ -127,6 +127,8 @@ class OcclusionRules:
     warn_lip_contrast: float = field(metadata=num(0, 100))
     max_eye_hair: float = field(metadata=num(0.0, 1.0))  # an eye's columns filled with hair above this share fails
     warn_eye_hair: float = field(metadata=num(0.0, 1.0))
+    min_eye_contrast: float = field(metadata=num(0.0, 1.0))  # an eye's darkest pixels nearer the skin's L: covered
+    warn_eye_contrast: float = field(metadata=num(0.0, 1.0))
     max_chin_cover: float = field(metadata=num(0.0, 100))  # line across the chin / jaw line's contrast: above fails
     warn_chin_cover: float = field(metadata=num(0.0, 100))
     skin_chroma: float = field(metadata=num(0, 100))
@@ -145,6 +147,7 @@ class OcclusionRules:
     eye_hair_match: float = field(metadata=num(0, 100))
     eye_hair_along: float = field(metadata=num(0.0, 1.0))
     eye_column_fill: float = field(metadata=num(0.0, 1.0))
+    eye_dark_quantile: float = field(metadata=num(0.0, 0.5))
     hair_reach: float = field(metadata=num(0.0, 2.0))
     hair_bin: float = field(metadata=num(1, 50))
     jaw_offset: float = field(metadata=num(0.0, 0.5))
@@ -156,6 +159,8 @@ class OcclusionRules:
             yield "warn_foreign_share", f"must not be above max_foreign_share ({self.max_foreign_share})"
         if self.warn_eye_hair > self.max_eye_hair:
             yield "warn_eye_hair", f"must not be above max_eye_hair ({self.max_eye_hair})"
+        if self.warn_eye_contrast < self.min_eye_contrast:
+            yield "warn_eye_contrast", f"must not be below min_eye_contrast ({self.min_eye_contrast})"
         if self.warn_chin_cover > self.max_chin_cover:
             yield "warn_chin_cover", f"must not be above max_chin_cover ({self.max_chin_cover})"
         for name, low in (("warn_lip_redness", self.min_lip_redness), ("warn_lip_contrast", self.min_lip_contrast)):

@@ -28,7 +28,12 @@ The raw measures, judged by face.occlusion against the profile:
   crown that are neither skin nor the background's (the band just above the forehead is mostly
   forehead or background on a high hairline or short hair). Without it (a bald head, no mask)
   eye_hair is 0. Limit: a lock only of a colour the hair shows less (its sheen, a lighter crown
-  over darker sides) is not found.
+  over darker sides) is not found by it; eye_contrast finds it.
+- eye_contrast: for the eye less visible, how far its darkest pixels (a low quantile inside the mesh's
+  eye contour: the iris, pupil and lashes) lie below the skin's lightness, as a share of the skin's.
+  An open eye always shows something far darker than the skin around it, whatever the skin's tone; a
+  lock of blonde or grey hair, or anything lighter than an iris held over the eye, does not. A
+  dark lock keeps it but is found by eye_hair.
 """
 
 from __future__ import annotations
@@ -72,6 +77,7 @@ class OcclusionParams:
     eye_hair_match: float  # Lab distance from the blends of skin and hair within which an eye pixel is hair...
     eye_hair_along: float  # ...if its blend is at least this far from skin (0) to hair (1)
     eye_column_fill: float  # a column of the eye's box this full of hair is covered
+    eye_dark_quantile: float  # the quantile of lightness inside an eye's contour that stands for its iris and lashes
     hair_reach: float  # the hair is looked for this far above and beside the face oval, x the face height
     hair_bin: float  # Lab size of the colour bins whose commonest is the hair's colour
     jaw_offset: float  # the jaw line is sampled this far inside and outside it, x the face height
@@ -95,6 +101,7 @@ class OcclusionMeasures:
     lip_redness: float  # Lab a of the lips (75th percentile) - the skin's median a
     lip_contrast: float  # Lab distance between the lips' median and the skin around them
     eye_hair: float  # share of the more covered eye's columns filled with hair
+    eye_contrast: float  # (skin L - the less visible eye's dark quantile L) / skin L
     chin_cover: float  # the darkest line across the chin (L) / the jaw line's contrast (Lab, at least 1)
 
 
@@ -117,6 +124,7 @@ def measure_occlusion(rgb: np.ndarray, lm: FaceLandmarks, mask: np.ndarray | Non
         lip_redness=redness,
         lip_contrast=contrast,
         eye_hair=0.0 if hair_lab is None else _eye_hair(lab, points, skin_lab, hair_lab, fh, p),
+        eye_contrast=_eye_contrast(lab[..., 0], points, float(skin_lab[0]), p),
         chin_cover=_chin_line(lab, points, fh, p) / max(_jaw_contrast(rgb, lm.points[:, :2], fh, p), 1.0),
     )
 
@@ -255,6 +263,22 @@ def _eye_hair(lab: np.ndarray, points: np.ndarray, skin_lab: np.ndarray, hair_la
         hairy = (distance <= p.eye_hair_match) & (along >= p.eye_hair_along)
         worst = max(worst, float((hairy.mean(axis=0) >= p.eye_column_fill).mean()))
     return worst
+
+
+def _eye_contrast(lightness: np.ndarray, points: np.ndarray, skin: float, p: OcclusionParams) -> float:
+    """The smaller, over both eyes, of (skin L - the eye's dark quantile of L) / skin L; an eye the
+    mesh puts outside the crop, or closed to a line, counts as visible (face.eyes_open judges it)."""
+    import cv2
+
+    least = 1.0
+    mask = np.zeros(lightness.shape, np.uint8)
+    for eye in _EYES:
+        mask[:] = 0
+        cv2.fillPoly(mask, [np.round(points[list(eye)]).astype(np.int32)], 1)
+        inside = lightness[mask > 0]
+        if inside.size:
+            least = min(least, (skin - float(np.quantile(inside, p.eye_dark_quantile))) / max(skin, 1.0))
+    return least
 
 
 def _blend(lab: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
