@@ -63,6 +63,20 @@ def test_damage_fails_and_is_outlined(outputs, tmp_path, kind):
     assert total == 6 and hits == total, f"{hits}/{total}"
 
 
+def test_pale_tile_beside_the_hair_fails(outputs, tmp_path):
+    """A pale grey-beige tile of the astronaut's backdrop half over the white beside her hair (the
+    benchmark's blob-8): with one white margin the second segmentation left 181 px of it under 0.25,
+    under min_area; the mean over two margins leaves about 230."""
+    clean, source, other = outputs["astronaut"]
+    damaged = remnant_damage.damage(clean, "blob", remnant_damage.background_patches(source), other, seed=8)
+    path = tmp_path / "tile.jpg"
+    remnant_damage.encode(damaged, path)
+    result = _clean(check_photo(path, remnant_damage.profile_for_outputs()))
+    assert result.status is Status.FAIL
+    ys, xs = np.nonzero(np.abs(damaged.astype(int) - clean.astype(int)).max(axis=2) > 40)
+    assert any(x0 <= xs.mean() <= x1 and y0 <= ys.mean() <= y1 for x0, y0, x1, y1 in result.value["regions"])
+
+
 def test_photo_on_a_busy_background_is_not_clean(grace_hopper_path):
     result = _clean(check_photo(grace_hopper_path))
     assert result.status is Status.FAIL and result.fixable
