@@ -143,7 +143,7 @@ def _drop_objects(rgb: np.ndarray, alpha: np.ndarray, eye_y: float, mp: MattePar
 
     h, w = alpha.shape
     on_white = (rgb * alpha[..., None] + 255.0 * (1.0 - alpha[..., None])).astype(np.uint8)
-    person = second_segmentation(on_white, mp.object_pad)
+    person = second_segmentation(on_white, (mp.object_pad,))
     kept = alpha > 0.5
     core = cv2.morphologyEx((kept & (person < mp.object_core)).astype(np.uint8), cv2.MORPH_OPEN,
                             np.ones((3, 3), np.uint8))

@@ -17,7 +17,7 @@ from typing import ClassVar
 from photocheck.errors import ProfileError
 from photocheck.io.resources import resource_path
 from photocheck.rules.materials import FORMATS_RULE, MaterialsSpec
-from photocheck.rules.schema import LOADER, Rule, SchemaError, band, build, num, text
+from photocheck.rules.schema import LOADER, Rule, SchemaError, band, build, listing, num, text
 
 SCHEMA = 1
 
@@ -223,7 +223,7 @@ class BackgroundCleanRules:
     source_margin: float = field(metadata=num(0, 200))
     min_area: float
     opening: float = field(metadata=num(0.0, 0.1))
-    pad: float
+    pads: tuple[float, ...] = field(metadata=listing(1, **num(0.0, 1.0)))
     fade_rim: float = field(metadata=num(0.0, 0.2))
     group_gap: float = field(metadata=num(0.0, 0.1))
     skin_distance: float = field(metadata=num(0, 200))

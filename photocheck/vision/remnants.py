@@ -52,7 +52,9 @@ class RemnantParams:
     seg_background: float = 0.25  # second segmentation below this: not a person
     seg_unsure: float = 1.0  # below this the segmentation is unsure: the colour cue decides
     colour_distance: float = 14.0  # Lab distance from every colour of the candidate (and blends) that is foreign
-    pad: float = 0.2  # white margin (share of the width) around the photo for the second segmentation
+    # White margins (shares of the width) around the photo for the second segmentation, whose answers are
+    # averaged: on a small detail the model's answer swings with where the photo sits in its input.
+    pads: tuple[float, ...] = (0.2,)
     source_margin: float = 8.0  # nearer to the source background than to the palette by this: foreign
     min_area: float = 0.001  # a region smaller than this share of the image is ignored
     opening: float = 0.005  # morphological opening (share of the width) that drops thin edge halos
@@ -177,7 +179,7 @@ def cue_masks(
     h, w = rgb.shape[:2]
     # The second segmentation needs none of the colour work before the candidate is found: it runs
     # on a second core meanwhile.
-    segmenting = helper("segment").submit(second_segmentation, rgb, p.pad)
+    segmenting = helper("segment").submit(second_segmentation, rgb, p.pads)
     lab = lab_float(rgb)
     something = _length(lab - WHITE_LAB) > p.nonwhite_distance
     r = max(1, round(p.opening * w / 2))
@@ -278,21 +280,26 @@ def _scaled(lm: FaceLandmarks, k: float) -> FaceLandmarks:
     return dataclasses.replace(lm, points=lm.points * np.array([k, k, 1.0], np.float32))
 
 
-def second_segmentation(rgb: np.ndarray, pad: float) -> np.ndarray:
-    """Person probability of `rgb` segmented on a white surround.
+def second_segmentation(rgb: np.ndarray, pads: tuple[float, ...]) -> np.ndarray:
+    """Person probability of `rgb` segmented on a white surround, the mean over the margins `pads`.
 
     The model is unsure at an image's border (hair that reaches the side edge looks as if it went
     on); padded with white above and at the sides, what touches the frame edge is judged as an
-    object on white, as a viewer sees it.
+    object on white, as a viewer sees it. On a detail a few model pixels wide (a cap's embroidery
+    beside its white badge) the answer swings with the margin; the mean of a few is steadier.
     """
     import cv2
 
     from photocheck.vision.person import person_mask
 
     w = rgb.shape[1]
-    px = max(1, round(pad * w))
-    big = cv2.copyMakeBorder(rgb, px, 0, px, px, cv2.BORDER_CONSTANT, value=(255, 255, 255))
-    return np.ascontiguousarray(person_mask(big)[px:, px : px + w])
+    total = np.zeros(rgb.shape[:2], np.float32)
+    for pad in pads:
+        px = max(1, round(pad * w))
+        big = cv2.copyMakeBorder(rgb, px, 0, px, px, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+        total += person_mask(big)[px:, px : px + w]
+    mean: np.ndarray = total / len(pads)
+    return mean
 
 
 def _candidate(solid: np.ndarray, person: np.ndarray, oval: np.ndarray | None) -> np.ndarray:
