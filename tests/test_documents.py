@@ -130,6 +130,22 @@ def test_deskew_straightens_lines(angle):
     assert deskew(doc)[1] == pytest.approx(0.0, abs=0.3)
 
 
+@pytest.mark.parametrize("kind", ["xuexin_report", "id_front"])
+def test_deskew_straightens_a_page_lying_a_quarter_turn_off(kind):
+    """Pages are cut out and deskewed before their text says which way is up: lines running
+    down the page (columns) straighten by the same angle as across it."""
+    doc = flat_document(kind, 1).image
+    h, w = doc.shape[:2]
+    tilted = cv2.warpAffine(doc, cv2.getRotationMatrix2D((w / 2, h / 2), 3.0, 1.0), (w, h),
+                            borderMode=cv2.BORDER_REPLICATE)
+    for turn in (90, 270):
+        sideways = rotate_upright(tilted, turn)
+        straight, applied = deskew(sideways)
+        assert applied == pytest.approx(-3.0, abs=0.3)
+        # and once straight, there is nothing left to straighten.
+        assert deskew(straight)[1] == pytest.approx(0.0, abs=0.3)
+
+
 def test_trim_border_removes_desk_margins_only():
     photo = phone_photo("diploma", 3, size=PHOTO_SIZE)
     tight = rectify(photo.image, Quad(photo.corners, True, 1.0))

@@ -558,29 +558,44 @@ MIN_INK_PIXELS = 200  # fewer dark-stroke pixels than a short line of text: no s
 
 def deskew_angle(rgb: np.ndarray, *, max_angle: float = 10.0, work_side: int = 800) -> float:
     """The angle (degrees counter-clockwise, OpenCV's convention; 0.0 below 0.05) that
-    straightens text lines tilted by up to `max_angle` degrees.
+    straightens text lines tilted by up to `max_angle` degrees, whether they run across the page
+    or, on a page lying a quarter turn off, down it.
 
-    Projection profiles of the ink on a ~`work_side` px copy: the angle whose row sums change most
-    sharply aligns the lines. Coarse to fine: whole degrees on a quarter of the ink (enough to
-    tell them apart), then quarter degrees on half of it, then tenths on all of it.
+    Projection profiles of the ink on a ~`work_side` px copy: the angle whose row (or column) sums
+    change most sharply aligns the lines. Coarse to fine: whole degrees on a quarter of the ink
+    (enough to tell them apart, and rows from columns), then quarter degrees on half of it, then
+    tenths on all of it.
     """
     import cv2
 
     grey, _ = downscale(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), work_side)  # grey first: a third to resize
     ink = _ink_mask(grey)
-    ys, xs = np.nonzero(ink)
-    h, w = ink.shape
-    if ys.size < MIN_INK_PIXELS:  # a blank page or a photo with no text: nothing to align
+    if np.count_nonzero(ink) < MIN_INK_PIXELS:  # a blank page or a photo with no text: nothing to align
         return 0.0
-    ys, xs = ys.astype(np.float32) - h / 2, xs.astype(np.float32) - w / 2
 
-    def best(angles: np.ndarray, step: int) -> float:
-        return float(max(angles, key=lambda a: _profile_sharpness(ys[::step], xs[::step], (h, w), float(a))))
+    def points(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
+        """The ink's centred (row, column) coordinates in `mask`'s row-major order: every n-th of
+        them is then an even sample along the rows (sampled across, it would alias)."""
+        ys, xs = np.nonzero(mask)
+        h, w = mask.shape
+        return ys.astype(np.float32) - h / 2, xs.astype(np.float32) - w / 2, (h, w)
 
-    angle = best(np.arange(-max_angle, max_angle + 0.01, 1.0), 4)
-    angle = best(angle + np.arange(-1.0, 1.01, 0.25), 2)
-    angle = best(angle + np.arange(-0.1, 0.11, 0.1), 1)
-    angle = float(np.clip(angle, -max_angle, max_angle))
+    def best(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int], angles: np.ndarray,
+             step: int) -> tuple[float, float]:
+        """(sharpness, angle) of the sharpest row profile of the ink at `angles`."""
+        scored = [(_profile_sharpness(rows[::step], cols[::step], shape, float(a)), float(a)) for a in angles]
+        return max(scored, key=lambda sa: sa[0])
+
+    coarse = np.arange(-max_angle, max_angle + 0.01, 1.0)
+    # Columns are the rows of the transposed page; a transpose mirrors, so their angle changes sign.
+    across, down = points(ink), points(ink.T)
+    (s_across, a_across), (s_down, a_down) = best(*across, coarse, 4), best(*down, coarse, 4)
+    flip = s_down > s_across
+    rows, cols, shape = down if flip else across
+    angle = a_down if flip else a_across
+    _, angle = best(rows, cols, shape, angle + np.arange(-1.0, 1.01, 0.25), 2)
+    _, angle = best(rows, cols, shape, angle + np.arange(-0.1, 0.11, 0.1), 1)
+    angle = (-1.0 if flip else 1.0) * float(np.clip(angle, -max_angle, max_angle))
     return 0.0 if abs(angle) < 0.05 else angle
 
 
