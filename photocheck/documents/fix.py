@@ -408,21 +408,25 @@ def read_document(prep: FlatPage, timings: Timings) -> tuple[FlatPage, Text]:
             lines = read_page(page, boxes)
         return lines
 
-    if prep.source_shape is not None:
-        start, read_before = time.perf_counter(), timings.text_ocr
-        turn, confidence = lines_orientation(page, boxes, upright=as_it_lies)
-        # The read it may ask for is text_ocr's, counted there.
-        timings.orientation_ocr += time.perf_counter() - start - (timings.text_ocr - read_before)
+    if prep.source_shape is None:
+        return prep, _text_of(as_it_lies(), boxes)
+    start, read_before = time.perf_counter(), timings.text_ocr
+    turn, confidence = lines_orientation(page, boxes, upright=as_it_lies)
+    # The read it may ask for is text_ocr's, counted there.
+    timings.orientation_ocr += time.perf_counter() - start - (timings.text_ocr - read_before)
+    if turn:
         with _timed(timings, "geometry"):
-            if turn:
-                shape, lines = page.shape, None
-                page = rotate_upright(page, turn)
-                boxes = [turn_quad(b, turn, shape) for b in boxes]
-            prep = replace(prep, flat=rotate_upright(prep.flat, turn) if turn else prep.flat, rotation=turn,
-                           orientation_confidence=round(confidence, 3),
-                           corners=turn_quad(prep.corners, turn, prep.source_shape),
-                           notes=(*_turn_note(turn, False), *prep.notes), source_shape=None)
-    return prep, _text_of(as_it_lies() if lines is None else lines, boxes)
+            shape, lines = page.shape, None
+            page = rotate_upright(page, turn)
+            boxes = [turn_quad(b, turn, shape) for b in boxes]
+    text = _text_of(as_it_lies() if lines is None else lines, boxes)
+    # The colour page turns after the read: the recognition's scratch never sits beside two copies.
+    with _timed(timings, "geometry"):
+        prep = replace(prep, flat=rotate_upright(prep.flat, turn) if turn else prep.flat, rotation=turn,
+                       orientation_confidence=round(confidence, 3),
+                       corners=turn_quad(prep.corners, turn, prep.source_shape),
+                       notes=(*_turn_note(turn, False), *prep.notes), source_shape=None)
+    return prep, text
 
 
 def _text_of(lines: Sequence[TextLine], boxes: Sequence[np.ndarray]) -> Text:
