@@ -273,10 +273,11 @@ def fix_material(
     `out` is a stem (a .jpg/.jpeg/.png suffix is dropped); the compressor picks .jpg or .png and
     the written path is report.output.path. The file is written atomically and only if no check
     fails; the input is never touched. Manual `rotation` (clockwise) and `corners` (in the image
-    after that rotation) win over detection; a user `category` (and `slot`, e.g. "front") wins
-    over the suggestion. The key fields (ID number, certificate number, verification code,
-    validity) are read from the written file itself; `name`, the candidate's, is looked for on
-    the ID card, diplomas, degree certificates and 学信网 reports (material.name).
+    after that rotation; without one, in the image as loaded) win over detection; a user
+    `category` (and `slot`, e.g. "front") wins over the suggestion. The key fields (ID number,
+    certificate number, verification code, validity) are read from the written file itself;
+    `name`, the candidate's, is looked for on the ID card, diplomas, degree certificates and 学信网
+    reports (material.name).
     """
     from photocheck.documents.fix import Choices, process
 

@@ -17,6 +17,7 @@ from photocheck.documents.geometry import (
     rotate_upright,
     text_orientation,
     trim_border,
+    turn_quad,
 )
 from tests.docgen import KINDS, PAPER, flat_document, phone_photo, scanned_page
 
@@ -128,6 +129,38 @@ def test_deskew_straightens_lines(angle):
     assert applied == pytest.approx(-angle, abs=0.3)
     assert straight.shape == doc.shape
     assert deskew(doc)[1] == pytest.approx(0.0, abs=0.3)
+
+
+@pytest.mark.parametrize("kind", ["xuexin_report", "id_front"])
+def test_deskew_straightens_a_page_lying_a_quarter_turn_off(kind):
+    """Pages are cut out and deskewed before their text says which way is up: lines running
+    down the page (columns) straighten by the same angle as across it."""
+    doc = flat_document(kind, 1).image
+    h, w = doc.shape[:2]
+    tilted = cv2.warpAffine(doc, cv2.getRotationMatrix2D((w / 2, h / 2), 3.0, 1.0), (w, h),
+                            borderMode=cv2.BORDER_REPLICATE)
+    for turn in (90, 270):
+        sideways = rotate_upright(tilted, turn)
+        straight, applied = deskew(sideways)
+        assert applied == pytest.approx(-3.0, abs=0.3)
+        # and once straight, there is nothing left to straighten.
+        assert deskew(straight)[1] == pytest.approx(0.0, abs=0.3)
+
+
+def test_turn_quad_follows_the_pixels_and_starts_top_left():
+    rgb = np.zeros((30, 50, 3), np.uint8)
+    quad = np.array([[5, 3], [40, 6], [38, 20], [4, 18]], np.float32)
+    for x, y in quad.astype(int):
+        rgb[y, x] = (255, 0, 0)
+    for turn in (0, 90, 180, 270):
+        turned = turn_quad(quad, turn, rgb.shape)
+        img = rotate_upright(rgb, turn)
+        for x, y in turned.round().astype(int):
+            assert tuple(img[y, x]) == (255, 0, 0)
+        # Top-left first, then clockwise, as find_document and the OCR boxes are ordered.
+        assert int(np.argmin(turned.sum(axis=1))) == 0
+        (ax, ay), (bx, by) = turned[1] - turned[0], turned[3] - turned[0]
+        assert ax * by - ay * bx > 0  # clockwise on screen (y down)
 
 
 def test_trim_border_removes_desk_margins_only():

@@ -88,6 +88,28 @@ def test_sideways_diploma_photo_becomes_an_upright_legible_upload(diploma_run):
     assert err <= 0.02 * np.hypot(w, h), err
 
 
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_turned_id_card_comes_out_upright_from_its_own_page_read(tmp_path, rotation):
+    """The page is cut out as it lies and its one OCR run turns it: the note, the corners in the
+    upright photo (top-left first) and the key fields read from the upload file."""
+    shot = docgen.phone_photo("id_front", seed=4, rotation=rotation, size=2000)
+    report = fix_material(_jpeg(shot.image, tmp_path / "正面.jpg"), tmp_path / "front", category="identity")
+    assert report.ok, [c.message for c in report.failures]
+    assert report.rotation == shot.upright == 360 - rotation
+    assert report.notes[0] == f"已按文字方向顺时针旋转{shot.upright}°"
+    orientation = next(c for c in report.checks if c.id == "material.orientation")
+    assert orientation.status.value == "pass"
+    assert next(c for c in report.checks if c.id == "material.key_fields").value == {"id_number": "ok", "name": "ok"}
+    truth = _upright_corners(shot.corners, report.rotation, shot.image.shape)
+    h, w = shot.image.shape[:2]
+    found = np.asarray(report.corners)
+    err = min(np.linalg.norm(found - np.roll(truth, k, axis=0), axis=1).max() for k in range(4))
+    assert err <= 0.02 * np.hypot(w, h), err
+    assert int(np.argmin(found.sum(axis=1))) == 0
+    with Image.open(report.output.path) as im:
+        assert im.width > im.height  # a card is landscape when upright
+
+
 @pytest.mark.xdist_group("diploma_run")
 def test_input_unchanged_and_only_the_output_written(diploma_run):
     _, src, before, out, report = diploma_run

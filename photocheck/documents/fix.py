@@ -1,12 +1,13 @@
 """The supporting-material pipeline: one image or PDF page in, one upright, flattened, legible,
 size-capped upload file out (written only if it passes), with the checks that say why not.
 
-load -> orientation -> corners -> rectify -> deskew -> trim -> flatten -> blur/glare -> OCR once
--> classify -> compress (OCR-verified) -> stage -> re-read from disk -> checks -> rename.
-The one full-resolution OCR run (lines detected once, on a copy reduced to the text's size) is
-the classification text, the mirror test (its boxes read flipped), the legibility reference and
-the text-height and residual-skew measure; the compressor recognises only its candidates' line
-crops in those boxes. A dense page no single file keeps legible goes up in parts (documents.split).
+load -> corners -> rectify -> deskew -> trim -> flatten -> blur/glare -> OCR once (its boxes turn
+the page upright) -> classify -> compress (OCR-verified) -> stage -> re-read from disk -> checks
+-> rename. The one full-resolution OCR run (lines detected once, on a copy reduced to the text's
+size) is the quarter turn (its boxes' direction; its longest lines read turned too), the
+classification text, the mirror test (its boxes read flipped), the legibility reference and the
+text-height and residual-skew measure; the compressor recognises only its candidates' line crops
+in those boxes. A dense page no single file keeps legible goes up in parts (documents.split).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 # PDF pages: 200 dpi keeps 8-pt print about 20 px tall; the cap bounds memory on poster pages.
 RENDER_DPI = 200
 RENDER_MAX_SIDE = 2500
-# text_orientation confidence below which the user is asked to confirm (a measure's noise
+# lines_orientation confidence below which the user is asked to confirm (a measure's noise
 # floor, not an exam rule): a page with a handful of short lines lands around 0.1.
 MIN_ORIENTATION_CONFIDENCE = 0.2
 # deskew searches this far; perspective correction has already removed most of the tilt.
@@ -52,8 +53,9 @@ MAX_DESKEW_DEGREES = 10.0
 SKEW_LINE_ASPECT = 4.0
 OUTPUT_SUFFIXES = (".jpg", ".jpeg", ".png")
 # Everything that only measures works on reduced copies: the preview (a 12 MP photo halved
-# exactly, the cheap case for an area filter) feeds orientation, the outline and a warped copy
-# of the page at MEASURE_SIDE for deskew, trim, blur, glare and the shadow estimate.
+# exactly, the cheap case for an area filter) feeds the outline (and a hand-held photo's
+# orientation) and a warped copy of the page at MEASURE_SIDE for deskew, trim, blur, glare and the
+# shadow estimate.
 PREVIEW_SIDE = 2000
 MEASURE_SIDE = 1000
 
@@ -63,6 +65,9 @@ class Timings:
     """Seconds per stage of one run, for the speed benchmark."""
 
     load: float = 0.0
+    # A page's quarter turn: only recognising crops of its longest detected lines turned (its
+    # detection, and its read as it lies, are text_ocr's); a hand-held photo's: a detection and
+    # those reads on its preview.
     orientation_ocr: float = 0.0
     geometry: float = 0.0  # corners, rectify, deskew, trim, flatten, blur and glare measures
     text_ocr: float = 0.0
@@ -252,14 +257,16 @@ class FlatPage:
     sharpness: float | None  # None: a photo (hand-held), not judged as paper
     glare: float | None
     notes: tuple[str, ...]
+    # (h, w) of the image as loaded while the quarter turn waits for the page's own text
+    # (read_document turns the page and `corners`, still in that image, and sets `rotation`).
+    source_shape: tuple[int, int] | None = None
 
 
 def _orient(preview: np.ndarray, rotation: int | None) -> tuple[int, float | None]:
+    """A hand-held photo's turn: by hand, or from the text on its preview."""
     from photocheck.documents.geometry import text_orientation
 
     if rotation is not None:
-        if rotation not in ROTATIONS:
-            raise ValueError(f"rotation must be one of {ROTATIONS}, got {rotation}")
         return rotation, None
     turn, confidence = text_orientation(preview)
     return turn, round(confidence, 3)
@@ -277,11 +284,13 @@ def _quad(upright: np.ndarray, preview: np.ndarray, corners: list[list[float]] |
     return Quad(np.clip(points, 0, [w - 1, h - 1]), True, 1.0)
 
 
+def _turn_note(rotation: int, manual: bool) -> list[str]:
+    return [f"已{'按手动设置' if manual else '按文字方向'}顺时针旋转{rotation}°"] if rotation else []
+
+
 def _geometry_notes(rotation: int, manual_rotation: bool, found: bool, manual_corners: bool,
                     skew: float, pdf: bool) -> list[str]:
-    notes = []
-    if rotation:
-        notes.append(f"已{'按手动设置' if manual_rotation else '按文字方向'}顺时针旋转{rotation}°")
+    notes = _turn_note(rotation, manual_rotation)
     if manual_corners:
         notes.append("已按手动标出的四角校正透视并裁切")
     elif found:
@@ -295,20 +304,26 @@ def _geometry_notes(rotation: int, manual_rotation: bool, found: bool, manual_co
 
 def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]] | None,
             pdf: bool, timings: Timings, photo: bool = False) -> FlatPage:
-    """Upright, cut to the document, straight, borders trimmed, shadows flattened: the
-    full-resolution pixels go through one warp and one divide. `photo` (the hand-held ID photo)
-    is only turned upright: a cut-out would crop the person away, flattening would bleach them."""
+    """Cut to the document, straight, borders trimmed, shadows flattened: the full-resolution
+    pixels go through one warp and one divide. A manual `rotation` turns the page in that warp
+    (`corners` are then in the image after it); without one the page is cut out as it lies
+    (`corners` in the image as loaded) and read_document turns it upright by its own text.
+    `photo` (the hand-held ID photo) is only turned upright, by the text on its preview: a
+    cut-out would crop the person away, flattening would bleach them."""
     from photocheck.documents.geometry import downscale, flatten, plan_page, rotate_upright, warp_page
 
+    if rotation is not None and rotation not in ROTATIONS:
+        raise ValueError(f"rotation must be one of {ROTATIONS}, got {rotation}")
     with _timed(timings, "geometry"):
         preview, _ = downscale(rgb, PREVIEW_SIDE)
-    with _timed(timings, "orientation_ocr"):
-        turn, confidence = _orient(preview, rotation)
-    release_between_stages()  # the detector's scratch, before the warp's float copies (see _process)
     if photo and corners is None:
+        with _timed(timings, "orientation_ocr"):
+            turn, confidence = _orient(preview, rotation)
+        release_between_stages()  # the detector's scratch, before the turned copy (see _process)
         return _upright_photo(rgb, turn, confidence, rotation is not None, timings)
+    turn = rotation or 0
     with _timed(timings, "geometry"):
-        # The outline is searched on the turned preview; the photo itself is only read near
+        # The outline is searched on the (turned) preview; the photo itself is only read near
         # the corners, through a view, and turned by the warp below.
         upright = np.rot90(rgb, -(turn // 90) % 4)
         quad = _quad(upright, rotate_upright(preview, turn), corners)
@@ -321,7 +336,8 @@ def prepare(rgb: np.ndarray, *, rotation: int | None, corners: list[list[float]]
         flat = flatten(image, background=background)
     notes = _geometry_notes(turn, rotation is not None, quad.found, corners is not None, page.skew, pdf)
     notes.append("已压平阴影、提亮纸张")
-    return FlatPage(flat, turn, confidence, quad.points, quad.found, sharpness, glare, tuple(notes))
+    waiting = None if rotation is not None else (rgb.shape[0], rgb.shape[1])
+    return FlatPage(flat, turn, None, quad.points, quad.found, sharpness, glare, tuple(notes), waiting)
 
 
 def _page_measures(measure: np.ndarray) -> tuple[float, float, np.ndarray]:
@@ -368,18 +384,49 @@ def _residual_skew(boxes: list[np.ndarray]) -> float:
     return float(np.median(angles)) if angles else 0.0
 
 
-def read_document(flat: np.ndarray) -> Text:
-    """The one full-resolution OCR run, on the page as agreement sees it (red seals removed)."""
+def read_document(prep: FlatPage, timings: Timings) -> tuple[FlatPage, Text]:
+    """The one full-resolution OCR run, on the page as agreement sees it (red seals removed). A page
+    still lying as loaded (prep.source_shape) is first turned upright, with its boxes, by
+    lines_orientation of those boxes: the prepared page as it reads, and its text."""
     from photocheck.documents.compress import estimate_line_height, seal_free
-    from photocheck.documents.geometry import downscale
+    from photocheck.documents.geometry import downscale, lines_orientation, rotate_upright, turn_quad
     from photocheck.documents.ocr import detect_page, read_page
 
-    page = seal_free(flat)
-    # The text height, roughly, from a reduced copy: it only decides how small the detector may see it.
-    small, factor = downscale(page, MEASURE_SIDE)
-    rough = estimate_line_height(small)
-    boxes = detect_page(page, line_px=rough / factor if rough else None)
-    return _text_of(read_page(page, boxes), boxes)
+    page = seal_free(prep.flat)
+    with _timed(timings, "text_ocr"):
+        # The text height, roughly, from a reduced copy: it only decides how small the detector may
+        # see it. CJK glyphs are about square, so a page lying sideways measures within ~15 %.
+        small, factor = downscale(page, MEASURE_SIDE)
+        rough = estimate_line_height(small)
+        boxes = detect_page(page, line_px=rough / factor if rough else None)
+    lines: list[TextLine] | None = None
+
+    def as_it_lies() -> list[TextLine]:
+        """The page's read as it lies, which it keeps if it is upright."""
+        nonlocal lines
+        with _timed(timings, "text_ocr"):
+            lines = read_page(page, boxes)
+        return lines
+
+    if prep.source_shape is None:
+        return prep, _text_of(as_it_lies(), boxes)
+    start, read_before = time.perf_counter(), timings.text_ocr
+    turn, confidence = lines_orientation(page, boxes, upright=as_it_lies)
+    # The read it may ask for is text_ocr's, counted there.
+    timings.orientation_ocr += time.perf_counter() - start - (timings.text_ocr - read_before)
+    if turn:
+        with _timed(timings, "geometry"):
+            shape, lines = page.shape, None
+            page = rotate_upright(page, turn)
+            boxes = [turn_quad(b, turn, shape) for b in boxes]
+    text = _text_of(as_it_lies() if lines is None else lines, boxes)
+    # The colour page turns after the read: the recognition's scratch never sits beside two copies.
+    with _timed(timings, "geometry"):
+        prep = replace(prep, flat=rotate_upright(prep.flat, turn) if turn else prep.flat, rotation=turn,
+                       orientation_confidence=round(confidence, 3),
+                       corners=turn_quad(prep.corners, turn, prep.source_shape),
+                       notes=(*_turn_note(turn, False), *prep.notes), source_shape=None)
+    return prep, text
 
 
 def _text_of(lines: Sequence[TextLine], boxes: Sequence[np.ndarray]) -> Text:
@@ -424,9 +471,11 @@ def suggest(path: Path, page: int | None, prof: Profile) -> Suggestion:
         return held
     try:
         loaded = load_input(path, page, prof)
+        timings = Timings()
         prep = prepare(loaded.rgb, rotation=None, corners=None, pdf=page is not None or is_pdf(path),
-                       timings=Timings())
-        return classify(read_document(prep.flat).text, spec)
+                       timings=timings)
+        del loaded  # the photo as loaded, before the OCR's scratch (as in _process)
+        return classify(read_document(prep, timings)[1].text, spec)
     except UserError:
         raise
     except Exception as exc:
@@ -491,7 +540,8 @@ def _unprocessable(path: Path, page: int | None, exc: Exception) -> UserError:
 class Choices:
     """What was decided for one document, winning over detection: the PDF `page` (0-based), the
     `category` and its `slot` (e.g. "front", from the window or the file name), a clockwise
-    `rotation` and the `corners` (in the image after that rotation)."""
+    `rotation` and the `corners` (in the image after that rotation; without one, in the image
+    as loaded: the automatic turn follows the cut)."""
 
     page: int | None = None
     category: str | None = None
@@ -540,8 +590,8 @@ def _process(path: Path, out: Path, choices: Choices, prof: Profile,
     # stage's scratch each, not every stage's high-water mark (with ocr's one inference at a time,
     # benchmarks/prepare_speed.py's peak went from 909-947 to 754-762 MB).
     release_between_stages()
+    prep, text = read_document(prep, timings)
     with _timed(timings, "text_ocr"):
-        text = read_document(prep.flat)
         prep, text, mirrored = _unmirror(prep, text, spec)
     release_between_stages()
     suggestion = classify(text.text, spec)

@@ -8,9 +8,14 @@ cv2 is imported inside the functions so importing this module stays cheap.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from photocheck.documents.ocr import TextLine
 
 
 @dataclass(frozen=True)
@@ -367,6 +372,17 @@ def _turn_transform(clockwise: int, shape: tuple[int, ...]) -> tuple[np.ndarray,
     return m, (h, w)
 
 
+def turn_quad(points: np.ndarray, clockwise: int, shape: tuple[int, ...]) -> np.ndarray:
+    """Four corners (top-left first, then clockwise: a document outline or an OCR line box) in an
+    image of `shape`, as the same corners of that image after rotate_upright(clockwise), again
+    from its top-left on."""
+    m, _ = _turn_transform(clockwise, shape)
+    pts = np.asarray(points, np.float64) @ m[:2, :2].T + m[:2, 2]
+    # A clockwise quarter turn brings the bottom-left corner to the top-left.
+    turned: np.ndarray = np.roll(pts, clockwise // 90 % 4, axis=0).astype(np.float32)
+    return turned
+
+
 def _scaling(fx: float, fy: float) -> np.ndarray:
     return np.diag([fx, fy, 1.0])
 
@@ -490,29 +506,41 @@ def _evidence(crops: list[np.ndarray], clockwise: int) -> float:
     return float(sum(score * len(text.strip()) for text, score in read))
 
 
-def text_orientation(
-    rgb: np.ndarray,
+def text_orientation(rgb: np.ndarray, *, work_side: int = 960) -> tuple[int, float]:
+    """lines_orientation of the text lines detected on a ~`work_side` px copy of a whole picture
+    (the hand-held photo: a document page is turned by its own page read, fix.read_document)."""
+    from photocheck.documents.ocr import detect_lines
+
+    small, _ = downscale(rgb, work_side)
+    return lines_orientation(small, detect_lines(small))
+
+
+def lines_orientation(
+    img: np.ndarray,
+    boxes: Sequence[np.ndarray],
     *,
-    work_side: int = 960,
+    upright: Callable[[], Sequence[TextLine]] | None = None,
     min_line_aspect: float = 1.5,
     max_lines: int = 5,
     max_crop_aspect: float = 8.0,
 ) -> tuple[int, float]:
-    """Clockwise rotation (0/90/180/270) that makes the text upright, and a confidence 0..1.
+    """Clockwise rotation (0/90/180/270) that makes the text of `img` upright, and a confidence
+    0..1, from its detected line `boxes` ((4, 2) px in `img`).
 
-    On a ~`work_side` px copy the text lines are detected; boxes longer than `min_line_aspect` x
-    their thickness vote horizontal vs vertical (0/180 vs 90/270), weighted by length. The
-    `max_lines` longest lines (their central `max_crop_aspect` x thickness) are then read turned
-    by each of the two candidate rotations; the one with more recognition evidence (score x
-    characters) wins. confidence = share of the aspect vote x relative margin between the two
-    readings. No text lines: (0, 0.0).
+    Boxes longer than `min_line_aspect` x their thickness vote horizontal vs vertical (0/180 vs
+    90/270), weighted by length. The `max_lines` longest lines (their central `max_crop_aspect` x
+    thickness) are then read turned by each of the two candidate rotations; the one with more
+    recognition evidence (score x characters) wins. confidence = share of the aspect vote x
+    relative margin between the two readings. No text lines: (0, 0.0).
+
+    `upright`: the page's own read of `boxes` as they lie (TextLines keeping their boxes), asked
+    for only when the lines run across: the read the page needs anyway if it is upright, so only
+    the 180-degree crops are recognised here; a whole line's characters count in the share its
+    crop would cover (a line missing from the read counts nothing).
     """
-    from photocheck.documents.ocr import detect_lines
-
-    small, _ = downscale(rgb, work_side)
     horiz: list[tuple[float, np.ndarray]] = []
     vert: list[tuple[float, np.ndarray]] = []
-    for box in detect_lines(small):
+    for box in boxes:
         _, w, h = _line_frame(box)
         if w >= min_line_aspect * h:
             horiz.append((w, box))
@@ -523,8 +551,15 @@ def text_orientation(
         return 0, 0.0
     lines, cands = (horiz, (0, 180)) if h_len >= v_len else (vert, (90, 270))
     longest = sorted(lines, key=lambda item: item[0], reverse=True)[:max_lines]
-    crops = [_crop_line(small, box, max_crop_aspect) for _, box in longest]
-    weight = {r: _evidence(crops, r) for r in cands}
+    crops = [_crop_line(img, box, max_crop_aspect) for _, box in longest]
+    weight = {r: _evidence(crops, r) for r in cands if not (r == 0 and upright is not None)}
+    if upright is not None and cands[0] == 0:
+        read = {np.asarray(ln.box, np.float32).tobytes(): ln for ln in upright()}
+        weight[0] = 0.0
+        for (length, box), crop in zip(longest, crops, strict=True):
+            ln = read.get(np.asarray(box, np.float32).tobytes())
+            if ln is not None:
+                weight[0] += ln.score * len(ln.text.strip()) * min(1.0, max(crop.shape[:2]) / length)
     best, other = sorted(cands, key=lambda r: weight[r], reverse=True)
     margin = (weight[best] - weight[other]) / max(weight[best], 1e-6)
     vote = max(h_len, v_len) / (h_len + v_len)
@@ -558,29 +593,44 @@ MIN_INK_PIXELS = 200  # fewer dark-stroke pixels than a short line of text: no s
 
 def deskew_angle(rgb: np.ndarray, *, max_angle: float = 10.0, work_side: int = 800) -> float:
     """The angle (degrees counter-clockwise, OpenCV's convention; 0.0 below 0.05) that
-    straightens text lines tilted by up to `max_angle` degrees.
+    straightens text lines tilted by up to `max_angle` degrees, whether they run across the page
+    or, on a page lying a quarter turn off, down it.
 
-    Projection profiles of the ink on a ~`work_side` px copy: the angle whose row sums change most
-    sharply aligns the lines. Coarse to fine: whole degrees on a quarter of the ink (enough to
-    tell them apart), then quarter degrees on half of it, then tenths on all of it.
+    Projection profiles of the ink on a ~`work_side` px copy: the angle whose row (or column) sums
+    change most sharply aligns the lines. Coarse to fine: whole degrees on a quarter of the ink
+    (enough to tell them apart, and rows from columns), then quarter degrees on half of it, then
+    tenths on all of it.
     """
     import cv2
 
     grey, _ = downscale(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), work_side)  # grey first: a third to resize
     ink = _ink_mask(grey)
-    ys, xs = np.nonzero(ink)
-    h, w = ink.shape
-    if ys.size < MIN_INK_PIXELS:  # a blank page or a photo with no text: nothing to align
+    if np.count_nonzero(ink) < MIN_INK_PIXELS:  # a blank page or a photo with no text: nothing to align
         return 0.0
-    ys, xs = ys.astype(np.float32) - h / 2, xs.astype(np.float32) - w / 2
 
-    def best(angles: np.ndarray, step: int) -> float:
-        return float(max(angles, key=lambda a: _profile_sharpness(ys[::step], xs[::step], (h, w), float(a))))
+    def points(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
+        """The ink's centred (row, column) coordinates in `mask`'s row-major order: every n-th of
+        them is then an even sample along the rows (sampled across, it would alias)."""
+        ys, xs = np.nonzero(mask)
+        h, w = mask.shape
+        return ys.astype(np.float32) - h / 2, xs.astype(np.float32) - w / 2, (h, w)
 
-    angle = best(np.arange(-max_angle, max_angle + 0.01, 1.0), 4)
-    angle = best(angle + np.arange(-1.0, 1.01, 0.25), 2)
-    angle = best(angle + np.arange(-0.1, 0.11, 0.1), 1)
-    angle = float(np.clip(angle, -max_angle, max_angle))
+    def best(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int], angles: np.ndarray,
+             step: int) -> tuple[float, float]:
+        """(sharpness, angle) of the sharpest row profile of the ink at `angles`."""
+        scored = [(_profile_sharpness(rows[::step], cols[::step], shape, float(a)), float(a)) for a in angles]
+        return max(scored, key=lambda sa: sa[0])
+
+    coarse = np.arange(-max_angle, max_angle + 0.01, 1.0)
+    # Columns are the rows of the transposed page; a transpose mirrors, so their angle changes sign.
+    across, down = points(ink), points(ink.T)
+    (s_across, a_across), (s_down, a_down) = best(*across, coarse, 4), best(*down, coarse, 4)
+    flip = s_down > s_across
+    rows, cols, shape = down if flip else across
+    angle = a_down if flip else a_across
+    _, angle = best(rows, cols, shape, angle + np.arange(-1.0, 1.01, 0.25), 2)
+    _, angle = best(rows, cols, shape, angle + np.arange(-0.1, 0.11, 0.1), 1)
+    angle = (-1.0 if flip else 1.0) * float(np.clip(angle, -max_angle, max_angle))
     return 0.0 if abs(angle) < 0.05 else angle
 
 
