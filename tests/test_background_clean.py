@@ -77,6 +77,21 @@ def test_pale_tile_beside_the_hair_fails(outputs, tmp_path):
     assert any(x0 <= xs.mean() <= x1 and y0 <= ys.mean() <= y1 for x0, y0, x1, y1 in result.value["regions"])
 
 
+@pytest.mark.parametrize(("kind", "seed"), [("blob", 10), ("crown", 17)])
+def test_pale_grey_tile_where_the_segmentation_doubts_fails(outputs, tmp_path, kind, seed):
+    """A pale grey tile of the astronaut's backdrop beside her jaw (the benchmark's blob-10) and on her
+    crown (crown-17): in Lab a fade of her blonde hair into white, and the segmentation's doubt alone
+    covers less than min_area; it is greyer than any of her hair and skin colours (the grey cue)."""
+    clean, source, other = outputs["astronaut"]
+    damaged = remnant_damage.damage(clean, kind, remnant_damage.background_patches(source), other, seed=seed)
+    path = tmp_path / "tile.jpg"
+    remnant_damage.encode(damaged, path)
+    result = _clean(check_photo(path, remnant_damage.profile_for_outputs()))
+    assert result.status is Status.FAIL
+    ys, xs = np.nonzero(np.abs(damaged.astype(int) - clean.astype(int)).max(axis=2) > 40)
+    assert any(x0 <= xs.mean() <= x1 and y0 <= ys.mean() <= y1 for x0, y0, x1, y1 in result.value["regions"])
+
+
 def test_photo_on_a_busy_background_is_not_clean(grace_hopper_path):
     result = _clean(check_photo(grace_hopper_path))
     assert result.status is Status.FAIL and result.fixable

@@ -257,6 +257,8 @@ class BackgroundCleanRules:
     runoff_reach: float = field(metadata=num(0.0, 0.5))
     runoff_seg: float = field(metadata=num(0.0, 1.0))
     runoff_min_area: float = field(metadata=num(0.0, 1.0))
+    grey_seg: float = field(metadata=num(0.0, 1.0))
+    grey_share: float = field(metadata=num(0.0, 1.0))
     replaced_white_share: float
 
 

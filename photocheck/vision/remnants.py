@@ -2,7 +2,7 @@
 
 A remnant of the old background that touches the hair or shoulder outline is a few percent of the
 background at most, so a white-share measure passes it. This detector looks at the photo itself,
-independently of any mask the fixer used, with four cues:
+independently of any mask the fixer used, with five cues:
 
 - a second person segmentation of the photo as it is: on a white background, a poster strip or a
   piece of a chair beside the hair is not a person;
@@ -11,6 +11,8 @@ independently of any mask the fixer used, with four cues:
   are sampled where the face mesh says they are (the face oval, a band above the forehead), and a
   pixel that is neither one of those colours, nor a blend of two of them, nor one of them faded
   into the white edge, is foreign;
+- grey: where the segmentation doubts, a grey less saturated than any hair or skin colour (a pale
+  tile beside blonde hair, which a fade of that hair into white comes close to in Lab);
 - skin: skin-coloured and out of focus at the frame's side, apart from the face: a photographer's
   or bystander's hand or face (the candidate is in focus; skin-coloured clothing is sharp too).
 
@@ -100,6 +102,11 @@ class RemnantParams:
     runoff_reach: float = 0.03
     runoff_seg: float = 0.95
     runoff_min_area: float = 0.0002
+    # Where the second segmentation is below `grey_seg`, outside the face: a grey less saturated than
+    # `grey_share` of the least saturated hair and skin colour (0: off). A fade of the hair into white keeps
+    # its hue and is thin at the rim; a pale grey tile on coloured hair is greyer than any of its colours.
+    grey_seg: float = 0.0
+    grey_share: float = 0.4
 
 
 def params_from(rules: object) -> RemnantParams:
@@ -112,7 +119,7 @@ def params_from(rules: object) -> RemnantParams:
 class Remnant:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) in the photo's pixels
     area: int  # pixels, in the photo's pixels
-    cue: str  # "segmentation", "island", "skin", "colour", "hue", "source", "gap" or "runoff"
+    cue: str  # "segmentation", "island", "skin", "colour", "grey", "hue", "source", "gap" or "runoff"
 
 
 def lab_float(rgb: np.ndarray) -> np.ndarray:
@@ -223,6 +230,11 @@ def cue_masks(
             to_person[head] = palette_distance(lab[head], head_palette, fade[head])
             to_person[body] = palette_distance(lab[body], body_palette, fade[body])
             cues.append(("colour", opened(band & (to_person > p.colour_distance))))
+            if p.grey_seg > 0:
+                least = float(np.hypot(head_palette[:, 1], head_palette[:, 2]).min())
+                grey = band & (person < p.grey_seg)
+                grey[grey] = np.hypot(lab[grey][:, 1], lab[grey][:, 2]) < p.grey_share * least
+                cues.append(("grey", opened(grey)))
             if p.hue_distance > 0:
                 # A background seen through loose hair on the crown: a blend of light and dark hair
                 # comes close to a street's green in Lab, not in hue.
