@@ -135,12 +135,12 @@ def detect_lines(rgb: np.ndarray) -> list[np.ndarray]:
     for tile in _tiles(np.asarray(rgb)):
         with _detection:
             out = _engine()(_bgr(tile.image), use_det=True, use_cls=False, use_rec=False)
+            # The feature maps' scratch goes back to the system before the other worker's
+            # detection (or this one's recognition) allocates its own: kept by this thread's heap
+            # until after the lock, it sat beside the next detection's in prepare's peak.
+            release_between_stages()
         if out.boxes is not None:
             boxes.extend(box for b in out.boxes if (box := tile.place(b)) is not None)
-    # The feature maps' scratch goes back to the system before recognition (or the other
-    # worker's document) allocates its own: kept by this thread's heap, it sat beside the next
-    # stage's in prepare's peak.
-    release_between_stages()
     return boxes
 
 

@@ -17,9 +17,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 KEEP = 256 * 1024 * 1024
-# return_large_buffers: glibc's own ceiling for its mmap threshold, and twice that for trimming
-# (the ratio glibc keeps between the two when it adjusts them itself).
-RETURN_ABOVE = 32 * 1024 * 1024
+# return_large_buffers: buffers above this are mapped apart and unmapped when freed, and twice that
+# is the trim threshold (the ratio glibc keeps between the two when it adjusts them itself). The
+# OCR's tensors (the detector's feature maps, 4-50 MB each) are then given back as each is freed:
+# at glibc's own ceiling, 32 MB, prepare's peak went 733-810 MB over five runs, at 4 MB 665-687
+# MB over three, in the same wall time (benchmarks/prepare_speed.py).
+RETURN_ABOVE = 4 * 1024 * 1024
 # glibc's mallopt parameters (malloc.h).
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 
