@@ -18,16 +18,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import count_arg, print_command
-from photocheck.documents.fix import FlatPage, Timings, prepare, read_document
+from photocheck.documents.fix import Timings, prepare, read_document
 from photocheck.documents.geometry import rotate_upright
 from tests.docgen import KINDS, phone_photo, scanned_page
 
 ROTATIONS = (0, 90, 180, 270)
-
-
-def upright(rgb: np.ndarray, timings: Timings) -> FlatPage:
-    prep = prepare(rgb, rotation=None, corners=None, pdf=False, timings=timings)
-    return read_document(prep, timings)[0]
 
 
 def main() -> None:
@@ -40,7 +35,7 @@ def main() -> None:
 
     def decide(rgb: np.ndarray) -> tuple[int, float]:
         timings = Timings()
-        prep = upright(rgb, timings)
+        prep = read_document(prepare(rgb, rotation=None, corners=None, pdf=False, timings=timings), timings)[0]
         runs.append(timings)
         return prep.rotation, prep.orientation_confidence or 0.0
 
