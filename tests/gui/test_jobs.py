@@ -217,9 +217,10 @@ def test_many_jobs_with_the_collector_on_every_allocation(window, qtbot, fake, g
     # 150 more jobs in the long run; a leak of one preview (~0.9 MB) or of one object per job would show.
     assert objects_last - objects_first < 100, (objects_first, objects_last)
     assert traced_last - traced_first < 1_000_000, (traced_first, traced_last)
-    # A native leak grows RSS in both halves of the run alike (a preview per job: ~70 MB a half). In
-    # the full suite RSS once stepped up 45 MB within one half, with no object or traced allocation
-    # behind it (another test's background work in this worker): the flatter half is the one that tells.
+    # A native leak grows RSS in both halves of the run alike (a preview per job: ~70 MB a half). Alone
+    # the halves grow 0-10 MB; in the full suite RSS once stepped up 45 MB within one half, and once grew
+    # 21 and 35 MB, with no object or traced allocation behind it (other tests' background work in this
+    # worker): the flatter half tells, against less than half a leaking run's growth.
     rss_middle = footprints[middle][2]
-    assert min(rss_middle - rss_first, rss_last - rss_middle) < 10_000_000, (rss_first, rss_middle, rss_last)
+    assert min(rss_middle - rss_first, rss_last - rss_middle) < 30_000_000, (rss_first, rss_middle, rss_last)
     assert sorted(p.name for p in out.iterdir()) == ["材料"]
