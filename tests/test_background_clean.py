@@ -216,6 +216,28 @@ def test_flag_blue_beside_the_ear_is_caught_by_its_hue(outputs, tmp_path):
     assert not _cues(path, short)[1]["hue"][strip].any()
 
 
+def test_flag_patch_on_the_cap_is_caught_where_the_segmentation_is_sure(outputs, tmp_path):
+    """The benchmark's grace_hopper blob-25: a patch of the flag (its navy and red) on the right of
+    the cap, above the forehead. The second segmentation is as sure of it as of the cap, so the
+    colour cue (judging only where it doubts) leaves it; its blue is far in hue from every hair, cap
+    and skin colour, and the hue cue judges it however sure the segmentation is (hue_seg = 1.0)."""
+    import dataclasses
+
+    clean, source, other = outputs["grace_hopper"]
+    damaged = remnant_damage.damage(clean, "blob", remnant_damage.background_patches(source), other, seed=25)
+    path = tmp_path / "flag.jpg"
+    remnant_damage.encode(damaged, path)
+    prof = remnant_damage.profile_for_outputs()
+    result = _clean(check_photo(path, prof))
+    assert result.status is Status.FAIL
+    ys, xs = np.nonzero(np.abs(damaged.astype(int) - clean.astype(int)).max(axis=2) > 40)
+    assert any(x0 <= xs.mean() <= x1 and y0 <= ys.mean() <= y1 for x0, y0, x1, y1 in result.value["regions"])
+    # Only where the segmentation doubts, the patch passes.
+    rules = dataclasses.replace(prof.checks.background_clean, hue_seg=0.999)
+    doubting = dataclasses.replace(prof, checks=dataclasses.replace(prof.checks, background_clean=rules))
+    assert _clean(check_photo(path, doubting)).status is Status.PASS
+
+
 def test_grey_street_between_coloured_strands_is_caught_with_the_source_background(outputs, tmp_path):
     """A dark grey street between loose golden strands at the frame's side: its grey is a dark ash
     hair's too, so only the source's background tells it. With a source whose background holds that

@@ -69,7 +69,7 @@ class RemnantParams:
     skin_reblur: float = 0.005
     skin_window: float = 0.01
     skin_contrast: float = 16.0
-    # Above the forehead, where the segmentation is below `hue_seg`: a colour at least `hue_chroma`
+    # Above the forehead, where the segmentation is at most `hue_seg`: a colour at least `hue_chroma`
     # saturated, `hue_distance` degrees of hue from every hair and skin colour's, is foreign (0: off).
     hue_distance: float = 0.0
     hue_chroma: float = 5.0
@@ -219,8 +219,10 @@ def cue_masks(
         if head_palette is not None and body_palette is not None:
             # Where the segmentation is unsure (an outline, something attached to it), colour decides:
             # beside the head only hair and skin colours belong to the candidate, lower down clothes too.
-            band = something & (person < p.seg_unsure) & ~dilated_oval(h, w, oval, 0.06)
-            head = band & _beside_head(h, w, oval, landmarks, k)
+            outside = something & ~dilated_oval(h, w, oval, 0.06)
+            beside = outside & _beside_head(h, w, oval, landmarks, k)
+            band = outside & (person < p.seg_unsure)
+            head = band & beside
             body = band & ~head
             # A fade into white is the anti-aliased edge: only a thin rim beside the white may be a
             # blend with white. Deeper, a pale grey blob is judged against the colours themselves.
@@ -237,8 +239,9 @@ def cue_masks(
                 cues.append(("grey", opened(grey)))
             if p.hue_distance > 0:
                 # A background seen through loose hair on the crown: a blend of light and dark hair
-                # comes close to a street's green in Lab, not in hue.
-                crown = head & (person < p.hue_seg) & (
+                # comes close to a street's green in Lab, not in hue. Judged whatever the colour cue's
+                # band: the segmentation can be as sure of a flag's blue beside a cap as of the cap.
+                crown = beside & (person <= p.hue_seg) & (
                     cv2.distanceTransform(something.astype(np.uint8), cv2.DIST_L2, 3) <= p.hue_rim * w)
                 forehead_y = float(landmarks.forehead[1])
                 below = forehead_y + p.hue_below * (float(landmarks.chin[1]) - forehead_y)
