@@ -25,8 +25,6 @@ TIMEOUT_MS = 180_000
 
 def wait_for(condition: Callable[[], object], timeout_ms: int = TIMEOUT_MS) -> None:
     """Run the event loop until `condition()` holds (QEventLoop, not processEvents in a loop)."""
-    import time
-
     from PySide6.QtCore import QEventLoop, QTimer
 
     deadline = time.monotonic() + timeout_ms / 1000
