@@ -1,5 +1,5 @@
 """The colour steps of the matte (photocheck.vision.vivid): a saturated background beside the jaw, a
-foreign hue beside the head below the forehead."""
+foreign hue beside the head below the forehead, and what such a cut leaves beside it."""
 
 from __future__ import annotations
 
@@ -62,3 +62,59 @@ def test_flag_blue_below_the_cap_goes_or_is_caught(grace_hopper_path, tmp_path):
     rules = dataclasses.replace(prof.checks.background_clean, hue_grow=180.0)
     blind = dataclasses.replace(short, checks=dataclasses.replace(short.checks, background_clean=rules))
     assert fix_photo(grace_hopper_path, kept, profile=blind).ok
+
+
+def _line_left_of_the_cap(path) -> float:
+    """How much lighter the white turns again, left of grace_hopper's cap (rows 128-156), after
+    something darker: the flag pole's dark edge as a grey line beside the cap. On a clean outline
+    the lightness only falls, from the white into the cap."""
+    with Image.open(path) as im:
+        rgb = np.asarray(im.convert("RGB"))
+    light = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)[128:157, 30:90, 0]
+    worst = 0.0
+    for row in light:
+        row = row[: int(np.argmax(row < 30))]  # up to the cap's outline
+        if row.size:
+            worst = max(worst, float((row - np.minimum.accumulate(row)).max()))
+    return worst
+
+
+def test_a_cut_takes_the_thin_edge_it_leaves_beside_the_cap(grace_hopper_path, tmp_path):
+    """Cut along the flag's blue beside the cap, the flag pole's dark edge (x 59-63, y 128-160 of
+    390x567) was left under the cut's feather as a grey line on the white: a cut takes along what it
+    leaves beside it thinner than sliver_width."""
+    prof = load_profile()
+    on = tmp_path / "on.jpg"
+    assert fix_photo(grace_hopper_path, on, profile=prof).ok
+    assert _line_left_of_the_cap(on) < 8
+    off = tmp_path / "off.jpg"
+    assert fix_photo(grace_hopper_path, off,
+                     profile=dataclasses.replace(prof, matte=dataclasses.replace(prof.matte, sliver_width=0.0))).ok
+    assert _line_left_of_the_cap(off) > 15
+
+
+def test_a_cut_of_specks_between_strands_leaves_the_strands():
+    """Only a cut of some size takes the thin pieces beside it: a few specks of background cut
+    between loose strands leave the strands; a band cut along the outline takes the line beyond it."""
+    from photocheck.photo.fix import _slivers
+
+    mp = dataclasses.replace(load_profile().matte, sliver_width=0.006, sliver_cut=0.0001)
+    h, w = 567, 390
+    alpha = np.zeros((h, w), np.float32)
+    cv2.circle(alpha, (195, 300), 120, 1.0, -1)
+    for x in range(150, 240, 15):  # loose strands 2 px wide above the head
+        alpha[120:185, x : x + 2] = 1.0
+    specks = np.zeros((h, w), bool)
+    specks[150, 157:159] = specks[160, 172:174] = True
+    assert not _slivers(alpha, specks, 11, mp, None).any()
+
+    band = np.zeros((h, w), bool)
+    band[250:320, 70:76] = True  # a cut along the head's left outline...
+    alpha[250:320, 66:70] = 1.0  # ...and a line 4 px wide beyond it, joined to the head below
+    alpha[318:322, 66:80] = 1.0
+    found = _slivers(alpha, band, 11, mp, None)
+    assert found[255:315, 66:70].all()
+    assert not found[:, 100:].any()  # the head itself and the strands stay
+    keep = np.zeros((h, w), bool)
+    keep[250:320, 60:70] = True
+    assert not _slivers(alpha, band, 11, mp, keep)[keep].any()  # what the user's keep stroke covers stays

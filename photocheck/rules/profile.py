@@ -320,6 +320,8 @@ class MatteRules:
     object_extent: float = field(metadata=num(0, 1))
     object_side: float = field(metadata=num(0, 0.5))
     object_min_area: float = field(metadata=num(0, 1))
+    sliver_width: float = field(metadata=num(0, 0.1))
+    sliver_cut: float = field(metadata=num(0, 1))
     bystander_reblur: float = field(metadata=num(0, 0.1))
     bystander_window: float = field(metadata=num(0, 0.1))
     bystander_contrast: float = field(metadata=num(0, None))

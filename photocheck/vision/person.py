@@ -71,6 +71,10 @@ class MatteParams:
     object_extent: float = 0.5  # ...which takes along what joins it under this probability
     object_side: float = 0.05  # the piece reaches this close (share of the width) to a side
     object_min_area: float = 0.001  # and covers at least this share of the frame
+    # A cut of at least `sliver_cut` of the frame takes along what it leaves beside it (within its
+    # feather) thinner than `sliver_width` (share of the width): the dark edge of a flag pole.
+    sliver_width: float = 0.0  # (0: off)
+    sliver_cut: float = 0.0001
     # Other people out of focus at the frame's sides (photocheck.vision.bystanders) go: sharpness
     # is the share of gradient energy a blur of `bystander_reblur` takes away, summed over a window.
     bystander_reblur: float = 0.005
