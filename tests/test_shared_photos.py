@@ -221,3 +221,18 @@ def test_street_and_bystander_at_the_left_edge_are_removed_or_caught(shared_phot
     clean = _clean_check_without(src, tmp_path / "kept.jpg", runoff_hue=0.0)
     assert clean.status is Status.FAIL and not (tmp_path / "kept.jpg").exists()
     assert any(x0 < 4 and y0 < 380 and y1 > 370 for x0, y0, x1, y1 in clean.value["regions"])
+
+
+def test_a_piece_of_street_the_matte_leaves_apart_from_her_goes(shared_photos, tmp_path):
+    """busy-img54 in 一寸: at the frame's left edge, below her mouth, a pale blue-grey piece of the
+    street (alpha 0.7-0.9) that the matte kept apart from her hair, joined only through faint rims
+    (174 pixels darker than L 95 there, 149 of them bluish). What the matte keeps apart from the
+    face and from the frame's bottom edge goes."""
+    from photocheck.rules.profile import load_profile
+
+    src = _path(shared_photos, "busy/busy-img54.jpg")
+    out = tmp_path / "photo.jpg"
+    report = fix_photo(src, out, profile=load_profile("yicun-25x35"))
+    assert report.ok, [(c.id, c.message) for c in report.failures]
+    edge = _lab_of(out)[294:324, :7]
+    assert int((edge[..., 0] < 95).sum()) < 20

@@ -118,3 +118,24 @@ def test_a_cut_of_specks_between_strands_leaves_the_strands():
     keep = np.zeros((h, w), bool)
     keep[250:320, 60:70] = True
     assert not _slivers(alpha, band, 11, mp, keep)[keep].any()  # what the user's keep stroke covers stays
+
+
+def test_what_the_matte_keeps_apart_from_the_candidate_goes():
+    """A piece kept (alpha at least 0.5) that joins neither the face nor the frame's bottom edge is
+    cut; the body below, and a shoulder the hair separates at the bottom edge, stay."""
+    from photocheck.photo.fix import _detached
+
+    h, w = 567, 390
+    alpha = np.zeros((h, w), np.float32)
+    cv2.circle(alpha, (195, 250), 110, 1.0, -1)  # the head...
+    alpha[330:, 120:270] = 1.0  # ...its neck and body, to the bottom edge
+    alpha[500:, 330:] = 0.9  # a shoulder apart from the body at the bottom edge
+    alpha[300:330, 0:6] = 0.8  # a piece of street at the left edge
+    alpha[330:340, 0:40] = 0.3  # joined to the hair only through a faint rim
+    alpha[330:340, 40:90] = 0.3
+    face = np.zeros((h, w), bool)
+    face[200:300, 150:240] = True
+    found = _detached(alpha, face)
+    assert found[300:330, 0:6].all()
+    assert int(found.sum()) == 30 * 6
+    assert not _detached(alpha[:, 10:], face[:, 10:]).any()  # nothing apart: nothing cut

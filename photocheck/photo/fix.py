@@ -123,6 +123,7 @@ def matte_in_frame(a: PhotoAnalysis, framing: Framing, p: Profile, *, background
             lambda kept: foreign_hue_on_crown(colours, kept, prior, mp),
             lambda kept: grey_gaps_in_hair(lab, kept, in_view, samples, mp),
             lambda kept: other_hue_at_sides(colours, kept, prior, mp),
+            lambda kept: _detached(kept, face > 0),
         ]
         alpha = _cut_in_turn(preview, alpha, dropped, cuts, mp, strokes[0])
     else:
@@ -209,6 +210,22 @@ def _cut_away(rgb: np.ndarray, alpha: np.ndarray, gone: np.ndarray, mp: MattePar
     soft = cv2.GaussianBlur(np.where(gone, 0.0, alpha >= 0.5).astype(np.float32), (0, 0), sigma)
     near = cv2.dilate(gone.astype(np.uint8), np.ones((k, k), np.uint8)) > 0
     return np.where(near, np.minimum(alpha, soft), alpha).astype(np.float32)
+
+
+def _detached(alpha: np.ndarray, face: np.ndarray) -> np.ndarray:
+    """What `alpha` keeps (at least half) apart from the candidate: the pieces joined neither to the
+    face nor to the frame's bottom edge (where the shoulders are cut)."""
+    import cv2
+
+    n, comp = cv2.connectedComponents((alpha >= 0.5).astype(np.uint8), connectivity=8)
+    if n <= 2:
+        return np.zeros(alpha.shape, bool)
+    own = np.zeros(n, bool)
+    own[comp[face]] = True
+    own[comp[-1]] = True
+    own[0] = True
+    found: np.ndarray = ~own[comp]
+    return found
 
 
 def _slivers(alpha: np.ndarray, gone: np.ndarray, reach: int, mp: MatteParams,
