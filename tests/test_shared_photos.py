@@ -236,3 +236,16 @@ def test_a_piece_of_street_the_matte_leaves_apart_from_her_goes(shared_photos, t
     assert report.ok, [(c.id, c.message) for c in report.failures]
     edge = _lab_of(out)[294:324, :7]
     assert int((edge[..., 0] < 95).sum()) < 20
+
+
+def test_a_pale_shirt_through_the_hair_by_the_shoulder_goes(shared_photos, tmp_path):
+    """busy-img54: by her right shoulder, between loose strands, a bystander's pale shirt (L 70-90,
+    a lavender grey: 132 such pixels there with the gap step for dark greys only). The matte's gap
+    step takes any grey between coloured strands in a colour of the source's background."""
+    src = _path(shared_photos, "busy/busy-img54.jpg")
+    out = tmp_path / "photo.jpg"
+    report = fix_photo(src, out)
+    assert report.ok, [(c.id, c.message) for c in report.failures]
+    lab = _lab_of(out)[345:385, 335:360]
+    pale = (lab[..., 0] > 65) & (lab[..., 0] < 95) & (lab[..., 2] < 0)
+    assert int(pale.sum()) < 20

@@ -104,7 +104,7 @@ class MatteParams:
     crown_grow: float = 0.0  # a piece grows this far (share of the width) through pixels nearer to the background,
     crown_dark_rim: float = 0.0  # ...and through any this close to it (the dark rim of a flag's field)
     crown_samples: int = 400  # background colours of the scene compared with (a subsample)
-    # A dark grey background between strands of coloured hair at the frame's sides
+    # A grey background between strands of coloured hair at the frame's sides (a street, a pale shirt)
     # (photocheck.vision.remnants.grey_in_hair) goes when its colour is one of the source's background:
     gap_chroma: float = 0.0  # grey: less saturated than this (Lab chroma; 0: off),
     gap_light: float = 60.0  # ...and darker than this (Lab L),

@@ -183,7 +183,7 @@ def foreign_hue_on_crown(colours: Colours, alpha: np.ndarray, prior: np.ndarray,
 
 def grey_gaps_in_hair(lab: np.ndarray, alpha: np.ndarray, lm: FaceLandmarks,
                       samples: tuple[np.ndarray, np.ndarray], p: MatteParams) -> np.ndarray:
-    """Bool mask of what `alpha` keeps of a dark grey background between loose strands of coloured
+    """Bool mask of what `alpha` keeps of a grey background between loose strands of coloured
     hair at the frame's sides (remnants.grey_in_hair) whose colour is one of the source's background
     and no nearer to one of the person's (`samples`: background, person; Nx3 uint8 RGB): the
     candidate's own black top under the hair is grey there too, but no colour of a plain backdrop."""
