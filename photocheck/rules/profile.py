@@ -315,6 +315,8 @@ class MatteRules:
     unsure_bias: float
     foreign_loglik: float = field(metadata=num(None, 0))
     model_spread: float
+    decide_sure: float = field(metadata=num(0, 1))
+    decide_doubt: float = field(metadata=num(0, 1))
     object_pad: float = field(metadata=num(0, 1))
     object_core: float = field(metadata=num(0, 1))
     object_extent: float = field(metadata=num(0, 1))

@@ -64,6 +64,11 @@ class MatteParams:
     unsure_bias: float = 2.0  # ...and one not seeded as sure person (beside the head at the frame's sides)
     foreign_loglik: float = -26.0  # near the frame's sides a colour this unlikely under the person model goes
     model_spread: float = 6.0  # no colour model component is narrower than this std (0-255 units)
+    # A piece the colour models take away stays where the person model is at least `decide_sure`
+    # throughout (all but `decide_doubt` of it): a sheen on a black jacket whose grey the dark,
+    # blurred scene behind the shoulder shares. 1.0: none stays.
+    decide_sure: float = 1.0
+    decide_doubt: float = 0.05
     # The matte on white is segmented again (photo padded with white, as background.clean does): an
     # object at the frame's side below the eyes that is plainly no person there goes.
     object_pad: float = 0.2  # white margin (share of the width) around the matted photo
@@ -244,7 +249,7 @@ def matte(
             sides[: max(0, round(face_box[1])), w - wide :] = True
             fh = face_box[3] - face_box[1]
             sides[max(0, round(face_box[3] + p.side_drop * fh)) :] = False  # below the shoulder line: clothing
-        full = _decide_band(rgb, full, models, p, unsure & sides, sides)
+        full = _decide_band(rgb, full, models, p, unsure & sides, sides, prob)
         if keep is not None:
             full[keep] = 1.0
         big_anchor = cv2.resize(anchor.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
@@ -438,10 +443,11 @@ def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MattePa
 
 
 def _decide_band(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np.ndarray],
-                 p: MatteParams, unsure: np.ndarray, where: np.ndarray) -> np.ndarray:
+                 p: MatteParams, unsure: np.ndarray, where: np.ndarray, prob: np.ndarray) -> np.ndarray:
     """`hard` (upsampled work-size mask, float) with the person pixels near its outline, and all
     those only `unsure` (not seeded as sure person), inside `where`, checked again at full size by
-    the frozen colour models: background where its model is likelier by a margin.
+    the frozen colour models: background where its model is likelier by a margin, except in a
+    piece the person model (`prob`) is sure of throughout.
 
     Only removes: a pixel the work-size cut called background stays so (a faint halo of a plain
     background is likelier under a broad person model than under a tight background one)."""
@@ -471,6 +477,15 @@ def _decide_band(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np
     _, comp = cv2.connectedComponents((outside | np.pad(dropped, 1)).astype(np.uint8), connectivity=8)
     open_ids = np.flatnonzero(np.bincount(comp[outside]))  # the labels present, without sorting pixels
     dropped &= np.isin(comp[1:-1, 1:-1], open_ids[open_ids > 0])
+    if p.decide_sure < 1.0 and dropped.any():
+        # A dark scene behind a black jacket shares the grey of its sheen, and the colour models cut
+        # a notch into the shoulder there; but the model is sure of the whole notch, which it never is
+        # of a remnant beside the hair (sure of a part of it at most).
+        n, pieces = cv2.connectedComponents(dropped.astype(np.uint8), connectivity=8)
+        doubt = np.bincount(pieces[dropped], weights=prob[dropped] < p.decide_sure, minlength=n)
+        stays = doubt <= p.decide_doubt * np.bincount(pieces[dropped], minlength=n)
+        stays[0] = False
+        dropped &= ~stays[pieces]
     return np.where(dropped, 0.0, hard).astype(np.float32)
 
 
