@@ -24,7 +24,14 @@ from photocheck.reports import CheckResult, Status
 from photocheck.rules.profile import Profile
 from photocheck.vision.bystanders import bystanders
 from photocheck.vision.face import FaceLandmarks
-from photocheck.vision.person import CompositeParams, MatteParams, composite_on_white, matte, upscale_alpha
+from photocheck.vision.person import (
+    CompositeParams,
+    MatteParams,
+    composite_on_white,
+    keep_connected,
+    matte,
+    upscale_alpha,
+)
 from photocheck.vision.remnants import lab_float
 from photocheck.vision.vivid import (
     Colours,
@@ -215,16 +222,10 @@ def _cut_away(rgb: np.ndarray, alpha: np.ndarray, gone: np.ndarray, mp: MattePar
 def _detached(alpha: np.ndarray, face: np.ndarray) -> np.ndarray:
     """What `alpha` keeps (at least half) apart from the candidate: the pieces joined neither to the
     face nor to the frame's bottom edge (where the shoulders are cut)."""
-    import cv2
-
-    n, comp = cv2.connectedComponents((alpha >= 0.5).astype(np.uint8), connectivity=8)
-    if n <= 2:
-        return np.zeros(alpha.shape, bool)
-    own = np.zeros(n, bool)
-    own[comp[face]] = True
-    own[comp[-1]] = True
-    own[0] = True
-    found: np.ndarray = ~own[comp]
+    kept = alpha >= 0.5
+    anchor = face.copy()
+    anchor[-1] = True
+    found: np.ndarray = kept & (keep_connected(kept.astype(np.uint8), anchor) == 0)
     return found
 
 

@@ -253,7 +253,7 @@ def matte(
         if keep is not None:
             full[keep] = 1.0
         big_anchor = cv2.resize(anchor.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
-        person = _keep_connected((full >= 0.5).astype(np.uint8), big_anchor)
+        person = keep_connected((full >= 0.5).astype(np.uint8), big_anchor)
         if face_box is not None:
             person = _head_connected(person, big_anchor, face_box, p, keep)
         full *= person
@@ -438,7 +438,7 @@ def _refine(small: np.ndarray, seeds: np.ndarray, anchor: np.ndarray, p: MattePa
         # The stubs want a rect; OpenCV takes None when it starts from the mask.
         cv2.grabCut(bgr, labels, None, bgd, fgd, p.grabcut_iterations, mode)  # type: ignore[call-overload]
     fg = ((labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)).astype(np.uint8)
-    fg = _keep_connected(fg, anchor)
+    fg = keep_connected(fg, anchor)
     return _fill_holes(fg, p.max_hole_area), models
 
 
@@ -540,7 +540,7 @@ def _head_connected(person: np.ndarray, anchor: np.ndarray, face_box: FaceBox, p
     it) is dropped."""
     line = max(0, min(person.shape[0], round(face_box[3] + p.shoulder_drop * (face_box[3] - face_box[1]))))
     upper = person[:line]
-    head = _keep_connected(upper, anchor[:line])
+    head = keep_connected(upper, anchor[:line])
     if keep is not None:
         head |= upper & keep[:line]
     out = person.copy()
@@ -548,7 +548,7 @@ def _head_connected(person: np.ndarray, anchor: np.ndarray, face_box: FaceBox, p
     return out
 
 
-def _keep_connected(fg: np.ndarray, anchor: np.ndarray) -> np.ndarray:
+def keep_connected(fg: np.ndarray, anchor: np.ndarray) -> np.ndarray:
     """Drop islands: only components that touch the anchor are the person."""
     import cv2
 
