@@ -227,3 +227,56 @@ def test_real_photo_background_is_clean(shared_photos, name):
     x0, y0, x1, y1 = box
     dx, dy = (x1 - x0) / 4, (y1 - y0) / 4  # the central half of the face box, no corners
     assert alpha[int(y0 + dy) : int(y1 - dy), int(x0 + dx) : int(x1 - dx)].min() == 1.0
+
+
+def _loop_scene(doubt: float):
+    """A dark-haired head on a beige backdrop with a loop of hair (a ring two pixels thick) hanging
+    beside the cheek, which the work-size cut holds as one blob with the beige inside it; the person
+    model's probability inside the loop is `doubt`. The colour models are learnt as matte() learns
+    them, from the sure pixels and scene samples."""
+    import cv2
+
+    from photocheck.vision.person import MatteParams, _learn_models
+
+    h, w = 240, 200
+    beige, hair, skin = (150, 130, 120), (35, 28, 24), (225, 185, 165)
+    rng = np.random.default_rng(3)
+    rgb = np.clip(np.full((h, w, 3), beige, np.float32) + rng.normal(0, 2, (h, w, 3)), 0, 255).astype(np.uint8)
+    cv2.ellipse(rgb, (100, 110), (55, 75), 0, 0, 360, hair, -1)
+    cv2.rectangle(rgb, (70, 80), (130, 160), skin, -1)
+    loop = np.zeros((h, w), np.uint8)
+    cv2.circle(loop, (150, 165), 14, 1, -1)
+    cv2.circle(rgb, (150, 165), 14, hair, 2)
+    hard = np.zeros((h, w), np.float32)
+    cv2.ellipse(hard, (100, 110), (55, 75), 0, 0, 360, 1.0, -1)
+    cv2.circle(hard, (150, 165), 16, 1.0, -1)
+    prob = hard.copy()
+    prob[loop > 0] = doubt
+    labels = np.full((h, w), cv2.GC_PR_FGD, np.uint8)
+    labels[hard == 0] = cv2.GC_BGD
+    labels[(hard > 0) & (loop == 0)] = cv2.GC_FGD
+    labels[cv2.dilate(loop, np.ones((7, 7), np.uint8)) > 0] = cv2.GC_PR_FGD
+    bgd, fgd = np.zeros((1, 65)), np.zeros((1, 65))
+    empty = np.zeros((0, 3), np.uint8)
+    assert _learn_models(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), labels, (empty, empty), 1, 36.0, bgd, fgd)
+    return rgb, hard, (bgd, fgd), prob, loop > 0, MatteParams(pocket_bias=2.0)
+
+
+def test_the_backdrop_held_in_a_loop_of_hair_goes():
+    from photocheck.vision.person import _pockets
+
+    rgb, hard, models, prob, loop, p = _loop_scene(doubt=0.6)
+    out = _pockets(rgb, hard, models, p, (70.0, 80.0, 130.0, 160.0), prob)
+    inside = loop & (rgb.astype(int).sum(axis=2) > 300)  # the beige within the ring
+    assert (out[inside] == 0).mean() > 0.95
+    assert (out[(hard > 0) & ~loop] == 1).all()  # the head, the face and the ring itself stay
+    ring = loop & ~inside
+    assert (out[ring] == 1).mean() > 0.5
+
+
+def test_a_pocket_the_person_model_is_sure_of_stays():
+    from photocheck.vision.person import _pockets
+
+    rgb, hard, models, prob, _, p = _loop_scene(doubt=1.0)
+    out = _pockets(rgb, hard, models, p, (70.0, 80.0, 130.0, 160.0), prob)
+    assert (out == hard).all()

@@ -317,6 +317,13 @@ class MatteRules:
     model_spread: float
     decide_sure: float = field(metadata=num(0, 1))
     decide_doubt: float = field(metadata=num(0, 1))
+    pocket_bias: float = field(metadata=num(0, None))
+    pocket_median: float = field(metadata=num(0, None))
+    pocket_doubt: float = field(metadata=num(0, 1))
+    pocket_drop: float
+    pocket_depth: float = field(metadata=num(0, 0.5))
+    pocket_grow: float = field(metadata=num(0, 0.5))
+    pocket_min_area: float = field(metadata=num(0, 1))
     object_pad: float = field(metadata=num(0, 1))
     object_core: float = field(metadata=num(0, 1))
     object_extent: float = field(metadata=num(0, 1))

@@ -69,6 +69,17 @@ class MatteParams:
     # blurred scene behind the shoulder shares. 1.0: none stays.
     decide_sure: float = 1.0
     decide_doubt: float = 0.05
+    # Loops of hair holding the old background (_pockets): pixels the background model is likelier
+    # for by `pocket_bias`, in enclosed pieces of `pocket_min_area` of the frame whose median margin
+    # is `pocket_median`, doubted (under `decide_sure`) in over `pocket_doubt` of them, above
+    # `pocket_drop` face heights below the face. 0 bias: off.
+    pocket_bias: float = 0.0
+    pocket_median: float = 3.5
+    pocket_doubt: float = 0.3
+    pocket_drop: float = 0.5
+    pocket_depth: float = 0.008  # half the pocket's thickness at least this (share of the width)
+    pocket_grow: float = 0.008
+    pocket_min_area: float = 0.0005
     # The matte on white is segmented again (photo padded with white, as background.clean does): an
     # object at the frame's side below the eyes that is plainly no person there goes.
     object_pad: float = 0.2  # white margin (share of the width) around the matted photo
@@ -250,6 +261,8 @@ def matte(
             fh = face_box[3] - face_box[1]
             sides[max(0, round(face_box[3] + p.side_drop * fh)) :] = False  # below the shoulder line: clothing
         full = _decide_band(rgb, full, models, p, unsure & sides, sides, prob)
+        if face_box is not None and p.pocket_bias > 0:
+            full = _pockets(rgb, full, models, p, face_box, prob)
         if keep is not None:
             full[keep] = 1.0
         big_anchor = cv2.resize(anchor.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
@@ -487,6 +500,61 @@ def _decide_band(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np
         stays[0] = False
         dropped &= ~stays[pieces]
     return np.where(dropped, 0.0, hard).astype(np.float32)
+
+
+def _pockets(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np.ndarray], p: MatteParams,
+             face_box: FaceBox, prob: np.ndarray) -> np.ndarray:
+    """`hard` without the old background held in loops of hair beside and above the head.
+
+    At work size a loop of thin strands is one blob, so the backdrop inside it stays a film on the
+    white (hivision-test4's hair loops). At full size the frozen colour models find it: a pocket the
+    background model is likelier for, enclosed by the kept person (what opens onto the outline is
+    _decide_band's), clearly so on the whole (`pocket_median`), and doubted by the person model
+    in more than `pocket_doubt` of it: a shadow on the collar as grey as the wall is sure person.
+    Not within `side_band` of the frame's sides, which _decide_band and the side cuts judge."""
+    import cv2
+
+    h, w = hard.shape
+    binary = hard >= 0.5
+    x0, y0, x1, y1 = (round(v) for v in face_box)
+    zone = binary.copy()
+    side = max(1, round(p.side_band * w))
+    zone[:, :side] = False
+    zone[:, w - side :] = False
+    zone[max(0, y1 + round(p.pocket_drop * (y1 - y0))) :] = False
+    zone[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = False  # the face itself
+    rows, cols = np.nonzero(zone)
+    if rows.size == 0:
+        return hard
+    bgr = rgb[rows, cols, ::-1].astype(np.float64)
+    margin = np.zeros((h, w), np.float32)
+    margin[rows, cols] = _gmm_loglik(bgr, models[1]) - _gmm_loglik(bgr, models[0])
+    votes = np.zeros((h, w), np.uint8)
+    votes[rows, cols] = margin[rows, cols] < -p.pocket_bias
+    likelier = cv2.medianBlur(votes * 255, 3) > 0  # as in _decide_band: no single-pixel noise
+    n, comp, stats, _ = cv2.connectedComponentsWithStats(likelier.astype(np.uint8), connectivity=8)
+    if n < 2:
+        return hard
+    ok = stats[:, cv2.CC_STAT_AREA] >= p.pocket_min_area * h * w
+    ok[0] = False
+    edge = cv2.dilate((~binary).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    ok[comp[edge & likelier]] = False
+    for i in np.flatnonzero(ok):
+        piece = comp == i
+        # A thin sliver along the outline is a light strand's edge, not a loop.
+        depth = cv2.distanceTransform(np.pad(piece, 1).astype(np.uint8), cv2.DIST_L2, 3)
+        ok[i] = (float(depth.max()) >= p.pocket_depth * w and np.median(margin[piece]) < -p.pocket_median
+                 and np.mean(prob[piece] < p.decide_sure) > p.pocket_doubt)
+    gone = ok[comp]
+    if gone.any():
+        # The film reaches into the strands' blend with it: the pocket takes the pixels beside it,
+        # as far as `pocket_grow`, that the background model is likelier for at all.
+        weaker = (zone & (margin < 0)) | gone
+        grown = gone.astype(np.uint8)
+        for _ in range(round(p.pocket_grow * w)):
+            grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & weaker
+        gone = grown > 0
+    return np.where(gone, 0.0, hard).astype(np.float32)
 
 
 def _gmm_loglik(bgr: np.ndarray, model: np.ndarray) -> np.ndarray:
