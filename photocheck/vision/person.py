@@ -565,11 +565,11 @@ def _gmm_loglik(bgr: np.ndarray, model: np.ndarray) -> np.ndarray:
     for k in range(5):
         if weights[k] <= 0:
             continue
-        cov = covs[k]
-        inv = np.linalg.inv(cov)
-        d = bgr - means[k]
-        q = np.einsum("ni,ij,nj->n", d, inv, d)
-        total += weights[k] * np.exp(-0.5 * q) / np.sqrt(np.linalg.det(cov))
+        # d·inv·d as |d·L|² with L the Cholesky factor of the inverse: one BLAS product, half the time.
+        chol = np.linalg.cholesky(np.linalg.inv(covs[k]))
+        y = (bgr - means[k]) @ chol
+        q = np.einsum("ni,ni->n", y, y)
+        total += weights[k] / np.sqrt(np.linalg.det(covs[k])) * np.exp(-0.5 * q)
     return np.log(total + 1e-300)
 
 
