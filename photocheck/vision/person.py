@@ -526,9 +526,12 @@ def _pockets(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np.nda
     rows, cols = np.nonzero(zone)
     if rows.size == 0:
         return hard
-    bgr = rgb[rows, cols, ::-1].astype(np.float64)
+    # Each distinct colour is scored once: a crop of hair repeats its few dark shades many times.
+    px = rgb[rows, cols].astype(np.int32)
+    colours, which = np.unique((px[:, 0] << 16) | (px[:, 1] << 8) | px[:, 2], return_inverse=True)
+    bgr = np.stack([colours & 255, (colours >> 8) & 255, colours >> 16], axis=1).astype(np.float64)
     margin = np.zeros((h, w), np.float32)
-    margin[rows, cols] = _gmm_loglik(bgr, models[1]) - _gmm_loglik(bgr, models[0])
+    margin[rows, cols] = (_gmm_loglik(bgr, models[1]) - _gmm_loglik(bgr, models[0]))[which.ravel()]
     votes = np.zeros((h, w), np.uint8)
     votes[rows, cols] = margin[rows, cols] < -p.pocket_bias
     likelier = cv2.medianBlur(votes * 255, 3) > 0  # as in _decide_band: no single-pixel noise
