@@ -280,3 +280,26 @@ def test_a_pocket_the_person_model_is_sure_of_stays():
     rgb, hard, models, prob, _, p = _loop_scene(doubt=1.0)
     out = _pockets(rgb, hard, models, p, (70.0, 80.0, 130.0, 160.0), prob)
     assert (out == hard).all()
+
+
+def test_the_colour_models_likelihood_is_the_mixture_density():
+    """_gmm_loglik against scipy's densities: the mixture of grabCut's layout (weights, means,
+    covariances in one 1x65 row), up to the (2*pi)^(3/2) both sides of a margin share."""
+    from scipy.stats import multivariate_normal
+
+    from photocheck.vision.person import _gmm_loglik
+
+    rng = np.random.default_rng(5)
+    weights = np.array([0.4, 0.3, 0.0, 0.2, 0.1])  # a component grabCut left empty counts for nothing
+    means = rng.uniform(20, 230, (5, 3))
+    spread = rng.normal(0, 12, (5, 3, 3))
+    covs = np.einsum("kij,klj->kil", spread, spread) + 25 * np.eye(3)
+    model = np.concatenate([weights, means.ravel(), covs.ravel()])[None]
+    bgr = rng.integers(0, 256, (500, 3)).astype(np.float64)
+    bgr[:100] = means[0] + rng.normal(0, 5, (100, 3))  # near a component, where the margin is decided
+    density = sum(w * multivariate_normal(m, c).pdf(bgr)
+                  for w, m, c in zip(weights, means, covs, strict=True) if w > 0)
+    near = density > 1e-200
+    expected = np.log(density[near]) + 1.5 * np.log(2 * np.pi)
+    assert near[:100].all()
+    np.testing.assert_allclose(_gmm_loglik(bgr, model)[near], expected, rtol=1e-9, atol=1e-9)
