@@ -303,3 +303,48 @@ def test_the_colour_models_likelihood_is_the_mixture_density():
     expected = np.log(density[near]) + 1.5 * np.log(2 * np.pi)
     assert near[:100].all()
     np.testing.assert_allclose(_gmm_loglik(bgr, model)[near], expected, rtol=1e-9, atol=1e-9)
+
+
+def _veil_scene(frame_share: float) -> tuple[np.ndarray, np.ndarray]:
+    """A dark head on beige with a loop of strands beside it, the loop's frame `frame_share` hair
+    (the rest beige) and its inside the beige seen darkened through sparse strands (0.3 hair):
+    the film hivision-test4's bun holds. The hard mask keeps the head and the whole loop."""
+    import cv2
+
+    h, w = 320, 300
+    beige, hair = np.array([150, 130, 120], np.float32), np.array([35, 28, 24], np.float32)
+    rng = np.random.default_rng(4)
+    rgb = np.full((h, w, 3), beige) + rng.normal(0, 2, (h, w, 3))
+    hard = np.zeros((h, w), np.float32)
+    cv2.ellipse(hard, (150, 170), (80, 110), 0, 0, 360, 1.0, -1)
+    rgb[hard > 0] = hair
+    cv2.rectangle(rgb, (110, 130), (190, 230), (225, 185, 165), -1)
+    inside, frame = np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)
+    cv2.circle(inside, (150, 45), 10, 1, -1)
+    cv2.circle(frame, (150, 45), 12, 1, 3)
+    rgb[inside > 0] = 0.3 * hair + 0.7 * beige
+    rgb[frame > 0] = frame_share * hair + (1 - frame_share) * beige
+    cv2.circle(hard, (150, 45), 13, 1.0, -1)
+    return np.clip(rgb, 0, 255).astype(np.uint8), hard
+
+
+def test_the_backdrop_seen_through_a_loop_of_strands_goes():
+    from photocheck.vision.person import MatteParams, _veils
+
+    rgb, hard = _veil_scene(frame_share=1.0)
+    p = MatteParams(veil_residual=0.12, veil_window=0.1)  # the backdrop within reach of the loop's middle
+    out = _veils(rgb, hard, p, (110.0, 130.0, 190.0, 230.0))
+    middle = np.zeros(hard.shape, bool)
+    middle[40:51, 145:156] = True
+    assert (out[middle] == 0).all()
+    assert (out[hard > 0][rgb[hard > 0].astype(int).sum(axis=1) < 150] == 1).all()  # the strands, the head stay
+    assert (out[130:231, 110:191] == 1).all()  # and the face
+
+
+def test_a_light_lock_framed_by_mid_tone_hair_stays():
+    """The same loop framed by strands only half hair (a light lock among ash locks): no film."""
+    from photocheck.vision.person import MatteParams, _veils
+
+    rgb, hard = _veil_scene(frame_share=0.5)
+    out = _veils(rgb, hard, MatteParams(veil_residual=0.12, veil_window=0.1), (110.0, 130.0, 190.0, 230.0))
+    assert (out == hard).all()
