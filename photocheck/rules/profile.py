@@ -335,6 +335,7 @@ class MatteRules:
     veil_strands: float = field(metadata=num(0, 1))
     veil_ring: float = field(metadata=num(0, 1))
     veil_step: float = field(metadata=num(0, 1))
+    veil_blend: float = field(metadata=num(0, 1))
     object_pad: float = field(metadata=num(0, 1))
     object_core: float = field(metadata=num(0, 1))
     object_extent: float = field(metadata=num(0, 1))

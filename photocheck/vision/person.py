@@ -87,7 +87,7 @@ class MatteParams:
     # under `veil_alpha` strand. A piece at least `veil_thick` thick (share of the width), lying on
     # that line within `veil_spread` on the whole, goes when the pixels around it are strands (on
     # the line at `veil_alpha` or more) in over `veil_strands` of them, `veil_ring` strand on
-    # average and `veil_step` more than the piece. 0 residual: off.
+    # average and `veil_step` more than the piece, and the blend beside it (`veil_blend`). 0 residual: off.
     veil_residual: float = 0.0
     veil_depth: float = 0.06
     veil_window: float = 0.05
@@ -99,6 +99,7 @@ class MatteParams:
     veil_strands: float = 0.5
     veil_ring: float = 0.6
     veil_step: float = 0.2
+    veil_blend: float = 0.65  # a piece that goes takes the film-side pixels under this strand (see pocket_grow)
     # The matte on white is segmented again (photo padded with white, as background.clean does): an
     # object at the frame's side below the eyes that is plainly no person there goes.
     object_pad: float = 0.2  # white margin (share of the width) around the matted photo
@@ -649,7 +650,17 @@ def _veils(rgb: np.ndarray, hard: np.ndarray, p: MatteParams, face_box: FaceBox)
                  and float(framed.mean()) >= p.veil_ring
                  and float(framed.mean()) - float(np.median(alpha[box][piece])) >= p.veil_step
                  and float(np.median(spread[box][piece])) < p.veil_spread)
-    return np.where(ok[comp], 0.0, hard).astype(np.float32)
+    gone = ok[comp]
+    if gone.any():
+        # As in _pockets, the film reaches into the strands' blend with it: a piece takes the pixels
+        # beside it, as far as `pocket_grow`, on the line under `veil_blend` strand.
+        weaker = gone.copy()
+        weaker[rows, cols] |= on_line & (t > 1.0 - p.veil_blend) & (t < 1.15)
+        grown = gone.astype(np.uint8)
+        for _ in range(round(p.pocket_grow * w)):
+            grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & weaker
+        gone = grown > 0
+    return np.where(gone, 0.0, hard).astype(np.float32)
 
 
 def _scores(rgb: np.ndarray, rows: np.ndarray, cols: np.ndarray,
