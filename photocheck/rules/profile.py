@@ -328,6 +328,7 @@ class MatteRules:
     veil_depth: float = field(metadata=num(0, 0.5))
     veil_window: float = field(metadata=num(0, 0.5))
     veil_dark: float = field(metadata=num(0, 255))
+    veil_hair: float = field(metadata=num(0, 1))
     veil_contrast: float = field(metadata=num(0, 442))
     veil_alpha: float = field(metadata=num(0, 1))
     veil_thick: float = field(metadata=num(0, 0.5))

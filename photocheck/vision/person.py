@@ -81,17 +81,19 @@ class MatteParams:
     pocket_grow: float = 0.008
     pocket_min_area: float = 0.0005
     # A film of the backdrop seen through a loop of dark strands (_veils), which both colour models
-    # can claim: within `veil_depth` of the outline, in _pockets' zone, a pixel on the line between
-    # the nearby dark strands (mean colour under `veil_dark`, within `veil_window`) and the nearby
-    # backdrop, `veil_contrast` apart (RGB), within `veil_residual` of their distance from it and
-    # under `veil_alpha` strand. A piece at least `veil_thick` thick (share of the width), lying on
-    # that line within `veil_spread` on the whole, goes when the pixels around it are strands (on
-    # the line at `veil_alpha` or more) in over `veil_strands` of them, `veil_ring` strand on
-    # average and `veil_step` more than the piece, and the blend beside it (`veil_blend`). 0 residual: off.
+    # can claim. When at least `veil_hair` of the head above the face is dark (mean colour under
+    # `veil_dark`): within `veil_depth` of the outline, in _pockets' zone, a pixel on the line
+    # between the nearby dark strands (within `veil_window`) and the nearby backdrop, `veil_contrast`
+    # apart (RGB), within `veil_residual` of their distance from it and under `veil_alpha` strand.
+    # A piece at least `veil_thick` thick (share of the width), lying on that line within
+    # `veil_spread` on the whole, goes when the pixels around it are strands (on the line at
+    # `veil_alpha` or more) in over `veil_strands` of them, `veil_ring` strand on average and
+    # `veil_step` more than the piece, with the blend beside it (`veil_blend`). 0 residual: off.
     veil_residual: float = 0.0
     veil_depth: float = 0.06
     veil_window: float = 0.05
     veil_dark: float = 60.0
+    veil_hair: float = 0.2
     veil_contrast: float = 100.0
     veil_alpha: float = 0.5
     veil_thick: float = 0.006
@@ -608,13 +610,19 @@ def _veils(rgb: np.ndarray, hard: np.ndarray, p: MatteParams, face_box: FaceBox)
 
     h, w = hard.shape
     binary = hard >= 0.5
+    # The three channels added one by one: numpy's mean over a 3-long axis is ten times slower.
+    dark = binary & (rgb[..., 0].astype(np.uint16) + rgb[..., 1] + rgb[..., 2] < 3.0 * p.veil_dark)
+    # Only dark hair shows a loop's film so: above the face, at least `veil_hair` of what is kept is
+    # dark. Light hair has no dark strands, and a dark collar below it is no frame of hair (the
+    # astronaut's suit, whose lilac rim is the backdrop's colour).
+    crown = binary[: max(0, round(face_box[1]))]
+    if not crown.any() or dark[: crown.shape[0]][crown].mean() < p.veil_hair:
+        return hard
     zone = _loop_zone(binary, face_box, p)
     zone &= cv2.distanceTransform(binary.astype(np.uint8), cv2.DIST_L2, 3) <= p.veil_depth * w
     rows, cols = np.nonzero(zone)
     if rows.size == 0:
         return hard
-    # The three channels added one by one: numpy's mean over a 3-long axis is ten times slower.
-    dark = binary & (rgb[..., 0].astype(np.uint16) + rgb[..., 1] + rgb[..., 2] < 3.0 * p.veil_dark)
     near = CompositeParams(window=p.veil_window)
     found = _local_mean_share(rgb, dark, rows, cols, near)
     strands, have = found[:, :3], found[:, 3] > 0.02  # where no dark strand is near: no line to judge
