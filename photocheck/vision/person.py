@@ -337,8 +337,7 @@ def composite_on_white(
     # Only the edge pixels need a foreground colour estimate: work on those alone.
     # The person's colour is taken from deeper inside than the rim, which may itself be tinted.
     inner = cv2.erode((a >= p.sure_alpha).astype(np.uint8), kernel) > 0
-    near_fg = _local_mean(rgb, inner, rows, cols, p)
-    near_bg = _local_mean(rgb, a <= 1.0 - p.sure_alpha, rows, cols, p)
+    near_fg, near_bg = (m[:, :3] for m in _local_means(rgb, (inner, a <= 1.0 - p.sure_alpha), rows, cols, p))
     colour = rgb[rows, cols].astype(np.float32)
     a_e = np.minimum(a[rows, cols], _mix_alpha(colour, near_fg, near_bg, p))[:, None]
     a[rows, cols] = a_e[:, 0]
@@ -364,41 +363,37 @@ def _mix_alpha(colour: np.ndarray, fg: np.ndarray, bg: np.ndarray, p: CompositeP
     return np.where(mixed, np.clip(t, 0.0, 1.0), 1.0).astype(np.float32)
 
 
-def _local_mean(
-    rgb: np.ndarray, select: np.ndarray, rows: np.ndarray, cols: np.ndarray, p: CompositeParams
-) -> np.ndarray:
-    """Mean colour of the selected pixels around each (row, col): Nx3 float32."""
-    mean: np.ndarray = _local_mean_share(rgb, select, rows, cols, p)[:, :3]
-    return mean
-
-
-def _local_mean_share(
-    rgb: np.ndarray, select: np.ndarray, rows: np.ndarray, cols: np.ndarray, p: CompositeParams
-) -> np.ndarray:
-    """Mean colour of the selected pixels around each (row, col), and their share of the pixels
-    there (where it is 0 the mean is none): Nx4 float32.
+def _local_means(
+    rgb: np.ndarray, selects: tuple[np.ndarray, ...], rows: np.ndarray, cols: np.ndarray, p: CompositeParams
+) -> list[np.ndarray]:
+    """For each mask of `selects`: the mean colour of its pixels around each (row, col), and their
+    share of the pixels there (where it is 0 the mean is none), Nx4 float32.
 
     A normalised box filter at reduced size (the result is smooth anyway), sampled bilinearly at
-    the requested pixels instead of being upsampled whole.
+    the requested pixels instead of being upsampled whole. The photo is reduced once for all the
+    masks: at a fractional scale that costs more than the filters.
     """
     import cv2
 
-    h, w = select.shape
+    h, w = rgb.shape[:2]
     s = min(1.0, p.work_long_side / max(h, w))
     size = (max(1, round(w * s)), max(1, round(h * s)))
-    weight = cv2.resize(select.astype(np.float32), size, interpolation=cv2.INTER_AREA)
     small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA).astype(np.float32)
     k = max(3, round(p.window * size[0]) | 1)
-    num = cv2.boxFilter(small * weight[..., None], -1, (k, k), borderType=cv2.BORDER_REFLECT)
-    den = cv2.boxFilter(weight, -1, (k, k), borderType=cv2.BORDER_REFLECT)
-    both = np.dstack([num / np.maximum(den, 1e-6)[..., None], den])
     # remap wants a 2D map under 32767 px a side: lay the N samples out in rows of 1024.
     n = rows.size
     pad = -n % 1024
     map_x = np.pad((cols + 0.5) * (size[0] / w) - 0.5, (0, pad)).astype(np.float32).reshape(-1, 1024)
     map_y = np.pad((rows + 0.5) * (size[1] / h) - 0.5, (0, pad)).astype(np.float32).reshape(-1, 1024)
-    picked = cv2.remap(both, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return picked.reshape(-1, 4)[:n]
+    found: list[np.ndarray] = []
+    for select in selects:
+        weight = cv2.resize(select.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+        num = cv2.boxFilter(small * weight[..., None], -1, (k, k), borderType=cv2.BORDER_REFLECT)
+        den = cv2.boxFilter(weight, -1, (k, k), borderType=cv2.BORDER_REFLECT)
+        both = np.dstack([num / np.maximum(den, 1e-6)[..., None], den])
+        picked = cv2.remap(both, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        found.append(picked.reshape(-1, 4)[:n])
+    return found
 
 
 def _grabcut_seeds(
@@ -624,9 +619,9 @@ def _veils(rgb: np.ndarray, hard: np.ndarray, p: MatteParams, face_box: FaceBox)
     if rows.size == 0:
         return hard
     near = CompositeParams(window=p.veil_window)
-    found = _local_mean_share(rgb, dark, rows, cols, near)
+    found, around_bg = _local_means(rgb, (dark, ~binary), rows, cols, near)
     strands, have = found[:, :3], found[:, 3] > 0.02  # where no dark strand is near: no line to judge
-    backdrop = _local_mean(rgb, ~binary, rows, cols, near)
+    backdrop = around_bg[:, :3]
     span = backdrop - strands
     length = np.sqrt((span * span).sum(axis=1))
     colour = rgb[rows, cols].astype(np.float32)
