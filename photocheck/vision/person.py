@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from photocheck.vision.regions import grow_within
+
 MODEL_FILE = "selfie_segmentation.tflite"
 MODEL_SIZE = 256
 
@@ -570,11 +572,7 @@ def _pockets(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np.nda
     if gone.any():
         # The film reaches into the strands' blend with it: the pocket takes the pixels beside it,
         # as far as `pocket_grow`, that the background model is likelier for at all.
-        weaker = (zone & (margin < 0)) | gone
-        grown = gone.astype(np.uint8)
-        for _ in range(round(p.pocket_grow * w)):
-            grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & weaker
-        gone = grown > 0
+        gone = grow_within(gone, (zone & (margin < 0)) | gone, round(p.pocket_grow * w))
     return np.where(gone, 0.0, hard).astype(np.float32)
 
 
@@ -659,10 +657,7 @@ def _veils(rgb: np.ndarray, hard: np.ndarray, p: MatteParams, face_box: FaceBox)
         # beside it, as far as `pocket_grow`, on the line under `veil_blend` strand.
         weaker = gone.copy()
         weaker[rows, cols] |= on_line & (t > 1.0 - p.veil_blend) & (t < 1.15)
-        grown = gone.astype(np.uint8)
-        for _ in range(round(p.pocket_grow * w)):
-            grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & weaker
-        gone = grown > 0
+        gone = grow_within(gone, weaker, round(p.pocket_grow * w))
     return np.where(gone, 0.0, hard).astype(np.float32)
 
 

@@ -37,6 +37,7 @@ import numpy as np
 from photocheck.concurrency import helper
 from photocheck.vision.bystanders import sharpness
 from photocheck.vision.face import FaceLandmarks
+from photocheck.vision.regions import grow_within
 
 WHITE_LAB = np.array([100.0, 0.0, 0.0], np.float32)
 
@@ -626,11 +627,7 @@ def foreign_at_sides(lab: np.ndarray, zone: np.ndarray, hues: np.ndarray, person
         piece = ok[comp]
         steps = round(reach * w)
         if steps > 0 and piece.any():
-            grown = piece.astype(np.uint8)
-            allowed = ((z & (nearer > margin)) | piece).astype(np.uint8)
-            for _ in range(steps):
-                grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & allowed
-            piece = grown > 0
+            piece = grow_within(piece, (z & (nearer > margin)) | piece, steps)
         found[:, strip] = piece
     return found
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from photocheck.vision.regions import grow_within
 from photocheck.vision.remnants import (
     OVAL,
     clothes_palette,
@@ -174,10 +175,7 @@ def foreign_hue_on_crown(colours: Colours, alpha: np.ndarray, prior: np.ndarray,
         below[sure] = hued[sure]
         allowed = (nearer(below) | (kept & (inside <= p.crown_dark_rim * w))).astype(np.uint8)
         allowed[:top] = 0
-        grown = seeds.astype(np.uint8)
-        for _ in range(max(1, round(p.crown_grow * w))):
-            grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & allowed
-        found |= seeds | (grown > 0)
+        found |= seeds | grow_within(seeds, allowed, max(1, round(p.crown_grow * w)))
     return found
 
 
