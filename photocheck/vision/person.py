@@ -590,6 +590,12 @@ def _loop_zone(binary: np.ndarray, face_box: FaceBox, p: MatteParams) -> np.ndar
     return zone
 
 
+# A film is the backdrop darkened by strands: along the strands-to-backdrop line it reaches the
+# backdrop (1.0) and, with the noise of a JPEG, a little beyond; a white shirt lies far beyond.
+_FILM_LIGHTEST = 1.15
+_STRANDS_NEAR = 0.02  # share of dark strands around a pixel under which their mean colour is none
+
+
 def _veils(rgb: np.ndarray, hard: np.ndarray, p: MatteParams, face_box: FaceBox) -> np.ndarray:
     """`hard` without the backdrop seen through loops of dark strands beside and above the head.
 
@@ -618,7 +624,7 @@ def _veils(rgb: np.ndarray, hard: np.ndarray, p: MatteParams, face_box: FaceBox)
         return hard
     near = CompositeParams(window=p.veil_window)
     found, around_bg = _local_means(rgb, (dark, ~binary), rows, cols, near)
-    strands, have = found[:, :3], found[:, 3] > 0.02  # where no dark strand is near: no line to judge
+    strands, have = found[:, :3], found[:, 3] > _STRANDS_NEAR  # where no dark strand is near: no line to judge
     backdrop = around_bg[:, :3]
     span = backdrop - strands
     length = np.sqrt((span * span).sum(axis=1))
@@ -630,7 +636,7 @@ def _veils(rgb: np.ndarray, hard: np.ndarray, p: MatteParams, face_box: FaceBox)
     alpha[rows, cols] = np.clip(1.0 - t, 0.0, 1.0)
     spread[rows, cols] = off
     film = np.zeros((h, w), bool)
-    film[rows, cols] = on_line & (t > 1.0 - p.veil_alpha) & (t < 1.15)  # lighter than the backdrop: no film
+    film[rows, cols] = on_line & (t > 1.0 - p.veil_alpha) & (t < _FILM_LIGHTEST)
     strand = np.zeros((h, w), bool)
     strand[rows, cols] = on_line & (t <= 1.0 - p.veil_alpha)
     r = max(1, round(p.veil_thick * w))
@@ -656,7 +662,7 @@ def _veils(rgb: np.ndarray, hard: np.ndarray, p: MatteParams, face_box: FaceBox)
         # As in _pockets, the film reaches into the strands' blend with it: a piece takes the pixels
         # beside it, as far as `pocket_grow`, on the line under `veil_blend` strand.
         weaker = gone.copy()
-        weaker[rows, cols] |= on_line & (t > 1.0 - p.veil_blend) & (t < 1.15)
+        weaker[rows, cols] |= on_line & (t > 1.0 - p.veil_blend) & (t < _FILM_LIGHTEST)
         gone = grow_within(gone, weaker, round(p.pocket_grow * w))
     return np.where(gone, 0.0, hard).astype(np.float32)
 
