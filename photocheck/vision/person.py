@@ -614,8 +614,8 @@ def _veils(rgb: np.ndarray, hard: np.ndarray, p: MatteParams, face_box: FaceBox)
     # Only dark hair shows a loop's film so: above the face, at least `veil_hair` of what is kept is
     # dark. Light hair has no dark strands, and a dark collar below it is no frame of hair (the
     # astronaut's suit, whose lilac rim is the backdrop's colour).
-    crown = binary[: max(0, round(face_box[1]))]
-    if not crown.any() or dark[: crown.shape[0]][crown].mean() < p.veil_hair:
+    top = max(0, round(face_box[1]))
+    if not binary[:top].any() or dark[:top][binary[:top]].mean() < p.veil_hair:
         return hard
     zone = _loop_zone(binary, face_box, p)
     zone &= cv2.distanceTransform(binary.astype(np.uint8), cv2.DIST_L2, 3) <= p.veil_depth * w

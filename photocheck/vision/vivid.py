@@ -173,8 +173,8 @@ def foreign_hue_on_crown(colours: Colours, alpha: np.ndarray, prior: np.ndarray,
         # Where the model is sure, only through a foreign hue: loose blonde strands over green trees
         # are a blend nearer to the trees, and the candidate's.
         below[sure] = hued[sure]
-        allowed = (nearer(below) | (kept & (inside <= p.crown_dark_rim * w))).astype(np.uint8)
-        allowed[:top] = 0
+        allowed = nearer(below) | (kept & (inside <= p.crown_dark_rim * w))
+        allowed[:top] = False
         found |= seeds | grow_within(seeds, allowed, max(1, round(p.crown_grow * w)))
     return found
 
