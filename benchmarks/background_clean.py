@@ -49,7 +49,7 @@ def main() -> int:
         clean_pass = 0
         for name, path in srcs.items():
             out = work / f"{name}.jpg"
-            report = fix_photo(path, out, profile=remnant_damage.profile_for_outputs())
+            report = fix_photo(path, out, profile=remnant_damage.profile_for_outputs(), overwrite=True)
             ok = report.ok and next(c for c in report.checks if c.id == "background.clean").status != "fail"
             clean_pass += ok
             print(f"clean {name:14s} {'passes' if ok else 'FAILS ' + str([c.id for c in report.failures])}")
