@@ -348,3 +348,23 @@ def test_a_light_lock_framed_by_mid_tone_hair_stays():
     rgb, hard = _veil_scene(frame_share=0.5)
     out = _veils(rgb, hard, MatteParams(veil_residual=0.12, veil_window=0.1), (110.0, 130.0, 190.0, 230.0))
     assert (out == hard).all()
+
+
+def test_a_local_mean_at_the_edge_of_its_masks_reach_is_the_masks_colour():
+    """Near where a mask's pixels thin out, the mean of them is still their colour: not blended
+    with the empty cells beyond (which hold no colour, i.e. black). The veil step's backdrop mean
+    beside a loop of hair came out near black so, and the loop's film was not on any line."""
+    from photocheck.vision.person import CompositeParams, _local_means
+
+    h, w = 240, 300
+    rgb = np.full((h, w, 3), (163, 141, 125), np.uint8)
+    rgb[:, : w // 2] = (20, 16, 14)  # dark strands on the left, the beige backdrop on the right
+    backdrop = np.zeros((h, w), bool)
+    backdrop[:, w // 2 :] = True
+    rows, cols = np.nonzero(np.ones((h, w), bool))
+    (found,) = _local_means(rgb, (backdrop,), rows, cols, CompositeParams(window=0.05, work_long_side=100))
+    reached = found[:, 3] > 0.005
+    assert reached[cols < w // 2].any()  # the strands' side is within reach of some backdrop
+    np.testing.assert_allclose(found[reached, :3], np.broadcast_to([163, 141, 125], (int(reached.sum()), 3)),
+                               atol=1.0)
+

@@ -316,7 +316,8 @@ def test_the_backdrop_seen_through_the_bun_loops_goes(shared_photos, tmp_path):
     """hivision-test4's bun: two loops of sparse strands above her head, the beige backdrop seen
     through them darkened, which both colour models claim. Without the veil step 71 % and 57 % of
     the loops' middles keep that film (L 30-90, at least half the backdrop's chroma); with it
-    19 % and none."""
+    19 % and none, and 9 % and none since the backdrop's local mean beside the right loop is no
+    longer blended with black."""
     from photocheck.rules.profile import load_profile
     from photocheck.vision.remnants import lab_float
 
@@ -329,4 +330,4 @@ def test_the_backdrop_seen_through_the_bun_loops_goes(shared_photos, tmp_path):
     for x0, y0, x1, y1 in ((262, 76, 282, 98), (122, 80, 140, 96)):
         px = lab[y0:y1, x0:x1].reshape(-1, 3)
         film = (px[:, 0] > 30) & (px[:, 0] < 90) & (np.hypot(px[:, 1], px[:, 2]) > 0.5 * np.hypot(*backdrop[1:]))
-        assert film.mean() < 0.35, (x0, y0)
+        assert film.mean() < 0.15, (x0, y0)

@@ -392,9 +392,12 @@ def _local_means(
         weight = cv2.resize(select.astype(np.float32), size, interpolation=cv2.INTER_AREA)
         num = cv2.boxFilter(small * weight[..., None], -1, (k, k), borderType=cv2.BORDER_REFLECT)
         den = cv2.boxFilter(weight, -1, (k, k), borderType=cv2.BORDER_REFLECT)
-        both = np.dstack([num / np.maximum(den, 1e-6)[..., None], den])
-        picked = cv2.remap(both, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        found.append(picked.reshape(-1, 4)[:n])
+        # The sums are interpolated and divided after: interpolating means would blend in the black
+        # "mean" of a neighbouring cell that holds none of the mask.
+        sums = cv2.remap(np.dstack([num, den]), map_x, map_y, cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_REPLICATE).reshape(-1, 4)[:n]
+        share = sums[:, 3:]
+        found.append(np.hstack([sums[:, :3] / np.maximum(share, 1e-6), share]).astype(np.float32))
     return found
 
 
