@@ -368,3 +368,22 @@ def test_a_local_mean_at_the_edge_of_its_masks_reach_is_the_masks_colour():
     np.testing.assert_allclose(found[reached, :3], np.broadcast_to([163, 141, 125], (int(reached.sum()), 3)),
                                atol=1.0)
 
+
+def test_a_highlight_half_strand_on_dark_hair_stays():
+    """A loop framed by hair whose inside is half strand (a sheen on the crown, busy-img37): no film.
+    The piece is film only when mostly backdrop (veil_piece)."""
+    import cv2
+
+    from photocheck.vision.person import MatteParams, _veils
+
+    rgb, hard = _veil_scene(frame_share=1.0)
+    inside = np.zeros(hard.shape, np.uint8)
+    cv2.circle(inside, (150, 45), 10, 1, -1)
+    hair, beige = np.array([35, 28, 24], np.float32), np.array([150, 130, 120], np.float32)
+    # Read as a little under half strand: the strands' local mean takes in some of the loop.
+    rgb[inside > 0] = np.clip(0.56 * hair + 0.44 * beige, 0, 255).astype(np.uint8)
+    box = (110.0, 130.0, 190.0, 230.0)
+    loose = MatteParams(veil_residual=0.12, veil_window=0.1, veil_alpha=0.55)
+    assert (_veils(rgb, hard, loose, box)[inside > 0] == 0).any()  # without the rule it would go
+    out = _veils(rgb, hard, MatteParams(veil_residual=0.12, veil_window=0.1, veil_alpha=0.55, veil_piece=0.45), box)
+    assert (out == hard).all()

@@ -331,6 +331,7 @@ class MatteRules:
     veil_hair: float = field(metadata=num(0, 1))
     veil_contrast: float = field(metadata=num(0, 442))
     veil_alpha: float = field(metadata=num(0, 1))
+    veil_piece: float = field(metadata=num(0, 1))
     veil_thick: float = field(metadata=num(0, 0.5))
     veil_spread: float = field(metadata=num(0, 1))
     veil_strands: float = field(metadata=num(0, 1))

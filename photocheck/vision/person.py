@@ -87,10 +87,11 @@ class MatteParams:
     # `veil_dark`): within `veil_depth` of the outline, in _pockets' zone, a pixel on the line
     # between the nearby dark strands (within `veil_window`) and the nearby backdrop, `veil_contrast`
     # apart (RGB), within `veil_residual` of their distance from it and under `veil_alpha` strand.
-    # A piece at least `veil_thick` thick (share of the width), lying on that line within
-    # `veil_spread` on the whole, goes when the pixels around it are strands (on the line at
-    # `veil_alpha` or more) in over `veil_strands` of them, `veil_ring` strand on average and
-    # `veil_step` more than the piece, with the blend beside it (`veil_blend`). 0 residual: off.
+    # A piece at least `veil_thick` thick (share of the width), under `veil_piece` strand at its
+    # median, lying on that line within `veil_spread` on the whole, goes when the pixels around it
+    # are strands (on the line at `veil_alpha` or more) in over `veil_strands` of them, `veil_ring`
+    # strand on average and `veil_step` more than the piece, with the blend beside it
+    # (`veil_blend`). 0 residual: off.
     veil_residual: float = 0.0
     veil_depth: float = 0.06
     veil_window: float = 0.05
@@ -98,6 +99,7 @@ class MatteParams:
     veil_hair: float = 0.2
     veil_contrast: float = 100.0
     veil_alpha: float = 0.5
+    veil_piece: float = 1.0
     veil_thick: float = 0.006
     veil_spread: float = 0.06
     veil_strands: float = 0.5
@@ -656,9 +658,9 @@ def _veils(rgb: np.ndarray, hard: np.ndarray, p: MatteParams, face_box: FaceBox)
         around = (cv2.dilate(piece.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & binary[box] & ~film[box]
         framed = alpha[box][around]
         framed = framed[np.isfinite(framed)]
-        ok[i] = (framed.size > 0 and float(strand[box][around].mean()) > p.veil_strands
-                 and float(framed.mean()) >= p.veil_ring
-                 and float(framed.mean()) - float(np.median(alpha[box][piece])) >= p.veil_step
+        share = float(np.median(alpha[box][piece]))
+        ok[i] = (framed.size > 0 and share < p.veil_piece and float(strand[box][around].mean()) > p.veil_strands
+                 and float(framed.mean()) >= p.veil_ring and float(framed.mean()) - share >= p.veil_step
                  and float(np.median(spread[box][piece])) < p.veil_spread)
     gone = ok[comp]
     if gone.any():
