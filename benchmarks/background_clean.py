@@ -75,8 +75,8 @@ def main() -> int:
                 by_kind[kind][1] += 1
                 if not hit:
                     misses.append(path.name)
-        print(f"clean outputs pass: {clean_pass}/{len(clean)} = {clean_pass / len(clean):.0%}")
-        print(f"damaged outputs fail: {failed}/{total} = {failed / total:.0%}")
+        print(f"clean outputs pass: {clean_pass}/{len(clean)} = {clean_pass / len(clean):.1%}")
+        print(f"damaged outputs fail: {failed}/{total} = {failed / total:.1%}")
         for kind, (hits, n) in by_kind.items():
             print(f"  {kind:7s} {hits}/{n}")
         if misses:
