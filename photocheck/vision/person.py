@@ -358,13 +358,20 @@ def _mix_alpha(colour: np.ndarray, fg: np.ndarray, bg: np.ndarray, p: CompositeP
     """How much of each colour is the person, read from where it lies between the nearby person
     colour `fg` and a saturated nearby background colour `bg` (1 where that cannot be told: a
     grey or white background is no tint, and grey hair in front of it must not fade)."""
-    span = fg - bg
-    length2 = (span * span).sum(axis=1)
-    t = ((colour - bg) * span).sum(axis=1) / np.maximum(length2, 1e-6)
-    residual = np.linalg.norm(colour - (bg + t[:, None] * span), axis=1)
+    t, residual, length2 = _along(colour, bg, fg)
     chroma = bg.max(axis=1) - bg.min(axis=1)
     mixed = (length2 > p.rim_contrast**2) & (residual < p.rim_residual * np.sqrt(length2)) & (chroma >= p.rim_chroma)
     return np.where(mixed, np.clip(t, 0.0, 1.0), 1.0).astype(np.float32)
+
+
+def _along(colour: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each colour lies on the line from `start` to `end` (all Nx3): the position (0 at
+    start, 1 at end, unclipped), the distance from the line, and the squared length of the line."""
+    span = end - start
+    length2 = (span * span).sum(axis=1)
+    t = ((colour - start) * span).sum(axis=1) / np.maximum(length2, 1e-6)
+    residual = np.linalg.norm(colour - (start + t[:, None] * span), axis=1)
+    return t, residual, length2
 
 
 def _local_means(
@@ -630,12 +637,9 @@ def _veils(rgb: np.ndarray, hard: np.ndarray, p: MatteParams, face_box: FaceBox)
     near = CompositeParams(window=p.veil_window)
     found, around_bg = _local_means(rgb, (dark, ~binary), rows, cols, near)
     strands, have = found[:, :3], found[:, 3] > _STRANDS_NEAR  # where no dark strand is near: no line to judge
-    backdrop = around_bg[:, :3]
-    span = backdrop - strands
-    length = np.sqrt((span * span).sum(axis=1))
-    colour = rgb[rows, cols].astype(np.float32)
-    t = ((colour - strands) * span).sum(axis=1) / np.maximum(length * length, 1e-6)
-    off = np.linalg.norm(colour - (strands + t[:, None] * span), axis=1) / np.maximum(length, 1e-6)
+    t, residual, length2 = _along(rgb[rows, cols].astype(np.float32), strands, around_bg[:, :3])
+    length = np.sqrt(length2)
+    off = residual / np.maximum(length, 1e-6)
     on_line = have & (length > p.veil_contrast) & (off < p.veil_residual)
     alpha, spread = np.full((h, w), np.nan, np.float32), np.full((h, w), np.nan, np.float32)
     alpha[rows, cols] = np.clip(1.0 - t, 0.0, 1.0)
