@@ -305,10 +305,11 @@ def test_the_colour_models_likelihood_is_the_mixture_density():
     np.testing.assert_allclose(_gmm_loglik(bgr, model)[near], expected, rtol=1e-9, atol=1e-9)
 
 
-def _veil_scene(frame_share: float) -> tuple[np.ndarray, np.ndarray]:
+def _veil_scene(frame_share: float, inside_share: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
     """A dark head on beige with a loop of strands beside it, the loop's frame `frame_share` hair
-    (the rest beige) and its inside the beige seen darkened through sparse strands (0.3 hair):
-    the film hivision-test4's bun holds. The hard mask keeps the head and the whole loop."""
+    (the rest beige) and its inside the beige seen darkened through sparse strands
+    (`inside_share` hair): the film hivision-test4's bun holds. The hard mask keeps the head and
+    the whole loop."""
     import cv2
 
     h, w = 320, 300
@@ -322,7 +323,7 @@ def _veil_scene(frame_share: float) -> tuple[np.ndarray, np.ndarray]:
     inside, frame = np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)
     cv2.circle(inside, (150, 45), 10, 1, -1)
     cv2.circle(frame, (150, 45), 12, 1, 3)
-    rgb[inside > 0] = 0.3 * hair + 0.7 * beige
+    rgb[inside > 0] = inside_share * hair + (1 - inside_share) * beige
     rgb[frame > 0] = frame_share * hair + (1 - frame_share) * beige
     cv2.circle(hard, (150, 45), 13, 1.0, -1)
     return np.clip(rgb, 0, 255).astype(np.uint8), hard
@@ -376,12 +377,10 @@ def test_a_highlight_half_strand_on_dark_hair_stays():
 
     from photocheck.vision.person import MatteParams, _veils
 
-    rgb, hard = _veil_scene(frame_share=1.0)
+    # Read as a little under half strand: the strands' local mean takes in some of the loop.
+    rgb, hard = _veil_scene(frame_share=1.0, inside_share=0.56)
     inside = np.zeros(hard.shape, np.uint8)
     cv2.circle(inside, (150, 45), 10, 1, -1)
-    hair, beige = np.array([35, 28, 24], np.float32), np.array([150, 130, 120], np.float32)
-    # Read as a little under half strand: the strands' local mean takes in some of the loop.
-    rgb[inside > 0] = np.clip(0.56 * hair + 0.44 * beige, 0, 255).astype(np.uint8)
     box = (110.0, 130.0, 190.0, 230.0)
     loose = MatteParams(veil_residual=0.12, veil_window=0.1, veil_alpha=0.55)
     assert (_veils(rgb, hard, loose, box)[inside > 0] == 0).any()  # without the rule it would go
