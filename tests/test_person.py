@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -305,28 +307,47 @@ def test_the_colour_models_likelihood_is_the_mixture_density():
     np.testing.assert_allclose(_gmm_loglik(bgr, model)[near], expected, rtol=1e-9, atol=1e-9)
 
 
+BEIGE, HAIR = np.array([150, 130, 120], np.float32), np.array([35, 28, 24], np.float32)
+
+
+def _head_on_beige(centre: tuple[int, int], axes: tuple[int, int], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A noisy beige backdrop (float RGB, 320x300) with a dark-haired head, and its hard mask."""
+    import cv2
+
+    h, w = 320, 300
+    rgb = np.full((h, w, 3), BEIGE) + np.random.default_rng(seed).normal(0, 2, (h, w, 3))
+    hard = np.zeros((h, w), np.float32)
+    cv2.ellipse(hard, centre, axes, 0, 0, 360, 1.0, -1)
+    rgb[hard > 0] = HAIR
+    return rgb, hard
+
+
+def _add_loop(rgb: np.ndarray, hard: np.ndarray, centre: tuple[int, int], inside_share: float,
+              frame_share: float, kept_radius: int) -> np.ndarray:
+    """A loop of strands at `centre`: a ring 3 px thick, `frame_share` hair, around the beige seen
+    darkened through sparse strands (`inside_share` hair), kept by `hard` within `kept_radius`.
+    Returns the photo as uint8."""
+    import cv2
+
+    inside, frame = np.zeros(hard.shape, np.uint8), np.zeros(hard.shape, np.uint8)
+    cv2.circle(inside, centre, 10, 1, -1)
+    cv2.circle(frame, centre, 12, 1, 3)
+    rgb[inside > 0] = inside_share * HAIR + (1 - inside_share) * BEIGE
+    rgb[frame > 0] = frame_share * HAIR + (1 - frame_share) * BEIGE
+    cv2.circle(hard, centre, kept_radius, 1.0, -1)
+    return np.clip(rgb, 0, 255).astype(np.uint8)
+
+
 def _veil_scene(frame_share: float, inside_share: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
-    """A dark head on beige with a loop of strands beside it, the loop's frame `frame_share` hair
+    """A dark head on beige with a loop of strands above it, the loop's frame `frame_share` hair
     (the rest beige) and its inside the beige seen darkened through sparse strands
     (`inside_share` hair): the film hivision-test4's bun holds. The hard mask keeps the head and
     the whole loop."""
     import cv2
 
-    h, w = 320, 300
-    beige, hair = np.array([150, 130, 120], np.float32), np.array([35, 28, 24], np.float32)
-    rng = np.random.default_rng(4)
-    rgb = np.full((h, w, 3), beige) + rng.normal(0, 2, (h, w, 3))
-    hard = np.zeros((h, w), np.float32)
-    cv2.ellipse(hard, (150, 170), (80, 110), 0, 0, 360, 1.0, -1)
-    rgb[hard > 0] = hair
+    rgb, hard = _head_on_beige((150, 170), (80, 110), seed=4)
     cv2.rectangle(rgb, (110, 130), (190, 230), (225, 185, 165), -1)
-    inside, frame = np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)
-    cv2.circle(inside, (150, 45), 10, 1, -1)
-    cv2.circle(frame, (150, 45), 12, 1, 3)
-    rgb[inside > 0] = inside_share * hair + (1 - inside_share) * beige
-    rgb[frame > 0] = frame_share * hair + (1 - frame_share) * beige
-    cv2.circle(hard, (150, 45), 13, 1.0, -1)
-    return np.clip(rgb, 0, 255).astype(np.uint8), hard
+    return _add_loop(rgb, hard, (150, 45), inside_share, frame_share, kept_radius=13), hard
 
 
 def test_the_backdrop_seen_through_a_loop_of_strands_goes():
@@ -340,6 +361,34 @@ def test_the_backdrop_seen_through_a_loop_of_strands_goes():
     assert (out[middle] == 0).all()
     assert (out[hard > 0][rgb[hard > 0].astype(int).sum(axis=1) < 150] == 1).all()  # the strands, the head stay
     assert (out[130:231, 110:191] == 1).all()  # and the face
+
+
+def _curl_by_the_jaw() -> tuple[np.ndarray, np.ndarray, tuple[float, float, float, float]]:
+    """A dark head on beige with a curl hanging beside the jaw: a ring of strands enclosing the
+    beige seen darkened through sparse strands, whose middle is 10 px from the ring and from the
+    open backdrop (hivision-test4's curls). The hard mask keeps the head and the whole curl."""
+    import cv2
+
+    rgb, hard = _head_on_beige((150, 120), (60, 90), seed=5)
+    cv2.ellipse(rgb, (150, 145), (35, 55), 0, 0, 360, (225, 185, 165), -1)
+    return _add_loop(rgb, hard, (205, 205), 0.3, 1.0, kept_radius=14), hard, (115.0, 90.0, 185.0, 200.0)
+
+
+def test_the_film_a_curl_encloses_by_the_jaw_goes_with_a_wider_reach():
+    """Its middle has neither strands nor backdrop within veil_window, so nothing judges it; within
+    veil_reach, beside the face, it is on the line between them and goes. The ellipse of the face
+    box, not the box, is the face: the curl lies in the box's corner by the jaw."""
+    from photocheck.vision.person import MatteParams, _veils
+
+    rgb, hard, face = _curl_by_the_jaw()
+    middle = np.zeros(hard.shape, bool)
+    middle[200:211, 200:211] = True
+    near = MatteParams(veil_residual=0.12, veil_window=0.02, veil_reach_side=0.5, pocket_drop=1.0)
+    assert (_veils(rgb, hard, near, face)[middle] == 1).all()
+    out = _veils(rgb, hard, dataclasses.replace(near, veil_reach=0.1), face)
+    assert (out[middle] == 0).mean() > 0.95  # a pixel of the noise may read as a strand
+    assert (out[hard > 0][rgb[hard > 0].astype(int).sum(axis=1) < 150] == 1).all()  # the strands, the head stay
+    assert (out[100:190, 125:176] == 1).all()  # and the face
 
 
 def test_a_light_lock_framed_by_mid_tone_hair_stays():

@@ -106,6 +106,12 @@ class MatteParams:
     veil_ring: float = 0.6
     veil_step: float = 0.2
     veil_blend: float = 0.65  # a piece that goes takes the film-side pixels under this strand (see pocket_grow)
+    # Beside the face, from `veil_reach_top` face heights below its top and within `veil_reach_side`
+    # face widths of its sides, a pixel with no strands or backdrop within `veil_window` takes them
+    # from within `veil_reach` (share of the width; 0: off): the film a curl encloses by the jaw.
+    veil_reach: float = 0.0
+    veil_reach_top: float = 0.25
+    veil_reach_side: float = 0.15
     # The matte on white is segmented again (photo padded with white, as background.clean does): an
     # object at the frame's side below the eyes that is plainly no person there goes.
     object_pad: float = 0.2  # white margin (share of the width) around the matted photo
@@ -591,6 +597,8 @@ def _pockets(rgb: np.ndarray, hard: np.ndarray, models: tuple[np.ndarray, np.nda
 def _loop_zone(binary: np.ndarray, face_box: FaceBox, p: MatteParams) -> np.ndarray:
     """The kept pixels where loops of hair hang: beside and above the head, down to `pocket_drop`
     face heights below the face, outside the face and the frame's side bands."""
+    import cv2
+
     w = binary.shape[1]
     x0, y0, x1, y1 = (round(v) for v in face_box)
     zone = binary.copy()
@@ -598,7 +606,10 @@ def _loop_zone(binary: np.ndarray, face_box: FaceBox, p: MatteParams) -> np.ndar
     zone[:, :side] = False
     zone[:, w - side :] = False
     zone[max(0, y1 + round(p.pocket_drop * (y1 - y0))) :] = False
-    zone[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = False  # the face itself
+    # The face itself, the ellipse in its box: the box's corners by the jaw are where curls hang.
+    face = np.zeros(zone.shape, np.uint8)
+    cv2.ellipse(face, ((x0 + x1) // 2, (y0 + y1) // 2), ((x1 - x0) // 2, (y1 - y0) // 2), 0, 0, 360, 1, -1)
+    zone[face > 0] = False
     return zone
 
 
@@ -636,6 +647,8 @@ def _veils(rgb: np.ndarray, hard: np.ndarray, p: MatteParams, face_box: FaceBox)
         return hard
     near = CompositeParams(window=p.veil_window)
     found, around_bg = _local_means(rgb, (dark, ~binary), rows, cols, near)
+    if p.veil_reach > p.veil_window:
+        _reach_further(rgb, (dark, ~binary), rows, cols, (found, around_bg), face_box, p)
     strands, have = found[:, :3], found[:, 3] > _STRANDS_NEAR  # where no dark strand is near: no line to judge
     t, residual, length2 = _along(rgb[rows, cols].astype(np.float32), strands, around_bg[:, :3])
     length = np.sqrt(length2)
@@ -674,6 +687,27 @@ def _veils(rgb: np.ndarray, hard: np.ndarray, p: MatteParams, face_box: FaceBox)
         weaker[rows, cols] |= on_line & (t > 1.0 - p.veil_blend) & (t < _FILM_LIGHTEST)
         gone = grow_within(gone, weaker, round(p.pocket_grow * w))
     return np.where(gone, 0.0, hard).astype(np.float32)
+
+
+def _reach_further(rgb: np.ndarray, selects: tuple[np.ndarray, ...], rows: np.ndarray, cols: np.ndarray,
+                   means: tuple[np.ndarray, ...], face_box: FaceBox, p: MatteParams) -> None:
+    """Fill in, in place, the `means` (_local_means of `selects` at `rows`, `cols`) that found none
+    of their pixels within `veil_window`, from within `veil_reach`, beside the face only.
+
+    A curl that hangs by the jaw encloses the backdrop seen through its strands: the film's middle
+    is farther from the open backdrop and the curl than the window reaches, so it has no line to be
+    judged on. Only beside the face, below its top: on the crown a light lock far from the backdrop
+    is no film, nor is a light crease of a dark suit at the shoulder."""
+    x0, y0, x1, y1 = face_box
+    side = p.veil_reach_side * (x1 - x0)
+    near = ((rows >= y0 + p.veil_reach_top * (y1 - y0)) & (cols >= x0 - side) & (cols <= x1 + side)
+            & np.logical_or.reduce([m[:, 3] <= _STRANDS_NEAR for m in means]))
+    if not near.any():
+        return
+    wider = _local_means(rgb, selects, rows[near], cols[near], CompositeParams(window=p.veil_reach))
+    for mean, far in zip(means, wider, strict=True):
+        lack = mean[near, 3] <= _STRANDS_NEAR
+        mean[np.flatnonzero(near)[lack]] = far[lack]
 
 
 def _scores(rgb: np.ndarray, rows: np.ndarray, cols: np.ndarray,
