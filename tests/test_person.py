@@ -383,7 +383,7 @@ def test_the_film_a_curl_encloses_by_the_jaw_goes_with_a_wider_reach():
     rgb, hard, face = _curl_by_the_jaw()
     middle = np.zeros(hard.shape, bool)
     middle[200:211, 200:211] = True
-    near = MatteParams(veil_residual=0.12, veil_window=0.02, veil_reach_side=0.5, pocket_drop=1.0)
+    near = MatteParams(veil_residual=0.12, veil_window=0.02, veil_reach_jaw_side=0.5, pocket_drop=1.0)
     assert (_veils(rgb, hard, near, face)[middle] == 1).all()
     out = _veils(rgb, hard, dataclasses.replace(near, veil_reach=0.1), face)
     assert (out[middle] == 0).mean() > 0.95  # a pixel of the noise may read as a strand

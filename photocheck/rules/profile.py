@@ -341,6 +341,8 @@ class MatteRules:
     veil_reach: float = field(metadata=num(0, 1))
     veil_reach_top: float = field(metadata=num(0, 2))
     veil_reach_side: float = field(metadata=num(0, 1))
+    veil_reach_mouth: float = field(metadata=num(0, 2))
+    veil_reach_jaw_side: float = field(metadata=num(0, 1))
     object_pad: float = field(metadata=num(0, 1))
     object_core: float = field(metadata=num(0, 1))
     object_extent: float = field(metadata=num(0, 1))

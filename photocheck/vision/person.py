@@ -106,12 +106,15 @@ class MatteParams:
     veil_ring: float = 0.6
     veil_step: float = 0.2
     veil_blend: float = 0.65  # a piece that goes takes the film-side pixels under this strand (see pocket_grow)
-    # Beside the face, from `veil_reach_top` face heights below its top and within `veil_reach_side`
-    # face widths of its sides, a pixel with no strands or backdrop within `veil_window` takes them
-    # from within `veil_reach` (share of the width; 0: off): the film a curl encloses by the jaw.
+    # Beside the face, from `veil_reach_top` face heights below its top, within `veil_reach_side`
+    # face widths of its sides (`veil_reach_jaw_side` below `veil_reach_mouth` face heights, where a
+    # shoulder may be), a pixel with no strands or backdrop within `veil_window` takes them from
+    # within `veil_reach` (share of the width; 0: off): the film a curl encloses by the jaw.
     veil_reach: float = 0.0
     veil_reach_top: float = 0.25
-    veil_reach_side: float = 0.15
+    veil_reach_side: float = 0.3
+    veil_reach_mouth: float = 0.7
+    veil_reach_jaw_side: float = 0.15
     # The matte on white is segmented again (photo padded with white, as background.clean does): an
     # object at the frame's side below the eyes that is plainly no person there goes.
     object_pad: float = 0.2  # white margin (share of the width) around the matted photo
@@ -697,9 +700,11 @@ def _reach_further(rgb: np.ndarray, selects: tuple[np.ndarray, ...], rows: np.nd
     A curl that hangs by the jaw encloses the backdrop seen through its strands: the film's middle
     is farther from the open backdrop and the curl than the window reaches, so it has no line to be
     judged on. Only beside the face, below its top: on the crown a light lock far from the backdrop
-    is no film, nor is a light crease of a dark suit at the shoulder."""
+    is no film, nor is a light crease of a dark suit at the shoulder, which by the jaw can be as
+    near the face as a film by the ear."""
     x0, y0, x1, y1 = face_box
-    side = p.veil_reach_side * (x1 - x0)
+    upper = rows < y0 + p.veil_reach_mouth * (y1 - y0)
+    side = np.where(upper, p.veil_reach_side, p.veil_reach_jaw_side) * (x1 - x0)
     near = ((rows >= y0 + p.veil_reach_top * (y1 - y0)) & (cols >= x0 - side) & (cols <= x1 + side)
             & np.logical_or.reduce([m[:, 3] <= _STRANDS_NEAR for m in means]))
     if not near.any():
