@@ -80,6 +80,70 @@ def test_pale_tile_of_the_backdrop_fails(outputs, tmp_path, kind, seed):
     assert any(x0 <= xs.mean() <= x1 and y0 <= ys.mean() <= y1 for x0, y0, x1, y1 in result.value["regions"])
 
 
+def _with_clean_rules(prof, **changes):
+    import dataclasses
+
+    rules = dataclasses.replace(prof.checks.background_clean, **changes)
+    return dataclasses.replace(prof, checks=dataclasses.replace(prof.checks, background_clean=rules))
+
+
+def test_backdrop_within_the_face_meshs_outline_by_the_jaw_fails(outputs, tmp_path):
+    """The benchmark's astronaut blob-9: tiles of her backdrop below the ear, where the face mesh's
+    outline runs over the white beside her jaw. A third of it lies within the oval grown by 6 %,
+    where the colour cue does not look, and what lies beyond is under min_area (a grey tile, a pink
+    grey and a near-black, each close to a blend of her hair and skin). The face-edge cue judges the
+    mesh's margin too, and by the face a smaller piece counts."""
+    clean, source, other = outputs["astronaut"]
+    damaged = remnant_damage.damage(clean, "blob", remnant_damage.background_patches(source), other, seed=9)
+    path = tmp_path / "jaw.jpg"
+    remnant_damage.encode(damaged, path)
+    prof = remnant_damage.profile_for_outputs()
+    result = _clean(check_photo(path, prof))
+    assert result.status is Status.FAIL
+    ys, xs = np.nonzero(np.abs(damaged.astype(int) - clean.astype(int)).max(axis=2) > 40)
+    assert any(x0 <= xs.mean() <= x1 and y0 <= ys.mean() <= y1 for x0, y0, x1, y1 in result.value["regions"])
+    assert _cues(path, prof)[1]["face_edge"][ys, xs].mean() > 0.3
+    # Without the face-edge cue it passes.
+    assert _clean(check_photo(path, _with_clean_rules(prof, edge_inside=0.0))).status is Status.PASS
+
+
+def test_a_jewel_the_face_encloses_stays_and_one_on_the_white_does_not(outputs, tmp_path):
+    """An earring's jewels by the ear are in neither hair nor skin colours, like a remnant; within
+    the face mesh's margin only a piece that opens onto the white is foreign. The same 10x10 jewel of
+    green and gold passes where the candidate encloses it, and fails on her outline."""
+    from photocheck.vision.remnants import OVAL, dilated_oval
+
+    clean = outputs["astronaut"][0]
+    prof = remnant_damage.profile_for_outputs()
+    path = tmp_path / "clean.jpg"
+    remnant_damage.encode(clean, path)
+    lm = _cues(path, prof)[0].landmarks
+    h, w = clean.shape[:2]
+    oval = lm.points[list(OVAL), :2].astype(np.float32)
+    margin = dilated_oval(h, w, oval, 0.06) & ~dilated_oval(h, w, oval, -0.1)
+    lab = cv2.cvtColor(clean, cv2.COLOR_RGB2LAB).astype(np.float32)
+    solid = (np.hypot(255.0 - lab[..., 0], np.hypot(lab[..., 1] - 128, lab[..., 2] - 128)) > 30).astype(np.uint8)
+    deep = cv2.distanceTransform(solid, cv2.DIST_L2, 3)
+    rows = range(int(lm.eye_mid[1]), int(0.5 * (lm.eye_mid[1] + lm.chin[1])) - 5)
+    # Enclosed: the first place of the margin on her right at least 12 px from the white; on the
+    # outline: the first row where her outline lies within the margin, 2 px inside it.
+    inside = next((y, x) for y in rows for x in range(w // 2, w) if margin[y, x] and deep[y, x] >= 12)
+    ends = [(y, int(np.flatnonzero(solid[y])[-1]) - 2) for y in rows]
+    outline = next((y, x) for y, x in ends if margin[y, x])
+    jewel = np.zeros((12, 12, 3), np.uint8)
+    jewel[:] = (40, 140, 60)
+    jewel[::3, ::3] = (230, 190, 60)
+
+    def with_jewel_at(y: int, x: int) -> Status:
+        damaged = clean.copy()
+        damaged[y - 6 : y + 6, x - 6 : x + 6] = jewel
+        remnant_damage.encode(damaged, path)
+        return _clean(check_photo(path, prof)).status
+
+    assert with_jewel_at(*inside) is Status.PASS
+    assert with_jewel_at(*outline) is Status.FAIL
+
+
 def test_photo_on_a_busy_background_is_not_clean(grace_hopper_path):
     result = _clean(check_photo(grace_hopper_path))
     assert result.status is Status.FAIL and result.fixable

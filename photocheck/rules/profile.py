@@ -259,6 +259,8 @@ class BackgroundCleanRules:
     runoff_min_area: float = field(metadata=num(0.0, 1.0))
     grey_seg: float = field(metadata=num(0.0, 1.0))
     grey_share: float = field(metadata=num(0.0, 1.0))
+    edge_inside: float = field(metadata=num(0.0, 1.0))
+    edge_min_area: float = field(metadata=num(0.0, 1.0))
     replaced_white_share: float
 
 

@@ -2,7 +2,7 @@
 
 A remnant of the old background that touches the hair or shoulder outline is a few percent of the
 background at most, so a white-share measure passes it. This detector looks at the photo itself,
-independently of any mask the fixer used, with five cues:
+independently of any mask the fixer used, with these cues:
 
 - a second person segmentation of the photo as it is: on a white background, a poster strip or a
   piece of a chair beside the hair is not a person;
@@ -14,7 +14,9 @@ independently of any mask the fixer used, with five cues:
 - grey: where the segmentation doubts, a grey less saturated than any hair or skin colour (a pale
   tile beside blonde hair, which a fade of that hair into white comes close to in Lab);
 - skin: skin-coloured and out of focus at the frame's side, apart from the face: a photographer's
-  or bystander's hand or face (the candidate is in focus; skin-coloured clothing is sharp too).
+  or bystander's hand or face (the candidate is in focus; skin-coloured clothing is sharp too);
+- face edge: the colour cue's judgement carried into the margin of the face mesh's outline, where
+  the mesh runs over the white beside a narrow jaw (a smaller remnant counts there: it is by the face).
 
 Pieces closer than `group_gap` count as one region, so a ragged strip is not a scatter of specks.
 
@@ -108,6 +110,13 @@ class RemnantParams:
     # its hue and is thin at the rim; a pale grey tile on coloured hair is greyer than any of its colours.
     grey_seg: float = 0.0
     grey_share: float = 0.4
+    # The face mesh's outline can run over the white beside a jaw narrower than it, where the colour cue
+    # (outside the oval grown by 6 %) does not look. Above the nose, from the oval shrunk by `edge_inside`
+    # (0: off) outwards, a piece in neither hair nor skin colours that reaches into that margin and to the
+    # outline (within `fade_rim` of the white) is foreign from `edge_min_area` of the photo: by the face a
+    # smaller one shows.
+    edge_inside: float = 0.0
+    edge_min_area: float = 0.0004
 
 
 def params_from(rules: object) -> RemnantParams:
@@ -120,7 +129,7 @@ def params_from(rules: object) -> RemnantParams:
 class Remnant:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) in the photo's pixels
     area: int  # pixels, in the photo's pixels
-    cue: str  # "segmentation", "island", "skin", "colour", "grey", "hue", "source", "gap" or "runoff"
+    cue: str  # "segmentation", "island", "skin", "colour", "face_edge", "grey", "hue", "source", "gap" or "runoff"
 
 
 def lab_float(rgb: np.ndarray) -> np.ndarray:
@@ -150,7 +159,7 @@ def find_remnants(
     h, w = round(h0 * k), round(w0 * k)
     found: list[Remnant] = []
     for cue, mask in cues:
-        min_px = (p.runoff_min_area if cue == "runoff" else p.min_area) * h * w
+        min_px = {"runoff": p.runoff_min_area, "face_edge": p.edge_min_area}.get(cue, p.min_area) * h * w
         # The strands across a street seen through the hair split it finer than a ragged strip.
         g = round((p.gap_group if cue == "gap" else p.group_gap) * w)
         near = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1, 2 * g + 1))
@@ -233,6 +242,17 @@ def cue_masks(
             to_person[head] = palette_distance(lab[head], head_palette, fade[head])
             to_person[body] = palette_distance(lab[body], body_palette, fade[body])
             cues.append(("colour", opened(band & (to_person > p.colour_distance))))
+            if p.edge_inside > 0:
+                # The mesh's outline can run over the white beside a narrow jaw: its margin above the
+                # nose is judged as the head beside it is. Within it a piece the candidate encloses is
+                # hers (an earring between the hair and the cheek): only what reaches the rim where the
+                # outline fades into the white counts.
+                margin = (something & (person < p.seg_unsure) & _above_nose(h, w, landmarks, k)
+                          & dilated_oval(h, w, oval, 0.06) & ~dilated_oval(h, w, oval, -p.edge_inside))
+                distance = to_person.copy()
+                distance[margin] = palette_distance(lab[margin], head_palette, fade[margin])
+                foreign = opened((head | margin) & (distance > p.colour_distance))
+                cues.append(("face_edge", _reaching(foreign, margin, fade)))
             if p.grey_seg > 0:
                 least = float(np.hypot(head_palette[:, 1], head_palette[:, 2]).min())
                 grey = band & (person < p.grey_seg)
@@ -274,6 +294,20 @@ def cue_masks(
                         lab, zone, head_palette, body_palette, source_background, chroma=p.runoff_chroma,
                         hue=p.runoff_hue, grow=p.runoff_grow, margin=p.runoff_margin, reach=p.runoff_reach)))
     return k, cues
+
+
+def _reaching(foreign: np.ndarray, margin: np.ndarray, rim: np.ndarray) -> np.ndarray:
+    """The pieces of `foreign` that reach into both `margin` and `rim`."""
+    import cv2
+
+    n, comp = cv2.connectedComponents(foreign.astype(np.uint8), connectivity=8)
+    into, onto = np.zeros(n, bool), np.zeros(n, bool)
+    into[comp[margin]] = True
+    onto[comp[rim]] = True
+    keep = into & onto
+    keep[0] = False
+    found: np.ndarray = keep[comp]
+    return found
 
 
 def _grey_gaps(lab: np.ndarray, something: np.ndarray, lm: FaceLandmarks, k: float, candidate: np.ndarray,
@@ -353,11 +387,15 @@ def _beside_head(h: int, w: int, oval: np.ndarray, lm: FaceLandmarks, k: float) 
 
     Lower down, a collar or a raised shoulder can be beside the jaw.
     """
+    above: np.ndarray = _above_nose(h, w, lm, k) & ~dilated_oval(h, w, oval, 0.06)
+    return above
+
+
+def _above_nose(h: int, w: int, lm: FaceLandmarks, k: float) -> np.ndarray:
     nose_y = 0.5 * (float(lm.eye_mid[1]) + float(lm.chin[1])) * k
     zone = np.zeros((h, w), bool)
     zone[: max(0, int(nose_y))] = True
-    above: np.ndarray = zone & ~dilated_oval(h, w, oval, 0.06)
-    return above
+    return zone
 
 
 def _foreign_skin(rgb: np.ndarray, lab: np.ndarray, solid: np.ndarray, oval: np.ndarray, skin: np.ndarray,
